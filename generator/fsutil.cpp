@@ -1,0 +1,78 @@
+#include "generator/fsutil.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "generator/command.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+void ensure_output_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir))
+    throw UserError("cannot create output directory '" + dir.string() + "' (" +
+                    (ec ? ec.message() : "not a directory") + "); choose a writable path with -o");
+  if (access(dir.c_str(), W_OK) != 0)
+    throw UserError("output directory '" + dir.string() + "' is not writable; choose another with -o");
+}
+
+void write_file_atomic(const fs::path& path, const std::string& content) {
+  const fs::path tmp = path.string() + ".tmp" + std::to_string(getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << content;
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw UserError("cannot write '" + path.string() + "'; check that its directory exists and is writable");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw UserError("cannot write '" + path.string() + "' (" + ec.message() + ")");
+  }
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError("cannot read '" + path.string() + "'; check the path and its permissions");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int run_command(const std::string& cmd, std::string* log) {
+  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
+  if (!pipe) return -1;
+  std::array<char, 4096> buf;
+  std::string out;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  if (log) *log = out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool have_tool(const std::string& tool) {
+  return run_command("command -v " + tool + " >/dev/null") == 0;
+}
+
+fs::path make_temp_dir(const std::string& stem) {
+  std::string tmpl = (fs::temp_directory_path() / (stem + "-XXXXXX")).string();
+  if (!mkdtemp(tmpl.data())) throw UserError("cannot create a temporary directory under " +
+                                             fs::temp_directory_path().string() + "; set TMPDIR");
+  return tmpl;
+}
+
+}  // namespace gm

@@ -1,0 +1,27 @@
+// File output that never leaves a half-written file: write to a temporary beside the target, then
+// rename over it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace gm {
+
+// Creates the directory (and parents) and checks it is writable; throws UserError otherwise.
+void ensure_output_dir(const std::filesystem::path& dir);
+
+// Writes atomically; throws UserError when the file cannot be written.
+void write_file_atomic(const std::filesystem::path& path, const std::string& content);
+
+std::string read_file(const std::filesystem::path& path);  // throws UserError when unreadable
+
+// Runs a shell command, returns its exit status; output goes to `log` (stdout and stderr).
+int run_command(const std::string& cmd, std::string* log = nullptr);
+
+// True when `tool` is on PATH.
+bool have_tool(const std::string& tool);
+
+// A fresh private scratch directory under the system temp dir.
+std::filesystem::path make_temp_dir(const std::string& stem);
+
+}  // namespace gm

@@ -1,0 +1,34 @@
+// greenmac: generate, verify and characterize approximate multipliers.
+#include <iostream>
+
+#include "generator/command.hpp"
+#include "generator/version.hpp"
+#include "models/spec.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"greenmac: generate, verify and characterize exact and approximate integer multipliers"};
+  app.set_version_flag("--version", gm::kVersion);
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, gm::RunFn>> runners;
+  for (const auto& cmd : gm::all_commands()) {
+    CLI::App* sub = app.add_subcommand(cmd.name, cmd.help);
+    runners.emplace_back(sub, cmd.setup(*sub));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  try {
+    for (auto& [sub, run] : runners)
+      if (sub->parsed()) return run();
+  } catch (const gm::SpecError& e) {
+    std::cerr << "greenmac: error: " << e.what() << "\n";
+    return 2;
+  } catch (const gm::UserError& e) {
+    std::cerr << "greenmac: error: " << e.what() << "\n";
+    return 2;
+  }
+  return 1;
+}

@@ -1,0 +1,111 @@
+// Spec strings and the family registry.
+//
+// A spec string names one multiplier variant everywhere (CLI, file names, reports, JSON):
+//
+//     FAMILY[:KEY=VAL,KEY=VAL...]        e.g.  drum:k=4,s=1
+//
+// Every family takes `w` (operand width, 2..16, default 8) and `s` (0 unsigned, 1 signed two's
+// complement, default 0). The rest are declared once per family in a ParamDef table; parsing,
+// range checks, `greenmac list`, help text and the randomized test sweeps all read that table.
+//
+// Each family registers itself from its own models/<family>.cpp through a static FamilyRegistrar;
+// there is no central list. The RTL side registers separately (generator/registry.hpp) so that the
+// model and the generator stay independent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gm {
+
+// Raised for every user mistake in a spec; the message is one line that says what and how to fix.
+struct SpecError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A bound that may depend on the operand width: value = per_w * w + offset.
+struct Bound {
+  int per_w = 0;
+  int offset = 0;
+  int at(int w) const { return per_w * w + offset; }
+  std::string text() const;  // "2", "w", "2w", "w-1"
+};
+
+// One family parameter. Numeric when `choices` is empty, otherwise an enumeration.
+struct ParamDef {
+  std::string key;
+  std::string help;
+  Bound lo, hi;                      // numeric range, inclusive
+  bool required = false;             // no default: the user must give it
+  Bound def;                         // default (numeric) when not required
+  std::vector<std::string> choices;  // enumeration values; choices[0] is the default
+  bool is_enum() const { return !choices.empty(); }
+};
+
+struct Spec;
+// The arithmetic model of one variant: operands in their natural range (signed: -2^(w-1)..2^(w-1)-1),
+// result the value of the 2w-bit output word read as signed (s=1) or unsigned (s=0).
+using ModelFn = std::function<int64_t(int64_t a, int64_t b)>;
+
+struct FamilyDef {
+  std::string name;
+  std::string summary;      // one line for `greenmac list`
+  std::string reference;    // paper or definition the model follows
+  std::string signed_mode;  // how signed operands are handled: "baugh-wooley", "sign-magnitude", ...
+  std::vector<ParamDef> params;
+  // Extra cross-parameter checks; returns "" when fine, else the one-line problem.
+  std::function<std::string(const Spec&)> check;
+  std::function<ModelFn(const Spec&)> make_model;
+  // Parameter points (without w and s) for the default set; each is used with s=0 and s=1 at w=8.
+  std::vector<std::string> default_points;
+};
+
+// A parsed, validated and completed spec (defaults filled in).
+struct Spec {
+  std::string family;
+  int w = 8;
+  bool is_signed = false;
+  std::map<std::string, int> num;          // numeric parameters, all present after parsing
+  std::map<std::string, std::string> str;  // enumeration parameters, all present after parsing
+
+  int get(const std::string& key) const;
+  const std::string& get_str(const std::string& key) const;
+  const FamilyDef& def() const;
+
+  // `family:key=val,...` with every key spelled out, sorted: equal for equal designs.
+  std::string canonical() const;
+  // Module, file and report name: gm_<family>_<u|s><w>[_<key><val>|_<enumval>]..., params in
+  // the family's declared order. A Verilog identifier.
+  std::string name() const;
+  int out_width() const { return 2 * w; }
+};
+
+// Parse and validate; throws SpecError with a one-line message naming the problem and the valid range.
+Spec parse_spec(const std::string& text);
+
+// Registry.
+void register_family(FamilyDef def);
+const FamilyDef* find_family(const std::string& name);
+std::vector<const FamilyDef*> all_families();  // sorted by name
+
+struct FamilyRegistrar {
+  explicit FamilyRegistrar(FamilyDef def) { register_family(std::move(def)); }
+};
+
+// The default set: every family at its default points, s=0 and s=1, w=8.
+std::vector<Spec> default_set();
+
+// A random valid spec of the family at width w and signedness s: every parameter uniform in its
+// range (retrying when the family's cross-parameter check refuses). For sweeps and tests.
+Spec random_spec(std::mt19937_64& rng, const FamilyDef& family, int w, bool is_signed);
+
+// Expand CLI arguments: each element is a spec string; `--set default` adds the default set.
+std::vector<Spec> expand_specs(const std::vector<std::string>& specs, const std::string& set_name);
+
+}  // namespace gm
