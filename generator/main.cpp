@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   } catch (const gm::UserError& e) {
     std::cerr << "greenmac: error: " << e.what() << "\n";
     return 2;
+  } catch (const std::exception& e) {
+    // A tool or internal failure, not the user's input.
+    std::cerr << "greenmac: internal error: " << e.what() << "\n";
+    return 1;
   }
   return 1;
 }

@@ -1,0 +1,275 @@
+#include "generator/verify.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "generator/command.hpp"
+#include "generator/fsutil.hpp"
+#include "generator/registry.hpp"
+#include "generator/sim_top.hpp"
+#include "models/pairs.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+uint64_t fnv1a(const std::string& text, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string hex64(uint64_t v) {
+  std::ostringstream os;
+  os << std::hex << v;
+  return os.str();
+}
+
+void require_tool(const std::string& tool, const std::string& package, const std::string& alternative) {
+  if (!have_tool(tool))
+    throw UserError(tool + " is not installed (not on PATH); install it with `apt-get install " + package + "`" +
+                    alternative);
+}
+
+// The RTL of one design: generated now, or read from the user's directory.
+std::string design_text(const Spec& spec, const VerifyOptions& opt) {
+  if (opt.rtl_dir.empty()) return rtl::generate_verilog(spec);
+  return read_file(opt.rtl_dir / (spec.name() + ".v"));
+}
+
+struct Group {
+  std::vector<Spec> specs;
+  std::vector<size_t> index;  // position of each spec in the caller's list
+};
+
+std::string config_text(const Group& g, uint64_t random_pairs, uint64_t seed) {
+  std::ostringstream os;
+  if (random_pairs)
+    os << "pairs random " << random_pairs << " " << seed << "\n";
+  else
+    os << "pairs exhaustive\n";
+  for (size_t k = 0; k < g.specs.size(); ++k) os << "design " << k << " " << g.specs[k].canonical() << "\n";
+  return os.str();
+}
+
+void write_sources(const fs::path& dir, const Group& g, const VerifyOptions& opt, std::vector<fs::path>& files) {
+  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(g.specs));
+  files.push_back(dir / "gm_vtop.v");
+  for (const auto& s : g.specs) {
+    const fs::path p = dir / (s.name() + ".v");
+    write_file_atomic(p, design_text(s, opt));
+    files.push_back(p);
+  }
+}
+
+// Builds (or reuses) the Verilator harness for a group; returns the binary.
+fs::path verilator_harness(const Group& g, const VerifyOptions& opt, VerifyStats& st) {
+  std::string key = read_file(fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp");
+  key += read_file(GM_MODELS_LIB);
+  key += sim_top_verilog(g.specs);
+  for (const auto& s : g.specs) key += design_text(s, opt);
+  const fs::path final_dir = cache_dir() / "verilator" / hex64(fnv1a(key));
+  const fs::path binary = final_dir / "gm_vsim";
+  if (fs::exists(binary)) {
+    ++st.cached_builds;
+    return binary;
+  }
+  std::error_code ec;
+  fs::create_directories(final_dir.parent_path(), ec);
+  const fs::path work = make_temp_dir((final_dir.parent_path() / "build").string());
+  std::vector<fs::path> files;
+  write_sources(work, g, opt, files);
+  std::ostringstream cmd;
+  cmd << "cd " << work << " && verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast"
+      << " --noassert -Wno-fatal -Wno-lint -Wno-style --top-module " << kSimTop << " -Mdir obj -o gm_vsim";
+  for (const auto& f : files) cmd << " " << f.filename();
+  cmd << " " << (fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp");
+  cmd << " -CFLAGS '-std=c++20 -I" << GM_SOURCE_DIR << "'";
+  cmd << " -MAKEFLAGS 'OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1'";
+  cmd << " -LDFLAGS '-Wl,--whole-archive " << GM_MODELS_LIB << " -Wl,--no-whole-archive'";
+  const auto t0 = Clock::now();
+  std::string log;
+  const int rc = run_command(cmd.str(), &log);
+  st.build_seconds += seconds_since(t0);
+  ++st.builds;
+  if (rc != 0) {
+    write_file_atomic(work / "build.log", log);
+    throw std::runtime_error("Verilator build failed (log: " + (work / "build.log").string() + "): " +
+                             log.substr(0, 600));
+  }
+  fs::rename(work / "obj" / "gm_vsim", work / "gm_vsim", ec);
+  fs::remove_all(work / "obj", ec);
+  // Publish atomically; if a concurrent run published first, use theirs.
+  fs::rename(work, final_dir, ec);
+  if (ec) fs::remove_all(work, ec);
+  return binary;
+}
+
+void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
+                   std::vector<VerifyResult>& out) {
+  const fs::path binary = verilator_harness(g, opt, st);
+  const fs::path run = make_temp_dir("gm-verify");
+  write_file_atomic(run / "config.txt", config_text(g, random_pairs, opt.seed));
+  const auto t0 = Clock::now();
+  std::string log;
+  const int rc = run_command(binary.string() + " " + (run / "config.txt").string(), &log);
+  st.sim_seconds += seconds_since(t0);
+  std::error_code ec;
+  fs::remove_all(run, ec);
+  if (rc != 0) throw std::runtime_error("Verilator harness failed: " + log.substr(0, 600));
+  std::istringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] != '{') continue;
+    const auto j = nlohmann::json::parse(line);
+    VerifyResult& r = out[g.index[j["slot"].get<size_t>()]];
+    r.pairs = j["pairs"];
+    r.mismatches = j["mismatches"];
+    if (r.mismatches) {
+      r.a = j["a"];
+      r.b = j["b"];
+      r.expected = j["expected"];
+      r.got = j["got"];
+    }
+  }
+  for (size_t k = 0; k < g.specs.size(); ++k) st.pair_evals += out[g.index[k]].pairs;
+}
+
+// The Icarus test bench reads the pairs from a hex file and writes gm_vtop's output for each.
+std::string icarus_bench(int w, int slots, uint64_t n) {
+  std::ostringstream os;
+  os << "`timescale 1ns/1ps\nmodule gm_itb;\n";
+  os << "  reg [" << 2 * w - 1 << ":0] pairs [0:" << n - 1 << "];\n";
+  os << "  reg [" << w - 1 << ":0] a;\n  reg [" << w - 1 << ":0] b;\n";
+  os << "  wire [" << slots * kSlotBits - 1 << ":0] y;\n  integer k, fd;\n";
+  os << "  " << kSimTop << " dut (.a_i(a), .b_i(b), .y_o(y));\n";
+  os << "  initial begin\n    $readmemh(\"pairs.hex\", pairs);\n    fd = $fopen(\"out.hex\", \"w\");\n";
+  os << "    for (k = 0; k < " << n << "; k = k + 1) begin\n";
+  os << "      {a, b} = pairs[k];\n      #1;\n      $fwrite(fd, \"%h\\n\", y);\n    end\n";
+  os << "    $fclose(fd);\n    $finish;\n  end\nendmodule\n";
+  return os.str();
+}
+
+void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
+                std::vector<VerifyResult>& out) {
+  const int w = g.specs.front().w;
+  PairStream stream(w, random_pairs, opt.seed);
+  uint64_t n = stream.total();
+  if (opt.pair_limit && n > opt.pair_limit) n = opt.pair_limit;
+  const fs::path dir = make_temp_dir("gm-icarus");
+  std::vector<fs::path> files;
+  write_sources(dir, g, opt, files);
+  std::vector<uint64_t> pa(n), pb(n);
+  {
+    std::ostringstream hex;
+    hex << std::hex;
+    for (uint64_t k = 0; k < n; ++k) {
+      stream.pair(k, pa[k], pb[k]);
+      hex << ((pa[k] << w) | pb[k]) << "\n";
+    }
+    write_file_atomic(dir / "pairs.hex", hex.str());
+  }
+  const int slots = sim_slots(g.specs.size());
+  write_file_atomic(dir / "gm_itb.v", icarus_bench(w, slots, n));
+  std::ostringstream cmd;
+  cmd << "cd " << dir << " && iverilog -g2005 -o sim.vvp gm_itb.v";
+  for (const auto& f : files) cmd << " " << f.filename();
+  auto t0 = Clock::now();
+  std::string log;
+  int rc = run_command(cmd.str(), &log);
+  st.build_seconds += seconds_since(t0);
+  ++st.builds;
+  if (rc != 0) throw std::runtime_error("Icarus compile failed: " + log.substr(0, 600));
+  t0 = Clock::now();
+  rc = run_command("cd " + dir.string() + " && vvp -n sim.vvp", &log);
+  if (rc != 0) throw std::runtime_error("Icarus simulation failed: " + log.substr(0, 600));
+  std::ifstream res(dir / "out.hex");
+  std::string line;
+  for (size_t k = 0; k < g.specs.size(); ++k) {
+    VerifyResult& r = out[g.index[k]];
+    r.pairs = n;
+  }
+  std::vector<ModelFn> models;
+  for (const auto& s : g.specs) models.push_back(s.def().make_model(s));
+  uint64_t k = 0;
+  while (k < n && std::getline(res, line)) {
+    for (size_t d = 0; d < g.specs.size(); ++d) {
+      const Spec& s = g.specs[d];
+      // Slot d is the d-th 32-bit word from the right: 8 hex digits each.
+      const std::string word = line.substr(line.size() - 8 * (d + 1), 8);
+      const bool known = word.find_first_of("xzXZ") == std::string::npos;
+      const int64_t got = known ? wrap(static_cast<int64_t>(std::stoull(word, nullptr, 16)), s.out_width(), s.is_signed) : INT64_MIN;
+      const int64_t a = wrap(static_cast<int64_t>(pa[k]), w, s.is_signed);
+      const int64_t b = wrap(static_cast<int64_t>(pb[k]), w, s.is_signed);
+      const int64_t expected = models[d](a, b);
+      VerifyResult& r = out[g.index[d]];
+      if (got != expected && r.mismatches++ == 0) {
+        r.a = a;
+        r.b = b;
+        r.expected = expected;
+        r.got = got;
+      }
+    }
+    ++k;
+  }
+  st.sim_seconds += seconds_since(t0);
+  if (k != n) throw std::runtime_error("Icarus wrote " + std::to_string(k) + " of " + std::to_string(n) + " results");
+  for (size_t d = 0; d < g.specs.size(); ++d) st.pair_evals += n;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+}  // namespace
+
+fs::path cache_dir() {
+  if (const char* c = std::getenv("GREENMAC_CACHE"); c && *c) return c;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "greenmac";
+  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "greenmac";
+  return fs::temp_directory_path() / "greenmac-cache";
+}
+
+std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const VerifyOptions& opt,
+                                         VerifyStats* stats) {
+  if (opt.sim == "verilator") {
+    require_tool("verilator", "verilator", ", or use --sim icarus");
+  } else if (opt.sim == "icarus") {
+    require_tool("iverilog", "iverilog", ", or use --sim verilator");
+    require_tool("vvp", "iverilog", "");
+  } else {
+    throw UserError("unknown simulator '" + opt.sim + "'; use --sim verilator or --sim icarus");
+  }
+  if (!opt.rtl_dir.empty())
+    for (const auto& s : specs) read_file(opt.rtl_dir / (s.name() + ".v"));  // fail before any work
+
+  std::vector<VerifyResult> out(specs.size());
+  std::map<int, Group> groups;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    out[i].spec = specs[i];
+    out[i].sim = opt.sim;
+    groups[specs[i].w].specs.push_back(specs[i]);
+    groups[specs[i].w].index.push_back(i);
+  }
+  VerifyStats local;
+  VerifyStats& st = stats ? *stats : local;
+  for (const auto& [w, g] : groups) {
+    const uint64_t random_pairs = w > kMaxExhaustiveWidth ? opt.random_pairs : 0;
+    for (size_t k = 0; k < g.specs.size(); ++k) out[g.index[k]].exhaustive = random_pairs == 0 && !opt.pair_limit;
+    if (opt.sim == "verilator")
+      run_verilator(g, opt, random_pairs, st, out);
+    else
+      run_icarus(g, opt, random_pairs, st, out);
+  }
+  return out;
+}
+
+}  // namespace gm

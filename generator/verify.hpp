@@ -1,0 +1,53 @@
+// The verification engine: simulate generated RTL on every operand pair (w <= 12) or on corner cases
+// plus at least 10^7 seeded random pairs (w > 12), and compare each product with the design's C++
+// model, bit for bit.
+//
+// Designs are grouped by operand width; each group is one simulation of gm_vtop (sim_top.hpp).
+//   verilator  one harness build per group (tb/verify_main.cpp linked with the models), cached by
+//              a hash of everything that goes into it, so a rerun with unchanged RTL builds nothing.
+//   icarus     the second, independent simulator: a Verilog test bench writes every product to a
+//              file and the models check it here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/spec.hpp"
+
+namespace gm {
+
+struct VerifyOptions {
+  std::string sim = "verilator";       // verilator | icarus
+  std::filesystem::path rtl_dir;       // verify DIR/<name>.v instead of freshly generated RTL
+  uint64_t random_pairs = 10'000'000;  // for w > 12
+  uint64_t seed = 1;
+  uint64_t pair_limit = 0;             // > 0: stop after this many pairs per group (benchmarks only)
+};
+
+struct VerifyResult {
+  Spec spec;
+  std::string sim;
+  uint64_t pairs = 0;
+  bool exhaustive = false;
+  uint64_t mismatches = 0;
+  int64_t a = 0, b = 0, expected = 0, got = 0;  // the first mismatch
+  bool pass() const { return mismatches == 0 && pairs > 0; }
+};
+
+struct VerifyStats {
+  double build_seconds = 0;  // Verilator/Icarus compile time (0 for cached builds)
+  double sim_seconds = 0;    // simulation and comparison
+  uint64_t pair_evals = 0;   // pairs x designs simulated
+  int builds = 0, cached_builds = 0;
+};
+
+// Throws UserError when the simulator is not installed or an RTL file cannot be read.
+std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const VerifyOptions& opt,
+                                         VerifyStats* stats = nullptr);
+
+// Where cached harness builds live: $GREENMAC_CACHE, else $XDG_CACHE_HOME/greenmac, else ~/.cache/greenmac.
+std::filesystem::path cache_dir();
+
+}  // namespace gm
