@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "generator/command.hpp"
 #include "generator/design_files.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/prove.hpp"
