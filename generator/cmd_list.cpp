@@ -10,7 +10,11 @@ namespace {
 
 nlohmann::json param_json(const ParamDef& p) {
   nlohmann::json j = {{"key", p.key}, {"help", p.help}};
-  if (p.is_enum()) {
+  if (p.is_text) {
+    j["text"] = true;
+    j["required"] = p.required;
+    if (!p.required) j["default"] = p.text_default;
+  } else if (p.is_enum()) {
     j["choices"] = p.choices;
     j["default"] = p.choices.front();
   } else {
@@ -54,7 +58,9 @@ int run_list(bool json, bool defaults) {
     std::cout << "    signed:    " << f->signed_mode << "\n";
     for (const auto& p : f->params) {
       std::cout << "    " << p.key << "=";
-      if (p.is_enum()) {
+      if (p.is_text) {
+        std::cout << "TEXT" << (p.required ? " (required)" : " (default " + p.text_default + ")");
+      } else if (p.is_enum()) {
         for (size_t i = 0; i < p.choices.size(); ++i) std::cout << (i ? "|" : "") << p.choices[i];
         std::cout << " (default " << p.choices.front() << ")";
       } else {

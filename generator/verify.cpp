@@ -24,17 +24,6 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-uint64_t fnv1a(const std::string& text, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-std::string hex64(uint64_t v) {
-  std::ostringstream os;
-  os << std::hex << v;
-  return os.str();
-}
-
 void require_tool(const std::string& tool, const std::string& package, const std::string& alternative) {
   if (!have_tool(tool))
     throw UserError(tool + " is not installed (not on PATH); install it with `apt-get install " + package + "`" +
@@ -160,30 +149,39 @@ std::string icarus_bench(int w, int slots, uint64_t n) {
   return os.str();
 }
 
-void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
-                std::vector<VerifyResult>& out) {
-  const int w = g.specs.front().w;
-  PairStream stream(w, random_pairs, opt.seed);
-  uint64_t n = stream.total();
-  if (opt.pair_limit && n > opt.pair_limit) n = opt.pair_limit;
+constexpr uint64_t kUnknown = ~0ull;  // an output word with x or z bits
+
+// Simulates the designs (one width) in Icarus on the first n pairs of the stream. Returns the raw
+// output words, outputs[design][pair], and the pairs themselves as bit patterns.
+struct IcarusRun {
+  std::vector<uint64_t> pa, pb;
+  std::vector<std::vector<uint64_t>> outputs;
+};
+
+IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& texts, PairStream& stream,
+                          uint64_t n, VerifyStats& st) {
+  const int w = specs.front().w;
   const fs::path dir = make_temp_dir("gm-icarus");
-  std::vector<fs::path> files;
-  write_sources(dir, g, opt, files);
-  std::vector<uint64_t> pa(n), pb(n);
+  std::ostringstream cmd;
+  cmd << "cd " << dir << " && iverilog -g2005 -o sim.vvp gm_itb.v gm_vtop.v";
+  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs));
+  for (size_t d = 0; d < specs.size(); ++d) {
+    write_file_atomic(dir / (specs[d].name() + ".v"), texts[d]);
+    cmd << " " << specs[d].name() << ".v";
+  }
+  IcarusRun run;
+  run.pa.resize(n);
+  run.pb.resize(n);
   {
     std::ostringstream hex;
     hex << std::hex;
     for (uint64_t k = 0; k < n; ++k) {
-      stream.pair(k, pa[k], pb[k]);
-      hex << ((pa[k] << w) | pb[k]) << "\n";
+      stream.pair(k, run.pa[k], run.pb[k]);
+      hex << ((run.pa[k] << w) | run.pb[k]) << "\n";
     }
     write_file_atomic(dir / "pairs.hex", hex.str());
   }
-  const int slots = sim_slots(g.specs.size());
-  write_file_atomic(dir / "gm_itb.v", icarus_bench(w, slots, n));
-  std::ostringstream cmd;
-  cmd << "cd " << dir << " && iverilog -g2005 -o sim.vvp gm_itb.v";
-  for (const auto& f : files) cmd << " " << f.filename();
+  write_file_atomic(dir / "gm_itb.v", icarus_bench(w, sim_slots(specs.size()), n));
   auto t0 = Clock::now();
   std::string log;
   int rc = run_command(cmd.str(), &log);
@@ -194,25 +192,43 @@ void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs,
   rc = run_command("cd " + dir.string() + " && vvp -n sim.vvp", &log);
   if (rc != 0) throw std::runtime_error("Icarus simulation failed: " + log.substr(0, 600));
   std::ifstream res(dir / "out.hex");
+  run.outputs.assign(specs.size(), std::vector<uint64_t>(n));
   std::string line;
-  for (size_t k = 0; k < g.specs.size(); ++k) {
-    VerifyResult& r = out[g.index[k]];
-    r.pairs = n;
-  }
-  std::vector<ModelFn> models;
-  for (const auto& s : g.specs) models.push_back(s.def().make_model(s));
   uint64_t k = 0;
-  while (k < n && std::getline(res, line)) {
-    for (size_t d = 0; d < g.specs.size(); ++d) {
-      const Spec& s = g.specs[d];
+  for (; k < n && std::getline(res, line); ++k)
+    for (size_t d = 0; d < specs.size(); ++d) {
       // Slot d is the d-th 32-bit word from the right: 8 hex digits each.
       const std::string word = line.substr(line.size() - 8 * (d + 1), 8);
-      const bool known = word.find_first_of("xzXZ") == std::string::npos;
-      const int64_t got = known ? wrap(static_cast<int64_t>(std::stoull(word, nullptr, 16)), s.out_width(), s.is_signed) : INT64_MIN;
-      const int64_t a = wrap(static_cast<int64_t>(pa[k]), w, s.is_signed);
-      const int64_t b = wrap(static_cast<int64_t>(pb[k]), w, s.is_signed);
-      const int64_t expected = models[d](a, b);
-      VerifyResult& r = out[g.index[d]];
+      run.outputs[d][k] = word.find_first_of("xzXZ") == std::string::npos ? std::stoull(word, nullptr, 16) : kUnknown;
+    }
+  st.sim_seconds += seconds_since(t0);
+  if (k != n) throw std::runtime_error("Icarus wrote " + std::to_string(k) + " of " + std::to_string(n) + " results");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return run;
+}
+
+void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
+                std::vector<VerifyResult>& out) {
+  const int w = g.specs.front().w;
+  PairStream stream(w, random_pairs, opt.seed);
+  uint64_t n = stream.total();
+  if (opt.pair_limit && n > opt.pair_limit) n = opt.pair_limit;
+  std::vector<std::string> texts;
+  for (const auto& s : g.specs) texts.push_back(design_text(s, opt));
+  const IcarusRun run = icarus_simulate(g.specs, texts, stream, n, st);
+  const auto t0 = Clock::now();
+  for (size_t d = 0; d < g.specs.size(); ++d) {
+    const Spec& s = g.specs[d];
+    const ModelFn model = s.def().make_model(s);
+    VerifyResult& r = out[g.index[d]];
+    r.pairs = n;
+    for (uint64_t k = 0; k < n; ++k) {
+      const uint64_t word = run.outputs[d][k];
+      const int64_t got = word == kUnknown ? INT64_MIN : wrap(static_cast<int64_t>(word), s.out_width(), s.is_signed);
+      const int64_t a = wrap(static_cast<int64_t>(run.pa[k]), w, s.is_signed);
+      const int64_t b = wrap(static_cast<int64_t>(run.pb[k]), w, s.is_signed);
+      const int64_t expected = model(a, b);
       if (got != expected && r.mismatches++ == 0) {
         r.a = a;
         r.b = b;
@@ -220,22 +236,27 @@ void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs,
         r.got = got;
       }
     }
-    ++k;
+    st.pair_evals += n;
   }
   st.sim_seconds += seconds_since(t0);
-  if (k != n) throw std::runtime_error("Icarus wrote " + std::to_string(k) + " of " + std::to_string(n) + " results");
-  for (size_t d = 0; d < g.specs.size(); ++d) st.pair_evals += n;
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }
 
 }  // namespace
 
-fs::path cache_dir() {
-  if (const char* c = std::getenv("GREENMAC_CACHE"); c && *c) return c;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "greenmac";
-  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "greenmac";
-  return fs::temp_directory_path() / "greenmac-cache";
+std::vector<int64_t> simulate_truth_table(const Spec& spec, const std::string& verilog) {
+  if (!have_tool("iverilog") || !have_tool("vvp"))
+    throw UserError("iverilog is not installed (not on PATH); install it with `apt-get install iverilog`");
+  PairStream stream(spec.w, 0, 0);
+  VerifyStats st;
+  const IcarusRun run = icarus_simulate({spec}, {verilog}, stream, stream.total(), st);
+  std::vector<int64_t> table(stream.total());
+  for (uint64_t k = 0; k < table.size(); ++k) {
+    if (run.outputs[0][k] == kUnknown)
+      throw UserError(spec.name() + ": the design's output is x or z for a=" + std::to_string(run.pa[k]) +
+                      " b=" + std::to_string(run.pb[k]) + "; every output bit must be driven");
+    table[k] = wrap(static_cast<int64_t>(run.outputs[0][k]), spec.out_width(), spec.is_signed);
+  }
+  return table;
 }
 
 std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const VerifyOptions& opt,
@@ -250,6 +271,10 @@ std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const V
   }
   if (!opt.rtl_dir.empty())
     for (const auto& s : specs) read_file(opt.rtl_dir / (s.name() + ".v"));  // fail before any work
+
+  // Build every model once here: an external design's model is its simulated truth table, which
+  // must be in the cache before the harness (which cannot simulate) reads it.
+  for (const auto& s : specs) s.def().make_model(s);
 
   std::vector<VerifyResult> out(specs.size());
   std::map<int, Group> groups;

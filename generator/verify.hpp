@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "models/cache.hpp"
 #include "models/spec.hpp"
 
 namespace gm {
@@ -47,7 +48,9 @@ struct VerifyStats {
 std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const VerifyOptions& opt,
                                          VerifyStats* stats = nullptr);
 
-// Where cached harness builds live: $GREENMAC_CACHE, else $XDG_CACHE_HOME/greenmac, else ~/.cache/greenmac.
-std::filesystem::path cache_dir();
+
+// The design's output for every operand pair, simulated in Icarus: entry (a_bits << w) | b_bits
+// holds the product word read as signed (s=1) or unsigned. Used as the model of external designs.
+std::vector<int64_t> simulate_truth_table(const Spec& spec, const std::string& verilog);
 
 }  // namespace gm

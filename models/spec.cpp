@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -44,6 +45,18 @@ std::string key_names(const FamilyDef& def) {
   std::string out = "w, s";
   for (const auto& p : def.params) out += ", " + p.key;
   return out;
+}
+
+// Lower-case letters, digits and single underscores only: safe inside a Verilog identifier.
+std::string identifier(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(l))) out += l;
+    else if (!out.empty() && out.back() != '_') out += '_';
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out.empty() ? "x" : out;
 }
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
@@ -105,10 +118,14 @@ std::string Spec::canonical() const {
 std::string Spec::name() const {
   std::string out = "gm_" + family + "_" + (is_signed ? "s" : "u") + std::to_string(w);
   for (const auto& p : def().params) {
-    if (p.is_enum())
+    if (!p.in_name) continue;
+    if (p.is_text) {
+      out += "_" + identifier(get_str(p.key));
+    } else if (p.is_enum()) {
       out += "_" + get_str(p.key);
-    else
+    } else {
       out += "_" + p.key + std::to_string(get(p.key));
+    }
   }
   return out;
 }
@@ -161,6 +178,19 @@ Spec parse_spec(const std::string& text_in) {
   spec.is_signed = s == 1;
 
   for (const auto& p : def->params) {
+    if (p.is_text) {
+      auto it = given.find(p.key);
+      if (it == given.end()) {
+        if (p.required)
+          throw SpecError(fam + ": missing required key '" + p.key + "' (" + p.help + ")");
+        spec.str[p.key] = p.text_default;
+        continue;
+      }
+      if (it->second.empty()) throw SpecError(fam + ": " + p.key + " is empty; give " + p.key + "=<" + p.help + ">");
+      spec.str[p.key] = p.is_path ? std::filesystem::absolute(it->second).lexically_normal().string() : it->second;
+      given.erase(it);
+      continue;
+    }
     if (p.is_enum()) {
       auto it = given.find(p.key);
       if (it == given.end()) {
@@ -220,6 +250,7 @@ std::vector<const FamilyDef*> all_families() {
 std::vector<Spec> default_set() {
   std::vector<Spec> out;
   for (const auto* f : all_families()) {
+    if (!f->in_sweeps) continue;
     std::vector<std::string> points = f->default_points;
     if (points.empty()) points.push_back("");
     for (int s = 0; s <= 1; ++s)

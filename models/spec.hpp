@@ -45,7 +45,12 @@ struct ParamDef {
   bool required = false;             // no default: the user must give it
   Bound def;                         // default (numeric) when not required
   std::vector<std::string> choices;  // enumeration values; choices[0] is the default
+  bool is_text = false;              // free text (a name or a path), checked by the family
+  bool is_path = false;              // text that is a file path: made absolute when parsed
+  bool in_name = true;               // part of the design's name
+  std::string text_default;          // default of an optional text parameter
   bool is_enum() const { return !choices.empty(); }
+  bool is_number() const { return choices.empty() && !is_text; }
 };
 
 struct Spec;
@@ -64,6 +69,9 @@ struct FamilyDef {
   std::function<ModelFn(const Spec&)> make_model;
   // Parameter points (without w and s) for the default set; each is used with s=0 and s=1 at w=8.
   std::vector<std::string> default_points;
+  // False for families that need user input (an external file): left out of the default set and
+  // of random sweeps.
+  bool in_sweeps = true;
 };
 
 // A parsed, validated and completed spec (defaults filled in).
@@ -72,7 +80,7 @@ struct Spec {
   int w = 8;
   bool is_signed = false;
   std::map<std::string, int> num;          // numeric parameters, all present after parsing
-  std::map<std::string, std::string> str;  // enumeration parameters, all present after parsing
+  std::map<std::string, std::string> str;  // enumeration and text parameters, all present after parsing
 
   int get(const std::string& key) const;
   const std::string& get_str(const std::string& key) const;

@@ -1,0 +1,101 @@
+// ext: wrap a third-party combinational multiplier so that it goes through every flow like a native
+// design. The generated file holds the user's file verbatim followed by a wrapper module named
+// after the spec, with greenmac's ports a_i, b_i, y_o.
+//
+// Before anything is generated the module is checked with Yosys: the file must parse, the top must
+// exist with exactly the operand ports (w bits each) and the product port (2w bits), and it must
+// contain no flip-flop or latch.
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "generator/command.hpp"
+#include "generator/fsutil.hpp"
+#include "generator/registry.hpp"
+#include "generator/verify.hpp"
+#include "models/ext.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm::rtl {
+namespace {
+
+std::string first_error_line(const std::string& log) {
+  std::istringstream in(log);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find("ERROR") != std::string::npos || line.find("rror:") != std::string::npos) return line;
+  return log.substr(0, 200);
+}
+
+int port_width(const nlohmann::json& port) { return static_cast<int>(port["bits"].size()); }
+
+void check_module(const Spec& spec) {
+  if (!have_tool("yosys"))
+    throw UserError("yosys is not installed (not on PATH); install it with `apt-get install yosys`");
+  const std::string& path = spec.get_str("path");
+  const std::string& top = spec.get_str("top");
+  const fs::path dir = make_temp_dir("gm-ext");
+  std::string log;
+  const int rc = run_command("cd " + dir.string() + " && yosys -q -p 'read_verilog \"" + path +
+                                 "\"; hierarchy -check -top " + top + "; proc; flatten; write_json ports.json'",
+                             &log);
+  if (rc != 0) {
+    fs::remove_all(dir);
+    throw UserError("ext: cannot read module '" + top + "' from " + path + ": " + first_error_line(log));
+  }
+  const auto netlist = nlohmann::json::parse(read_file(dir / "ports.json"));
+  fs::remove_all(dir);
+  const auto& mod = netlist["modules"][top];
+  const std::string a = spec.get_str("a"), b = spec.get_str("b"), y = spec.get_str("y");
+  const int w = spec.w;
+  auto expect_port = [&](const std::string& name, const std::string& dir_, int width, const std::string& key) {
+    if (!mod["ports"].contains(name))
+      throw UserError("ext: module '" + top + "' has no port '" + name + "'; name its " + dir_ + " port with " + key + "=PORT");
+    const auto& p = mod["ports"][name];
+    if (p["direction"] != dir_ || port_width(p) != width)
+      throw UserError("ext: port '" + name + "' of '" + top + "' must be a " + std::to_string(width) + "-bit " + dir_ +
+                      " (w=" + std::to_string(w) + "); it is a " + std::to_string(port_width(p)) + "-bit " +
+                      p["direction"].get<std::string>());
+  };
+  expect_port(a, "input", w, "a");
+  expect_port(b, "input", w, "b");
+  expect_port(y, "output", 2 * w, "y");
+  for (const auto& [name, port] : mod["ports"].items())
+    if (name != a && name != b && name != y)
+      throw UserError("ext: module '" + top + "' has an extra port '" + name +
+                      "'; only combinational multipliers with two operands and a product are supported");
+  for (const auto& [name, cell] : mod["cells"].items()) {
+    const std::string type = cell["type"];
+    if (type.find("dff") != std::string::npos || type.find("latch") != std::string::npos ||
+        type.find("$sr") == 0 || type.find("$mem") == 0)
+      throw UserError("ext: module '" + top + "' is not combinational (it has a " + type +
+                      "); give a purely combinational multiplier");
+  }
+}
+
+std::string generate_ext(const Spec& spec, const std::vector<std::string>& header) {
+  check_module(spec);
+  const std::string user = read_file(spec.get_str("path"));
+  const int w = spec.w;
+  std::ostringstream os;
+  for (const auto& line : header) os << "// " << line << "\n";
+  os << "\n// ---- " << spec.get_str("path") << ", copied verbatim ----\n" << user << "\n// ---- end of copy ----\n\n";
+  os << "`default_nettype none\n\nmodule " << spec.name() << " (\n";
+  os << "  input  wire [" << w - 1 << ":0] a_i,\n  input  wire [" << w - 1 << ":0] b_i,\n";
+  os << "  output wire [" << 2 * w - 1 << ":0] y_o\n);\n\n";
+  os << "  " << spec.get_str("top") << " u_ext (\n    ." << spec.get_str("a") << "(a_i),\n    ." << spec.get_str("b")
+     << "(b_i),\n    ." << spec.get_str("y") << "(y_o)\n  );\n\nendmodule\n\n`default_nettype wire\n";
+  return os.str();
+}
+
+const GeneratorRegistrar ext_gen("ext", generate_ext);
+
+// The model of an external design is its simulated truth table.
+const bool provider_installed = [] {
+  set_external_table_provider([](const Spec& spec) { return simulate_truth_table(spec, generate_verilog(spec)); });
+  return true;
+}();
+
+}  // namespace
+}  // namespace gm::rtl

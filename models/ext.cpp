@@ -1,0 +1,121 @@
+#include "models/ext.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "models/arith.hpp"
+#include "models/cache.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+namespace {
+
+ExternalTableProvider& provider() {
+  static ExternalTableProvider p;
+  return p;
+}
+
+// Cache file layout: "GMXT", w, s (int32 each), count (uint64), FNV-1a of the payload (uint64),
+// then count int32 products. A file whose size or checksum disagrees is treated as absent.
+constexpr char kMagic[4] = {'G', 'M', 'X', 'T'};
+
+bool load_table(const fs::path& path, const Spec& spec, std::vector<int32_t>& table) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  char magic[4];
+  int32_t w = 0, s = 0;
+  uint64_t count = 0, sum = 0;
+  in.read(magic, 4);
+  in.read(reinterpret_cast<char*>(&w), 4);
+  in.read(reinterpret_cast<char*>(&s), 4);
+  in.read(reinterpret_cast<char*>(&count), 8);
+  in.read(reinterpret_cast<char*>(&sum), 8);
+  if (!in || std::memcmp(magic, kMagic, 4) != 0 || w != spec.w || s != spec.is_signed ||
+      count != (uint64_t{1} << (2 * spec.w)))
+    return false;
+  table.resize(count);
+  in.read(reinterpret_cast<char*>(table.data()), static_cast<std::streamsize>(count * 4));
+  if (!in) return false;
+  const std::string payload(reinterpret_cast<const char*>(table.data()), count * 4);
+  return fnv1a(payload) == sum;
+}
+
+void store_table(const fs::path& path, const Spec& spec, const std::vector<int32_t>& table) {
+  fs::create_directories(path.parent_path());
+  const std::string payload(reinterpret_cast<const char*>(table.data()), table.size() * 4);
+  const int32_t w = spec.w, s = spec.is_signed;
+  const uint64_t count = table.size(), sum = fnv1a(payload);
+  const fs::path tmp = path.string() + ".tmp" + std::to_string(fnv1a(path.string() + std::to_string(clock())));
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(kMagic, 4);
+    out.write(reinterpret_cast<const char*>(&w), 4);
+    out.write(reinterpret_cast<const char*>(&s), 4);
+    out.write(reinterpret_cast<const char*>(&count), 8);
+    out.write(reinterpret_cast<const char*>(&sum), 8);
+    out << payload;
+  }
+  fs::rename(tmp, path);
+}
+
+ModelFn external_model(const Spec& spec) {
+  const fs::path path = external_table_path(spec);
+  auto table = std::make_shared<std::vector<int32_t>>();
+  if (!load_table(path, spec, *table)) {
+    if (!provider())
+      throw std::runtime_error("truth table of " + spec.canonical() + " is not in the cache (" + path.string() + ")");
+    const std::vector<int64_t> fresh = provider()(spec);
+    table->assign(fresh.begin(), fresh.end());
+    store_table(path, spec, *table);
+  }
+  const int w = spec.w;
+  return [table, w](int64_t a, int64_t b) -> int64_t {
+    const uint64_t mask = (uint64_t{1} << w) - 1;
+    return (*table)[((static_cast<uint64_t>(a) & mask) << w) | (static_cast<uint64_t>(b) & mask)];
+  };
+}
+
+std::string check_external(const Spec& spec) {
+  if (spec.w > kMaxExternalWidth)
+    return "w=" + std::to_string(spec.w) + " is too wide: an external design is characterized by its exhaustive "
+           "truth table, so w must be <= " + std::to_string(kMaxExternalWidth);
+  const std::string& path = spec.get_str("path");
+  std::ifstream in(path);
+  if (!in) return "cannot read path=" + path + "; give the Verilog file of the multiplier";
+  return "";
+}
+
+const FamilyRegistrar ext_family({
+    .name = "ext",
+    .summary = "a third-party combinational multiplier module (e.g. EvoApproxLib); model = its truth table",
+    .reference = "the user's Verilog file",
+    .signed_mode = "as the module computes it; s says how to read its operands and product",
+    .params = {{.key = "path", .help = "Verilog file of the multiplier", .required = true, .is_text = true,
+                .is_path = true, .in_name = false},
+               {.key = "top", .help = "name of the multiplier module", .required = true, .is_text = true},
+               {.key = "a", .help = "first operand port", .is_text = true, .in_name = false, .text_default = "a_i"},
+               {.key = "b", .help = "second operand port", .is_text = true, .in_name = false, .text_default = "b_i"},
+               {.key = "y", .help = "product port (2w bits)", .is_text = true, .in_name = false,
+                .text_default = "y_o"}},
+    .check = check_external,
+    .make_model = external_model,
+    .default_points = {},
+    .in_sweeps = false,
+});
+
+}  // namespace
+
+void set_external_table_provider(ExternalTableProvider p) { provider() = std::move(p); }
+
+fs::path external_table_path(const Spec& spec) {
+  std::ifstream in(spec.get_str("path"), std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const uint64_t key = fnv1a(spec.canonical(), fnv1a(text.str()));
+  return cache_dir() / "ext" / (spec.name() + "-" + hex64(key) + ".tbl");
+}
+
+}  // namespace gm
