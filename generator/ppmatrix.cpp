@@ -8,6 +8,14 @@ namespace gm::rtl {
 
 std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
                              const std::function<bool(int, int)>& keep) {
+  std::vector<Net> b_bits;
+  for (int j = 0; j < w; ++j) b_bits.push_back(nl.b(j));
+  return pp_matrix(nl, w, is_signed, keep, b_bits);
+}
+
+std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
+                             const std::function<bool(int, int)>& keep, const std::vector<Net>& b_bits) {
+  if (static_cast<int>(b_bits.size()) != w) throw std::logic_error("pp_matrix: b_bits must hold w nets");
   nl.section("pp", is_signed ? "partial products, modified Baugh-Wooley: pp = a_i[i] & b_i[j], "
                                "NAND where exactly one index is the sign bit"
                              : "partial products: pp = a_i[i] & b_i[j]");
@@ -16,7 +24,7 @@ std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
     for (int i = 0; i < w; ++i) {
       if (keep && !keep(i, j)) continue;
       const bool invert = is_signed && ((i == w - 1) != (j == w - 1));
-      const Net n = invert ? nl.nand2(nl.a(i), nl.b(j)) : nl.and2(nl.a(i), nl.b(j));
+      const Net n = invert ? nl.nand2(nl.a(i), b_bits[j]) : nl.and2(nl.a(i), b_bits[j]);
       bits.push_back({i + j, j, n});
     }
   if (is_signed) {

@@ -25,6 +25,12 @@ using Columns = std::vector<std::vector<Net>>;  // bits by column, least signifi
 std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
                              const std::function<bool(int i, int j)>& keep = nullptr);
 
+// The same matrix over given multiplier bits: b_bits[j] (w nets) stands in for b_i[j]. A constant
+// zero there removes row j's AND cells; in a signed matrix its sign-position NAND cell becomes the
+// constant one that the Baugh-Wooley identity needs, so the matrix sums to a * b' exactly.
+std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
+                             const std::function<bool(int i, int j)>& keep, const std::vector<Net>& b_bits);
+
 Columns to_columns(const std::vector<PPBit>& bits, int width);
 
 // Add a constant's set bits as constant-one entries.

@@ -1,0 +1,195 @@
+#include "generator/characterize.hpp"
+
+#include <cmath>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "generator/fsutil.hpp"
+#include "generator/pareto.hpp"
+#include "generator/plot.hpp"
+#include "generator/version.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+namespace {
+
+std::string baseline_key(const Spec& s) { return std::to_string(s.w) + (s.is_signed ? "s" : "u"); }
+
+CostRatios ratios(const SynthResult& x, const SynthResult& base) {
+  auto r = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  return {r(x.area_um2, base.area_um2), r(x.delay_ns, base.delay_ns), r(x.simulated.total_mw, base.simulated.total_mw),
+          r(x.vectorless.total_mw, base.vectorless.total_mw), r(x.energy_pj(), base.energy_pj())};
+}
+
+nlohmann::json ratios_json(const CostRatios& r) {
+  return {{"area", r.area}, {"delay", r.delay}, {"power", r.power}, {"power_vectorless", r.power_vectorless},
+          {"energy", r.energy}};
+}
+
+nlohmann::json metrics_json(const ErrorMetrics& m) {
+  return {{"er", m.er},     {"med", m.med}, {"nmed", m.nmed}, {"nmed_max", m.nmed_max}, {"mred", m.mred},
+          {"wce", m.wce},   {"wcre", m.wcre}, {"bias", m.bias}, {"mse", m.mse},         {"var", m.var},
+          {"zero_ok", m.zero_ok}, {"commutative", m.commutative}, {"pairs", m.pairs}, {"exhaustive", m.exhaustive},
+          {"weighted", m.weighted}};
+}
+
+std::string fmt(double v, int prec = 3) {
+  std::ostringstream os;
+  os << std::setprecision(prec) << v;
+  return os.str();
+}
+
+std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt) {
+  const SynthResult& s = rows.front().synth;
+  std::ostringstream os;
+  os << "Error metrics: every operand pair for w <= 12 (corner cases plus 10^7 random pairs above)"
+     << (opt.dist ? ", weighted by the operand distribution " + opt.dist->origin : ", uniform operands")
+     << "; e = approximate - exact product. Synthesis: each design between input and output registers, "
+     << "Yosys `synth -flatten`, `dfflibmap` and `abc -liberty` onto " << s.lib << "; OpenSTA for the "
+     << "register-to-register critical path and for power at a " << fmt(s.clock_ns) << " ns clock. Power is given "
+     << "vectorless (activity 0.5 at the inputs) and from simulation: the mapped netlist is simulated "
+     << "(zero delay, so glitch power is left out) under " << s.cycles << " cycles of "
+     << (s.activity == "uniform" ? "uniform random operands" : "operands drawn from " + s.activity)
+     << ", and every pin gets its own toggle rate. Energy per operation = simulated power x clock period. "
+     << "Ratios are against `exact` (Dadda tree) and `yosys` (behavioural a*b) of the same width and signedness.";
+  return os.str();
+}
+
+}  // namespace
+
+std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharOptions& opt) {
+  std::vector<Spec> specs = specs_in;
+  std::set<std::string> names;
+  for (const auto& s : specs) names.insert(s.name());
+  std::vector<bool> reference(specs.size(), false);
+  std::set<std::string> keys;
+  for (const auto& s : specs_in) keys.insert(baseline_key(s));
+  std::map<std::string, std::pair<std::string, std::string>> base_names;  // key -> (exact, yosys) names
+  for (const auto& s : specs_in) {
+    const std::string key = baseline_key(s);
+    if (base_names.count(key)) continue;
+    const std::string ws = "w=" + std::to_string(s.w) + ",s=" + (s.is_signed ? "1" : "0");
+    const Spec exact = parse_spec("exact:" + ws), yosys = parse_spec("yosys:" + ws);
+    base_names[key] = {exact.name(), yosys.name()};
+    for (const Spec& b : {exact, yosys})
+      if (names.insert(b.name()).second) {
+        specs.push_back(b);
+        reference.push_back(true);
+      }
+  }
+  if (opt.dist)
+    for (const auto& s : specs) check_distribution(*opt.dist, s.w, s.is_signed, s.name());
+
+  const auto synth = synth_designs(specs, opt.synth);
+  std::vector<CharRow> rows(specs.size());
+  std::map<std::string, size_t> by_name;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    rows[i].spec = specs[i];
+    rows[i].reference = reference[i];
+    MetricOptions mo;
+    mo.dist = opt.dist;
+    rows[i].metrics = compute_metrics(specs[i], mo);
+    rows[i].synth = synth[i];
+    by_name[specs[i].name()] = i;
+  }
+  for (auto& r : rows) {
+    const auto& [exact, yosys] = base_names.at(baseline_key(r.spec));
+    r.vs_exact = ratios(r.synth, rows[by_name.at(exact)].synth);
+    r.vs_yosys = ratios(r.synth, rows[by_name.at(yosys)].synth);
+  }
+  std::vector<double> mred, nmed, power, area, energy;
+  for (const auto& r : rows) {
+    mred.push_back(r.metrics.mred);
+    nmed.push_back(r.metrics.nmed);
+    power.push_back(r.synth.simulated.total_mw);
+    area.push_back(r.synth.area_um2);
+    energy.push_back(r.synth.energy_pj());
+  }
+  const auto f1 = pareto_front(mred, power), f2 = pareto_front(mred, area), f3 = pareto_front(nmed, energy);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].front_power_mred = f1[i];
+    rows[i].front_area_mred = f2[i];
+    rows[i].front_energy_nmed = f3[i];
+  }
+  return rows;
+}
+
+nlohmann::json char_row_json(const CharRow& r) {
+  return {{"spec", r.spec.canonical()},
+          {"name", r.spec.name()},
+          {"reference", r.reference},
+          {"metrics", metrics_json(r.metrics)},
+          {"synth", synth_result_json(r.synth)},
+          {"vs_exact", ratios_json(r.vs_exact)},
+          {"vs_yosys", ratios_json(r.vs_yosys)},
+          {"pareto", {{"power_mred", r.front_power_mred}, {"area_mred", r.front_area_mred},
+                      {"energy_nmed", r.front_energy_nmed}}}};
+}
+
+void write_characterization(const std::vector<CharRow>& rows, const CharOptions& opt) {
+  const fs::path dir = opt.out_dir;
+  ensure_output_dir(dir);
+  // Plots first: a gnuplot failure then leaves no report that points at missing pictures.
+  // MRED and NMED of the exact designs are 0: a log axis would drop them, so the axes are linear.
+  ScatterPlot p1{"power_mred", "Simulated power vs MRED", "MRED", "power [mW]", false, {}};
+  ScatterPlot p2{"area_mred", "Area vs MRED", "MRED", "area [um^2]", false, {}};
+  ScatterPlot p3{"energy_nmed", "Energy per operation vs NMED", "NMED", "energy [pJ/op]", false, {}};
+  for (const auto& r : rows) {
+    p1.points.push_back({r.spec.name(), r.metrics.mred, r.synth.simulated.total_mw, r.front_power_mred});
+    p2.points.push_back({r.spec.name(), r.metrics.mred, r.synth.area_um2, r.front_area_mred});
+    p3.points.push_back({r.spec.name(), r.metrics.nmed, r.synth.energy_pj(), r.front_energy_nmed});
+  }
+  for (const auto* p : {&p1, &p2, &p3}) draw_scatter(*p, dir);
+
+  nlohmann::json json = {{"generator", "greenmac"}, {"version", kVersion}, {"method", method_text(rows, opt)},
+                         {"designs", nlohmann::json::array()}};
+  for (const auto& r : rows) json["designs"].push_back(char_row_json(r));
+  write_file_atomic(dir / "report.json", json.dump(2) + "\n");
+
+  std::ostringstream csv;
+  csv << "spec,name,reference,er,med,nmed,nmed_max,mred,wce,wcre,bias,mse,var,zero_ok,commutative,area_um2,nand2_eq,"
+         "delay_ns,fmax_mhz,power_mw,power_dyn_mw,power_leak_mw,power_vectorless_mw,energy_pj,area_vs_exact,"
+         "power_vs_exact,energy_vs_exact,delay_vs_exact,area_vs_yosys,power_vs_yosys,energy_vs_yosys,"
+         "delay_vs_yosys,pareto_power_mred,pareto_area_mred,pareto_energy_nmed\n";
+  for (const auto& r : rows) {
+    const auto& m = r.metrics;
+    const auto& s = r.synth;
+    csv << '"' << r.spec.canonical() << "\"," << r.spec.name() << "," << r.reference << "," << m.er << "," << m.med << ","
+        << m.nmed << "," << m.nmed_max << "," << m.mred << "," << m.wce << "," << m.wcre << "," << m.bias << "," << m.mse
+        << "," << m.var << "," << m.zero_ok << "," << m.commutative << "," << s.area_um2 << "," << s.nand2_eq << ","
+        << s.delay_ns << "," << s.fmax_mhz << "," << s.simulated.total_mw << "," << s.simulated.dynamic_mw() << ","
+        << s.simulated.leakage_mw << "," << s.vectorless.total_mw << "," << s.energy_pj() << "," << r.vs_exact.area
+        << "," << r.vs_exact.power << "," << r.vs_exact.energy << "," << r.vs_exact.delay << "," << r.vs_yosys.area
+        << "," << r.vs_yosys.power << "," << r.vs_yosys.energy << "," << r.vs_yosys.delay << "," << r.front_power_mred
+        << "," << r.front_area_mred << "," << r.front_energy_nmed << "\n";
+  }
+  write_file_atomic(dir / "results.csv", csv.str());
+
+  std::ostringstream md;
+  md << "# greenmac characterization\n\n" << method_text(rows, opt) << "\n\n";
+  md << "| design | MRED | NMED | ER | WCE | area µm² | delay ns | power mW (vectorless) | power mW (sim.) | "
+        "energy pJ/op | area vs exact | power vs exact | energy vs exact | power vs yosys | Pareto |\n";
+  md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    const auto& m = r.metrics;
+    const auto& s = r.synth;
+    std::string front;
+    if (r.front_power_mred) front += "P ";
+    if (r.front_area_mred) front += "A ";
+    if (r.front_energy_nmed) front += "E";
+    md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(m.mred) << " | "
+       << fmt(m.nmed) << " | " << fmt(m.er) << " | " << m.wce << " | " << fmt(s.area_um2, 5) << " | " << fmt(s.delay_ns)
+       << " | " << fmt(s.vectorless.total_mw) << " | " << fmt(s.simulated.total_mw) << " | " << fmt(s.energy_pj())
+       << " | " << fmt(r.vs_exact.area) << " | " << fmt(r.vs_exact.power) << " | " << fmt(r.vs_exact.energy) << " | "
+       << fmt(r.vs_yosys.power) << " | " << front << " |\n";
+  }
+  md << "\nPareto: P = power vs MRED, A = area vs MRED, E = energy vs NMED (no other design is better on both).\n\n";
+  md << "![power vs MRED](power_mred.png)\n\n![area vs MRED](area_mred.png)\n\n![energy vs NMED](energy_nmed.png)\n";
+  write_file_atomic(dir / "report.md", md.str());
+}
+
+}  // namespace gm

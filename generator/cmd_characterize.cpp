@@ -1,0 +1,66 @@
+// greenmac characterize SPEC...: error metrics and synthesis side by side, ratios against exact and
+// yosys, report.md / report.json / results.csv and Pareto plots in -o DIR.
+#include <iostream>
+
+#include "generator/characterize.hpp"
+#include "generator/command.hpp"
+#include "generator/fsutil.hpp"
+
+namespace gm {
+namespace {
+
+struct CharArgs {
+  SpecArgs designs;
+  CharOptions opt;
+  std::string out = "out/characterize";
+  std::string dist;
+  bool json = false;
+};
+
+int run_characterize(const CharArgs& args) {
+  CharOptions opt = args.opt;
+  opt.out_dir = args.out;
+  const auto specs = expand_specs(args.designs.specs, args.designs.set);
+  Distribution dist;
+  if (!args.dist.empty()) {
+    dist = parse_distribution(read_file(args.dist), args.dist);
+    opt.dist = &dist;
+  }
+  ensure_output_dir(opt.out_dir);  // fail before hours of synthesis, not after
+  const auto rows = characterize(specs, opt);
+  write_characterization(rows, opt);
+  if (args.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : rows) out.push_back(char_row_json(r));
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << "characterized " << rows.size() << " designs (" << specs.size() << " asked, "
+              << rows.size() - specs.size() << " baselines added); report in " << opt.out_dir.string() << "/report.md\n";
+  }
+  return 0;
+}
+
+const CommandRegistrar reg({
+    .name = "characterize",
+    .help = "error metrics and synthesis (area, delay, power, energy) per design, with ratios against exact "
+            "and yosys, report.md/json, results.csv and Pareto plots",
+    .order = 60,
+    .setup =
+        [](CLI::App& sub) -> RunFn {
+          auto args = std::make_shared<CharArgs>();
+          args->designs.add_to(sub);
+          sub.add_option("--lib", args->opt.synth.lib, "liberty: osu018 or the path of a .lib file");
+          sub.add_option("--clock-ns", args->opt.synth.clock_ns, "clock period for timing and power")
+              ->check(CLI::PositiveNumber);
+          sub.add_option("--activity", args->opt.synth.activity,
+                         "operand stream for the power simulation: uniform, or an operand-pair file (a b weight)");
+          sub.add_option("--dist", args->dist, "weight the error metrics by an operand-pair file (a b weight)");
+          sub.add_option("-j,--jobs", args->opt.synth.jobs, "designs synthesized in parallel")->check(CLI::Range(1, 64));
+          sub.add_option("-o,--out", args->out, "report directory (default out/characterize)");
+          sub.add_flag("--json", args->json, "also print the rows as JSON");
+          return [=] { return run_characterize(*args); };
+        },
+});
+
+}  // namespace
+}  // namespace gm
