@@ -1,0 +1,565 @@
+#include "generator/synth.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <iomanip>
+#include <mutex>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "generator/command.hpp"
+#include "generator/fsutil.hpp"
+#include "generator/gate_sim.hpp"
+#include "generator/liberty.hpp"
+#include "generator/registry.hpp"
+#include "models/cache.hpp"
+#include "models/pairs.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+namespace {
+
+// Bumped whenever the flow changes in a way the script texts do not show (parsing, result fields).
+constexpr const char* kFlowVersion = "synth-flow-1";
+
+// Yosys: generic synthesis, flip-flops and logic onto the library, then the clean-up OpenSTA 2.0.17
+// needs: no undefined bits, single-bit ports, no `assign` (constants and feed-throughs get a
+// buffer), short names shared by net.v and net.json (rename -enumerate).
+constexpr const char* kYosysScript = R"(read_verilog dut.v wrap.v
+synth -top {TOP} -flatten
+dfflibmap -liberty {LIB}
+abc -liberty {LIB}
+setundef -zero
+splitnets -ports
+opt_clean -purge
+insbuf -buf {BUF}
+opt_clean
+rename -enumerate
+tee -o stat.txt stat -liberty {LIB}
+write_verilog -noattr -noexpr net.v
+write_json net.json
+)";
+
+// OpenSTA: timing at the clock, then power twice. The activity file sets every non-clock pin with
+// sta::set_power_pin_activity (`set_power_activity -pins` is broken in 2.0.17); in this build its
+// activity argument is transitions per clock period, like `-activity`.
+constexpr const char* kStaScript = R"(read_liberty {LIB}
+read_verilog net.v
+link_design {TOP}
+create_clock -name clk -period {PERIOD} [get_ports clk_i]
+set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]
+set_output_delay 0 -clock clk [all_outputs]
+puts "GM_SLACK [sta::worst_slack -max]"
+report_checks -path_delay max -digits 4
+set_power_activity -input -activity 0.5
+puts "GM_POWER vectorless"
+report_power -digits 8
+source activity.tcl
+puts "GM_POWER simulated"
+report_power -digits 8
+puts "GM_DONE"
+)";
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  return s;
+}
+
+std::string fmt(double v, int digits = 6) {
+  std::ostringstream os;
+  os << std::setprecision(digits) << v;
+  return os.str();
+}
+
+// The library facts the flow needs: a buffer for insbuf and the NAND2 area for gate equivalents.
+struct LibInfo {
+  fs::path path;
+  std::string text;
+  Liberty lib;
+  std::string buf_cell, buf_in, buf_out;
+  double nand2_area = 0;
+};
+
+// Truth table of a 1- or 2-input function over the words A=1010, B=1100.
+uint64_t truth(const LibExpr& e, const std::vector<std::string>& ins) {
+  std::vector<uint64_t> in;
+  for (const auto& v : e.vars()) in.push_back(v == ins[0] ? 0xA : (ins.size() > 1 && v == ins[1]) ? 0xC : 0);
+  return e.eval(in.data()) & 0xF;
+}
+
+LibInfo load_library(const std::string& name) {
+  LibInfo li;
+  li.path = resolve_liberty(name);
+  li.text = read_file(li.path);
+  li.lib = parse_liberty(li.text, li.path.string());
+  double best_buf = 1e300, best_nand = 1e300;
+  for (const auto& [cname, c] : li.lib.cells) {
+    if (c.has_ff || c.has_latch) continue;
+    std::vector<std::string> ins;
+    const LibPin* out = nullptr;
+    int outs = 0;
+    for (const auto& p : c.pins) {
+      if (p.direction == "input") ins.push_back(p.name);
+      if (p.direction == "output") out = &p, ++outs;
+    }
+    if (outs != 1 || !out || out->expr.empty()) continue;
+    if (ins.size() == 1 && truth(out->expr, ins) == 0xA && c.area < best_buf) {
+      best_buf = c.area;
+      li.buf_cell = cname, li.buf_in = ins[0], li.buf_out = out->name;
+    }
+    if (ins.size() == 2 && truth(out->expr, ins) == 0x7 && c.area < best_nand) {
+      best_nand = c.area;
+      li.nand2_area = c.area;
+    }
+  }
+  if (li.buf_cell.empty() || li.nand2_area <= 0)
+    throw UserError("liberty file '" + li.path.string() + "' has no buffer or no 2-input NAND cell; it cannot be "
+                    "used for synthesis here");
+  return li;
+}
+
+// The operand stream: uniform pairs, or pairs drawn from a distribution file.
+struct ActivitySource {
+  std::string label;  // "uniform" or the file path
+  std::string text;   // file contents (part of the cache key)
+  std::vector<PairWeight> pairs;
+};
+
+ActivitySource load_activity(const std::string& activity) {
+  ActivitySource src;
+  src.label = activity;
+  if (activity == "uniform") return src;
+  if (!fs::is_regular_file(activity))
+    throw UserError("activity file '" + activity + "' does not exist; give --activity uniform or an operand-pair file");
+  src.text = read_file(activity);
+  src.pairs = parse_pair_distribution(src.text, activity);
+  return src;
+}
+
+void check_pairs_fit(const ActivitySource& src, const Spec& spec) {
+  const int64_t lo = -(int64_t{1} << (spec.w - 1)), hi = (int64_t{1} << spec.w) - 1;
+  for (const auto& p : src.pairs)
+    if (p.a < lo || p.a > hi || p.b < lo || p.b > hi)
+      throw UserError("activity file '" + src.label + "': pair " + std::to_string(p.a) + " " + std::to_string(p.b) +
+                      " does not fit " + std::to_string(spec.w) + "-bit operands of " + spec.name());
+}
+
+// Operand bit patterns for `cycles` cycles.
+void make_stream(const ActivitySource& src, const Spec& spec, uint64_t cycles, uint64_t seed,
+                 std::vector<uint64_t>& a, std::vector<uint64_t>& b) {
+  std::mt19937_64 rng(seed);
+  a.resize(cycles);
+  b.resize(cycles);
+  if (src.pairs.empty()) {
+    std::uniform_int_distribution<uint64_t> u(0, (uint64_t{1} << spec.w) - 1);
+    for (uint64_t t = 0; t < cycles; ++t) a[t] = u(rng), b[t] = u(rng);
+    return;
+  }
+  std::vector<double> w;
+  for (const auto& p : src.pairs) w.push_back(p.weight);
+  std::discrete_distribution<size_t> pick(w.begin(), w.end());
+  for (uint64_t t = 0; t < cycles; ++t) {
+    const auto& p = src.pairs[pick(rng)];
+    a[t] = operand_bits(p.a, spec.w);
+    b[t] = operand_bits(p.b, spec.w);
+  }
+}
+
+std::string wrapper_name(const Spec& spec, const std::string& rtl) {
+  std::string name = spec.name() + "_reg";
+  while (rtl.find("module " + name) != std::string::npos) name += "_x";
+  return name;
+}
+
+// Input and output registers around the design, so that the critical path is register to register
+// through the multiplier and the operands arrive once per clock.
+std::string wrapper_verilog(const Spec& spec, const std::string& top) {
+  const int w = spec.w;
+  std::ostringstream os;
+  os << "// registered wrapper for synthesis: a_i, b_i -> regs -> " << spec.name() << " -> regs -> y_o\n"
+     << "module " << top << " (\n  input  wire clk_i,\n  input  wire [" << w - 1 << ":0] a_i,\n  input  wire ["
+     << w - 1 << ":0] b_i,\n  output reg  [" << 2 * w - 1 << ":0] y_o\n);\n"
+     << "  reg [" << w - 1 << ":0] a_q, b_q;\n  wire [" << 2 * w - 1 << ":0] y_d;\n"
+     << "  " << spec.name() << " u_dut (.a_i(a_q), .b_i(b_q), .y_o(y_d));\n"
+     << "  always @(posedge clk_i) begin\n    a_q <= a_i;\n    b_q <= b_i;\n    y_o <= y_d;\n  end\nendmodule\n";
+  return os.str();
+}
+
+// "Total  internal switching leakage total pct" after the marker line, in W.
+PowerFigures parse_power(const std::string& log, const std::string& marker) {
+  const size_t at = log.find("GM_POWER " + marker);
+  if (at == std::string::npos) throw std::runtime_error("OpenSTA printed no " + marker + " power report");
+  std::istringstream in(log.substr(at));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Total", 0) != 0) continue;
+    std::istringstream ls(line.substr(5));
+    double i, s, l, t;
+    if (!(ls >> i >> s >> l >> t)) break;
+    return {t * 1e3, i * 1e3, s * 1e3, l * 1e3};
+  }
+  throw std::runtime_error("cannot read OpenSTA's " + marker + " power report");
+}
+
+std::string activity_tcl(const GateSimResult& sim) {
+  std::ostringstream os;
+  os << "# simulated switching activity: transitions per clock cycle, duty = fraction of cycles at 1\n"
+     << "# (" << sim.cycles << " cycles, zero-delay simulation: glitches not counted)\n";
+  os << std::setprecision(6);
+  for (const auto& p : sim.input_ports)
+    os << "sta::set_power_input_port_activity [get_ports {" << p.port << "}] " << p.activity << " " << p.duty << "\n";
+  for (const auto& p : sim.pins)
+    os << "sta::set_power_pin_activity [get_pins {" << p.instance << "/" << p.pin << "}] " << p.activity << " "
+       << p.duty << "\n";
+  return os.str();
+}
+
+// Checks the mapped netlist's products against the design's model: y_o in cycle t holds the product
+// of the operands of cycle t-2 (input and output registers).
+bool netlist_matches_model(const Spec& spec, const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
+                           const GateSimResult& sim) {
+  const auto it = sim.outputs.find("y_o");
+  if (it == sim.outputs.end()) return false;
+  const ModelFn model = spec.def().make_model(spec);
+  const uint64_t mask = spec.out_width() >= 64 ? ~uint64_t{0} : (uint64_t{1} << spec.out_width()) - 1;
+  for (size_t t = 2; t < a.size(); ++t) {
+    const int64_t y = model(wrap(static_cast<int64_t>(a[t - 2]), spec.w, spec.is_signed),
+                            wrap(static_cast<int64_t>(b[t - 2]), spec.w, spec.is_signed));
+    if ((static_cast<uint64_t>(y) & mask) != it->second[t]) return false;
+  }
+  return true;
+}
+
+nlohmann::json power_json(const PowerFigures& p) {
+  return {{"total_mw", p.total_mw}, {"internal_mw", p.internal_mw}, {"switching_mw", p.switching_mw},
+          {"leakage_mw", p.leakage_mw}};
+}
+PowerFigures power_from_json(const nlohmann::json& j) {
+  return {j.at("total_mw").get<double>(), j.at("internal_mw").get<double>(), j.at("switching_mw").get<double>(),
+          j.at("leakage_mw").get<double>()};
+}
+
+// What the cache stores per design (everything but the spec, which the key already fixes).
+nlohmann::json cache_record(const SynthResult& r) {
+  return {{"flow", kFlowVersion},       {"area_um2", r.area_um2}, {"cells", r.cells},
+          {"nand2_eq", r.nand2_eq},     {"delay_ns", r.delay_ns}, {"slack_ns", r.slack_ns},
+          {"vectorless", power_json(r.vectorless)}, {"simulated", power_json(r.simulated)},
+          {"cycles", r.cycles},         {"mean_activity", r.mean_activity},
+          {"netlist_matches_model", r.netlist_matches_model}, {"seconds", r.seconds}};
+}
+
+// Returns false when the record is missing fields or malformed (a truncated or edited entry).
+bool from_cache_record(const std::string& text, SynthResult& r) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    if (j.at("flow").get<std::string>() != kFlowVersion) return false;
+    r.area_um2 = j.at("area_um2").get<double>();
+    r.cells = j.at("cells").get<std::map<std::string, int>>();
+    r.nand2_eq = j.at("nand2_eq").get<double>();
+    r.delay_ns = j.at("delay_ns").get<double>();
+    r.slack_ns = j.at("slack_ns").get<double>();
+    r.vectorless = power_from_json(j.at("vectorless"));
+    r.simulated = power_from_json(j.at("simulated"));
+    r.cycles = j.at("cycles").get<uint64_t>();
+    r.mean_activity = j.at("mean_activity").get<double>();
+    r.netlist_matches_model = j.at("netlist_matches_model").get<bool>();
+    return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+struct Flow {
+  const LibInfo& lib;
+  const ActivitySource& act;
+  const SynthOptions& opt;
+};
+
+// Runs Yosys, the gate simulation and OpenSTA in `dir`; fills r.
+void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs::path& dir, SynthResult& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string top = wrapper_name(spec, rtl);
+  write_file_atomic(dir / "dut.v", rtl);
+  write_file_atomic(dir / "wrap.v", wrapper_verilog(spec, top));
+  std::string ys = replace_all(kYosysScript, "{TOP}", top);
+  ys = replace_all(ys, "{LIB}", f.lib.path.string());
+  ys = replace_all(ys, "{BUF}", f.lib.buf_cell + " " + f.lib.buf_in + " " + f.lib.buf_out);
+  write_file_atomic(dir / "synth.ys", ys);
+  std::string log;
+  int rc = run_command("cd '" + dir.string() + "' && timeout 1800 yosys -q -l yosys.log -s synth.ys", &log);
+  if (rc != 0) throw std::runtime_error(spec.name() + ": Yosys failed (log " + (dir / "yosys.log").string() + "): " + log.substr(0, 400));
+
+  // Area from Yosys's stat; cells counted from the netlist.
+  const std::string stat = read_file(dir / "stat.txt");
+  std::smatch m;
+  if (!std::regex_search(stat, m, std::regex(R"(Chip area for module '[^']*': ([0-9.eE+-]+))")))
+    throw std::runtime_error(spec.name() + ": no chip area in Yosys's stat output");
+  r.area_um2 = std::stod(m[1]);
+  r.nand2_eq = r.area_um2 / f.lib.nand2_area;
+  const auto netlist = nlohmann::json::parse(read_file(dir / "net.json"));
+  for (const auto& [name, c] : netlist.at("modules").at(top).at("cells").items()) ++r.cells[c.at("type").get<std::string>()];
+
+  // Switching activity from a gate-level simulation of the mapped netlist.
+  std::vector<uint64_t> a, b;
+  make_stream(f.act, spec, f.opt.cycles, f.opt.seed, a, b);
+  const GateSim sim(netlist, top, f.lib.lib, "clk_i");
+  const GateSimResult act = sim.run({{"a_i", a}, {"b_i", b}}, true);
+  r.cycles = act.cycles;
+  r.mean_activity = act.mean_net_activity;
+  r.netlist_matches_model = netlist_matches_model(spec, a, b, act);
+  write_file_atomic(dir / "activity.tcl", activity_tcl(act));
+  fs::remove(dir / "net.json");  // large, and rebuilt on demand
+
+  std::string sta = replace_all(kStaScript, "{TOP}", top);
+  sta = replace_all(sta, "{LIB}", f.lib.path.string());
+  sta = replace_all(sta, "{PERIOD}", fmt(f.opt.clock_ns, 10));
+  write_file_atomic(dir / "sta.tcl", sta);
+  rc = run_command("cd '" + dir.string() + "' && timeout 1800 sta -no_init -exit sta.tcl > sta.log 2>&1", &log);
+  const std::string sta_log = read_file(dir / "sta.log");
+  if (rc != 0 || sta_log.find("GM_DONE") == std::string::npos || sta_log.find("Error") != std::string::npos)
+    throw std::runtime_error(spec.name() + ": OpenSTA failed (log " + (dir / "sta.log").string() + ")");
+  if (!std::regex_search(sta_log, m, std::regex(R"(GM_SLACK ([0-9.eE+-]+))")))
+    throw std::runtime_error(spec.name() + ": OpenSTA printed no worst slack");
+  r.slack_ns = std::stod(m[1]);
+  r.delay_ns = std::max(0.0, f.opt.clock_ns - r.slack_ns);
+  r.vectorless = parse_power(sta_log, "vectorless");
+  r.simulated = parse_power(sta_log, "simulated");
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string cache_key(const Flow& f, const std::string& rtl) {
+  std::ostringstream os;
+  os << kFlowVersion << "\n" << kYosysScript << kStaScript << "clock " << fmt(f.opt.clock_ns, 17) << "\nactivity "
+     << (f.act.pairs.empty() ? "uniform" : "file") << "\ncycles " << f.opt.cycles << "\nseed " << f.opt.seed << "\n";
+  uint64_t h = fnv1a(os.str());
+  h = fnv1a(f.act.text, h);
+  h = fnv1a(f.lib.text, h);
+  h = fnv1a(rtl, h);
+  return hex64(h);
+}
+
+// Cached result or a fresh flow run, published atomically into the cache.
+SynthResult synth_one(const Flow& f, const Spec& spec, SynthStats& st, std::mutex& mu) {
+  SynthResult r;
+  r.spec = spec;
+  r.lib = f.lib.path.string();
+  r.clock_ns = f.opt.clock_ns;
+  r.activity = f.act.label;
+  const std::string rtl = rtl::generate_verilog(spec);
+  const fs::path entry = cache_dir() / "synth" / cache_key(f, rtl);
+  const fs::path record = entry / "result.json";
+  bool hit = false;
+  if (fs::exists(record)) {
+    try {
+      hit = from_cache_record(read_file(record), r);
+    } catch (const std::exception&) {
+      hit = false;
+    }
+  }
+  if (hit) {
+    r.cached = true;
+    std::lock_guard<std::mutex> lock(mu);
+    ++st.cached;
+  } else {
+    r = SynthResult{};
+    r.spec = spec;
+    r.lib = f.lib.path.string();
+    r.clock_ns = f.opt.clock_ns;
+    r.activity = f.act.label;
+    std::error_code ec;
+    fs::create_directories(entry.parent_path(), ec);
+    const fs::path work = make_temp_dir((entry.parent_path() / "work").string());
+    try {
+      run_flow(f, spec, rtl, work, r);
+    } catch (...) {
+      fs::remove_all(work, ec);
+      throw;
+    }
+    write_file_atomic(work / "result.json", cache_record(r).dump(2));
+    fs::remove_all(entry, ec);  // a corrupt entry, if any
+    fs::rename(work, entry, ec);
+    if (ec) fs::remove_all(work, ec);  // a concurrent run published the same entry
+    std::lock_guard<std::mutex> lock(mu);
+    ++st.synthesized;
+  }
+  r.fmax_mhz = r.delay_ns > 0 ? 1000.0 / r.delay_ns : 0;
+  r.cell_count = 0;
+  for (const auto& [type, n] : r.cells) r.cell_count += n;
+  if (!f.opt.keep_dir.empty()) {
+    const fs::path out = f.opt.keep_dir / spec.name();
+    ensure_output_dir(out);
+    for (const char* file : {"dut.v", "wrap.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "activity.tcl",
+                             "sta.tcl", "sta.log", "result.json"})
+      if (fs::exists(entry / file)) write_file_atomic(out / file, read_file(entry / file));
+  }
+  return r;
+}
+
+}  // namespace
+
+fs::path resolve_liberty(const std::string& lib) {
+  if (lib == "osu018") {
+    if (!fs::is_regular_file(kOsu018Lib))
+      throw UserError(std::string("the osu018 library (") + kOsu018Lib +
+                      ") is not installed; install it with `apt-get install qflow-tech-osu018`");
+    return kOsu018Lib;
+  }
+  const bool looks_like_path = lib.find('/') != std::string::npos || fs::path(lib).extension() == ".lib";
+  if (!looks_like_path)
+    throw UserError("unknown library '" + lib + "'; use --lib osu018 or the path of a Liberty .lib file");
+  if (!fs::is_regular_file(lib))
+    throw UserError("liberty file '" + lib + "' does not exist; use --lib osu018 or the path of a Liberty .lib file");
+  return lib;
+}
+
+std::vector<PairWeight> parse_pair_distribution(const std::string& text, const std::string& origin) {
+  std::vector<PairWeight> pairs;
+  std::istringstream in(text);
+  std::string line;
+  int lineno = 0;
+  double total = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    std::istringstream ls(line);
+    std::string sa, sb, sw, extra;
+    if (!(ls >> sa)) continue;  // blank or comment
+    auto bad = [&](const std::string& why) {
+      return UserError(origin + ":" + std::to_string(lineno) + ": " + why + "; expected \"a b weight\" per line");
+    };
+    if (!(ls >> sb >> sw) || (ls >> extra)) throw bad("not three fields");
+    PairWeight p;
+    try {
+      size_t ea, eb, ew;
+      p.a = std::stoll(sa, &ea);
+      p.b = std::stoll(sb, &eb);
+      p.weight = std::stod(sw, &ew);
+      if (ea != sa.size() || eb != sb.size() || ew != sw.size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      throw bad("'" + sa + " " + sb + " " + sw + "' is not two integers and a number");
+    }
+    if (!std::isfinite(p.weight) || p.weight < 0) throw bad("weight " + sw + " is negative or not finite");
+    total += p.weight;
+    if (p.weight > 0) pairs.push_back(p);
+  }
+  if (pairs.empty() || total <= 0) throw UserError(origin + ": no operand pair with a positive weight");
+  for (auto& p : pairs) p.weight /= total;
+  return pairs;
+}
+
+std::vector<SynthResult> synth_designs(const std::vector<Spec>& specs, const SynthOptions& opt, SynthStats* stats) {
+  // Everything the user can get wrong is checked before any work starts.
+  if (!have_tool("yosys")) throw UserError("yosys is not installed (not on PATH); install it with `apt-get install yosys`");
+  if (!have_tool("sta"))
+    throw UserError("OpenSTA (`sta`) is not installed (not on PATH); install it with `apt-get install opensta`");
+  if (!(opt.clock_ns > 0) || !std::isfinite(opt.clock_ns)) throw UserError("--clock-ns must be a positive number of ns");
+  if (opt.jobs < 1) throw UserError("-j must be at least 1");
+  const LibInfo lib = load_library(opt.lib);
+  const ActivitySource act = load_activity(opt.activity);
+  for (const auto& s : specs) check_pairs_fit(act, s);
+  for (const auto& s : specs)
+    if (!rtl::find_generator(s.family)) throw UserError("family '" + s.family + "' has no RTL generator");
+  if (!opt.keep_dir.empty()) ensure_output_dir(opt.keep_dir);
+
+  const Flow flow{lib, act, opt};
+  std::vector<SynthResult> results(specs.size());
+  std::vector<std::exception_ptr> errors(specs.size());
+  SynthStats st;
+  std::mutex mu;
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t k; (k = next++) < specs.size();) {
+      try {
+        results[k] = synth_one(flow, specs[k], st, mu);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const int n = std::min<int>(opt.jobs, static_cast<int>(specs.size()));
+  for (int k = 0; k < n; ++k) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  if (stats) *stats = st;
+  return results;
+}
+
+nlohmann::json synth_result_json(const SynthResult& r) {
+  return {{"spec", r.spec.canonical()},
+          {"name", r.spec.name()},
+          {"lib", r.lib},
+          {"clock_ns", r.clock_ns},
+          {"area_um2", r.area_um2},
+          {"cells", r.cells},
+          {"cell_count", r.cell_count},
+          {"nand2_eq", r.nand2_eq},
+          {"delay_ns", r.delay_ns},
+          {"fmax_mhz", r.fmax_mhz},
+          {"slack_ns", r.slack_ns},
+          {"activity", r.activity},
+          {"activity_cycles", r.cycles},
+          {"mean_activity", r.mean_activity},
+          {"power_mw", r.simulated.total_mw},
+          {"power_dyn_mw", r.simulated.dynamic_mw()},
+          {"power_internal_mw", r.simulated.internal_mw},
+          {"power_switching_mw", r.simulated.switching_mw},
+          {"power_leak_mw", r.simulated.leakage_mw},
+          {"energy_pj", r.energy_pj()},
+          {"power_vectorless_mw", r.vectorless.total_mw},
+          {"power_vectorless_dyn_mw", r.vectorless.dynamic_mw()},
+          {"power_vectorless_leak_mw", r.vectorless.leakage_mw},
+          {"energy_vectorless_pj", r.energy_vectorless_pj()},
+          {"netlist_matches_model", r.netlist_matches_model},
+          {"cached", r.cached}};
+}
+
+std::string synth_csv(const std::vector<SynthResult>& results) {
+  std::ostringstream os;
+  os << "spec,name,area_um2,cell_count,nand2_eq,delay_ns,fmax_mhz,slack_ns,power_mw,power_dyn_mw,power_leak_mw,"
+        "energy_pj,power_vectorless_mw,power_vectorless_dyn_mw,power_vectorless_leak_mw,energy_vectorless_pj,"
+        "activity,mean_activity,clock_ns,netlist_matches_model,cached\n";
+  for (const auto& r : results)
+    os << '"' << r.spec.canonical() << "\"," << r.spec.name() << "," << fmt(r.area_um2) << "," << r.cell_count << ","
+       << fmt(r.nand2_eq) << "," << fmt(r.delay_ns) << "," << fmt(r.fmax_mhz) << "," << fmt(r.slack_ns) << ","
+       << fmt(r.simulated.total_mw) << "," << fmt(r.simulated.dynamic_mw()) << "," << fmt(r.simulated.leakage_mw)
+       << "," << fmt(r.energy_pj()) << "," << fmt(r.vectorless.total_mw) << "," << fmt(r.vectorless.dynamic_mw())
+       << "," << fmt(r.vectorless.leakage_mw) << "," << fmt(r.energy_vectorless_pj()) << ",\"" << r.activity << "\","
+       << fmt(r.mean_activity) << "," << fmt(r.clock_ns) << "," << (r.netlist_matches_model ? 1 : 0) << ","
+       << (r.cached ? 1 : 0) << "\n";
+  return os.str();
+}
+
+std::string synth_table(const std::vector<SynthResult>& results) {
+  std::ostringstream os;
+  size_t wname = 4;
+  for (const auto& r : results) wname = std::max(wname, r.spec.name().size());
+  os << std::left << std::setw(static_cast<int>(wname)) << "name" << std::right << std::setw(10) << "area_um2"
+     << std::setw(7) << "cells" << std::setw(8) << "nand2" << std::setw(9) << "delay_ns" << std::setw(9) << "fmax_MHz"
+     << std::setw(10) << "P_vl_mW" << std::setw(10) << "P_sim_mW" << std::setw(10) << "dyn_mW" << std::setw(10)
+     << "leak_uW" << std::setw(9) << "E_pJ" << "\n";
+  os << std::fixed;
+  for (const auto& r : results) {
+    os << std::left << std::setw(static_cast<int>(wname)) << r.spec.name() << std::right << std::setprecision(0)
+       << std::setw(10) << r.area_um2 << std::setw(7) << r.cell_count << std::setprecision(1) << std::setw(8)
+       << r.nand2_eq << std::setprecision(3) << std::setw(9) << r.delay_ns << std::setprecision(1) << std::setw(9)
+       << r.fmax_mhz << std::setprecision(4) << std::setw(10) << r.vectorless.total_mw << std::setw(10)
+       << r.simulated.total_mw << std::setw(10) << r.simulated.dynamic_mw() << std::setprecision(3) << std::setw(10)
+       << r.simulated.leakage_mw * 1e3 << std::setprecision(3) << std::setw(9) << r.energy_pj()
+       << (r.netlist_matches_model ? "" : "  (netlist != model!)") << (r.cached ? "" : "") << "\n";
+  }
+  if (!results.empty())
+    os << "clock " << std::setprecision(3) << results.front().clock_ns << " ns; P_vl: vectorless (inputs at 0.5 "
+       << "transitions/cycle), P_sim: simulated activity (" << results.front().activity << ", zero-delay, no glitches); "
+       << "E = P_sim x clock period\n";
+  return os.str();
+}
+
+}  // namespace gm

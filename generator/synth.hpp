@@ -1,0 +1,94 @@
+// The synthesis and power flow behind `greenmac synth`.
+//
+// Per design: the generated module wrapped in input and output registers (clock clk_i), Yosys
+// (synth -flatten, dfflibmap, abc onto the Liberty library, clean-up so that OpenSTA reads the
+// netlist), a zero-delay gate-level simulation of the mapped netlist for per-pin switching activity
+// (gate_sim.hpp), and OpenSTA for the register-to-register critical path and for power: once
+// vectorless (activity 0.5 per cycle at the data inputs, propagated by OpenSTA) and once with the
+// simulated activity of every pin.
+//
+// Results are cached under cache_dir()/synth, keyed by a hash of the RTL, the library contents, the
+// flow scripts and every setting; a corrupt entry is detected (it fails to parse) and recomputed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "models/spec.hpp"
+
+namespace gm {
+
+inline constexpr const char* kOsu018Lib = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+inline constexpr double kDefaultClockNs = 10.0;  // 100 MHz: every w <= 16 design here meets it in OSU018
+inline constexpr uint64_t kDefaultActivityCycles = 20'000;
+
+struct SynthOptions {
+  std::string lib = "osu018";       // osu018 or the path of a .lib file
+  double clock_ns = kDefaultClockNs;
+  std::string activity = "uniform";  // uniform | path of an operand-pair file ("a b weight" lines)
+  uint64_t cycles = kDefaultActivityCycles;
+  uint64_t seed = 1;
+  int jobs = 2;
+  std::filesystem::path keep_dir;  // -o: netlists, scripts and reports per design
+};
+
+struct PowerFigures {
+  double total_mw = 0, internal_mw = 0, switching_mw = 0, leakage_mw = 0;
+  double dynamic_mw() const { return internal_mw + switching_mw; }
+};
+
+struct SynthResult {
+  Spec spec;
+  std::string lib;       // the Liberty path used
+  double clock_ns = 0;
+  double area_um2 = 0;
+  std::map<std::string, int> cells;  // cell type -> count (registers included)
+  int cell_count = 0;
+  double nand2_eq = 0;   // area / area of the library's smallest 2-input NAND
+  double delay_ns = 0;   // register-to-register critical path: clock period - worst slack
+  double fmax_mhz = 0;
+  double slack_ns = 0;
+  PowerFigures vectorless, simulated;
+  std::string activity;  // "uniform" or the operand-pair file
+  uint64_t cycles = 0;
+  double mean_activity = 0;   // mean simulated transitions per cycle over the nets
+  bool netlist_matches_model = true;  // the gate-level simulation reproduced the model's products
+  bool cached = false;
+  double seconds = 0;         // flow time (0 when cached)
+
+  double energy_pj() const { return simulated.total_mw * clock_ns; }  // mW x ns = pJ per operation
+  double energy_vectorless_pj() const { return vectorless.total_mw * clock_ns; }
+};
+
+struct SynthStats {
+  int synthesized = 0;  // designs run through Yosys and OpenSTA
+  int cached = 0;       // designs answered from the cache
+};
+
+// Resolves --lib: "osu018" or a path to a .lib file; throws UserError for an unknown name or a
+// missing file.
+std::filesystem::path resolve_liberty(const std::string& lib);
+
+// An operand-pair distribution: values as written (signed or unsigned), weights normalised.
+struct PairWeight {
+  int64_t a, b;
+  double weight;
+};
+// Parses the `greenmac metrics --dist` format: '#' comments, one "a b weight" line per pair.
+// Throws UserError (file, line, problem) when malformed.
+std::vector<PairWeight> parse_pair_distribution(const std::string& text, const std::string& origin);
+
+// Validates everything first (tools, library, activity file, output directory), so that a bad input
+// fails before any work or output; then runs the designs, `opt.jobs` at a time.
+std::vector<SynthResult> synth_designs(const std::vector<Spec>& specs, const SynthOptions& opt,
+                                       SynthStats* stats = nullptr);
+
+nlohmann::json synth_result_json(const SynthResult& r);
+std::string synth_csv(const std::vector<SynthResult>& results);
+std::string synth_table(const std::vector<SynthResult>& results);
+
+}  // namespace gm
