@@ -39,11 +39,14 @@ void draw_scatter(const ScatterPlot& plot, const fs::path& dir) {
   const std::string data = quoted((dir / (plot.stem + ".dat")).string());
   gp << "set title " << quoted(plot.title) << "\nset xlabel " << quoted(plot.xlabel) << "\nset ylabel "
      << quoted(plot.ylabel) << "\nset grid\nset key top right\n";
+  // Room on the right for the labels of the front's points.
+  gp << "set offsets graph 0.02, graph 0.25, graph 0.05, graph 0.05\n";
   if (plot.log_x) gp << "set logscale x\n";
   const std::string body = "plot " + data + " index 0 using 1:2 with points pt 7 ps 0.8 lc rgb '#4477aa' title 'designs', \\\n  " +
+                           data + " index 0 using 1:($4 > 0 ? $2 : 1/0) with points pt 6 ps 1.6 lc rgb '#cc3311' title 'on the front', \\\n  " +
                            data + " index 1 using 1:2 with steps lw 2 lc rgb '#cc3311' title 'Pareto front', \\\n  " +
                            data + " index 0 using 1:($4 > 0 ? $2 : 1/0):3 with labels offset 0.5,0.5 left font ',7' notitle\n";
-  for (const auto& [term, ext] : {std::pair<const char*, const char*>{"pngcairo size 1000,700", "png"}, {"svg size 1000,700", "svg"}}) {
+  for (const auto& [term, ext] : {std::pair<const char*, const char*>{"pngcairo noenhanced size 1000,700", "png"}, {"svg noenhanced size 1000,700", "svg"}}) {
     const fs::path out = dir / (plot.stem + "." + ext);
     const fs::path tmp = dir / (plot.stem + ".tmp." + ext);
     gp << "set terminal " << term << "\nset output " << quoted(tmp.string()) << "\n" << body << "unset output\n";
