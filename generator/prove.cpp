@@ -67,7 +67,7 @@ ProveResult prove_design(const Spec& spec, const fs::path& rtl_dir, int timeout_
   write_file_atomic(dir / "dut.v", dut);
   write_file_atomic(dir / "ref.v", exact ? product_reference(spec, ref_name) : table_reference(spec, ref_name));
   std::ostringstream script;
-  script << "read_verilog dut.v ref.v; proc; opt_clean; flatten; "
+  script << "read_verilog dut.v ref.v; proc; memory; opt_clean; flatten; "
          << "miter -equiv -flatten -make_outputs " << spec.name() << " " << ref_name << " gm_miter; "
          << "hierarchy -top gm_miter; sat -verify -prove trigger 0 gm_miter";
   const auto t0 = std::chrono::steady_clock::now();
