@@ -1,5 +1,5 @@
 // greenmac prove SPEC...: formal equivalence of the RTL with a*b (exact designs) or with the model's
-// truth table (approximate designs, w <= 8), by a Yosys miter and `sat -prove`.
+// truth table (approximate designs, w <= 6), by a Yosys miter and `sat -prove`.
 #include <algorithm>
 #include <atomic>
 #include <iostream>
@@ -64,7 +64,7 @@ int run_prove(const ProveArgs& args) {
 
 const CommandRegistrar reg({
     .name = "prove",
-    .help = "prove designs equal to a*b (exact) or to their model's truth table (approximate, w <= 8) with Yosys sat",
+    .help = "prove designs equal to a*b (exact) or to their model's truth table (approximate, w <= 6) with Yosys sat",
     .order = 40,
     .setup =
         [](CLI::App& sub) -> RunFn {

@@ -28,43 +28,17 @@ namespace {
 // Bumped whenever the flow changes in a way the script texts do not show (parsing, result fields).
 constexpr const char* kFlowVersion = "synth-flow-1";
 
-// Yosys: generic synthesis, flip-flops and logic onto the library, then the clean-up OpenSTA 2.0.17
-// needs: no undefined bits, single-bit ports, no `assign` (constants and feed-throughs get a
-// buffer), short names shared by net.v and net.json (rename -enumerate).
-constexpr const char* kYosysScript = R"(read_verilog dut.v wrap.v
-synth -top {TOP} -flatten
-dfflibmap -liberty {LIB}
-abc -liberty {LIB}
-setundef -zero
-splitnets -ports
-opt_clean -purge
-insbuf -buf {BUF}
-opt_clean
-rename -enumerate
-tee -o stat.txt stat -liberty {LIB}
-write_verilog -noattr -noexpr net.v
-write_json net.json
-)";
+// The flow scripts live in synth/ (map.ys for Yosys, power.tcl for OpenSTA); their text is part of
+// the cache key.
+const std::string& flow_script(const char* name) {
+  static std::map<std::string, std::string> scripts;
+  static std::mutex m;
+  std::lock_guard<std::mutex> lock(m);
+  auto it = scripts.find(name);
+  if (it == scripts.end()) it = scripts.emplace(name, read_file(std::filesystem::path(GM_SOURCE_DIR) / "synth" / name)).first;
+  return it->second;
+}
 
-// OpenSTA: timing at the clock, then power twice. The activity file sets every non-clock pin with
-// sta::set_power_pin_activity (`set_power_activity -pins` is broken in 2.0.17); in this build its
-// activity argument is transitions per clock period, like `-activity`.
-constexpr const char* kStaScript = R"(read_liberty {LIB}
-read_verilog net.v
-link_design {TOP}
-create_clock -name clk -period {PERIOD} [get_ports clk_i]
-set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]
-set_output_delay 0 -clock clk [all_outputs]
-puts "GM_SLACK [sta::worst_slack -max]"
-report_checks -path_delay max -digits 4
-set_power_activity -input -activity 0.5
-puts "GM_POWER vectorless"
-report_power -digits 8
-source activity.tcl
-puts "GM_POWER simulated"
-report_power -digits 8
-puts "GM_DONE"
-)";
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
@@ -128,7 +102,7 @@ LibInfo load_library(const std::string& name) {
 struct ActivitySource {
   std::string label;  // "uniform" or the file path
   std::string text;   // file contents (part of the cache key)
-  std::vector<PairWeight> pairs;
+  Distribution dist;  // empty for the uniform stream
 };
 
 ActivitySource load_activity(const std::string& activity) {
@@ -138,16 +112,12 @@ ActivitySource load_activity(const std::string& activity) {
   if (!fs::is_regular_file(activity))
     throw UserError("activity file '" + activity + "' does not exist; give --activity uniform or an operand-pair file");
   src.text = read_file(activity);
-  src.pairs = parse_pair_distribution(src.text, activity);
+  src.dist = parse_distribution(src.text, activity);
   return src;
 }
 
 void check_pairs_fit(const ActivitySource& src, const Spec& spec) {
-  const int64_t lo = -(int64_t{1} << (spec.w - 1)), hi = (int64_t{1} << spec.w) - 1;
-  for (const auto& p : src.pairs)
-    if (p.a < lo || p.a > hi || p.b < lo || p.b > hi)
-      throw UserError("activity file '" + src.label + "': pair " + std::to_string(p.a) + " " + std::to_string(p.b) +
-                      " does not fit " + std::to_string(spec.w) + "-bit operands of " + spec.name());
+  if (!src.dist.entries.empty()) check_distribution(src.dist, spec.w, spec.is_signed, spec.name());
 }
 
 // Operand bit patterns for `cycles` cycles.
@@ -156,16 +126,16 @@ void make_stream(const ActivitySource& src, const Spec& spec, uint64_t cycles, u
   std::mt19937_64 rng(seed);
   a.resize(cycles);
   b.resize(cycles);
-  if (src.pairs.empty()) {
+  if (src.dist.entries.empty()) {
     std::uniform_int_distribution<uint64_t> u(0, (uint64_t{1} << spec.w) - 1);
     for (uint64_t t = 0; t < cycles; ++t) a[t] = u(rng), b[t] = u(rng);
     return;
   }
   std::vector<double> w;
-  for (const auto& p : src.pairs) w.push_back(p.weight);
+  for (const auto& p : src.dist.entries) w.push_back(p.p);
   std::discrete_distribution<size_t> pick(w.begin(), w.end());
   for (uint64_t t = 0; t < cycles; ++t) {
-    const auto& p = src.pairs[pick(rng)];
+    const auto& p = src.dist.entries[pick(rng)];
     a[t] = operand_bits(p.a, spec.w);
     b[t] = operand_bits(p.b, spec.w);
   }
@@ -287,7 +257,7 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
   const std::string top = wrapper_name(spec, rtl);
   write_file_atomic(dir / "dut.v", rtl);
   write_file_atomic(dir / "wrap.v", wrapper_verilog(spec, top));
-  std::string ys = replace_all(kYosysScript, "{TOP}", top);
+  std::string ys = replace_all(flow_script("map.ys"), "{TOP}", top);
   ys = replace_all(ys, "{LIB}", f.lib.path.string());
   ys = replace_all(ys, "{BUF}", f.lib.buf_cell + " " + f.lib.buf_in + " " + f.lib.buf_out);
   write_file_atomic(dir / "synth.ys", ys);
@@ -316,7 +286,7 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
   write_file_atomic(dir / "activity.tcl", activity_tcl(act));
   fs::remove(dir / "net.json");  // large, and rebuilt on demand
 
-  std::string sta = replace_all(kStaScript, "{TOP}", top);
+  std::string sta = replace_all(flow_script("power.tcl"), "{TOP}", top);
   sta = replace_all(sta, "{LIB}", f.lib.path.string());
   sta = replace_all(sta, "{PERIOD}", fmt(f.opt.clock_ns, 10));
   write_file_atomic(dir / "sta.tcl", sta);
@@ -335,8 +305,8 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
 
 std::string cache_key(const Flow& f, const std::string& rtl) {
   std::ostringstream os;
-  os << kFlowVersion << "\n" << kYosysScript << kStaScript << "clock " << fmt(f.opt.clock_ns, 17) << "\nactivity "
-     << (f.act.pairs.empty() ? "uniform" : "file") << "\ncycles " << f.opt.cycles << "\nseed " << f.opt.seed << "\n";
+  os << kFlowVersion << "\n" << flow_script("map.ys") << flow_script("power.tcl") << "clock " << fmt(f.opt.clock_ns, 17) << "\nactivity "
+     << (f.act.dist.entries.empty() ? "uniform" : "file") << "\ncycles " << f.opt.cycles << "\nseed " << f.opt.seed << "\n";
   uint64_t h = fnv1a(os.str());
   h = fnv1a(f.act.text, h);
   h = fnv1a(f.lib.text, h);
@@ -416,41 +386,6 @@ fs::path resolve_liberty(const std::string& lib) {
   if (!fs::is_regular_file(lib))
     throw UserError("liberty file '" + lib + "' does not exist; use --lib osu018 or the path of a Liberty .lib file");
   return lib;
-}
-
-std::vector<PairWeight> parse_pair_distribution(const std::string& text, const std::string& origin) {
-  std::vector<PairWeight> pairs;
-  std::istringstream in(text);
-  std::string line;
-  int lineno = 0;
-  double total = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (const size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    std::istringstream ls(line);
-    std::string sa, sb, sw, extra;
-    if (!(ls >> sa)) continue;  // blank or comment
-    auto bad = [&](const std::string& why) {
-      return UserError(origin + ":" + std::to_string(lineno) + ": " + why + "; expected \"a b weight\" per line");
-    };
-    if (!(ls >> sb >> sw) || (ls >> extra)) throw bad("not three fields");
-    PairWeight p;
-    try {
-      size_t ea, eb, ew;
-      p.a = std::stoll(sa, &ea);
-      p.b = std::stoll(sb, &eb);
-      p.weight = std::stod(sw, &ew);
-      if (ea != sa.size() || eb != sb.size() || ew != sw.size()) throw std::invalid_argument("trailing");
-    } catch (const std::exception&) {
-      throw bad("'" + sa + " " + sb + " " + sw + "' is not two integers and a number");
-    }
-    if (!std::isfinite(p.weight) || p.weight < 0) throw bad("weight " + sw + " is negative or not finite");
-    total += p.weight;
-    if (p.weight > 0) pairs.push_back(p);
-  }
-  if (pairs.empty() || total <= 0) throw UserError(origin + ": no operand pair with a positive weight");
-  for (auto& p : pairs) p.weight /= total;
-  return pairs;
 }
 
 std::vector<SynthResult> synth_designs(const std::vector<Spec>& specs, const SynthOptions& opt, SynthStats* stats) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "models/metrics.hpp"
 #include "models/spec.hpp"
 
 namespace gm {
@@ -72,15 +73,6 @@ struct SynthStats {
 // Resolves --lib: "osu018" or a path to a .lib file; throws UserError for an unknown name or a
 // missing file.
 std::filesystem::path resolve_liberty(const std::string& lib);
-
-// An operand-pair distribution: values as written (signed or unsigned), weights normalised.
-struct PairWeight {
-  int64_t a, b;
-  double weight;
-};
-// Parses the `greenmac metrics --dist` format: '#' comments, one "a b weight" line per pair.
-// Throws UserError (file, line, problem) when malformed.
-std::vector<PairWeight> parse_pair_distribution(const std::string& text, const std::string& origin);
 
 // Validates everything first (tools, library, activity file, output directory), so that a bad input
 // fails before any work or output; then runs the designs, `opt.jobs` at a time.
