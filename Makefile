@@ -25,22 +25,26 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job on the embedded default set: generate, verify exhaustively, tabulate error metrics.
+# The main job on the embedded default set: generate, lint, verify exhaustively, error metrics, and
+# characterize (synthesis onto OSU018, power from simulated activity, report with Pareto plots).
 demo: build
 	@mkdir -p $(OUT)
 	$(GREENMAC) gen --set default -o $(OUT)/rtl
 	$(GREENMAC) lint --rtl-dir $(OUT)/rtl --set default
 	$(GREENMAC) verify --rtl-dir $(OUT)/rtl --set default --json > $(OUT)/verify.json.tmp && mv $(OUT)/verify.json.tmp $(OUT)/verify.json
 	$(GREENMAC) metrics --set default --csv > $(OUT)/metrics.csv.tmp && mv $(OUT)/metrics.csv.tmp $(OUT)/metrics.csv
-	$(GREENMAC) metrics --set default --json > $(OUT)/metrics.json.tmp && mv $(OUT)/metrics.json.tmp $(OUT)/metrics.json
 	$(GREENMAC) metrics --set default
-	@echo "demo: RTL in $(OUT)/rtl, verification in $(OUT)/verify.json, metrics in $(OUT)/metrics.{csv,json}"
+	$(GREENMAC) characterize --set default -o $(OUT)/characterize
+	@echo "demo: RTL in $(OUT)/rtl, verification in $(OUT)/verify.json, metrics in $(OUT)/metrics.csv,"
+	@echo "      characterization in $(OUT)/characterize/report.md"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	$(GREENMAC) bench verify
+	$(GREENMAC) bench synth
+	$(GREENMAC) bench array
 
 clean:
 	rm -rf $(BUILD) $(OUT)
