@@ -5,7 +5,8 @@ BUILD ?= build
 OUT ?= out
 JOBS ?= 2
 PACKAGES := cmake g++ make verilator yosys opensta iverilog qflow-tech-osu018 \
-            libcli11-dev nlohmann-json3-dev libgtest-dev gnuplot
+            libcli11-dev nlohmann-json3-dev libgtest-dev gnuplot zlib1g-dev \
+            libtorch-dev dataset-fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GREENMAC := $(BUILD)/greenmac
 
