@@ -11,9 +11,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "generator/command.hpp"
+#include "generator/dnn_rtl.hpp"
 #include "generator/dnn_eval.hpp"
 #include "generator/fsutil.hpp"
 
@@ -117,6 +119,33 @@ int run_train(const TrainArgs& a) {
   throw UserError("cannot run '" + bin.string() + "'");
 }
 
+struct RtlArgs {
+  DnnRtlOptions opt;
+  std::string array = "8x8";
+  bool json = false;
+};
+
+int run_rtl(const RtlArgs& a) {
+  DnnRtlOptions opt = a.opt;
+  std::tie(opt.rows, opt.cols) = parse_array_dims(a.array);
+  const DnnRtlReport r = dnn_rtl(opt);
+  if (a.json) {
+    const nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
+                              {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
+                              {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
+                              {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << r.name << " on a " << r.array << " array, " << r.model << ", " << r.images << " images\n";
+    std::cout << "  accuracy        " << percent(r.accuracy) << " (golden " << percent(r.golden_accuracy) << ")\n";
+    std::cout << "  logit mismatches " << r.mismatches << " (against the golden inference)\n";
+    std::cout << "  cycles          " << r.cycles << " (cycle model " << r.cycles_model << ")\n";
+    std::cout << "  MACs            " << r.macs << "; " << r.seconds << " s wall, " << r.sim_cpu_seconds
+              << " s simulation CPU\n";
+  }
+  return r.mismatches == 0 ? 0 : 1;
+}
+
 const CommandRegistrar reg_dnn({
     .name = "dnn",
     .help = "int8 DNN inference on Fashion-MNIST with every product through a multiplier model",
@@ -138,7 +167,21 @@ const CommandRegistrar reg_dnn({
                          "write each multiplier's operand-pair histogram and a sampled operand stream here");
           ev->add_option("--batch", args->batch, "images per GEMM call")->check(CLI::Range(1, 100000))->capture_default_str();
           ev->add_flag("--json", args->json, "print JSON");
-          return [=] { return run_eval(*args); };
+
+          auto rargs = std::make_shared<RtlArgs>();
+          CLI::App* rt = sub.add_subcommand(
+              "rtl", "the same int8 inference with every conv and fc layer on the Verilated systolic array; logits "
+                     "checked bit for bit against the golden inference");
+          rt->add_option("--array", rargs->array, "array size RxC")->capture_default_str();
+          rt->add_option("--mul", rargs->opt.mul, "multiplier spec (8-bit signed)")->capture_default_str();
+          rt->add_option("--model", rargs->opt.model, "cnn, mlp or a model file")->capture_default_str();
+          rt->add_option("--images", rargs->opt.images, "first N test images")->check(CLI::Range(1, 10000))->capture_default_str();
+          rt->add_option("--data", rargs->opt.data_dir, "Fashion-MNIST directory");
+          rt->add_option("--batch", rargs->opt.batch, "images per GEMM (one simulator run per layer and batch)")
+              ->check(CLI::Range(1, 10000))
+              ->capture_default_str();
+          rt->add_flag("--json", rargs->json, "print JSON");
+          return [=] { return rt->parsed() ? run_rtl(*rargs) : run_eval(*args); };
         },
 });
 
