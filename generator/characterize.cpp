@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "generator/dnn_eval.hpp"
+#include "generator/dnn_rtl.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/pareto.hpp"
 #include "generator/plot.hpp"
@@ -59,6 +61,51 @@ std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt
   return os.str();
 }
 
+// Accuracy and operand traces from the golden inference; per design, metrics weighted by its own
+// operand histogram and synthesis under its own sampled operand stream; optionally the RTL sample.
+std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const CharOptions& opt,
+                                          std::vector<CharRow>& rows, std::vector<Distribution>& dists) {
+  for (const auto& s : specs) dnn::check_dnn_spec(s);
+  DnnEvalOptions eo;
+  eo.specs = specs;
+  eo.model = opt.dnn.model;
+  eo.images = opt.dnn.images;
+  eo.data_dir = opt.dnn.data_dir;
+  eo.trace_dir = (opt.out_dir / "traces").string();
+  const DnnEvalReport rep = dnn_eval(eo);
+  std::map<std::string, const DnnEvalRow*> by_name;
+  for (const auto& r : rep.rows) by_name[r.name] = &r;
+  std::vector<SynthResult> synth;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const DnnEvalRow& er = *by_name.at(specs[i].name());
+    dists[i] = parse_distribution(read_file(er.histogram_file), er.histogram_file);
+    SynthOptions so = opt.synth;
+    so.activity = er.stream_file;
+    synth.push_back(synth_designs({specs[i]}, so).front());
+    CharRow& row = rows[i];
+    row.has_dnn = true;
+    row.accuracy = er.accuracy;
+    row.macs_per_image = rep.macs_per_image;
+    row.energy_per_inference_nj = synth.back().energy_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
+    if (opt.dnn.rtl_images > 0 && !row.reference) {
+      DnnRtlOptions ro;
+      ro.rows = opt.dnn.rows;
+      ro.cols = opt.dnn.cols;
+      ro.mul = specs[i].canonical();
+      ro.model = opt.dnn.model;
+      ro.images = opt.dnn.rtl_images;
+      ro.data_dir = opt.dnn.data_dir;
+      const DnnRtlReport rr = dnn_rtl(ro);
+      row.has_rtl = true;
+      row.rtl_images = rr.images;
+      row.rtl_mismatches = rr.mismatches;
+      row.rtl_cycles = rr.cycles;
+      row.rtl_cycles_model = rr.cycles_model;
+    }
+  }
+  return synth;
+}
+
 }  // namespace
 
 std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharOptions& opt) {
@@ -84,14 +131,20 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
   if (opt.dist)
     for (const auto& s : specs) check_distribution(*opt.dist, s.w, s.is_signed, s.name());
 
-  const auto synth = synth_designs(specs, opt.synth);
   std::vector<CharRow> rows(specs.size());
+  std::vector<SynthResult> synth;
+  std::vector<Distribution> dnn_dists(specs.size());
+  if (opt.dnn.enabled) {
+    synth = dnn_characterize(specs, opt, rows, dnn_dists);
+  } else {
+    synth = synth_designs(specs, opt.synth);
+  }
   std::map<std::string, size_t> by_name;
   for (size_t i = 0; i < specs.size(); ++i) {
     rows[i].spec = specs[i];
     rows[i].reference = reference[i];
     MetricOptions mo;
-    mo.dist = opt.dist;
+    mo.dist = opt.dnn.enabled ? &dnn_dists[i] : opt.dist;
     rows[i].metrics = compute_metrics(specs[i], mo);
     rows[i].synth = synth[i];
     by_name[specs[i].name()] = i;
@@ -110,6 +163,15 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
     energy.push_back(r.synth.energy_pj());
   }
   const auto f1 = pareto_front(mred, power), f2 = pareto_front(mred, area), f3 = pareto_front(nmed, energy);
+  if (opt.dnn.enabled) {
+    std::vector<double> einf, loss;
+    for (const auto& r : rows) {
+      einf.push_back(r.energy_per_inference_nj);
+      loss.push_back(-r.accuracy);
+    }
+    const auto f4 = pareto_front(einf, loss);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i].front_accuracy_energy = f4[i];
+  }
   for (size_t i = 0; i < rows.size(); ++i) {
     rows[i].front_power_mred = f1[i];
     rows[i].front_area_mred = f2[i];
@@ -127,7 +189,16 @@ nlohmann::json char_row_json(const CharRow& r) {
           {"vs_exact", ratios_json(r.vs_exact)},
           {"vs_yosys", ratios_json(r.vs_yosys)},
           {"pareto", {{"power_mred", r.front_power_mred}, {"area_mred", r.front_area_mred},
-                      {"energy_nmed", r.front_energy_nmed}}}};
+                      {"energy_nmed", r.front_energy_nmed}, {"accuracy_energy", r.front_accuracy_energy}}},
+          {"dnn", r.has_dnn ? nlohmann::json{{"accuracy", r.accuracy},
+                                             {"macs_per_image", r.macs_per_image},
+                                             {"energy_per_inference_nj", r.energy_per_inference_nj},
+                                             {"rtl", r.has_rtl ? nlohmann::json{{"images", r.rtl_images},
+                                                                                {"mismatches", r.rtl_mismatches},
+                                                                                {"cycles", r.rtl_cycles},
+                                                                                {"cycles_model", r.rtl_cycles_model}}
+                                                               : nlohmann::json()}}
+                            : nlohmann::json()}};
 }
 
 void write_characterization(const std::vector<CharRow>& rows, const CharOptions& opt) {
@@ -144,6 +215,14 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
     p3.points.push_back({r.spec.name(), r.metrics.nmed, r.synth.energy_pj(), r.front_energy_nmed});
   }
   for (const auto* p : {&p1, &p2, &p3}) draw_scatter(*p, dir);
+  const bool dnn = rows.front().has_dnn;
+  if (dnn) {
+    ScatterPlot p4{"accuracy_energy", "DNN accuracy vs multiplier energy per inference (" + opt.dnn.model + ")",
+                   "energy per inference [nJ]", "top-1 accuracy [%]", false, {}};
+    for (const auto& r : rows)
+      p4.points.push_back({r.spec.name(), r.energy_per_inference_nj, 100 * r.accuracy, r.front_accuracy_energy});
+    draw_scatter(p4, dir, /*maximize_y=*/true);
+  }
 
   nlohmann::json json = {{"generator", "greenmac"}, {"version", kVersion}, {"method", method_text(rows, opt)},
                          {"designs", nlohmann::json::array()}};
@@ -188,6 +267,23 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
        << fmt(r.vs_yosys.power) << " | " << front << " |\n";
   }
   md << "\nPareto: P = power vs MRED, A = area vs MRED, E = energy vs NMED (no other design is better on both).\n\n";
+  if (dnn) {
+    md << "## DNN: accuracy against energy (" << opt.dnn.model << ", Fashion-MNIST test set)\n\n"
+       << "Accuracy of the int8 network with every product through the design; the error metrics in this report "
+          "are weighted by the operand pairs the network's multipliers saw with that design, and its power comes "
+          "from a sampled stream of those operands. Energy per inference = energy per product x "
+       << rows.front().macs_per_image << " products per image (multipliers only).\n\n";
+    md << "| design | accuracy | energy/inference nJ | vs exact | DNN-weighted MRED | RTL sample (images, logit mismatches, "
+          "cycles = model) | front |\n|---|---|---|---|---|---|---|\n";
+    for (const auto& r : rows) {
+      md << "| `" << r.spec.name() << "` | " << fmt(100 * r.accuracy, 4) << "% | " << fmt(r.energy_per_inference_nj, 4)
+         << " | " << fmt(r.vs_exact.energy) << " | " << fmt(r.metrics.mred) << " | ";
+      if (r.has_rtl)
+        md << r.rtl_images << ", " << r.rtl_mismatches << ", " << (r.rtl_cycles == r.rtl_cycles_model ? "yes" : "NO");
+      md << " | " << (r.front_accuracy_energy ? "yes" : "") << " |\n";
+    }
+    md << "\n![accuracy vs energy](accuracy_energy.png)\n\n";
+  }
   md << "![power vs MRED](power_mred.png)\n\n![area vs MRED](area_mred.png)\n\n![energy vs NMED](energy_nmed.png)\n";
   write_file_atomic(dir / "report.md", md.str());
 }

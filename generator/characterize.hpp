@@ -24,12 +24,34 @@ struct CharRow {
   SynthResult synth;
   CostRatios vs_exact, vs_yosys;
   bool front_power_mred = false, front_area_mred = false, front_energy_nmed = false;
+  // With --dnn: the network's accuracy with this multiplier; the metrics above are then weighted by
+  // the operand pairs the network's multipliers saw, and the power comes from its operand stream.
+  bool has_dnn = false;
+  double accuracy = 0;
+  int64_t macs_per_image = 0;
+  double energy_per_inference_nj = 0;  // multiplier energy: energy per product x products per image
+  bool front_accuracy_energy = false;
+  // With --rtl-images: the same inference on the Verilated array.
+  bool has_rtl = false;
+  size_t rtl_images = 0;
+  uint64_t rtl_mismatches = 0, rtl_cycles = 0, rtl_cycles_model = 0;
+};
+
+// The DNN side of a characterization (issue 5): accuracy, DNN-weighted metrics, DNN activity.
+struct CharDnnOptions {
+  bool enabled = false;
+  std::string model = "cnn";
+  size_t images = 0;        // 0 = the whole test set
+  std::string data_dir;
+  size_t rtl_images = 0;    // > 0: run this many images per asked variant on the array too
+  int rows = 8, cols = 8;   // the array for the RTL sample
 };
 
 struct CharOptions {
   SynthOptions synth;
   std::filesystem::path out_dir = "out/characterize";
   const Distribution* dist = nullptr;  // weight the error metrics by an operand distribution
+  CharDnnOptions dnn;
 };
 
 // Adds the baselines, computes metrics and synthesis, ratios and fronts. Throws UserError on bad input.

@@ -1,7 +1,9 @@
 // greenmac characterize SPEC...: error metrics and synthesis side by side, ratios against exact and
 // yosys, report.md / report.json / results.csv and Pareto plots in -o DIR.
 #include <iostream>
+#include <tuple>
 
+#include "generator/array.hpp"
 #include "generator/characterize.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
@@ -14,12 +16,18 @@ struct CharArgs {
   CharOptions opt;
   std::string out = "out/characterize";
   std::string dist;
+  std::string array = "8x8";
   bool json = false;
 };
 
 int run_characterize(const CharArgs& args) {
   CharOptions opt = args.opt;
   opt.out_dir = args.out;
+  if (opt.dnn.rtl_images > 0 && !opt.dnn.enabled)
+    throw UserError("--rtl-images needs --dnn (it runs the network on the array)");
+  if (opt.dnn.enabled && !args.dist.empty())
+    throw UserError("--dist and --dnn both weight the metrics; give one of them");
+  std::tie(opt.dnn.rows, opt.dnn.cols) = parse_array_dims(args.array);
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
   Distribution dist;
   if (!args.dist.empty()) {
@@ -57,6 +65,15 @@ const CommandRegistrar reg({
           sub.add_option("--dist", args->dist, "weight the error metrics by an operand-pair file (a b weight)");
           sub.add_option("-j,--jobs", args->opt.synth.jobs, "designs synthesized in parallel")->check(CLI::Range(1, 64));
           sub.add_option("-o,--out", args->out, "report directory (default out/characterize)");
+          sub.add_flag("--dnn", args->opt.dnn.enabled,
+                       "add the Fashion-MNIST accuracy; weight the metrics and drive the power simulation with the "
+                       "operands the network's multipliers see (8-bit signed designs)");
+          sub.add_option("--model", args->opt.dnn.model, "with --dnn: cnn, mlp or a model file");
+          sub.add_option("--images", args->opt.dnn.images, "with --dnn: first N test images (default all)");
+          sub.add_option("--data", args->opt.dnn.data_dir, "with --dnn: Fashion-MNIST directory");
+          sub.add_option("--rtl-images", args->opt.dnn.rtl_images,
+                         "with --dnn: also run N images per design on the Verilated array and check the logits");
+          sub.add_option("--array", args->array, "array size RxC for --rtl-images")->capture_default_str();
           sub.add_flag("--json", args->json, "also print the rows as JSON");
           return [=] { return run_characterize(*args); };
         },

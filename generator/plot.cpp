@@ -20,7 +20,7 @@ std::string quoted(const std::string& s) {
 
 }  // namespace
 
-void draw_scatter(const ScatterPlot& plot, const fs::path& dir) {
+void draw_scatter(const ScatterPlot& plot, const fs::path& dir, bool maximize_y) {
   if (!have_tool("gnuplot"))
     throw UserError("gnuplot is not installed (not on PATH); install it with `apt-get install gnuplot`");
   // Data: all points, then the front sorted by x (drawn as a step line).
@@ -41,6 +41,7 @@ void draw_scatter(const ScatterPlot& plot, const fs::path& dir) {
      << quoted(plot.ylabel) << "\nset grid\nset key top right\n";
   // Room on the right for the labels of the front's points.
   gp << "set offsets graph 0.02, graph 0.25, graph 0.05, graph 0.05\n";
+  if (maximize_y) gp << "set key bottom right\n";
   if (plot.log_x) gp << "set logscale x\n";
   const std::string body = "plot " + data + " index 0 using 1:2 with points pt 7 ps 0.8 lc rgb '#4477aa' title 'designs', \\\n  " +
                            data + " index 0 using 1:($4 > 0 ? $2 : 1/0) with points pt 6 ps 1.6 lc rgb '#cc3311' title 'on the front', \\\n  " +

@@ -20,7 +20,8 @@ struct ScatterPlot {
   std::vector<ScatterPoint> points;
 };
 
-// Writes <dir>/<stem>.{dat,gp,png,svg}. Throws UserError when gnuplot is missing or fails.
-void draw_scatter(const ScatterPlot& plot, const std::filesystem::path& dir);
+// Writes <dir>/<stem>.{dat,gp,png,svg}. Throws UserError when gnuplot is missing or fails. The front
+// is drawn as a staircase for a y to minimise, or to maximise with maximize_y.
+void draw_scatter(const ScatterPlot& plot, const std::filesystem::path& dir, bool maximize_y = false);
 
 }  // namespace gm
