@@ -134,6 +134,10 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
   std::vector<CharRow> rows(specs.size());
   std::vector<SynthResult> synth;
   std::vector<Distribution> dnn_dists(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    rows[i].spec = specs[i];
+    rows[i].reference = reference[i];
+  }
   if (opt.dnn.enabled) {
     synth = dnn_characterize(specs, opt, rows, dnn_dists);
   } else {
@@ -141,8 +145,6 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
   }
   std::map<std::string, size_t> by_name;
   for (size_t i = 0; i < specs.size(); ++i) {
-    rows[i].spec = specs[i];
-    rows[i].reference = reference[i];
     MetricOptions mo;
     mo.dist = opt.dnn.enabled ? &dnn_dists[i] : opt.dist;
     rows[i].metrics = compute_metrics(specs[i], mo);

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "generator/fsutil.hpp"
@@ -63,4 +65,45 @@ TEST(Characterize, BadInputWritesNoReport) {
   EXPECT_EQ(r.rc, 2) << r.out;
   EXPECT_FALSE(fs::exists(dir / "rep" / "report.md"));
   fs::remove_all(dir);
+}
+
+TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") && !getenv("GREENMAC_FASHION_MNIST"))
+    GTEST_SKIP() << "Fashion-MNIST not installed";
+  const fs::path dir = gm::make_temp_dir("gm-test-char-dnn");
+  const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 300 --rtl-images 20 --array 2x2 -o " +
+                         dir.string());
+  ASSERT_EQ(r.rc, 0) << r.out;
+  const auto j = nlohmann::json::parse(gm::read_file(dir / "report.json"));
+  std::map<std::string, nlohmann::json> by;
+  for (const auto& d : j["designs"]) by[d["name"]] = d;
+  ASSERT_EQ(by.size(), 4u);
+  for (auto& [name, d] : by) {
+    ASSERT_TRUE(d["dnn"].is_object()) << name;
+    EXPECT_GT(d["dnn"]["accuracy"].get<double>(), 0.5) << name;
+    EXPECT_GT(d["dnn"]["energy_per_inference_nj"].get<double>(), 0) << name;
+    EXPECT_TRUE(d["metrics"]["weighted"].get<bool>()) << name;
+    // The power came from the network's own operand stream, written under traces/.
+    const std::string activity = d["synth"]["activity"];
+    EXPECT_NE(activity.find("traces"), std::string::npos) << name;
+    EXPECT_TRUE(fs::exists(activity)) << activity;
+  }
+  // The asked variants ran on the array, bit-exact and on the cycle model; baselines did not.
+  for (const char* name : {"gm_trunc_s8_t6_comp0", "gm_drum_s8_k6"}) {
+    EXPECT_EQ(by[name]["dnn"]["rtl"]["images"], 20) << name;
+    EXPECT_EQ(by[name]["dnn"]["rtl"]["mismatches"], 0) << name;
+    EXPECT_EQ(by[name]["dnn"]["rtl"]["cycles"], by[name]["dnn"]["rtl"]["cycles_model"]) << name;
+  }
+  EXPECT_TRUE(by["gm_exact_s8_dadda"]["dnn"]["rtl"].is_null());
+  // Truncating six columns costs accuracy on this network; the exact design keeps it.
+  EXPECT_LT(by["gm_trunc_s8_t6_comp0"]["dnn"]["accuracy"].get<double>(), by["gm_exact_s8_dadda"]["dnn"]["accuracy"].get<double>());
+  EXPECT_GT(fs::file_size(dir / "accuracy_energy.png"), 100u);
+  EXPECT_NE(gm::read_file(dir / "report.md").find("## DNN: accuracy against energy"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Characterize, DnnRefusesUnsignedDesigns) {
+  const auto r = run_cli("characterize 'trunc:t=6' --dnn --images 10 -o /tmp/gm-char-unsigned-refused");
+  EXPECT_EQ(r.rc, 2) << r.out;
+  EXPECT_EQ(gm::test::count_lines(r.out), 1) << r.out;
 }
