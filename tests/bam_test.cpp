@@ -2,6 +2,8 @@
 // figures derived by hand, and the properties of the two break levels.
 #include <gtest/gtest.h>
 
+#include "tests/error_totals.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -46,25 +48,6 @@ int64_t reference(int64_t a, int64_t b, int w, bool s, int h, int v) {
   return gm::wrap(a * b - omitted_value(a, b, w, s, h, v), 2 * w, s);
 }
 
-struct Errors {
-  double mean = 0, mean_abs = 0;
-  int64_t max_abs = 0;
-};
-
-Errors errors_of(const gm::ModelFn& model, int w, bool s) {
-  Errors e;
-  double n = 0;
-  for (int64_t a = gm::operand_min(w, s); a <= gm::operand_max(w, s); ++a)
-    for (int64_t b = gm::operand_min(w, s); b <= gm::operand_max(w, s); ++b, ++n) {
-      const int64_t err = model(a, b) - a * b;
-      e.mean += static_cast<double>(err);
-      e.mean_abs += static_cast<double>(std::llabs(err));
-      e.max_abs = std::max<int64_t>(e.max_abs, std::llabs(err));
-    }
-  e.mean /= n;
-  e.mean_abs /= n;
-  return e;
-}
 
 void expect_matches_reference(int w, bool s, int h, int v) {
   const auto model = model_of(spec_text(w, s, h, v));
@@ -124,9 +107,9 @@ TEST(Bam, PinnedErrorsAtWidth8) {
   const Case cases[] = {{false, 2, 6, -240.25, 961}, {true, 2, 6, -432.25, 961},
                         {false, 0, 8, -448.25, 1793}, {true, 0, 8, -576.25, 1793}};
   for (const auto& c : cases) {
-    const Errors e = errors_of(model_of(spec_text(8, c.s, c.h, c.v)), 8, c.s);
-    EXPECT_DOUBLE_EQ(e.mean, c.mean) << spec_text(8, c.s, c.h, c.v);
-    EXPECT_EQ(e.max_abs, c.max_abs) << spec_text(8, c.s, c.h, c.v);
+    const auto e = gm::test::error_totals(model_of(spec_text(8, c.s, c.h, c.v)), 8, c.s);
+    EXPECT_DOUBLE_EQ(e.mean(), c.mean) << spec_text(8, c.s, c.h, c.v);
+    EXPECT_EQ(e.worst, c.max_abs) << spec_text(8, c.s, c.h, c.v);
   }
 }
 
@@ -169,7 +152,7 @@ TEST(Bam, ErrorGrowsWithEitherBreakLevel) {
     for (int v : {0, 6}) {
       double previous = -1;
       for (int h = 0; h <= (s ? 6 : 8); ++h) {
-        const double med = errors_of(model_of(spec_text(8, s, h, v)), 8, s).mean_abs;
+        const double med = gm::test::error_totals(model_of(spec_text(8, s, h, v)), 8, s).mean_abs();
         EXPECT_GE(med, previous) << "s=" << s << " h=" << h << " v=" << v;
         previous = med;
       }
@@ -177,7 +160,7 @@ TEST(Bam, ErrorGrowsWithEitherBreakLevel) {
     for (int h : {0, 2}) {
       double previous = -1;
       for (int v = 0; v <= (s ? 14 : 16); ++v) {
-        const double med = errors_of(model_of(spec_text(8, s, h, v)), 8, s).mean_abs;
+        const double med = gm::test::error_totals(model_of(spec_text(8, s, h, v)), 8, s).mean_abs();
         EXPECT_GE(med, previous) << "s=" << s << " h=" << h << " v=" << v;
         previous = med;
       }

@@ -2,6 +2,8 @@
 // set under the kept bits), pinned error figures, corner cases and properties.
 #include <gtest/gtest.h>
 
+#include "tests/error_totals.hpp"
+
 #include <cstdlib>
 #include <random>
 
@@ -101,16 +103,8 @@ TEST(Drum, PinnedErrorFiguresAtWidth8) {
   for (const Pin& p : {Pin{0, 4, 64040, 60677048, 7425, 7848000}, Pin{1, 4, 62061, 15774064, 4352, 4352},
                        Pin{0, 6, 55988, 15258780, 2000, 6276096}, Pin{1, 6, 40061, 3579024, 1040, 1040}}) {
     const auto m = model(spec(8, p.s, p.k));
-    const int64_t lo = p.s ? -128 : 0, hi = p.s ? 127 : 255;
-    int64_t errors = 0, sum_abs = 0, worst = 0, sum_e = 0;
-    for (int64_t a = lo; a <= hi; ++a)
-      for (int64_t b = lo; b <= hi; ++b) {
-        const int64_t e = m(a, b) - a * b;
-        errors += e != 0;
-        sum_abs += std::abs(e);
-        sum_e += e;
-        worst = std::max(worst, std::abs(e));
-      }
+    const auto t = gm::test::error_totals(m, 8, p.s);
+    const int64_t errors = t.errors, sum_abs = t.sum_abs, worst = t.worst, sum_e = t.sum;
     EXPECT_EQ(errors, p.errors) << "s=" << p.s << " k=" << p.k;
     EXPECT_EQ(sum_abs, p.sum_abs) << "s=" << p.s << " k=" << p.k;
     EXPECT_EQ(worst, p.worst) << "s=" << p.s << " k=" << p.k;

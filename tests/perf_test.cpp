@@ -2,6 +2,8 @@
 // of b), pinned error figures derived by hand, and the properties of perforation.
 #include <gtest/gtest.h>
 
+#include "tests/error_totals.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -38,25 +40,6 @@ int64_t reference(int64_t a, int64_t b, int w, bool s, int j, int m) {
   return gm::wrap(a * b - a * perforated_part(b, w, s, j, m), 2 * w, s);
 }
 
-struct Errors {
-  double mean = 0, mean_abs = 0;
-  int64_t max_abs = 0;
-};
-
-Errors errors_of(const gm::ModelFn& model, int w, bool s) {
-  Errors e;
-  double n = 0;
-  for (int64_t a = gm::operand_min(w, s); a <= gm::operand_max(w, s); ++a)
-    for (int64_t b = gm::operand_min(w, s); b <= gm::operand_max(w, s); ++b, ++n) {
-      const int64_t err = model(a, b) - a * b;
-      e.mean += static_cast<double>(err);
-      e.mean_abs += static_cast<double>(std::llabs(err));
-      e.max_abs = std::max<int64_t>(e.max_abs, std::llabs(err));
-    }
-  e.mean /= n;
-  e.mean_abs /= n;
-  return e;
-}
 
 }  // namespace
 
@@ -103,9 +86,9 @@ TEST(Perf, PinnedErrorsAtWidth8) {
   const Case cases[] = {{false, 0, 2, -191.25, 765}, {false, 0, 3, -446.25, 1785}, {true, 0, 2, 0.75, 384},
                         {true, 0, 3, 1.75, 896},      {true, 7, 1, -32, 16384}};
   for (const auto& c : cases) {
-    const Errors e = errors_of(model_of(spec_text(8, c.s, c.j, c.m)), 8, c.s);
-    EXPECT_DOUBLE_EQ(e.mean, c.mean) << spec_text(8, c.s, c.j, c.m);
-    EXPECT_EQ(e.max_abs, c.max_abs) << spec_text(8, c.s, c.j, c.m);
+    const auto e = gm::test::error_totals(model_of(spec_text(8, c.s, c.j, c.m)), 8, c.s);
+    EXPECT_DOUBLE_EQ(e.mean(), c.mean) << spec_text(8, c.s, c.j, c.m);
+    EXPECT_EQ(e.worst, c.max_abs) << spec_text(8, c.s, c.j, c.m);
   }
 }
 
@@ -139,7 +122,7 @@ TEST(Perf, ErrorGrowsWithRowsAndPosition) {
     for (int j : {0, 3}) {
       double previous = -1;
       for (int m = 1; j + m <= 8; ++m) {
-        const double med = errors_of(model_of(spec_text(8, s, j, m)), 8, s).mean_abs;
+        const double med = gm::test::error_totals(model_of(spec_text(8, s, j, m)), 8, s).mean_abs();
         EXPECT_GT(med, previous) << "s=" << s << " j=" << j << " m=" << m;
         previous = med;
       }
@@ -147,7 +130,7 @@ TEST(Perf, ErrorGrowsWithRowsAndPosition) {
     for (int m : {1, 2}) {
       double previous = -1;
       for (int j = 0; j + m <= 8; ++j) {
-        const double med = errors_of(model_of(spec_text(8, s, j, m)), 8, s).mean_abs;
+        const double med = gm::test::error_totals(model_of(spec_text(8, s, j, m)), 8, s).mean_abs();
         EXPECT_GT(med, previous) << "s=" << s << " j=" << j << " m=" << m;
         previous = med;
       }

@@ -2,6 +2,8 @@
 // uses A*B - (A-Ar)(B-Br), the paper's tie rule, pinned error figures, corner cases and properties.
 #include <gtest/gtest.h>
 
+#include "tests/error_totals.hpp"
+
 #include <cstdlib>
 
 #include "models/spec.hpp"
@@ -113,16 +115,8 @@ TEST(Roba, PinnedErrorFiguresAtWidth8) {
   };
   for (const Pin& p : {Pin{0, 61009, 29822521, 4096, -15625}, Pin{1, 57600, 7452900, 1024, 0}}) {
     const auto m = model(spec(8, p.s));
-    const int64_t lo = p.s ? -128 : 0, hi = p.s ? 127 : 255;
-    int64_t errors = 0, sum_abs = 0, worst = 0, sum_e = 0;
-    for (int64_t a = lo; a <= hi; ++a)
-      for (int64_t b = lo; b <= hi; ++b) {
-        const int64_t e = m(a, b) - a * b;
-        errors += e != 0;
-        sum_abs += std::abs(e);
-        sum_e += e;
-        worst = std::max(worst, std::abs(e));
-      }
+    const auto t = gm::test::error_totals(m, 8, p.s);
+    const int64_t errors = t.errors, sum_abs = t.sum_abs, worst = t.worst, sum_e = t.sum;
     EXPECT_EQ(errors, p.errors) << "s=" << p.s;
     EXPECT_EQ(sum_abs, p.sum_abs) << "s=" << p.s;
     EXPECT_EQ(worst, p.worst) << "s=" << p.s;

@@ -2,6 +2,8 @@
 // figures derived by hand, and the properties of truncation and constant correction.
 #include <gtest/gtest.h>
 
+#include "tests/error_totals.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -58,25 +60,6 @@ int64_t reference(int64_t a, int64_t b, int w, bool s, int t, int64_t correction
   return gm::wrap(a * b - dropped_value(a, b, w, s, t) + correction, 2 * w, s);
 }
 
-struct Errors {
-  double mean = 0, mean_abs = 0;
-  int64_t max_abs = 0;
-};
-
-Errors errors_of(const gm::ModelFn& model, int w, bool s) {
-  Errors e;
-  double n = 0;
-  for (int64_t a = gm::operand_min(w, s); a <= gm::operand_max(w, s); ++a)
-    for (int64_t b = gm::operand_min(w, s); b <= gm::operand_max(w, s); ++b, ++n) {
-      const int64_t err = model(a, b) - a * b;
-      e.mean += static_cast<double>(err);
-      e.mean_abs += static_cast<double>(std::llabs(err));
-      e.max_abs = std::max<int64_t>(e.max_abs, std::llabs(err));
-    }
-  e.mean /= n;
-  e.mean_abs /= n;
-  return e;
-}
 
 void expect_matches_reference(int w, bool s, int t, int comp) {
   const auto model = model_of(spec_text(w, s, t, comp));
@@ -133,9 +116,9 @@ TEST(Trunc, PinnedErrorsAtWidth8) {
       {false, 8, 1, -0.25, 1345},  {true, 8, 1, -0.25, 1793 - 576},
   };
   for (const auto& c : cases) {
-    const Errors e = errors_of(model_of(spec_text(8, c.s, c.t, c.comp)), 8, c.s);
-    EXPECT_DOUBLE_EQ(e.mean, c.mean) << spec_text(8, c.s, c.t, c.comp);
-    EXPECT_EQ(e.max_abs, c.max_abs) << spec_text(8, c.s, c.t, c.comp);
+    const auto e = gm::test::error_totals(model_of(spec_text(8, c.s, c.t, c.comp)), 8, c.s);
+    EXPECT_DOUBLE_EQ(e.mean(), c.mean) << spec_text(8, c.s, c.t, c.comp);
+    EXPECT_EQ(e.worst, c.max_abs) << spec_text(8, c.s, c.t, c.comp);
   }
 }
 
@@ -188,7 +171,7 @@ TEST(Trunc, ErrorGrowsWithThreshold) {
     double previous = -1;
     const int last = s ? 14 : 15;
     for (int t = 0; t <= last; ++t) {
-      const double med = errors_of(model_of(spec_text(8, s, t, 0)), 8, s).mean_abs;
+      const double med = gm::test::error_totals(model_of(spec_text(8, s, t, 0)), 8, s).mean_abs();
       if (t > 0) {
         EXPECT_GT(med, previous) << "s=" << s << " t=" << t;
       }
@@ -202,8 +185,8 @@ TEST(Trunc, ErrorGrowsWithThreshold) {
 TEST(Trunc, CorrectionCancelsTheBias) {
   for (bool s : {false, true})
     for (int t = 1; t <= (s ? 14 : 16); ++t) {
-      const double plain = errors_of(model_of(spec_text(8, s, t, 0)), 8, s).mean;
-      const double corrected = errors_of(model_of(spec_text(8, s, t, 1)), 8, s).mean;
+      const double plain = gm::test::error_totals(model_of(spec_text(8, s, t, 0)), 8, s).mean();
+      const double corrected = gm::test::error_totals(model_of(spec_text(8, s, t, 1)), 8, s).mean();
       EXPECT_LE(std::fabs(corrected), 0.5) << "s=" << s << " t=" << t;
       EXPECT_LE(std::fabs(corrected), std::fabs(plain)) << "s=" << s << " t=" << t;
       if (t >= 2) {
