@@ -1,9 +1,13 @@
 // greenmac characterize SPEC...: error metrics and synthesis side by side, ratios against exact and
 // yosys, report.md / report.json / results.csv and Pareto plots in -o DIR.
+// greenmac characterize --array RxC --mul SPEC ...: one whole array beside the same array with exact
+// multipliers (generator/array_synth.hpp). --mul selects this mode; without it --array is the array
+// of --dnn --rtl-images.
 #include <iostream>
 #include <tuple>
 
 #include "generator/array.hpp"
+#include "generator/array_synth.hpp"
 #include "generator/characterize.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
@@ -17,10 +21,35 @@ struct CharArgs {
   std::string out = "out/characterize";
   std::string dist;
   std::string array = "8x8";
+  ArrayArgs array_mode;  // --mul, --mul-map, --acc-width, --zero-gate, --gemm (its --array is `array`)
   bool json = false;
 };
 
+int run_characterize_array(const CharArgs& args) {
+  if (args.opt.dnn.enabled || !args.dist.empty() || args.opt.dnn.rtl_images > 0)
+    throw UserError("--dnn, --rtl-images and --dist do not apply to an array characterization (--mul)");
+  ArrayArgs a = args.array_mode;
+  a.array = args.array;
+  a.given(args.designs);  // rejects SPEC... with --mul
+  const ArrayConfig cfg = a.config();
+  const GemmProblem gemm = a.gemm(args.opt.synth.seed);
+  ensure_output_dir(args.out);  // fail before the synthesis, not after
+  const ArrayCharReport rep = characterize_array(cfg, gemm, a.options(args.opt.synth, ""));
+  write_array_characterization(rep, args.out);
+  if (args.json) {
+    std::cout << array_char_json(rep).dump(2) << "\n";
+  } else {
+    std::cout << array_synth_table({rep.array, rep.exact});
+    std::cout << "vs exact: area " << rep.vs_exact.area << ", delay " << rep.vs_exact.delay << ", power "
+              << rep.vs_exact.power << ", energy/MAC " << rep.vs_exact.energy << "; report in " << args.out
+              << "/report.md\n";
+  }
+  return 0;
+}
+
 int run_characterize(const CharArgs& args) {
+  if (!args.array_mode.mul.empty()) return run_characterize_array(args);
+  args.array_mode.given(args.designs);  // array options without --mul are an error
   CharOptions opt = args.opt;
   opt.out_dir = args.out;
   if (opt.dnn.rtl_images > 0 && !opt.dnn.enabled)
@@ -73,7 +102,10 @@ const CommandRegistrar reg({
           sub.add_option("--data", args->opt.dnn.data_dir, "with --dnn: Fashion-MNIST directory");
           sub.add_option("--rtl-images", args->opt.dnn.rtl_images,
                          "with --dnn: also run N images per design on the Verilated array and check the logits");
-          sub.add_option("--array", args->array, "array size RxC for --rtl-images")->capture_default_str();
+          sub.add_option("--array", args->array, "array size RxC for --rtl-images, or the array characterized with --mul")
+              ->capture_default_str();
+          sub.add_option("--seed", args->opt.synth.seed, "seed of the operand stream (with --mul: of the GEMM)");
+          args->array_mode.add_to(sub, false);
           sub.add_flag("--json", args->json, "also print the rows as JSON");
           return [=] { return run_characterize(*args); };
         },

@@ -1,9 +1,13 @@
 // greenmac synth SPEC... [--lib osu018|PATH.lib] [--clock-ns NS] [--activity uniform|FILE] [-j N]
 //                [--json|--csv] [-o DIR]: area, timing and power of each design in a standard-cell
 // library (Yosys + OpenSTA), with switching activity from a gate-level simulation.
+// greenmac synth --array RxC --mul SPEC [--mul-map FILE] [--acc-width N] [--zero-gate] [--gemm MxKxN]
+//                [--seed S] ...: the same for a whole systolic array, with activity from a GEMM's streams
+// (generator/array_synth.hpp).
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "generator/array_synth.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/synth.hpp"
@@ -11,14 +15,38 @@
 namespace gm {
 namespace {
 
+// The array options shared by `synth` and `characterize` (declared in array_synth.hpp).
 struct SynthArgs {
   SpecArgs designs;
+  ArrayArgs array;
   SynthOptions opt;
   std::string out_dir;
   bool json = false, csv = false;
 };
 
+int run_synth_array(const SynthArgs& args) {
+  const ArraySynthResult r = synth_array(args.array.config(), args.array.gemm(args.opt.seed),
+                                         args.array.options(args.opt, args.out_dir));
+  const nlohmann::json j = nlohmann::json::array({array_synth_json(r)});
+  if (!args.out_dir.empty()) {
+    write_file_atomic(std::filesystem::path(args.out_dir) / "synth.json", j.dump(2) + "\n");
+    write_file_atomic(std::filesystem::path(args.out_dir) / "synth.csv", array_synth_csv({r}));
+  }
+  if (args.json) {
+    std::cout << j.dump(2) << "\n";
+  } else if (args.csv) {
+    std::cout << array_synth_csv({r});
+  } else {
+    std::cout << array_synth_table({r});
+    std::cout << (r.cached ? "0 synthesized, 1 from the cache\n" : "1 synthesized, 0 from the cache\n");
+  }
+  if (!r.netlist_matches_model)
+    std::cerr << "greenmac: warning: the mapped array netlist does not reproduce the golden GEMM\n";
+  return 0;
+}
+
 int run_synth(const SynthArgs& args) {
+  if (args.array.given(args.designs)) return run_synth_array(args);
   SynthOptions opt = args.opt;
   opt.keep_dir = args.out_dir;
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
@@ -62,7 +90,8 @@ const CommandRegistrar reg({
                          "file (\"a b weight\" lines, as `metrics --dist`)");
           sub.add_option("--cycles", args->opt.cycles, "simulated clock cycles for the activity (default 20000)")
               ->check(CLI::Range(uint64_t{2}, uint64_t{100'000'000}));
-          sub.add_option("--seed", args->opt.seed, "seed of the operand stream");
+          sub.add_option("--seed", args->opt.seed, "seed of the operand stream (with --array: of the random GEMM)");
+          args->array.add_to(sub);
           sub.add_option("-j,--jobs", args->opt.jobs, "designs run in parallel (default 2)");
           auto* json = sub.add_flag("--json", args->json, "print JSON");
           sub.add_flag("--csv", args->csv, "print CSV, one row per design")->excludes(json);

@@ -79,3 +79,71 @@ class GateSim {
 };
 
 }  // namespace gm
+
+namespace gm {
+
+// Cycle-by-cycle (not bit-parallel) zero-delay simulation of a mapped netlist that may contain
+// sequential feedback (enable flops, counters, FSMs: the systolic array). The caller drives it
+// interactively, so a stimulus can react to the design's outputs in the same cycle (handshakes):
+//
+//     sim.set_input(port, bits); sim.settle();   // combinational logic from inputs and flop states
+//     read sim.output(port);  sim.sample();      // count this cycle's values for the activity
+//     sim.clock();                               // every flop takes its next_state
+//
+// Flops are sources of the combinational order; only a purely combinational loop is an error.
+// Asynchronous clear/preset are applied as levels in settle(). Initial flop state is 0.
+class SeqGateSim {
+ public:
+  SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib, const std::string& clock_port);
+
+  // Port handle of a bus (its name without [k]); throws std::runtime_error for an unknown bus.
+  int port(const std::string& bus) const;
+  int port_width(int port) const { return static_cast<int>(ports_[port].nets.size()); }
+  // Bit k of `bits` drives bus bit k (missing bits are 0).
+  void set_input(int port, const std::vector<uint8_t>& bits);
+  void set_input(int port, uint64_t value);
+  void settle();
+  std::vector<uint8_t> output(int port) const;
+  bool output_bit(int port, int bit = 0) const;
+  void sample();  // records the settled values of every net for toggle counting
+  void clock();
+
+  // Activity over the sampled cycles: toggles between consecutive samples / (samples - 1).
+  GateSimResult activity() const;
+
+ private:
+  static constexpr int kStateVar = -1, kStateNotVar = -2;
+  struct Func {
+    const LibExpr* expr = nullptr;
+    std::vector<int> vars;
+  };
+  struct Cell {
+    std::string name;
+    std::vector<std::pair<std::string, int>> pins;
+    std::vector<std::pair<int, Func>> outs;
+    bool flop = false;
+    Func next_state, clear, preset;
+    int state = -1;  // index into state_ for flops
+  };
+  struct Port {
+    std::string bus;
+    bool input = false;
+    std::vector<int> nets;                  // by bit index
+    std::vector<std::string> bit_names;     // netlist names (w_data_i[3])
+  };
+  uint64_t eval(const Func& f, uint64_t state) const;
+
+  std::vector<Cell> cells_;  // combinational order (flops are sources)
+  std::vector<Port> ports_;
+  std::map<std::string, int> port_index_;
+  std::vector<bool> is_clock_;
+  std::vector<uint64_t> net_;    // 0 or ~0 per net
+  std::vector<uint64_t> state_;  // flop states, 0 or ~0
+  std::vector<uint8_t> last_;
+  std::vector<uint64_t> toggles_, ones_;
+  uint64_t samples_ = 0;
+  mutable std::vector<uint64_t> in_;
+  int nets_ = 2;
+};
+
+}  // namespace gm

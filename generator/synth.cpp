@@ -16,6 +16,7 @@
 #include "generator/gate_sim.hpp"
 #include "generator/liberty.hpp"
 #include "generator/registry.hpp"
+#include "generator/synth_flow.hpp"
 #include "models/cache.hpp"
 #include "models/pairs.hpp"
 
@@ -23,80 +24,12 @@ namespace fs = std::filesystem;
 
 namespace gm {
 
+using namespace flow;
+
 namespace {
 
 // Bumped whenever the flow changes in a way the script texts do not show (parsing, result fields).
 constexpr const char* kFlowVersion = "synth-flow-1";
-
-// The flow scripts live in synth/ (map.ys for Yosys, power.tcl for OpenSTA); their text is part of
-// the cache key.
-const std::string& flow_script(const char* name) {
-  static std::map<std::string, std::string> scripts;
-  static std::mutex m;
-  std::lock_guard<std::mutex> lock(m);
-  auto it = scripts.find(name);
-  if (it == scripts.end()) it = scripts.emplace(name, read_file(std::filesystem::path(GM_SOURCE_DIR) / "synth" / name)).first;
-  return it->second;
-}
-
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-  return s;
-}
-
-std::string fmt(double v, int digits = 6) {
-  std::ostringstream os;
-  os << std::setprecision(digits) << v;
-  return os.str();
-}
-
-// The library facts the flow needs: a buffer for insbuf and the NAND2 area for gate equivalents.
-struct LibInfo {
-  fs::path path;
-  std::string text;
-  Liberty lib;
-  std::string buf_cell, buf_in, buf_out;
-  double nand2_area = 0;
-};
-
-// Truth table of a 1- or 2-input function over the words A=1010, B=1100.
-uint64_t truth(const LibExpr& e, const std::vector<std::string>& ins) {
-  std::vector<uint64_t> in;
-  for (const auto& v : e.vars()) in.push_back(v == ins[0] ? 0xA : (ins.size() > 1 && v == ins[1]) ? 0xC : 0);
-  return e.eval(in.data()) & 0xF;
-}
-
-LibInfo load_library(const std::string& name) {
-  LibInfo li;
-  li.path = resolve_liberty(name);
-  li.text = read_file(li.path);
-  li.lib = parse_liberty(li.text, li.path.string());
-  double best_buf = 1e300, best_nand = 1e300;
-  for (const auto& [cname, c] : li.lib.cells) {
-    if (c.has_ff || c.has_latch) continue;
-    std::vector<std::string> ins;
-    const LibPin* out = nullptr;
-    int outs = 0;
-    for (const auto& p : c.pins) {
-      if (p.direction == "input") ins.push_back(p.name);
-      if (p.direction == "output") out = &p, ++outs;
-    }
-    if (outs != 1 || !out || out->expr.empty()) continue;
-    if (ins.size() == 1 && truth(out->expr, ins) == 0xA && c.area < best_buf) {
-      best_buf = c.area;
-      li.buf_cell = cname, li.buf_in = ins[0], li.buf_out = out->name;
-    }
-    if (ins.size() == 2 && truth(out->expr, ins) == 0x7 && c.area < best_nand) {
-      best_nand = c.area;
-      li.nand2_area = c.area;
-    }
-  }
-  if (li.buf_cell.empty() || li.nand2_area <= 0)
-    throw UserError("liberty file '" + li.path.string() + "' has no buffer or no 2-input NAND cell; it cannot be "
-                    "used for synthesis here");
-  return li;
-}
 
 // The operand stream: uniform pairs, or pairs drawn from a distribution file.
 struct ActivitySource {
@@ -161,35 +94,6 @@ std::string wrapper_verilog(const Spec& spec, const std::string& top) {
   return os.str();
 }
 
-// "Total  internal switching leakage total pct" after the marker line, in W.
-PowerFigures parse_power(const std::string& log, const std::string& marker) {
-  const size_t at = log.find("GM_POWER " + marker);
-  if (at == std::string::npos) throw std::runtime_error("OpenSTA printed no " + marker + " power report");
-  std::istringstream in(log.substr(at));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("Total", 0) != 0) continue;
-    std::istringstream ls(line.substr(5));
-    double i, s, l, t;
-    if (!(ls >> i >> s >> l >> t)) break;
-    return {t * 1e3, i * 1e3, s * 1e3, l * 1e3};
-  }
-  throw std::runtime_error("cannot read OpenSTA's " + marker + " power report");
-}
-
-std::string activity_tcl(const GateSimResult& sim) {
-  std::ostringstream os;
-  os << "# simulated switching activity: transitions per clock cycle, duty = fraction of cycles at 1\n"
-     << "# (" << sim.cycles << " cycles, zero-delay simulation: glitches not counted)\n";
-  os << std::setprecision(6);
-  for (const auto& p : sim.input_ports)
-    os << "sta::set_power_input_port_activity [get_ports {" << p.port << "}] " << p.activity << " " << p.duty << "\n";
-  for (const auto& p : sim.pins)
-    os << "sta::set_power_pin_activity [get_pins {" << p.instance << "/" << p.pin << "}] " << p.activity << " "
-       << p.duty << "\n";
-  return os.str();
-}
-
 // Checks the mapped netlist's products against the design's model: y_o in cycle t holds the product
 // of the operands of cycle t-2 (input and output registers).
 bool netlist_matches_model(const Spec& spec, const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
@@ -204,15 +108,6 @@ bool netlist_matches_model(const Spec& spec, const std::vector<uint64_t>& a, con
     if ((static_cast<uint64_t>(y) & mask) != it->second[t]) return false;
   }
   return true;
-}
-
-nlohmann::json power_json(const PowerFigures& p) {
-  return {{"total_mw", p.total_mw}, {"internal_mw", p.internal_mw}, {"switching_mw", p.switching_mw},
-          {"leakage_mw", p.leakage_mw}};
-}
-PowerFigures power_from_json(const nlohmann::json& j) {
-  return {j.at("total_mw").get<double>(), j.at("internal_mw").get<double>(), j.at("switching_mw").get<double>(),
-          j.at("leakage_mw").get<double>()};
 }
 
 // What the cache stores per design (everything but the spec, which the key already fixes).
@@ -259,7 +154,7 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
   write_file_atomic(dir / "wrap.v", wrapper_verilog(spec, top));
   std::string ys = replace_all(flow_script("map.ys"), "{TOP}", top);
   ys = replace_all(ys, "{LIB}", f.lib.path.string());
-  ys = replace_all(ys, "{BUF}", f.lib.buf_cell + " " + f.lib.buf_in + " " + f.lib.buf_out);
+  ys = replace_all(ys, "{BUF}", f.lib.insbuf_args());
   write_file_atomic(dir / "synth.ys", ys);
   std::string log;
   int rc = run_command("cd '" + dir.string() + "' && timeout 1800 yosys -q -l yosys.log -s synth.ys", &log);
@@ -283,7 +178,7 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
   r.cycles = act.cycles;
   r.mean_activity = act.mean_net_activity;
   r.netlist_matches_model = netlist_matches_model(spec, a, b, act);
-  write_file_atomic(dir / "activity.tcl", activity_tcl(act));
+  write_file_atomic(dir / "activity.tcl", activity_tcl(act, "switching activity of the multiplier under its operand stream"));
   fs::remove(dir / "net.json");  // large, and rebuilt on demand
 
   std::string sta = replace_all(flow_script("power.tcl"), "{TOP}", top);

@@ -1,0 +1,45 @@
+// Pieces shared by the two synthesis flows (synth.cpp for one multiplier, array_synth.cpp for a
+// systolic array): the scripts in synth/, the facts read from the Liberty library, OpenSTA's power
+// report, and the per-pin activity file.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "generator/gate_sim.hpp"
+#include "generator/liberty.hpp"
+#include "generator/synth.hpp"
+
+namespace gm::flow {
+
+// The text of synth/<name>, read once; it is part of every cache key.
+const std::string& flow_script(const char* name);
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to);
+std::string fmt(double v, int digits = 6);
+
+// The library facts the flow needs: a buffer for insbuf and the NAND2 area for gate equivalents.
+struct LibInfo {
+  std::filesystem::path path;
+  std::string text;
+  Liberty lib;
+  std::string buf_cell, buf_in, buf_out;
+  double nand2_area = 0;
+  std::string insbuf_args() const { return buf_cell + " " + buf_in + " " + buf_out; }
+};
+
+// Resolves --lib and reads the library; throws UserError when it lacks a buffer or a NAND2.
+LibInfo load_library(const std::string& name);
+
+// The "Total internal switching leakage total" line after "GM_POWER <marker>", in mW.
+PowerFigures parse_power(const std::string& log, const std::string& marker);
+
+nlohmann::json power_json(const PowerFigures& p);
+PowerFigures power_from_json(const nlohmann::json& j);
+
+// OpenSTA commands giving every input port and pin its simulated activity (transitions per clock
+// period) and duty; `what` says in the file's header comment what was simulated.
+std::string activity_tcl(const GateSimResult& sim, const std::string& what);
+
+}  // namespace gm::flow
