@@ -119,7 +119,9 @@ TEST(Drum, MeanErrorShrinksAsKGrows) {
     int64_t sum_abs = 0;
     for (int64_t a = 0; a < 256; ++a)
       for (int64_t b = 0; b < 256; ++b) sum_abs += std::abs(m(a, b) - a * b);
-    if (previous >= 0) EXPECT_LT(sum_abs, previous) << "k=" << k;
+    if (previous >= 0) {
+      EXPECT_LT(sum_abs, previous) << "k=" << k;
+    }
     previous = sum_abs;
   }
   EXPECT_EQ(previous, 0);  // k = w is exact

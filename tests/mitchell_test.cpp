@@ -148,7 +148,9 @@ TEST(Mitchell, ErrorShrinksAsFGrows) {
         ASSERT_LE(m(a, b), finer(a, b)) << "f=" << f << " " << a << "x" << b;
         sum_abs += std::abs(m(a, b) - a * b);
       }
-    if (previous >= 0) EXPECT_LT(sum_abs, previous) << "f=" << f;
+    if (previous >= 0) {
+      EXPECT_LT(sum_abs, previous) << "f=" << f;
+    }
     previous = sum_abs;
   }
 }

@@ -112,6 +112,8 @@ TEST(Registry, RandomSpecsAreValidAndVaried) {
     if (!f->in_sweeps) continue;
     std::set<std::string> seen;
     for (int i = 0; i < 20; ++i) seen.insert(gm::random_spec(rng, *f, 8, i % 2).canonical());
-    if (!f->params.empty()) EXPECT_GT(seen.size(), 2u) << f->name;
+    if (!f->params.empty()) {
+      EXPECT_GT(seen.size(), 2u) << f->name;
+    }
   }
 }

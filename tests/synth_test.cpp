@@ -215,7 +215,9 @@ class SynthCli : public ::testing::Test {
     const auto r = test::run_cli("synth exact -o '" + out_.string() + "' " + args, env);
     EXPECT_EQ(r.rc, 2) << r.out;
     EXPECT_EQ(test::count_lines(r.out), 1) << r.out;
-    if (!needle.empty()) EXPECT_NE(r.out.find(needle), std::string::npos) << r.out;
+    if (!needle.empty()) {
+      EXPECT_NE(r.out.find(needle), std::string::npos) << r.out;
+    }
     EXPECT_FALSE(fs::exists(out_ / "synth.json"));
     EXPECT_FALSE(fs::exists(out_ / "synth.csv"));
   }
