@@ -7,11 +7,14 @@
 #include <sstream>
 
 #include "generator/dnn_eval.hpp"
+#include "generator/array_synth.hpp"
 #include "generator/dnn_rtl.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/pareto.hpp"
 #include "generator/plot.hpp"
 #include "generator/version.hpp"
+#include "models/idx.hpp"
+#include "models/product_table.hpp"
 
 namespace fs = std::filesystem;
 
@@ -61,6 +64,48 @@ std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt
   return os.str();
 }
 
+// Records the largest GEMM (most MACs) of one inference and passes every call to the golden engine.
+class CaptureGemm : public dnn::GemmEngine {
+ public:
+  CaptureGemm(const ProductTable& table, int64_t keep_rows) : inner_(table, 1), keep_rows_(keep_rows) {}
+  void gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) override {
+    inner_.gemm(x, m, k, w, n, y);
+    if (m * k * n <= best_macs_) return;
+    best_macs_ = m * k * n;
+    captured.m = std::min(m, keep_rows_);
+    captured.k = k;
+    captured.n = n;
+    captured.x.assign(x, x + captured.m * k);
+    captured.w.assign(w, w + k * n);
+  }
+  GemmProblem captured;
+
+ private:
+  dnn::TableGemm inner_;
+  int64_t keep_rows_;
+  int64_t best_macs_ = 0;
+};
+
+// The array energy of one design under its network's own operands: the largest layer's GEMM (first
+// test image, first rows) on an array of that multiplier, synthesized and simulated gate by gate.
+void array_energy(const Spec& spec, const CharOptions& opt, int64_t macs_per_image, CharRow& row) {
+  const dnn::Network net = load_dnn_model(opt.dnn.model);
+  const ImageSet one = load_fashion_mnist(fashion_mnist_dir(opt.dnn.data_dir), "t10k", 1);
+  const ProductTable table(spec);
+  CaptureGemm capture(table, opt.dnn.energy_gemm_rows);
+  dnn::run_network(net, one.pixels.data(), 1, capture, 1);
+  const ArrayConfig cfg = make_array_config(opt.dnn.energy_rows, opt.dnn.energy_cols, spec.canonical(), "", 32, false);
+  ArraySynthOptions ao;
+  ao.lib = opt.synth.lib;
+  ao.clock_ns = opt.synth.clock_ns;
+  const ArraySynthResult r = synth_array(cfg, capture.captured, ao);
+  row.has_array_energy = true;
+  row.energy_array = std::to_string(opt.dnn.energy_rows) + "x" + std::to_string(opt.dnn.energy_cols);
+  row.array_energy_per_mac_pj = r.energy_per_mac_pj();
+  row.array_energy_per_inference_nj = r.energy_per_mac_pj() * static_cast<double>(macs_per_image) / 1000.0;
+  row.array_area_um2 = r.area_um2;
+}
+
 // Accuracy and operand traces from the golden inference; per design, metrics weighted by its own
 // operand histogram and synthesis under its own sampled operand stream; optionally the RTL sample.
 std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const CharOptions& opt,
@@ -87,6 +132,7 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
     row.accuracy = er.accuracy;
     row.macs_per_image = rep.macs_per_image;
     row.energy_per_inference_nj = synth.back().energy_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
+    if (opt.dnn.energy_rows > 0) array_energy(specs[i], opt, rep.macs_per_image, row);
     if (opt.dnn.rtl_images > 0 && !row.reference) {
       DnnRtlOptions ro;
       ro.rows = opt.dnn.rows;
@@ -195,6 +241,12 @@ nlohmann::json char_row_json(const CharRow& r) {
           {"dnn", r.has_dnn ? nlohmann::json{{"accuracy", r.accuracy},
                                              {"macs_per_image", r.macs_per_image},
                                              {"energy_per_inference_nj", r.energy_per_inference_nj},
+                                             {"array_energy", r.has_array_energy
+                                                                  ? nlohmann::json{{"array", r.energy_array},
+                                                                                   {"energy_per_mac_pj", r.array_energy_per_mac_pj},
+                                                                                   {"energy_per_inference_nj", r.array_energy_per_inference_nj},
+                                                                                   {"area_um2", r.array_area_um2}}
+                                                                  : nlohmann::json()},
                                              {"rtl", r.has_rtl ? nlohmann::json{{"images", r.rtl_images},
                                                                                 {"mismatches", r.rtl_mismatches},
                                                                                 {"cycles", r.rtl_cycles},
@@ -275,11 +327,20 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
           "are weighted by the operand pairs the network's multipliers saw with that design, and its power comes "
           "from a sampled stream of those operands. Energy per inference = energy per product x "
        << rows.front().macs_per_image << " products per image (multipliers only).\n\n";
-    md << "| design | accuracy | energy/inference nJ | vs exact | DNN-weighted MRED | RTL sample (images, logit mismatches, "
-          "cycles = model) | front |\n|---|---|---|---|---|---|---|\n";
+    const bool arr = rows.front().has_array_energy;
+    if (arr)
+      md << "Array energy per inference: an " << rows.front().energy_array << " array of the design, synthesized and "
+         << "simulated gate by gate on the network's largest layer GEMM (" << opt.dnn.energy_gemm_rows
+         << " rows of the first test image, the operands that design's network produces); energy per MAC x products "
+            "per image.\n\n";
+    md << "| design | accuracy | energy/inference nJ | vs exact | DNN-weighted MRED | "
+       << (arr ? "array energy/inference nJ | " : "")
+       << "RTL sample (images, logit mismatches, cycles = model) | front |\n|---|---|---|---|---|---|---|"
+       << (arr ? "---|" : "") << "\n";
     for (const auto& r : rows) {
       md << "| `" << r.spec.name() << "` | " << fmt(100 * r.accuracy, 4) << "% | " << fmt(r.energy_per_inference_nj, 4)
          << " | " << fmt(r.vs_exact.energy) << " | " << fmt(r.metrics.mred) << " | ";
+      if (arr) md << fmt(r.array_energy_per_inference_nj, 4) << " | ";
       if (r.has_rtl)
         md << r.rtl_images << ", " << r.rtl_mismatches << ", " << (r.rtl_cycles == r.rtl_cycles_model ? "yes" : "NO");
       md << " | " << (r.front_accuracy_energy ? "yes" : "") << " |\n";

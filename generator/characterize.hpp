@@ -31,6 +31,13 @@ struct CharRow {
   int64_t macs_per_image = 0;
   double energy_per_inference_nj = 0;  // multiplier energy: energy per product x products per image
   bool front_accuracy_energy = false;
+  // With --array-energy: an array built from this multiplier, synthesized and simulated on one of the
+  // network's own GEMMs (its largest layer, the operands this design's network produces).
+  bool has_array_energy = false;
+  std::string energy_array;           // "RxC"
+  double array_energy_per_mac_pj = 0;
+  double array_energy_per_inference_nj = 0;
+  double array_area_um2 = 0;
   // With --rtl-images: the same inference on the Verilated array.
   bool has_rtl = false;
   size_t rtl_images = 0;
@@ -45,6 +52,8 @@ struct CharDnnOptions {
   std::string data_dir;
   size_t rtl_images = 0;    // > 0: run this many images per asked variant on the array too
   int rows = 8, cols = 8;   // the array for the RTL sample
+  int energy_rows = 0, energy_cols = 0;  // > 0: array energy per inference on an array of this size
+  int64_t energy_gemm_rows = 8;          // rows of the captured layer GEMM simulated for the array energy
 };
 
 struct CharOptions {

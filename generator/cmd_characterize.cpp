@@ -21,6 +21,7 @@ struct CharArgs {
   std::string out = "out/characterize";
   std::string dist;
   std::string array = "8x8";
+  std::string energy_array;
   ArrayArgs array_mode;  // --mul, --mul-map, --acc-width, --zero-gate, --gemm (its --array is `array`)
   bool json = false;
 };
@@ -57,6 +58,10 @@ int run_characterize(const CharArgs& args) {
   if (opt.dnn.enabled && !args.dist.empty())
     throw UserError("--dist and --dnn both weight the metrics; give one of them");
   std::tie(opt.dnn.rows, opt.dnn.cols) = parse_array_dims(args.array);
+  if (!args.energy_array.empty()) {
+    if (!opt.dnn.enabled) throw UserError("--array-energy needs --dnn (it simulates the network's own operands)");
+    std::tie(opt.dnn.energy_rows, opt.dnn.energy_cols) = parse_array_dims(args.energy_array);
+  }
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
   Distribution dist;
   if (!args.dist.empty()) {
@@ -106,6 +111,9 @@ const CommandRegistrar reg({
               ->capture_default_str();
           sub.add_option("--seed", args->opt.synth.seed, "seed of the operand stream (with --mul: of the GEMM)");
           args->array_mode.add_to(sub, false);
+          sub.add_option("--array-energy", args->energy_array,
+                         "with --dnn: array energy per inference, from an RxC array of each design simulated on the "
+                         "network's largest layer");
           sub.add_flag("--json", args->json, "also print the rows as JSON");
           return [=] { return run_characterize(*args); };
         },

@@ -71,7 +71,7 @@ TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
   if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") && !getenv("GREENMAC_FASHION_MNIST"))
     GTEST_SKIP() << "Fashion-MNIST not installed";
   const fs::path dir = gm::make_temp_dir("gm-test-char-dnn");
-  const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 300 --rtl-images 20 --array 2x2 -o " +
+  const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 300 --rtl-images 20 --array 2x2 --array-energy 2x2 -o " +
                          dir.string());
   ASSERT_EQ(r.rc, 0) << r.out;
   const auto j = nlohmann::json::parse(gm::read_file(dir / "report.json"));
@@ -83,6 +83,10 @@ TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
     EXPECT_GT(d["dnn"]["accuracy"].get<double>(), 0.5) << name;
     EXPECT_GT(d["dnn"]["energy_per_inference_nj"].get<double>(), 0) << name;
     EXPECT_TRUE(d["metrics"]["weighted"].get<bool>()) << name;
+    EXPECT_EQ(d["dnn"]["array_energy"]["array"], "2x2") << name;
+    EXPECT_GT(d["dnn"]["array_energy"]["energy_per_mac_pj"].get<double>(), 0) << name;
+    EXPECT_NEAR(d["dnn"]["array_energy"]["energy_per_inference_nj"].get<double>(),
+                d["dnn"]["array_energy"]["energy_per_mac_pj"].get<double>() * 787968 / 1000, 1e-6) << name;
     // The power came from the network's own operand stream, written under traces/.
     const std::string activity = d["synth"]["activity"];
     EXPECT_NE(activity.find("traces"), std::string::npos) << name;
