@@ -135,7 +135,9 @@ TEST(SeqGateSim, CounterWithFeedback) {
   EXPECT_EQ(act.cycles, 10u);
   // q[0] over the 10 samples: 0 1 0 0 1 0 1 1 1 0 -> 6 toggles in 9 periods.
   for (const auto& p : act.pins)
-    if (p.instance == "x0" && p.pin == "A") EXPECT_NEAR(p.activity, 6.0 / 9, 1e-12);
+    if (p.instance == "x0" && p.pin == "A") {
+      EXPECT_NEAR(p.activity, 6.0 / 9, 1e-12);
+    }
   EXPECT_THROW(sim.port("nope"), std::runtime_error);
 }
 
