@@ -134,10 +134,13 @@ TEST(SeqGateSim, CounterWithFeedback) {
   const GateSimResult act = sim.activity();
   EXPECT_EQ(act.cycles, 10u);
   // q[0] over the 10 samples: 0 1 0 0 1 0 1 1 1 0 -> 6 toggles in 9 periods.
+  int found = 0;
   for (const auto& p : act.pins)
     if (p.instance == "x0" && p.pin == "A") {
+      ++found;
       EXPECT_NEAR(p.activity, 6.0 / 9, 1e-12);
     }
+  EXPECT_EQ(found, 1);
   EXPECT_THROW(sim.port("nope"), std::runtime_error);
 }
 
