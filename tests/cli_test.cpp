@@ -10,17 +10,11 @@
 
 namespace fs = std::filesystem;
 using gm::test::count_lines;
+using gm::test::expect_one_line_error;
 using gm::test::run_cli;
 
 namespace {
 
-// A bad command: exit 2 and exactly one line that starts with the error prefix.
-void expect_one_line_error(const gm::test::CliResult& r, const std::string& fragment) {
-  EXPECT_EQ(r.rc, 2) << r.out;
-  EXPECT_EQ(count_lines(r.out), 1) << r.out;
-  EXPECT_EQ(r.out.rfind("greenmac: error: ", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find(fragment), std::string::npos) << "wanted '" << fragment << "' in: " << r.out;
-}
 
 bool empty_or_missing(const fs::path& dir) { return !fs::exists(dir) || fs::is_empty(dir); }
 

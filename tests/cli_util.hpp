@@ -1,6 +1,8 @@
 // Running the built greenmac binary from tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -31,6 +33,14 @@ inline int count_lines(const std::string& s) {
   int n = 0;
   for (char c : s) n += c == '\n';
   return n;
+}
+
+// A bad command: exit 2 and exactly one line that starts with the error prefix and names `fragment`.
+inline void expect_one_line_error(const CliResult& r, const std::string& fragment) {
+  EXPECT_EQ(r.rc, 2) << r.out;
+  EXPECT_EQ(count_lines(r.out), 1) << r.out;
+  EXPECT_EQ(r.out.rfind("greenmac: error: ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find(fragment), std::string::npos) << "wanted '" << fragment << "' in: " << r.out;
 }
 
 }  // namespace gm::test

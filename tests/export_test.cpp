@@ -20,16 +20,11 @@
 
 namespace fs = std::filesystem;
 using gm::test::count_lines;
+using gm::test::expect_one_line_error;
 using gm::test::run_cli;
 
 namespace {
 
-void expect_one_line_error(const gm::test::CliResult& r, const std::string& fragment) {
-  EXPECT_EQ(r.rc, 2) << r.out;
-  EXPECT_EQ(count_lines(r.out), 1) << r.out;
-  EXPECT_EQ(r.out.rfind("greenmac: error: ", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find(fragment), std::string::npos) << "wanted '" << fragment << "' in: " << r.out;
-}
 
 // Little-endian element i of a lut-bin, sign-extended when the design is signed.
 int64_t lut_entry(const std::string& bin, uint64_t i, int bytes, bool is_signed) {
