@@ -15,6 +15,7 @@
 namespace fs = std::filesystem;
 using gm::ErrorMetrics;
 using gm::test::count_lines;
+using gm::test::expect_one_line_error;
 using gm::test::run_cli;
 
 namespace {
@@ -30,13 +31,6 @@ double inverse_sum(int lo, int hi, bool odd_only = false) {
 }
 
 gm::Distribution dist(const std::string& text) { return gm::parse_distribution(text, "test.dist"); }
-
-void expect_one_line_error(const gm::test::CliResult& r, const std::string& fragment) {
-  EXPECT_EQ(r.rc, 2) << r.out;
-  EXPECT_EQ(count_lines(r.out), 1) << r.out;
-  EXPECT_EQ(r.out.rfind("greenmac: error: ", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find(fragment), std::string::npos) << "wanted '" << fragment << "' in: " << r.out;
-}
 
 }  // namespace
 
