@@ -31,6 +31,36 @@ void split_port_name(const std::string& name, size_t nbits, size_t k, int offset
   bit_name = nbits == 1 ? name : name + "[" + std::to_string(bit) + "]";
 }
 
+// Kahn's algorithm: an order in which every cell comes after the drivers of the nets it reads
+// (`reads(cell)` lists the functions whose inputs count). Shorter than `cells` when reads loop.
+template <class CellT, class Reads>
+std::vector<int> evaluation_order(const std::vector<CellT>& cells, int nets, Reads reads) {
+  std::vector<int> driver(nets, -1);
+  for (size_t k = 0; k < cells.size(); ++k)
+    for (const auto& [net, f] : cells[k].outs) driver[net] = static_cast<int>(k);
+  std::vector<std::vector<int>> users(cells.size());
+  std::vector<int> waiting(cells.size(), 0);
+  for (size_t k = 0; k < cells.size(); ++k)
+    for (const auto* f : reads(cells[k]))
+      for (int v : f->vars)
+        if (v >= 0 && driver[v] >= 0) {
+          users[driver[v]].push_back(static_cast<int>(k));
+          ++waiting[k];
+        }
+  std::queue<int> ready;
+  for (size_t k = 0; k < cells.size(); ++k)
+    if (!waiting[k]) ready.push(static_cast<int>(k));
+  std::vector<int> order;
+  while (!ready.empty()) {
+    const int k = ready.front();
+    ready.pop();
+    order.push_back(k);
+    for (int u : users[k])
+      if (--waiting[u] == 0) ready.push(u);
+  }
+  return order;
+}
+
 }  // namespace
 
 GateSim::GateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
@@ -103,37 +133,12 @@ GateSim::GateSim(const nlohmann::json& netlist, const std::string& top, const Li
 
   // Evaluation order (Kahn): a cell waits for the drivers of the nets it reads. A flop reads its D
   // (and clear/preset) inputs only: its state is D shifted by one cycle within the same word.
-  std::vector<int> driver(nets_, -1);
-  for (size_t k = 0; k < cells.size(); ++k)
-    for (const auto& [net, f] : cells[k].outs) driver[net] = static_cast<int>(k);
-  std::vector<std::vector<int>> users(cells.size());
-  std::vector<int> waiting(cells.size(), 0);
-  for (size_t k = 0; k < cells.size(); ++k) {
+  const std::vector<int> order = evaluation_order(cells, nets_, [](const Cell& c) {
     std::vector<const Func*> reads;
-    if (cells[k].flop) {
-      reads = {&cells[k].next_state, &cells[k].clear, &cells[k].preset};
-      for (const auto& [net, f] : cells[k].outs) reads.push_back(&f);  // outputs may read inputs directly
-    } else {
-      for (const auto& [net, f] : cells[k].outs) reads.push_back(&f);
-    }
-    for (const Func* f : reads)
-      for (int v : f->vars)
-        if (v >= 0 && driver[v] >= 0) {
-          users[driver[v]].push_back(static_cast<int>(k));
-          ++waiting[k];
-        }
-  }
-  std::queue<int> ready;
-  for (size_t k = 0; k < cells.size(); ++k)
-    if (!waiting[k]) ready.push(static_cast<int>(k));
-  std::vector<int> order;
-  while (!ready.empty()) {
-    const int k = ready.front();
-    ready.pop();
-    order.push_back(k);
-    for (int u : users[k])
-      if (--waiting[u] == 0) ready.push(u);
-  }
+    if (c.flop) reads = {&c.next_state, &c.clear, &c.preset};  // outputs may read inputs directly too
+    for (const auto& [net, f] : c.outs) reads.push_back(&f);
+    return reads;
+  });
   if (order.size() != cells.size())
     throw std::runtime_error("the netlist has a loop (feedback through logic or flip-flops); gate_sim handles "
                              "feed-forward pipelines only");
@@ -308,33 +313,12 @@ SeqGateSim::SeqGateSim(const nlohmann::json& netlist, const std::string& top, co
 
   // Combinational order (Kahn). A flop's outputs read its state (and clear/preset, which act as
   // levels); its D input is read only at the clock edge, so flops break every sequential loop.
-  std::vector<int> driver(nets_, -1);
-  for (size_t k = 0; k < cells.size(); ++k)
-    for (const auto& [net, f] : cells[k].outs) driver[net] = static_cast<int>(k);
-  std::vector<std::vector<int>> users(cells.size());
-  std::vector<int> waiting(cells.size(), 0);
-  for (size_t k = 0; k < cells.size(); ++k) {
+  const std::vector<int> order = evaluation_order(cells, nets_, [](const Cell& c) {
     std::vector<const Func*> reads;
-    for (const auto& [net, f] : cells[k].outs) reads.push_back(&f);
-    if (cells[k].flop) reads.push_back(&cells[k].clear), reads.push_back(&cells[k].preset);
-    for (const Func* f : reads)
-      for (int v : f->vars)
-        if (v >= 0 && driver[v] >= 0) {
-          users[driver[v]].push_back(static_cast<int>(k));
-          ++waiting[k];
-        }
-  }
-  std::queue<int> ready;
-  for (size_t k = 0; k < cells.size(); ++k)
-    if (!waiting[k]) ready.push(static_cast<int>(k));
-  std::vector<int> order;
-  while (!ready.empty()) {
-    const int k = ready.front();
-    ready.pop();
-    order.push_back(k);
-    for (int u : users[k])
-      if (--waiting[u] == 0) ready.push(u);
-  }
+    for (const auto& [net, f] : c.outs) reads.push_back(&f);
+    if (c.flop) reads.push_back(&c.clear), reads.push_back(&c.preset);
+    return reads;
+  });
   if (order.size() != cells.size()) throw std::runtime_error("the netlist has a combinational loop");
   for (int k : order) cells_.push_back(std::move(cells[k]));
 
