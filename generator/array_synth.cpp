@@ -124,28 +124,16 @@ DriveResult drive_gemm(SeqGateSim& sim, const ArrayConfig& cfg, const GemmProble
 }
 
 nlohmann::json cache_record(const ArraySynthResult& r) {
-  return {{"flow", kArrayFlowVersion}, {"area_um2", r.area_um2}, {"cells", r.cells}, {"nand2_eq", r.nand2_eq},
-          {"delay_ns", r.delay_ns}, {"slack_ns", r.slack_ns}, {"vectorless", power_json(r.vectorless)},
-          {"simulated", power_json(r.simulated)}, {"cycles", r.cycles}, {"mean_activity", r.mean_activity},
-          {"netlist_matches_model", r.netlist_matches_model}, {"seconds", r.seconds},
-          {"yosys_seconds", r.yosys_seconds}, {"sim_seconds", r.sim_seconds}};
+  nlohmann::json j = figures_json(kArrayFlowVersion, r);
+  j["yosys_seconds"] = r.yosys_seconds;
+  j["sim_seconds"] = r.sim_seconds;
+  return j;
 }
 
 bool from_cache_record(const std::string& text, ArraySynthResult& r) {
   try {
     const auto j = nlohmann::json::parse(text);
-    if (j.at("flow").get<std::string>() != kArrayFlowVersion) return false;
-    r.area_um2 = j.at("area_um2").get<double>();
-    r.cells = j.at("cells").get<std::map<std::string, int>>();
-    r.nand2_eq = j.at("nand2_eq").get<double>();
-    r.delay_ns = j.at("delay_ns").get<double>();
-    r.slack_ns = j.at("slack_ns").get<double>();
-    r.vectorless = power_from_json(j.at("vectorless"));
-    r.simulated = power_from_json(j.at("simulated"));
-    r.cycles = j.at("cycles").get<uint64_t>();
-    r.mean_activity = j.at("mean_activity").get<double>();
-    r.netlist_matches_model = j.at("netlist_matches_model").get<bool>();
-    r.seconds = j.at("seconds").get<double>();
+    if (!figures_from_json(j, kArrayFlowVersion, r)) return false;
     r.yosys_seconds = j.at("yosys_seconds").get<double>();
     r.sim_seconds = j.at("sim_seconds").get<double>();
     return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0 && r.cycles > 0;

@@ -111,29 +111,12 @@ bool netlist_matches_model(const Spec& spec, const std::vector<uint64_t>& a, con
 }
 
 // What the cache stores per design (everything but the spec, which the key already fixes).
-nlohmann::json cache_record(const SynthResult& r) {
-  return {{"flow", kFlowVersion},       {"area_um2", r.area_um2}, {"cells", r.cells},
-          {"nand2_eq", r.nand2_eq},     {"delay_ns", r.delay_ns}, {"slack_ns", r.slack_ns},
-          {"vectorless", power_json(r.vectorless)}, {"simulated", power_json(r.simulated)},
-          {"cycles", r.cycles},         {"mean_activity", r.mean_activity},
-          {"netlist_matches_model", r.netlist_matches_model}, {"seconds", r.seconds}};
-}
+nlohmann::json cache_record(const SynthResult& r) { return figures_json(kFlowVersion, r); }
 
 // Returns false when the record is missing fields or malformed (a truncated or edited entry).
 bool from_cache_record(const std::string& text, SynthResult& r) {
   try {
-    const auto j = nlohmann::json::parse(text);
-    if (j.at("flow").get<std::string>() != kFlowVersion) return false;
-    r.area_um2 = j.at("area_um2").get<double>();
-    r.cells = j.at("cells").get<std::map<std::string, int>>();
-    r.nand2_eq = j.at("nand2_eq").get<double>();
-    r.delay_ns = j.at("delay_ns").get<double>();
-    r.slack_ns = j.at("slack_ns").get<double>();
-    r.vectorless = power_from_json(j.at("vectorless"));
-    r.simulated = power_from_json(j.at("simulated"));
-    r.cycles = j.at("cycles").get<uint64_t>();
-    r.mean_activity = j.at("mean_activity").get<double>();
-    r.netlist_matches_model = j.at("netlist_matches_model").get<bool>();
+    if (!figures_from_json(nlohmann::json::parse(text), kFlowVersion, r)) return false;
     return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0;
   } catch (const std::exception&) {
     return false;

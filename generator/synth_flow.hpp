@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -37,6 +38,34 @@ PowerFigures parse_power(const std::string& log, const std::string& marker);
 
 nlohmann::json power_json(const PowerFigures& p);
 PowerFigures power_from_json(const nlohmann::json& j);
+
+// The figures both flows cache (SynthResult and ArraySynthResult share these members).
+template <class Result>
+nlohmann::json figures_json(const std::string& flow_version, const Result& r) {
+  return {{"flow", flow_version},   {"area_um2", r.area_um2}, {"cells", r.cells},
+          {"nand2_eq", r.nand2_eq}, {"delay_ns", r.delay_ns}, {"slack_ns", r.slack_ns},
+          {"vectorless", power_json(r.vectorless)}, {"simulated", power_json(r.simulated)},
+          {"cycles", r.cycles},     {"mean_activity", r.mean_activity},
+          {"netlist_matches_model", r.netlist_matches_model}, {"seconds", r.seconds}};
+}
+
+// Reads figures_json back; throws (nlohmann) on a missing field, false for another flow version.
+template <class Result>
+bool figures_from_json(const nlohmann::json& j, const std::string& flow_version, Result& r) {
+  if (j.at("flow").get<std::string>() != flow_version) return false;
+  r.area_um2 = j.at("area_um2").get<double>();
+  r.cells = j.at("cells").get<std::map<std::string, int>>();
+  r.nand2_eq = j.at("nand2_eq").get<double>();
+  r.delay_ns = j.at("delay_ns").get<double>();
+  r.slack_ns = j.at("slack_ns").get<double>();
+  r.vectorless = power_from_json(j.at("vectorless"));
+  r.simulated = power_from_json(j.at("simulated"));
+  r.cycles = j.at("cycles").get<uint64_t>();
+  r.mean_activity = j.at("mean_activity").get<double>();
+  r.netlist_matches_model = j.at("netlist_matches_model").get<bool>();
+  r.seconds = j.at("seconds").get<double>();
+  return true;
+}
 
 // OpenSTA commands giving every input port and pin its simulated activity (transitions per clock
 // period) and duty; `what` says in the file's header comment what was simulated.
