@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "generator/command.hpp"
+#include "generator/process.hpp"
 
 namespace fs = std::filesystem;
 
@@ -25,7 +27,13 @@ void ensure_output_dir(const fs::path& dir) {
 }
 
 void write_file_atomic(const fs::path& path, const std::string& content) {
-  const fs::path tmp = path.string() + ".tmp" + std::to_string(getpid());
+  static std::atomic<unsigned> serial{0};  // threads may write beside each other
+  const fs::path tmp = path.string() + ".tmp" + std::to_string(getpid()) + "." + std::to_string(serial++);
+  register_scratch(tmp);  // an interrupt removes it; the finished file appears whole or not at all
+  struct Unregister {
+    const fs::path& p;
+    ~Unregister() { unregister_scratch(p); }
+  } unregister{tmp};
   {
     std::ofstream out(tmp, std::ios::binary);
     out << content;
@@ -62,10 +70,6 @@ int run_command(const std::string& cmd, std::string* log) {
   const int status = pclose(pipe);
   if (log) *log = out;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-bool have_tool(const std::string& tool) {
-  return run_command("command -v " + tool + " >/dev/null") == 0;
 }
 
 fs::path make_temp_dir(const std::string& stem) {

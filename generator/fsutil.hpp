@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "generator/process.hpp"  // have_tool, run_program
+
 namespace gm {
 
 // Creates the directory (and parents) and checks it is writable; throws UserError otherwise.
@@ -17,9 +19,6 @@ std::string read_file(const std::filesystem::path& path);  // throws UserError w
 
 // Runs a shell command, returns its exit status; output goes to `log` (stdout and stderr).
 int run_command(const std::string& cmd, std::string* log = nullptr);
-
-// True when `tool` is on PATH.
-bool have_tool(const std::string& tool);
 
 // A fresh private scratch directory under the system temp dir.
 std::filesystem::path make_temp_dir(const std::string& stem);

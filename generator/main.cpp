@@ -2,10 +2,12 @@
 #include <iostream>
 
 #include "generator/command.hpp"
+#include "generator/process.hpp"
 #include "generator/version.hpp"
 #include "models/spec.hpp"
 
 int main(int argc, char** argv) {
+  gm::install_interrupt_handler();
   CLI::App app{"greenmac: generate, verify and characterize exact and approximate integer multipliers"};
   app.set_version_flag("--version", gm::kVersion);
   app.require_subcommand(1);

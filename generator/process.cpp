@@ -1,0 +1,251 @@
+#include "generator/process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "generator/command.hpp"
+#include "generator/fsutil.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+namespace {
+
+// What an interrupt must clean up: the live children's process groups and the scratch paths.
+struct Registry {
+  std::mutex mu;
+  std::set<pid_t> groups;
+  std::set<std::string> scratch;
+  bool stopping = false;  // set by the interrupt thread; no child is started after it
+};
+
+Registry& registry() {
+  static Registry* r = new Registry;  // never destroyed: the interrupt thread may outlive main's statics
+  return *r;
+}
+
+sigset_t interrupt_signals() {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGINT);
+  sigaddset(&s, SIGTERM);
+  sigaddset(&s, SIGHUP);
+  return s;
+}
+
+[[noreturn]] void stop_everything(int sig) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mu);
+  r.stopping = true;
+  for (pid_t g : r.groups) kill(-g, SIGTERM);
+  // Give compilers a moment to exit on SIGTERM, then make sure.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (pid_t g : r.groups) kill(-g, SIGKILL);
+  for (const auto& p : r.scratch) {
+    std::error_code ec;
+    fs::remove_all(p, ec);
+  }
+  std::fprintf(stderr, "greenmac: interrupted (%s); child processes stopped, temporary files removed\n",
+               strsignal(sig));
+  std::fflush(stderr);
+  _exit(128 + sig);
+}
+
+// Reads the whole of an open file from its start.
+std::string slurp_fd(int fd) {
+  std::string out;
+  if (lseek(fd, 0, SEEK_SET) < 0) return out;
+  char buf[8192];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+// waitpid with an optional deadline; kills the child's group when the deadline passes.
+int wait_child(pid_t pid, int timeout_s, bool& timed_out) {
+  int status = 0;
+  if (timeout_s <= 0) {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return status;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  auto nap = std::chrono::microseconds(200);
+  for (;;) {
+    const pid_t got = waitpid(pid, &status, WNOHANG);
+    if (got == pid || (got < 0 && errno != EINTR)) return status;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      timed_out = true;
+      kill(-pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return status;
+    }
+    std::this_thread::sleep_for(nap);
+    nap = std::min(nap * 2, std::chrono::microseconds(50'000));
+  }
+}
+
+}  // namespace
+
+std::optional<fs::path> find_on_path(const std::string& tool) {
+  if (tool.empty()) return std::nullopt;
+  if (tool.find('/') != std::string::npos)
+    return access(tool.c_str(), X_OK) == 0 ? std::optional<fs::path>(tool) : std::nullopt;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const fs::path dir = end > start ? fs::path(dirs.substr(start, end - start)) : fs::path(".");
+    const fs::path candidate = dir / tool;
+    struct stat st;
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+RunResult run_program(const std::vector<std::string>& argv, const RunOptions& opt) {
+  RunResult res;
+  if (argv.empty()) throw std::logic_error("run_program: empty argument vector");
+  const auto exe = find_on_path(argv[0]);
+  if (!exe) {
+    res.exit_code = 127;
+    res.output = argv[0] + ": not found on PATH";
+    return res;
+  }
+  // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  const std::string exe_path = exe->string();
+  const std::string cwd = opt.cwd.string();
+
+  FILE* capture = std::tmpfile();
+  if (!capture) throw std::runtime_error("cannot create a capture file for " + argv[0] + " (TMPDIR full?)");
+  const int cap_fd = fileno(capture);
+  int out_fd = -1;
+  if (!opt.stdout_file.empty()) {
+    out_fd = open(opt.stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out_fd < 0) {
+      std::fclose(capture);
+      throw UserError("cannot write '" + opt.stdout_file.string() + "' (" + std::strerror(errno) + ")");
+    }
+  }
+  const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+  Registry& r = registry();
+  pid_t pid;
+  {
+    // Fork under the lock so that an interrupt sees every child that exists.
+    std::lock_guard lock(r.mu);
+    if (r.stopping) {
+      std::fclose(capture);
+      throw std::runtime_error("interrupted");
+    }
+    pid = fork();
+    if (pid == 0) {
+      setpgid(0, 0);
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);
+      if (null_fd >= 0) dup2(null_fd, 0);
+      dup2(out_fd >= 0 ? out_fd : cap_fd, 1);
+      dup2(cap_fd, 2);
+      if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+      execv(exe_path.c_str(), cargv.data());
+      _exit(127);
+    }
+    if (pid > 0) {
+      setpgid(pid, pid);  // also in the parent, so that the group exists before anyone signals it
+      r.groups.insert(pid);
+    }
+  }
+  if (null_fd >= 0) close(null_fd);
+  if (out_fd >= 0) close(out_fd);
+  if (pid < 0) {
+    std::fclose(capture);
+    throw std::runtime_error("cannot start " + argv[0] + " (" + std::strerror(errno) + ")");
+  }
+  const int status = wait_child(pid, opt.timeout_s, res.timed_out);
+  {
+    std::lock_guard lock(r.mu);
+    r.groups.erase(pid);
+  }
+  res.output = slurp_fd(cap_fd);
+  std::fclose(capture);
+  if (WIFEXITED(status))
+    res.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    res.exit_code = 128 + WTERMSIG(status);
+  if (!opt.log_file.empty()) write_file_atomic(opt.log_file, res.output);
+  return res;
+}
+
+void install_interrupt_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sigset_t s = interrupt_signals();
+    pthread_sigmask(SIG_BLOCK, &s, nullptr);  // inherited by every thread started after this
+    std::thread([s] {
+      int sig = 0;
+      while (sigwait(&s, &sig) != 0) {
+      }
+      stop_everything(sig);
+    }).detach();
+  });
+}
+
+void register_scratch(const fs::path& p) {
+  std::lock_guard lock(registry().mu);
+  registry().scratch.insert(p.string());
+}
+
+void unregister_scratch(const fs::path& p) {
+  std::lock_guard lock(registry().mu);
+  registry().scratch.erase(p.string());
+}
+
+ScratchDir::ScratchDir(const std::string& stem, const fs::path& parent) {
+  const fs::path base = parent.empty() ? fs::temp_directory_path() : parent;
+  std::error_code ec;
+  fs::create_directories(base, ec);
+  std::string tmpl = (base / (stem + "-XXXXXX")).string();
+  // Registered before it exists, so that an interrupt between mkdtemp and insert cannot miss it;
+  // the final name is only known after mkdtemp, so the lock is held across both.
+  std::lock_guard lock(registry().mu);
+  if (!mkdtemp(tmpl.data()))
+    throw UserError("cannot create a temporary directory under " + base.string() + " (" + std::strerror(errno) +
+                    "); set TMPDIR or GREENMAC_CACHE to a writable place");
+  path_ = tmpl;
+  registry().scratch.insert(path_.string());
+}
+
+ScratchDir::~ScratchDir() {
+  if (kept_) return;
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+  unregister_scratch(path_);
+}
+
+void ScratchDir::keep() {
+  kept_ = true;
+  unregister_scratch(path_);
+}
+
+}  // namespace gm
