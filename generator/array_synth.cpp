@@ -7,6 +7,8 @@
 #include <regex>
 #include <sstream>
 
+#include "generator/cache_key.hpp"
+#include "generator/cache_store.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/gate_sim.hpp"
@@ -24,8 +26,6 @@ using namespace flow;
 
 namespace {
 
-// Bumped whenever the flow changes in a way the script texts do not show (driver, parsing, fields).
-constexpr const char* kArrayFlowVersion = "array-synth-flow-2";
 constexpr int kResetCycles = 2;             // as tb/gemm_main.cpp
 constexpr uint64_t kStuckCycles = 100'000;  // no result for this long: the netlist is broken
 
@@ -124,7 +124,7 @@ DriveResult drive_gemm(SeqGateSim& sim, const ArrayConfig& cfg, const GemmProble
 }
 
 nlohmann::json cache_record(const ArraySynthResult& r) {
-  nlohmann::json j = figures_json(kArrayFlowVersion, r);
+  nlohmann::json j = figures_json(r);
   j["yosys_seconds"] = r.yosys_seconds;
   j["sim_seconds"] = r.sim_seconds;
   return j;
@@ -133,7 +133,7 @@ nlohmann::json cache_record(const ArraySynthResult& r) {
 bool from_cache_record(const std::string& text, ArraySynthResult& r) {
   try {
     const auto j = nlohmann::json::parse(text);
-    if (!figures_from_json(j, kArrayFlowVersion, r)) return false;
+    figures_from_json(j, r);
     r.yosys_seconds = j.at("yosys_seconds").get<double>();
     r.sim_seconds = j.at("sim_seconds").get<double>();
     return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0 && r.cycles > 0;
@@ -206,17 +206,20 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Everything the record depends on: the array's RTL, the scripts, the library, the clock, the GEMM
+// that drives the activity, Yosys and OpenSTA, and greenmac itself (gate simulator, GEMM driver).
 std::string cache_key(const LibInfo& lib, const ArraySynthOptions& opt, const std::string& verilog,
                       const GemmProblem& g) {
-  std::ostringstream os;
-  os << kArrayFlowVersion << "\n" << flow_script("map_array.ys") << flow_script("power.tcl") << "clock "
-     << fmt(opt.clock_ns, 17) << "\ngemm " << g.m << " " << g.k << " " << g.n << "\n";
-  uint64_t h = fnv1a(os.str());
-  h = fnv1a(std::string(reinterpret_cast<const char*>(g.x.data()), g.x.size() * sizeof(int32_t)), h);
-  h = fnv1a(std::string(reinterpret_cast<const char*>(g.w.data()), g.w.size() * sizeof(int32_t)), h);
-  h = fnv1a(lib.text, h);
-  h = fnv1a(verilog, h);
-  return hex64(h);
+  auto bytes = [](const std::vector<int32_t>& v) {
+    return std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(int32_t));
+  };
+  CacheKey k;
+  k.add("rtl", verilog).add("map_array.ys", flow_script("map_array.ys")).add("power.tcl", flow_script("power.tcl"));
+  k.add("liberty", lib.text).add("clock_ns", fmt(opt.clock_ns, 17));
+  k.add("gemm", std::to_string(g.m) + " " + std::to_string(g.k) + " " + std::to_string(g.n) + " stall " +
+                    std::to_string(g.stall_seed));
+  k.add("gemm x", bytes(g.x)).add("gemm w", bytes(g.w));
+  return k.add_tool_version("yosys").add_tool_version("sta").add_self().hex();
 }
 
 void check_gemm(const ArrayConfig& cfg, const GemmProblem& g) {
@@ -282,34 +285,27 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
     r.gemm_m = gemm.m, r.gemm_k = gemm.k, r.gemm_n = gemm.n;
   };
   fill_header();
-  const fs::path entry = cache_dir() / "synth-array" / cache_key(lib, opt, verilog, gemm);
-  const fs::path record = entry / "result.json";
+  const CacheStore store("synth-array");
+  const std::string key = cache_key(lib, opt, verilog, gemm);
+  const fs::path entry = store.entry(key);
   bool hit = false;
-  if (fs::exists(record)) {
+  if (const auto dir = store.get(key)) {
     try {
-      hit = from_cache_record(read_file(record), r);
+      hit = from_cache_record(read_file(*dir / "result.json"), r);
     } catch (const std::exception&) {
       hit = false;
     }
+    if (!hit) store.remove(key);  // intact but unreadable: written by an incompatible build
   }
   if (hit) {
     r.cached = true;
   } else {
     r = ArraySynthResult{};
     fill_header();
-    std::error_code ec;
-    fs::create_directories(entry.parent_path(), ec);
-    const fs::path work = make_temp_dir((entry.parent_path() / "work").string());
-    try {
-      run_flow(lib, opt, cfg, rtl, verilog, gemm, work, r);
-    } catch (...) {
-      fs::remove_all(work, ec);
-      throw;
-    }
+    ScratchDir work("work", store.root());
+    run_flow(lib, opt, cfg, rtl, verilog, gemm, work.path(), r);
     write_file_atomic(work / "result.json", cache_record(r).dump(2));
-    fs::remove_all(entry, ec);
-    fs::rename(work, entry, ec);
-    if (ec) fs::remove_all(work, ec);  // a concurrent run published the same entry
+    store.put(key, work);
   }
   r.fmax_mhz = r.delay_ns > 0 ? 1000.0 / r.delay_ns : 0;
   r.cell_count = 0;

@@ -6,7 +6,10 @@
 #include <random>
 #include <sstream>
 
+#include "generator/cache_key.hpp"
+#include "generator/cache_store.hpp"
 #include "generator/command.hpp"
+#include "generator/process.hpp"
 #include "generator/fsutil.hpp"
 #include "models/arith.hpp"
 #include "models/cache.hpp"
@@ -21,17 +24,33 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-std::string verilator_command(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
-  std::ostringstream cmd;
-  cmd << "verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast --noassert"
-      << " -Wno-fatal -Wno-lint -Wno-style --top-module " << cfg.name() << " --prefix Vgm_array -Mdir obj -o gm_gemm";
+std::vector<std::string> verilator_argv(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
+  std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
+                                   "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+                                   "--top-module", cfg.name(), "--prefix", "Vgm_array", "-Mdir", "obj", "-o", "gm_gemm"};
   for (const auto& f : files)
-    if (f.name.size() > 2 && f.name.substr(f.name.size() - 2) == ".v") cmd << " " << f.name;
-  cmd << " " << (fs::path(GM_SOURCE_DIR) / "tb" / "gemm_main.cpp");
-  cmd << " -CFLAGS '-std=c++20 -I" << GM_SOURCE_DIR << " -DGM_ROWS=" << cfg.rows << " -DGM_COLS=" << cfg.cols
-      << " -DGM_W=" << cfg.w() << " -DGM_ACC=" << cfg.acc_width << "'";
-  cmd << " -MAKEFLAGS 'OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2'";
-  return cmd.str();
+    if (f.name.size() > 2 && f.name.substr(f.name.size() - 2) == ".v") argv.push_back(f.name);
+  argv.push_back((fs::path(GM_SOURCE_DIR) / "tb" / "gemm_main.cpp").string());
+  argv.push_back("-CFLAGS");
+  argv.push_back(std::string("-std=c++20 -I") + GM_SOURCE_DIR + " -DGM_ROWS=" + std::to_string(cfg.rows) +
+                 " -DGM_COLS=" + std::to_string(cfg.cols) + " -DGM_W=" + std::to_string(cfg.w()) +
+                 " -DGM_ACC=" + std::to_string(cfg.acc_width));
+  argv.insert(argv.end(), {"-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"});
+  return argv;
+}
+
+// The array's files, the C++ harness and the headers it includes, the build command, Verilator,
+// the compiler and greenmac itself.
+std::string harness_key(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
+  CacheKey k;
+  for (const auto& f : files) k.add("file " + f.name, f.text);
+  k.add_file("gemm_main.cpp", fs::path(GM_SOURCE_DIR) / "tb" / "gemm_main.cpp");
+  for (const auto& e : fs::directory_iterator(fs::path(GM_SOURCE_DIR) / "models"))
+    if (e.path().extension() == ".hpp") k.add_file("models/" + e.path().filename().string(), e.path());
+  std::string cmd;
+  for (const auto& a : verilator_argv(cfg, files)) cmd += a + "\n";
+  k.add("command", cmd);
+  return k.add_tool_version("verilator").add_tool_version("c++").add_tool_version("make").add_self().hex();
 }
 
 void check_problem(const ArrayConfig& cfg, const GemmProblem& p) {
@@ -59,78 +78,93 @@ GemmRunner::GemmRunner(ArrayConfig cfg, MulModel mul_model) : cfg_(std::move(cfg
   for (const auto& s : cfg_.pe) tables_.push_back(&shared_product_table(s));
   if (!have_tool("verilator"))
     throw UserError("verilator is not installed (not on PATH); install it with `apt-get install verilator`");
-  const ArrayRtl rtl = generate_array(cfg_, mul_model_);
-  std::string key = read_file(fs::path(GM_SOURCE_DIR) / "tb" / "gemm_main.cpp");
-  key += read_file(fs::path(GM_SOURCE_DIR) / "models" / "gemm.hpp");
-  key += verilator_command(cfg_, rtl.files);
-  for (const auto& f : rtl.files) key += f.name + "\n" + f.text;
-  dir_ = cache_dir() / "gemm" / hex64(fnv1a(key));
-  if (fs::exists(dir_ / "gm_gemm")) {
+  key_ = harness_key(cfg_, generate_array(cfg_, mul_model_).files);
+  if (const auto entry = CacheStore("gemm").get(key_)) {
+    dir_ = *entry;
     cached_ = true;
     return;
   }
-  std::error_code ec;
-  fs::create_directories(dir_.parent_path(), ec);
-  const fs::path work = make_temp_dir((dir_.parent_path() / "build").string());
+  build();
+}
+
+void GemmRunner::build() const {
+  const CacheStore store("gemm");
+  const ArrayRtl rtl = generate_array(cfg_, mul_model_);
+  ScratchDir work("build", store.root());
   for (const auto& f : rtl.files) write_file_atomic(work / f.name, f.text);
   const auto t0 = Clock::now();
-  std::string log;
-  const int rc = run_command("cd " + work.string() + " && " + verilator_command(cfg_, rtl.files), &log);
-  build_seconds_ = seconds_since(t0);
-  if (rc != 0) {
-    write_file_atomic(work / "build.log", log);
-    throw std::runtime_error("Verilator build of the array harness failed (log: " + (work / "build.log").string() +
-                             "): " + log.substr(0, 600));
+  const RunResult r = run_program(verilator_argv(cfg_, rtl.files), {.cwd = work.path()});
+  build_seconds_ += seconds_since(t0);
+  if (!r.ok()) {
+    const fs::path log = store.root() / ("build-failed-" + key_.substr(0, 16) + ".log");
+    write_file_atomic(log, r.output);
+    throw std::runtime_error("Verilator build of the array harness failed (log: " + log.string() +
+                             "): " + r.output.substr(0, 600));
   }
+  std::error_code ec;
   fs::rename(work / "obj" / "gm_gemm", work / "gm_gemm", ec);
   fs::remove_all(work / "obj", ec);
   for (const auto& f : rtl.files)
     if (f.name.substr(f.name.size() - 2) == ".v") fs::remove(work / f.name, ec);
-  fs::rename(work, dir_, ec);  // publish atomically; a concurrent build may have won
-  if (ec) fs::remove_all(work, ec);
+  dir_ = store.put(key_, work);
+  cached_ = false;
 }
 
-std::vector<GemmResult> GemmRunner::run(const std::vector<GemmProblem>& problems) const {
+bool GemmRunner::try_run(const std::vector<GemmProblem>& problems, std::vector<GemmResult>& out,
+                         std::string& why) const {
   std::string in;
   const int64_t count = static_cast<int64_t>(problems.size());
   put(in, &count, 1);
   std::vector<int64_t> pad;
   for (const auto* t : tables_) pad.push_back(t->value(0, 0));
   for (const auto& p : problems) {
-    check_problem(cfg_, p);
     const int64_t hdr[4] = {p.m, p.k, p.n, static_cast<int64_t>(p.stall_seed)};
     put(in, hdr, 4);
     put(in, p.x.data(), p.x.size());
     put(in, p.w.data(), p.w.size());
     put(in, pad.data(), pad.size());
   }
-  const fs::path tmp = make_temp_dir("gm-gemm");
+  ScratchDir tmp("gm-gemm");
   write_file_atomic(tmp / "in.bin", in);
-  std::string log;
-  const int rc = run_command("cd " + dir_.string() + " && ./gm_gemm " + (tmp / "in.bin").string() + " " +
-                                 (tmp / "out.bin").string(),
-                             &log);
-  std::vector<GemmResult> out;
-  if (rc == 0) {
-    std::ifstream f(tmp / "out.bin", std::ios::binary);
-    for (const auto& p : problems) {
-      GemmResult r;
-      uint64_t hdr[3] = {0, 0, 0};
-      f.read(reinterpret_cast<char*>(hdr), sizeof hdr);
-      r.cycles = hdr[0];
-      r.sim_seconds = static_cast<double>(hdr[1]) * 1e-9;
-      r.cpu_seconds = static_cast<double>(hdr[2]) * 1e-9;
-      r.y.resize(p.m * p.n);
-      f.read(reinterpret_cast<char*>(r.y.data()), static_cast<std::streamsize>(r.y.size() * sizeof(int64_t)));
-      if (!f) break;
-      out.push_back(std::move(r));
-    }
+  const RunResult r =
+      run_program({(dir_ / "gm_gemm").string(), (tmp / "in.bin").string(), (tmp / "out.bin").string()}, {.cwd = dir_});
+  out.clear();
+  if (!r.ok()) {
+    why = "exit " + std::to_string(r.exit_code) + ": " + r.output.substr(0, 600);
+    return false;
   }
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
-  if (rc != 0 || out.size() != problems.size())
-    throw std::runtime_error("array harness failed (exit " + std::to_string(rc) + "): " + log.substr(0, 600));
-  return out;
+  std::ifstream f(tmp / "out.bin", std::ios::binary);
+  for (const auto& p : problems) {
+    GemmResult res;
+    uint64_t hdr[3] = {0, 0, 0};
+    f.read(reinterpret_cast<char*>(hdr), sizeof hdr);
+    res.cycles = hdr[0];
+    res.sim_seconds = static_cast<double>(hdr[1]) * 1e-9;
+    res.cpu_seconds = static_cast<double>(hdr[2]) * 1e-9;
+    res.y.resize(p.m * p.n);
+    f.read(reinterpret_cast<char*>(res.y.data()), static_cast<std::streamsize>(res.y.size() * sizeof(int64_t)));
+    if (!f) break;
+    out.push_back(std::move(res));
+  }
+  if (out.size() != problems.size()) {
+    why = "it wrote " + std::to_string(out.size()) + " of " + std::to_string(problems.size()) + " results";
+    return false;
+  }
+  return true;
+}
+
+// A cached harness that fails to run is rebuilt once before its results are trusted or blamed.
+std::vector<GemmResult> GemmRunner::run(const std::vector<GemmProblem>& problems) const {
+  for (const auto& p : problems) check_problem(cfg_, p);
+  std::vector<GemmResult> out;
+  std::string why;
+  if (try_run(problems, out, why)) return out;
+  if (cached_) {
+    CacheStore("gemm").remove(key_);
+    build();
+    if (try_run(problems, out, why)) return out;
+  }
+  throw std::runtime_error("the array harness failed to run after a fresh build (" + why + ")");
 }
 
 GemmResult GemmRunner::run(const GemmProblem& problem) const { return run(std::vector<GemmProblem>{problem}).front(); }

@@ -54,11 +54,17 @@ class GemmRunner {
   std::vector<int64_t> golden(const GemmProblem& problem) const;
 
  private:
+  // Builds the harness and publishes it in the cache (dir_).
+  void build() const;
+  // Runs the harness once; false (reason in `why`) when it fails or its output is short.
+  bool try_run(const std::vector<GemmProblem>& problems, std::vector<GemmResult>& out, std::string& why) const;
+
   ArrayConfig cfg_;
   MulModel mul_model_;
-  std::filesystem::path dir_;  // the harness binary and the lookup tables
-  bool cached_ = false;
-  double build_seconds_ = 0;
+  std::string key_;                    // the harness's cache key (generator/cache_key.hpp)
+  mutable std::filesystem::path dir_;  // the harness binary and the lookup tables
+  mutable bool cached_ = false;
+  mutable double build_seconds_ = 0;  // a harness that fails to run is rebuilt once, even from run()
   std::vector<const ProductTable*> tables_;  // per PE, row-major
 };
 

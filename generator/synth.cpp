@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "generator/cache_key.hpp"
+#include "generator/cache_store.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/gate_sim.hpp"
@@ -27,9 +29,6 @@ namespace gm {
 using namespace flow;
 
 namespace {
-
-// Bumped whenever the flow changes in a way the script texts do not show (parsing, result fields).
-constexpr const char* kFlowVersion = "synth-flow-1";
 
 // The operand stream: uniform pairs, or pairs drawn from a distribution file.
 struct ActivitySource {
@@ -111,12 +110,12 @@ bool netlist_matches_model(const Spec& spec, const std::vector<uint64_t>& a, con
 }
 
 // What the cache stores per design (everything but the spec, which the key already fixes).
-nlohmann::json cache_record(const SynthResult& r) { return figures_json(kFlowVersion, r); }
+nlohmann::json cache_record(const SynthResult& r) { return figures_json(r); }
 
 // Returns false when the record is missing fields or malformed (a truncated or edited entry).
 bool from_cache_record(const std::string& text, SynthResult& r) {
   try {
-    if (!figures_from_json(nlohmann::json::parse(text), kFlowVersion, r)) return false;
+    figures_from_json(nlohmann::json::parse(text), r);
     return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0;
   } catch (const std::exception&) {
     return false;
@@ -181,15 +180,16 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::string cache_key(const Flow& f, const std::string& rtl) {
-  std::ostringstream os;
-  os << kFlowVersion << "\n" << flow_script("map.ys") << flow_script("power.tcl") << "clock " << fmt(f.opt.clock_ns, 17) << "\nactivity "
-     << (f.act.dist.entries.empty() ? "uniform" : "file") << "\ncycles " << f.opt.cycles << "\nseed " << f.opt.seed << "\n";
-  uint64_t h = fnv1a(os.str());
-  h = fnv1a(f.act.text, h);
-  h = fnv1a(f.lib.text, h);
-  h = fnv1a(rtl, h);
-  return hex64(h);
+// Everything the record depends on: the design and its wrapper, the scripts, the library, every
+// setting, Yosys and OpenSTA, and greenmac itself (gate simulator, Liberty reader, activity writer).
+std::string cache_key(const Flow& f, const Spec& spec, const std::string& rtl) {
+  CacheKey k;
+  k.add("rtl", rtl).add("wrapper", wrapper_verilog(spec, wrapper_name(spec, rtl)));
+  k.add("map.ys", flow_script("map.ys")).add("power.tcl", flow_script("power.tcl"));
+  k.add("liberty", f.lib.text).add("clock_ns", fmt(f.opt.clock_ns, 17));
+  k.add("activity", f.act.dist.entries.empty() ? "uniform" : "file").add("activity file", f.act.text);
+  k.add("cycles", std::to_string(f.opt.cycles)).add("seed", std::to_string(f.opt.seed));
+  return k.add_tool_version("yosys").add_tool_version("sta").add_self().hex();
 }
 
 // Cached result or a fresh flow run, published atomically into the cache.
@@ -200,15 +200,17 @@ SynthResult synth_one(const Flow& f, const Spec& spec, SynthStats& st, std::mute
   r.clock_ns = f.opt.clock_ns;
   r.activity = f.act.label;
   const std::string rtl = rtl::generate_verilog(spec);
-  const fs::path entry = cache_dir() / "synth" / cache_key(f, rtl);
-  const fs::path record = entry / "result.json";
+  const CacheStore store("synth");
+  const std::string key = cache_key(f, spec, rtl);
+  const fs::path entry = store.entry(key);
   bool hit = false;
-  if (fs::exists(record)) {
+  if (const auto dir = store.get(key)) {
     try {
-      hit = from_cache_record(read_file(record), r);
+      hit = from_cache_record(read_file(*dir / "result.json"), r);
     } catch (const std::exception&) {
       hit = false;
     }
+    if (!hit) store.remove(key);  // intact but unreadable: written by an incompatible build
   }
   if (hit) {
     r.cached = true;
@@ -220,19 +222,10 @@ SynthResult synth_one(const Flow& f, const Spec& spec, SynthStats& st, std::mute
     r.lib = f.lib.path.string();
     r.clock_ns = f.opt.clock_ns;
     r.activity = f.act.label;
-    std::error_code ec;
-    fs::create_directories(entry.parent_path(), ec);
-    const fs::path work = make_temp_dir((entry.parent_path() / "work").string());
-    try {
-      run_flow(f, spec, rtl, work, r);
-    } catch (...) {
-      fs::remove_all(work, ec);
-      throw;
-    }
+    ScratchDir work("work", store.root());
+    run_flow(f, spec, rtl, work.path(), r);
     write_file_atomic(work / "result.json", cache_record(r).dump(2));
-    fs::remove_all(entry, ec);  // a corrupt entry, if any
-    fs::rename(work, entry, ec);
-    if (ec) fs::remove_all(work, ec);  // a concurrent run published the same entry
+    store.put(key, work);
     std::lock_guard<std::mutex> lock(mu);
     ++st.synthesized;
   }

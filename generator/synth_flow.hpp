@@ -14,7 +14,7 @@
 
 namespace gm::flow {
 
-// The text of synth/<name>, read once; it is part of every cache key.
+// The text of synth/<name>, read once per process; it is part of every cache key.
 const std::string& flow_script(const char* name);
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to);
@@ -41,18 +41,18 @@ PowerFigures power_from_json(const nlohmann::json& j);
 
 // The figures both flows cache (SynthResult and ArraySynthResult share these members).
 template <class Result>
-nlohmann::json figures_json(const std::string& flow_version, const Result& r) {
-  return {{"flow", flow_version},   {"area_um2", r.area_um2}, {"cells", r.cells},
+nlohmann::json figures_json(const Result& r) {
+  return {{"area_um2", r.area_um2}, {"cells", r.cells},
           {"nand2_eq", r.nand2_eq}, {"delay_ns", r.delay_ns}, {"slack_ns", r.slack_ns},
           {"vectorless", power_json(r.vectorless)}, {"simulated", power_json(r.simulated)},
           {"cycles", r.cycles},     {"mean_activity", r.mean_activity},
           {"netlist_matches_model", r.netlist_matches_model}, {"seconds", r.seconds}};
 }
 
-// Reads figures_json back; throws (nlohmann) on a missing field, false for another flow version.
+// Reads figures_json back; throws (nlohmann) on a missing field. (Which flow wrote the record is
+// part of the cache key, see generator/cache_key.hpp.)
 template <class Result>
-bool figures_from_json(const nlohmann::json& j, const std::string& flow_version, Result& r) {
-  if (j.at("flow").get<std::string>() != flow_version) return false;
+void figures_from_json(const nlohmann::json& j, Result& r) {
   r.area_um2 = j.at("area_um2").get<double>();
   r.cells = j.at("cells").get<std::map<std::string, int>>();
   r.nand2_eq = j.at("nand2_eq").get<double>();
@@ -64,7 +64,6 @@ bool figures_from_json(const nlohmann::json& j, const std::string& flow_version,
   r.mean_activity = j.at("mean_activity").get<double>();
   r.netlist_matches_model = j.at("netlist_matches_model").get<bool>();
   r.seconds = j.at("seconds").get<double>();
-  return true;
 }
 
 // OpenSTA commands giving every input port and pin its simulated activity (transitions per clock

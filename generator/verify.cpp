@@ -7,10 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "generator/cache_key.hpp"
+#include "generator/cache_store.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
+#include "generator/process.hpp"
 #include "generator/registry.hpp"
 #include "generator/sim_top.hpp"
+#include "models/ext.hpp"
 #include "models/pairs.hpp"
 
 namespace fs = std::filesystem;
@@ -47,6 +51,12 @@ std::string config_text(const Group& g, uint64_t random_pairs, uint64_t seed) {
     os << "pairs random " << random_pairs << " " << seed << "\n";
   else
     os << "pairs exhaustive\n";
+  // The harness finds external designs' truth tables under greenmac's key (models/ext.hpp).
+  for (const auto& s : g.specs)
+    if (s.family == "ext") {
+      os << "ext-salt " << external_table_salt() << "\n";
+      break;
+    }
   for (size_t k = 0; k < g.specs.size(); ++k) os << "design " << k << " " << g.specs[k].canonical() << "\n";
   return os.str();
 }
@@ -61,75 +71,128 @@ void write_sources(const fs::path& dir, const Group& g, const VerifyOptions& opt
   }
 }
 
-// Builds (or reuses) the Verilator harness for a group; returns the binary.
-fs::path verilator_harness(const Group& g, const VerifyOptions& opt, VerifyStats& st) {
-  std::string key = read_file(fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp");
-  key += read_file(GM_MODELS_LIB);
-  key += sim_top_verilog(g.specs);
-  for (const auto& s : g.specs) key += design_text(s, opt);
-  const fs::path final_dir = cache_dir() / "verilator" / hex64(fnv1a(key));
-  const fs::path binary = final_dir / "gm_vsim";
-  if (fs::exists(binary)) {
-    ++st.cached_builds;
-    return binary;
-  }
-  std::error_code ec;
-  fs::create_directories(final_dir.parent_path(), ec);
-  const fs::path work = make_temp_dir((final_dir.parent_path() / "build").string());
-  std::vector<fs::path> files;
-  write_sources(work, g, opt, files);
-  std::ostringstream cmd;
-  cmd << "cd " << work << " && verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast"
-      << " --noassert -Wno-fatal -Wno-lint -Wno-style --top-module " << kSimTop << " -Mdir obj -o gm_vsim";
-  for (const auto& f : files) cmd << " " << f.filename();
-  cmd << " " << (fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp");
-  cmd << " -CFLAGS '-std=c++20 -I" << GM_SOURCE_DIR << "'";
-  cmd << " -MAKEFLAGS 'OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1'";
-  cmd << " -LDFLAGS '-Wl,--whole-archive " << GM_MODELS_LIB << " -Wl,--no-whole-archive'";
-  const auto t0 = Clock::now();
-  std::string log;
-  const int rc = run_command(cmd.str(), &log);
-  st.build_seconds += seconds_since(t0);
-  ++st.builds;
-  if (rc != 0) {
-    write_file_atomic(work / "build.log", log);
-    throw std::runtime_error("Verilator build failed (log: " + (work / "build.log").string() + "): " +
-                             log.substr(0, 600));
-  }
-  fs::rename(work / "obj" / "gm_vsim", work / "gm_vsim", ec);
-  fs::remove_all(work / "obj", ec);
-  // Publish atomically; if a concurrent run published first, use theirs.
-  fs::rename(work, final_dir, ec);
-  if (ec) fs::remove_all(work, ec);
-  return binary;
+// The Verilator command that builds a group's harness in `dir` (sources already written there).
+std::vector<std::string> harness_build_argv(const std::vector<std::string>& sources) {
+  std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
+                                   "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+                                   "--top-module", kSimTop, "-Mdir", "obj", "-o", "gm_vsim"};
+  argv.insert(argv.end(), sources.begin(), sources.end());
+  argv.push_back((fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp").string());
+  argv.insert(argv.end(), {"-CFLAGS", std::string("-std=c++20 -I") + GM_SOURCE_DIR, "-MAKEFLAGS",
+                           "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1", "-LDFLAGS",
+                           std::string("-Wl,--whole-archive ") + GM_MODELS_LIB + " -Wl,--no-whole-archive"});
+  return argv;
 }
 
-void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
-                   std::vector<VerifyResult>& out) {
-  const fs::path binary = verilator_harness(g, opt, st);
-  const fs::path run = make_temp_dir("gm-verify");
+std::vector<std::string> source_names(const Group& g) {
+  std::vector<std::string> names = {"gm_vtop.v"};
+  for (const auto& s : g.specs) names.push_back(s.name() + ".v");
+  return names;
+}
+
+// Everything the harness binary is made of: the designs, the top, the C++ harness and the headers
+// it includes, the models library it links, the build command, Verilator, the compiler, greenmac.
+std::string harness_key(const Group& g, const VerifyOptions& opt) {
+  CacheKey k;
+  k.add("top", sim_top_verilog(g.specs));
+  for (const auto& s : g.specs) k.add("design " + s.name(), design_text(s, opt));
+  k.add_file("verify_main.cpp", fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp");
+  for (const auto& e : fs::directory_iterator(fs::path(GM_SOURCE_DIR) / "models"))
+    if (e.path().extension() == ".hpp") k.add_file("models/" + e.path().filename().string(), e.path());
+  k.add_file("models library", GM_MODELS_LIB);
+  std::string cmd;
+  for (const auto& a : harness_build_argv(source_names(g))) cmd += a + "\n";
+  k.add("command", cmd);
+  return k.add_tool_version("verilator").add_tool_version("c++").add_tool_version("make").add_self().hex();
+}
+
+// Builds the Verilator harness for a group and publishes it in the cache; returns the binary.
+fs::path build_harness(const Group& g, const VerifyOptions& opt, const CacheStore& store, const std::string& key,
+                       VerifyStats& st) {
+  ScratchDir work("build", store.root());
+  std::vector<fs::path> files;
+  write_sources(work.path(), g, opt, files);
+  const auto t0 = Clock::now();
+  const RunResult r = run_program(harness_build_argv(source_names(g)), {.cwd = work.path()});
+  st.build_seconds += seconds_since(t0);
+  ++st.builds;
+  if (!r.ok()) {
+    const fs::path log = store.root() / ("build-failed-" + key.substr(0, 16) + ".log");
+    write_file_atomic(log, r.output);
+    throw std::runtime_error("Verilator build failed (log: " + log.string() + "): " + r.output.substr(0, 600));
+  }
+  std::error_code ec;
+  fs::rename(work / "obj" / "gm_vsim", work / "gm_vsim", ec);
+  fs::remove_all(work / "obj", ec);
+  return store.put(key, work) / "gm_vsim";
+}
+
+// Runs the harness; returns false (with the reason in `why`) unless it printed one well-formed
+// result per design, each over the whole pair stream.
+bool run_harness(const fs::path& binary, const Group& g, const VerifyOptions& opt, uint64_t random_pairs,
+                 VerifyStats& st, std::vector<VerifyResult>& out, std::string& why) {
+  ScratchDir run("gm-verify");
   write_file_atomic(run / "config.txt", config_text(g, random_pairs, opt.seed));
   const auto t0 = Clock::now();
-  std::string log;
-  const int rc = run_command(binary.string() + " " + (run / "config.txt").string(), &log);
+  const RunResult r = run_program({binary.string(), (run / "config.txt").string()}, {.cwd = run.path()});
   st.sim_seconds += seconds_since(t0);
-  std::error_code ec;
-  fs::remove_all(run, ec);
-  if (rc != 0) throw std::runtime_error("Verilator harness failed: " + log.substr(0, 600));
-  std::istringstream lines(log);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] != '{') continue;
-    const auto j = nlohmann::json::parse(line);
-    VerifyResult& r = out[g.index[j["slot"].get<size_t>()]];
-    r.pairs = j["pairs"];
-    r.mismatches = j["mismatches"];
-    if (r.mismatches) {
-      r.a = j["a"];
-      r.b = j["b"];
-      r.expected = j["expected"];
-      r.got = j["got"];
+  if (!r.ok()) {
+    why = "exit " + std::to_string(r.exit_code) + ": " + r.output.substr(0, 600);
+    return false;
+  }
+  const uint64_t total = PairStream(g.specs.front().w, random_pairs, opt.seed).total();
+  std::vector<bool> seen(g.specs.size(), false);
+  try {
+    std::istringstream lines(r.output);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.empty() || line[0] != '{') continue;
+      const auto j = nlohmann::json::parse(line);
+      const size_t slot = j.at("slot").get<size_t>();
+      if (slot >= g.specs.size() || seen[slot]) throw std::runtime_error("unexpected slot " + std::to_string(slot));
+      if (j.at("pairs").get<uint64_t>() != total)
+        throw std::runtime_error("slot " + std::to_string(slot) + " reports " + j.at("pairs").dump() + " pairs, not " +
+                                 std::to_string(total));
+      seen[slot] = true;
+      VerifyResult& v = out[g.index[slot]];
+      v.pairs = total;
+      v.mismatches = j.at("mismatches").get<uint64_t>();
+      if (v.mismatches) {
+        v.a = j.at("a"), v.b = j.at("b"), v.expected = j.at("expected"), v.got = j.at("got");
+      }
     }
+  } catch (const std::exception& e) {
+    why = std::string("malformed output (") + e.what() + "): " + r.output.substr(0, 600);
+    return false;
+  }
+  for (size_t k = 0; k < seen.size(); ++k)
+    if (!seen[k]) {
+      why = "no result for " + g.specs[k].name() + ": " + r.output.substr(0, 600);
+      return false;
+    }
+  return true;
+}
+
+// A cached harness that does not run properly is rebuilt once before any design is blamed; a
+// freshly built one that fails is an error, never a verdict.
+void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
+                   std::vector<VerifyResult>& out) {
+  const CacheStore store("verilator");
+  const std::string key = harness_key(g, opt);
+  std::string why;
+  if (const auto entry = store.get(key)) {
+    ++st.cached_builds;
+    if (run_harness(*entry / "gm_vsim", g, opt, random_pairs, st, out, why)) {
+      for (size_t k = 0; k < g.specs.size(); ++k) st.pair_evals += out[g.index[k]].pairs;
+      return;
+    }
+    store.remove(key);
+    ++st.rebuilt_harnesses;
+  }
+  const fs::path binary = build_harness(g, opt, store, key, st);
+  if (!run_harness(binary, g, opt, random_pairs, st, out, why)) {
+    store.remove(key);
+    throw std::runtime_error("the Verilator harness failed to run after a fresh build (" + why + ")");
   }
   for (size_t k = 0; k < g.specs.size(); ++k) st.pair_evals += out[g.index[k]].pairs;
 }

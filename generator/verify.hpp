@@ -42,6 +42,7 @@ struct VerifyStats {
   double sim_seconds = 0;    // simulation and comparison
   uint64_t pair_evals = 0;   // pairs x designs simulated
   int builds = 0, cached_builds = 0;
+  int rebuilt_harnesses = 0;  // cached harnesses that were damaged or failed to run, and were rebuilt
 };
 
 // Throws UserError when the simulator is not installed or an RTL file cannot be read.

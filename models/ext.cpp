@@ -3,6 +3,8 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "models/arith.hpp"
@@ -16,6 +18,16 @@ namespace {
 ExternalTableProvider& provider() {
   static ExternalTableProvider p;
   return p;
+}
+
+struct Salt {
+  std::mutex mu;
+  std::function<std::string()> make;
+  std::optional<std::string> value;
+};
+Salt& salt() {
+  static Salt s;
+  return s;
 }
 
 // Cache file layout: "GMXT", w, s (int32 each), count (uint64), FNV-1a of the payload (uint64),
@@ -110,11 +122,23 @@ const FamilyRegistrar ext_family({
 
 void set_external_table_provider(ExternalTableProvider p) { provider() = std::move(p); }
 
+void set_external_table_salt(std::function<std::string()> make) {
+  std::lock_guard lock(salt().mu);
+  salt().make = std::move(make);
+  salt().value.reset();
+}
+
+std::string external_table_salt() {
+  std::lock_guard lock(salt().mu);
+  if (!salt().value) salt().value = salt().make ? salt().make() : std::string();
+  return *salt().value;
+}
+
 fs::path external_table_path(const Spec& spec) {
   std::ifstream in(spec.get_str("path"), std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  const uint64_t key = fnv1a(spec.canonical(), fnv1a(text.str()));
+  const uint64_t key = fnv1a(external_table_salt(), fnv1a(spec.canonical(), fnv1a(text.str())));
   return cache_dir() / "ext" / (spec.name() + "-" + hex64(key) + ".tbl");
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "models/spec.hpp"
@@ -21,6 +22,12 @@ inline constexpr int kMaxExternalWidth = 12;  // the truth table has 2^(2w) entr
 
 using ExternalTableProvider = std::function<std::vector<int64_t>(const Spec&)>;
 void set_external_table_provider(ExternalTableProvider provider);
+
+// What else the table depends on besides the file and the spec: the simulator's version and
+// greenmac's build. greenmac installs a function that computes it (generator/ext.cpp, called at
+// most once); the Verilator harness, which cannot compute it, is given greenmac's value as text.
+void set_external_table_salt(std::function<std::string()> salt);
+std::string external_table_salt();
 
 // The cache file that holds the spec's truth table.
 std::filesystem::path external_table_path(const Spec& spec);

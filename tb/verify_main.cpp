@@ -5,6 +5,7 @@
 // Usage: gm_vsim CONFIG. CONFIG lines:
 //   pairs exhaustive | pairs random N SEED
 //   design SLOT CANONICAL-SPEC
+//   ext-salt HEX   (the key part of external designs' truth tables, see models/ext.hpp; before designs)
 // Output: one JSON object per design per line:
 //   {"slot":0,"pairs":65536,"mismatches":0}  and, on a mismatch, "a","b","expected","got" of the first.
 // The shape follows Verilator's examples/make_tracing_c/sim_main.cpp.
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "Vgm_vtop.h"
+#include "models/ext.hpp"
 #include "models/pairs.hpp"
 #include "models/spec.hpp"
 
@@ -55,6 +57,10 @@ int main(int argc, char** argv) {
       std::string mode;
       ls >> mode;
       if (mode == "random") ls >> random_pairs >> seed;
+    } else if (kind == "ext-salt") {
+      std::string salt;
+      ls >> salt;
+      gm::set_external_table_salt([salt] { return salt; });
     } else if (kind == "design") {
       Design d;
       std::string spec;
