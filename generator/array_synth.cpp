@@ -219,7 +219,7 @@ std::string cache_key(const LibInfo& lib, const ArraySynthOptions& opt, const st
   k.add("gemm", std::to_string(g.m) + " " + std::to_string(g.k) + " " + std::to_string(g.n) + " stall " +
                     std::to_string(g.stall_seed));
   k.add("gemm x", bytes(g.x)).add("gemm w", bytes(g.w));
-  return k.add_tool_version("yosys").add_tool_version("sta").add_self().hex();
+  return k.add_tool_version("yosys").add_tool_version("sta").add_build_id().hex();
 }
 
 void check_gemm(const ArrayConfig& cfg, const GemmProblem& g) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "generator/build_id.hpp"
 #include "generator/process.hpp"
 
 namespace fs = std::filesystem;
@@ -85,11 +86,6 @@ std::string tool_version(const std::string& tool) {
   return memo.emplace(id, v).first->second;
 }
 
-std::string self_hash() {
-  static const std::string h = sha256_file("/proc/self/exe");
-  return h;
-}
-
 CacheKey& CacheKey::add(std::string_view name, std::string_view value) {
   text_ += std::string(name) + " " + sha256_hex(value) + "\n";
   return *this;
@@ -102,8 +98,8 @@ CacheKey& CacheKey::add_file(std::string_view name, const fs::path& p) {
 
 CacheKey& CacheKey::add_tool_version(const std::string& tool) { return add("tool " + tool, tool_version(tool)); }
 
-CacheKey& CacheKey::add_self() {
-  text_ += "greenmac " + self_hash() + "\n";
+CacheKey& CacheKey::add_build_id() {
+  text_ += std::string("greenmac ") + kBuildId + "\n";
   return *this;
 }
 

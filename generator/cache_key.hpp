@@ -1,10 +1,10 @@
 // Cache keys that name everything an entry depends on, so that a cache can never serve a result
 // computed from other inputs: the input texts, the scripts and libraries as read at run time, every
-// setting, the versions of the external tools, and greenmac's own build (a hash of its binary, which
-// changes with any code change).
+// setting, the versions of the external tools, and greenmac's own build (kBuildId, a hash of its
+// sources and build settings, which changes with any code change).
 //
 //   CacheKey k;
-//   k.add("rtl", verilog).add_file("liberty", lib_path).add_tool_version("yosys").add_self();
+//   k.add("rtl", verilog).add_file("liberty", lib_path).add_tool_version("yosys").add_build_id();
 //   const std::string name = k.hex();
 #pragma once
 
@@ -24,9 +24,6 @@ std::string sha256_file(const std::filesystem::path& p);
 // A missing tool gives a fixed "not found" text, so a key can still be built.
 std::string tool_version(const std::string& tool);
 
-// SHA-256 of the running executable (/proc/self/exe), computed once per process.
-std::string self_hash();
-
 class CacheKey {
  public:
   // Each ingredient goes in as its name and the hash of its value, so that no two different
@@ -34,7 +31,8 @@ class CacheKey {
   CacheKey& add(std::string_view name, std::string_view value);
   CacheKey& add_file(std::string_view name, const std::filesystem::path& p);
   CacheKey& add_tool_version(const std::string& tool);
-  CacheKey& add_self();
+  // greenmac's own build: kBuildId (generator/build_id.hpp).
+  CacheKey& add_build_id();
   // The key: SHA-256 of the ingredient list, 64 hex digits.
   std::string hex() const;
   // The ingredient list itself (names and value hashes), for debugging and the cache docs.

@@ -96,7 +96,7 @@ const GeneratorRegistrar ext_gen("ext", generate_ext);
 const bool provider_installed = [] {
   set_external_table_provider([](const Spec& spec) { return simulate_truth_table(spec, generate_verilog(spec)); });
   // The table is what Icarus computes on greenmac's wrapper: both are part of its key.
-  set_external_table_salt([] { return CacheKey().add_tool_version("iverilog").add_tool_version("vvp").add_self().hex(); });
+  set_external_table_salt([] { return CacheKey().add_tool_version("iverilog").add_tool_version("vvp").add_build_id().hex(); });
   return true;
 }();
 

@@ -50,7 +50,7 @@ std::string harness_key(const ArrayConfig& cfg, const std::vector<ArrayFile>& fi
   std::string cmd;
   for (const auto& a : verilator_argv(cfg, files)) cmd += a + "\n";
   k.add("command", cmd);
-  return k.add_tool_version("verilator").add_tool_version("c++").add_tool_version("make").add_self().hex();
+  return k.add_tool_version("verilator").add_tool_version("c++").add_tool_version("make").add_build_id().hex();
 }
 
 void check_problem(const ArrayConfig& cfg, const GemmProblem& p) {

@@ -189,7 +189,7 @@ std::string cache_key(const Flow& f, const Spec& spec, const std::string& rtl) {
   k.add("liberty", f.lib.text).add("clock_ns", fmt(f.opt.clock_ns, 17));
   k.add("activity", f.act.dist.entries.empty() ? "uniform" : "file").add("activity file", f.act.text);
   k.add("cycles", std::to_string(f.opt.cycles)).add("seed", std::to_string(f.opt.seed));
-  return k.add_tool_version("yosys").add_tool_version("sta").add_self().hex();
+  return k.add_tool_version("yosys").add_tool_version("sta").add_build_id().hex();
 }
 
 // Cached result or a fresh flow run, published atomically into the cache.

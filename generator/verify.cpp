@@ -103,7 +103,7 @@ std::string harness_key(const Group& g, const VerifyOptions& opt) {
   std::string cmd;
   for (const auto& a : harness_build_argv(source_names(g))) cmd += a + "\n";
   k.add("command", cmd);
-  return k.add_tool_version("verilator").add_tool_version("c++").add_tool_version("make").add_self().hex();
+  return k.add_tool_version("verilator").add_tool_version("c++").add_tool_version("make").add_build_id().hex();
 }
 
 // Builds the Verilator harness for a group and publishes it in the cache; returns the binary.

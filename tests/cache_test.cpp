@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "generator/build_id.hpp"
 #include "generator/cache_key.hpp"
 #include "generator/cache_store.hpp"
 #include "generator/array.hpp"
@@ -101,13 +103,79 @@ TEST(CacheKey, FileContentAndToolVersionAreIngredients) {
   EXPECT_NE(tool_version("gm-no-such-tool-xyz").find("not found"), std::string::npos);
 }
 
-TEST(CacheKey, SelfIsTheHashOfTheRunningBinary) {
-  // sha256sum is an independent implementation; /proc/<pid>/exe is this process's binary.
-  if (!have_tool("sha256sum")) GTEST_SKIP() << "sha256sum is missing";
-  const RunResult r = run_program({"sha256sum", "/proc/" + std::to_string(getpid()) + "/exe"});
+TEST(CacheKey, BuildIdIsASha256InEveryKey) {
+  const std::string id = kBuildId;
+  EXPECT_EQ(id.size(), 64u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  EXPECT_NE(CacheKey().add("x", "1").add_build_id().hex(), CacheKey().add("x", "1").hex());
+  EXPECT_NE(CacheKey().add_build_id().text().find(id), std::string::npos);
+}
+
+// Runs cmake/build_id.cmake on the files `rel` under `root` with `settings`, writing `out`; returns
+// the id it wrote, or "" when the script failed.
+std::string run_build_id_script(const fs::path& root, const std::vector<std::string>& rel, const std::string& settings,
+                                const fs::path& out) {
+  std::string files;
+  for (const auto& f : rel) files += (files.empty() ? "" : ";") + f;
+  const fs::path inputs = out.parent_path() / "inputs.cmake";
+  write_text(inputs, "set(GM_BUILD_ID_ROOT [==[" + root.string() + "]==])\nset(GM_BUILD_ID_FILES [==[" + files +
+                         "]==])\nset(GM_BUILD_ID_SETTINGS [==[" + settings + "]==])\n");
+  const RunResult r = run_program({GM_CMAKE, "-DINPUTS=" + inputs.string(), "-DOUT=" + out.string(), "-P",
+                                   std::string(GM_SOURCE_DIR) + "/cmake/build_id.cmake"});
+  if (!r.ok()) return "";
+  const std::string text = read_file(out);
+  const auto q = text.find("kBuildId[] = \"");
+  return q == std::string::npos ? "bad output: " + text : text.substr(q + 14, 64);
+}
+
+TEST(CacheKey, BuildIdScriptHashesEveryFileAndSetting) {
+  ScratchDir dir("gm-build-id-test");
+  // Two trees with the same files at different places, and variants of the first one.
+  for (const char* t : {"a", "b"}) {
+    fs::create_directories(dir / t / "generator");
+    write_text(dir / t / "generator" / "x.cpp", "int x() { return 1; }\n");
+    write_text(dir / t / "CMakeLists.txt", "project(p)\n");
+  }
+  const std::vector<std::string> files = {"generator/x.cpp", "CMakeLists.txt"};
+  const auto id = [&](const fs::path& root, const std::vector<std::string>& rel = {"generator/x.cpp", "CMakeLists.txt"},
+                      const std::string& settings = "GNU 12 Release -O2") {
+    return run_build_id_script(root, rel, settings, dir / "build_id.cpp");
+  };
+  const std::string base = id(dir / "a");
+  ASSERT_EQ(base.size(), 64u) << base;
+  EXPECT_EQ(base.find_first_not_of("0123456789abcdef"), std::string::npos) << base;
+  EXPECT_EQ(id(dir / "b"), base);  // same sources elsewhere: same id
+  EXPECT_EQ(id(dir / "a", {"CMakeLists.txt", "generator/x.cpp"}), base);  // the glob order does not matter
+  EXPECT_NE(id(dir / "a", files, "GNU 12 Debug -O0 -g"), base);           // settings
+  EXPECT_NE(id(dir / "a", {"generator/x.cpp"}), base);                     // a file fewer
+  write_text(dir / "b" / "generator" / "x.cpp", "int x() { return 2; }\n");  // one byte differs
+  EXPECT_NE(id(dir / "b"), base);
+  write_text(dir / "b" / "generator" / "x.cpp", "int x() { return 1; }\n");
+  EXPECT_EQ(id(dir / "b"), base);
+  fs::create_directories(dir / "b" / "models");
+  fs::rename(dir / "b" / "generator" / "x.cpp", dir / "b" / "models" / "x.cpp");  // same content, other path
+  EXPECT_NE(id(dir / "b", {"models/x.cpp", "CMakeLists.txt"}), base);
+  EXPECT_EQ(id(dir / "b"), "");  // a listed file that is gone is an error, not a silent id
+
+  // An unchanged id leaves the output untouched (nothing recompiles); a changed one rewrites it.
+  ASSERT_EQ(id(dir / "a"), base);  // the output holds base now
+  const auto old_time = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(dir / "build_id.cpp", old_time);
+  EXPECT_EQ(id(dir / "a"), base);
+  EXPECT_EQ(fs::last_write_time(dir / "build_id.cpp"), old_time);
+  EXPECT_NE(id(dir / "a", files, "Clang 15 Release -O2"), base);
+  EXPECT_NE(fs::last_write_time(dir / "build_id.cpp"), old_time);
+}
+
+TEST(CacheKey, BuildIdIsTheOneOfTheSourcesItWasBuiltFrom) {
+  // The script run now on this build's inputs gives the id compiled in: the build step is wired to
+  // the sources and settings, and the binary is not stale.
+  ScratchDir dir("gm-build-id-now");
+  const RunResult r = run_program({GM_CMAKE, std::string("-DINPUTS=") + GM_BUILD_ID_INPUTS,
+                                   "-DOUT=" + (dir / "build_id.cpp").string(), "-P",
+                                   std::string(GM_SOURCE_DIR) + "/cmake/build_id.cmake"});
   ASSERT_TRUE(r.ok()) << r.output;
-  EXPECT_EQ(self_hash(), r.output.substr(0, 64));
-  EXPECT_NE(CacheKey().add("x", "1").add_self().hex(), CacheKey().add("x", "1").hex());
+  EXPECT_NE(read_file(dir / "build_id.cpp").find(std::string("\"") + kBuildId + "\""), std::string::npos);
 }
 
 // ---- the store ---------------------------------------------------------------------------------
@@ -211,6 +279,20 @@ TEST(HarnessCache, DamagedOrFailingHarnessIsRebuiltOnce) {
   EXPECT_TRUE(all_pass(verify_designs(specs, {}, &st)));
   EXPECT_EQ(st.builds, 0);
   EXPECT_EQ(st.cached_builds, 1);
+}
+
+TEST(HarnessCache, GreenmacAndTheTestsShareEntries) {
+  // Both binaries carry the same build id, so a harness built in this process is served to greenmac.
+  if (!have_tool("verilator")) GTEST_SKIP() << "verilator is missing";
+  PrivateCache cache;
+  VerifyStats st;
+  ASSERT_TRUE(all_pass(verify_designs({parse_spec("exact:w=4,s=1")}, {}, &st)));
+  const fs::path entry = only_entry(cache.root() / "verilator");
+  const auto built = fs::last_write_time(entry / CacheStore::kManifest);
+  const auto r = test::run_cli("verify 'exact:w=4,s=1' --sim verilator", "GREENMAC_CACHE='" + cache.root().string() + "' ");
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_EQ(only_entry(cache.root() / "verilator"), entry);  // no second entry
+  EXPECT_EQ(fs::last_write_time(entry / CacheStore::kManifest), built);
 }
 
 TEST(HarnessCache, HarnessThatFailsAfterRebuildIsAnError) {
