@@ -26,8 +26,15 @@ json shipped(const std::string& name) {
   return json::parse(f);
 }
 
+fs::path model_dir() { return fs::temp_directory_path() / ("gm-model-test-" + std::to_string(::getpid())); }
+
+// Removes the test's model files when the test ends.
+struct ModelDirCleanup {
+  ~ModelDirCleanup() { fs::remove_all(model_dir()); }
+};
+
 fs::path write_model(const std::string& file, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("gm-model-test-" + std::to_string(::getpid()));
+  const fs::path dir = model_dir();
   fs::create_directories(dir);
   const fs::path p = dir / file;
   std::ofstream(p) << text;
@@ -135,22 +142,24 @@ TEST(DnnModelFile, EveryBrokenModelIsRefusedNamingLayerAndField) {
 }
 
 TEST(DnnModelFile, NotJsonIsOneLine) {
+  ModelDirCleanup cleanup;
   std::string text = shipped("mlp").dump();
   text.resize(text.size() / 2);
   const fs::path p = write_model("cut.json", text);
-  expect_one_line_error(run_cli("dnn eval --images 5 --model '" + p.string() + "'"), "is not valid JSON");
+  expect_one_line_error(run_cli("dnn eval --images 5 --model '" + p.string() + "'"), "is malformed: not valid JSON");
 }
 
 // Through the CLI, every broken model: exit 2, one line, nothing on stdout, from each entry that loads
 // a model. The model is checked before the data is read, so these need no data set.
 TEST(DnnModelFile, CliRefusesEveryBrokenModel) {
+  ModelDirCleanup cleanup;
   int i = 0;
   for (const auto& m : broken_models()) {
     SCOPED_TRACE(m.what);
     const fs::path p = write_model("broken" + std::to_string(i++) + ".json", m.make().dump());
     expect_one_line_error(run_cli("dnn eval --images 10 --model '" + p.string() + "'"), m.fragment);
   }
-  const BrokenModel& one = broken_models().front();
+  const BrokenModel one = broken_models().front();
   const fs::path p = write_model("broken-kernel.json", one.make().dump());
   expect_one_line_error(run_cli("dnn rtl --images 2 --model '" + p.string() + "'"), one.fragment);
   const fs::path out = fs::temp_directory_path() / ("gm-model-test-char-" + std::to_string(::getpid()));
@@ -162,6 +171,7 @@ TEST(DnnModelFile, CliRefusesEveryBrokenModel) {
 
 // The case: a 2-channel input used to crash (10000 images) or read past the image buffer (100).
 TEST(DnnModelFile, TwoChannelModelDoesNotFitTheData) {
+  ModelDirCleanup cleanup;
   if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST";
   const fs::path p = write_model("twoch.json", two_channel_cnn().dump());
   EXPECT_NO_THROW(gm::dnn::load_network(p));  // well formed: it is the data it does not fit
@@ -174,6 +184,7 @@ TEST(DnnModelFile, TwoChannelModelDoesNotFitTheData) {
 }
 
 TEST(DnnModelFile, TooFewClassesForTheLabels) {
+  ModelDirCleanup cleanup;
   if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST";
   const fs::path p = write_model("five.json", mlp_with_classes(5).dump());
   EXPECT_NO_THROW(gm::dnn::load_network(p));
