@@ -172,3 +172,23 @@ TEST(Checks, DnnRtlCycleDifferenceExitsOne) {
 }
 
 }  // namespace
+
+namespace {
+
+// The main job's RTL sample: a cycle difference on the array fails characterize --dnn (about 30 s
+// cold: three 8-bit syntheses; seconds with a warm cache).
+TEST(Checks, CharacterizeDnnRtlCycleDifferenceExitsOne) {
+  if (!synth_tools() || !gm::have_tool("gnuplot") || !gm::have_tool("verilator") || !have_data())
+    GTEST_SKIP() << "synthesis tools, gnuplot, verilator or Fashion-MNIST missing";
+  const fs::path dir = gm::make_temp_dir("gm-test-checks");
+  const auto r = run_cli("characterize 'drum:k=4,s=1' --dnn --model mlp --images 20 --rtl-images 1 --array 2x2 -o '" +
+                             (dir / "rep").string() + "'",
+                         "GM_TEST_CYCLE_SKEW=1 ");
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_EQ(count_of(r.out, "greenmac: check failed: characterize: gm_drum_s8_k4 on the 2x2 array"), 1) << r.out;
+  const std::string md = gm::read_file(dir / "rep" / "report.md");
+  EXPECT_EQ(md.find("**check failed:** characterize: gm_drum_s8_k4 on the 2x2 array"), md.find('\n') + 2) << md;
+  fs::remove_all(dir);
+}
+
+}  // namespace
