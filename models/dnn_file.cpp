@@ -26,7 +26,9 @@ const char* kind_name(LayerKind k) {
 }
 
 std::string shape_text(int64_t c, int64_t h, int64_t w) {
-  return "[" + std::to_string(c) + ", " + std::to_string(h) + ", " + std::to_string(w) + "]";
+  std::ostringstream os;  // (not operator+ chains: GCC 12 warns falsely about them, -Wrestrict)
+  os << "[" << c << ", " << h << ", " << w << "]";
+  return os.str();
 }
 
 // Where a problem is: "model file 'F': layer 2 (maxpool): 'size'" and the like.
