@@ -15,6 +15,7 @@
 #include <regex>
 #include <sstream>
 
+#include "generator/array_synth.hpp"
 #include "generator/characterize.hpp"
 #include "generator/checks.hpp"
 #include "generator/dnn_rtl.hpp"
@@ -99,6 +100,18 @@ TEST(CheckLog, CharacterizeChecksEveryRow) {
   EXPECT_NE(c.stderr_lines().find(rows[0].spec.name() + " does not compute"), std::string::npos);
   EXPECT_NE(c.stderr_lines().find("7 logits differ"), std::string::npos);
   EXPECT_NE(c.stderr_lines().find("10 cycles, the cycle model says 12"), std::string::npos);
+}
+
+// characterize --array --mul: both arrays' netlists are checked.
+TEST(CheckLog, ArrayCharacterizationChecksBothNetlists) {
+  gm::ArrayCharReport rep;
+  rep.array.name = "gm_array_a";
+  rep.exact.name = "gm_array_e";
+  EXPECT_TRUE(gm::array_char_checks(rep).ok());
+  rep.exact.netlist_matches_model = false;
+  const gm::CheckLog c = gm::array_char_checks(rep);
+  ASSERT_EQ(c.failures().size(), 1u);
+  EXPECT_NE(c.failures()[0].find("gm_array_e does not reproduce the golden GEMM"), std::string::npos);
 }
 
 TEST(Checks, VerifyOfAMutatedRtlFileExitsOne) {
