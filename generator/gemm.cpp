@@ -52,7 +52,7 @@ void check_problem(const ArrayConfig& cfg, const GemmProblem& p) {
 // Test-only fault injection: GM_TEST_CYCLE_SKEW=N adds N to every cycle count the Verilated array
 // harness reports. It stands in for hardware whose timing departs from the cycle model, a fault no
 // option can produce honestly, so that tests can prove that every cycle check decides the exit status
-// (tests/checks_test.cpp). Never set in normal use (docs/array.md).
+// (tests/checks_test.cpp). Never set in normal use (docs/verification.md).
 uint64_t test_cycle_skew() {
   const char* v = std::getenv("GM_TEST_CYCLE_SKEW");
   return v ? std::strtoull(v, nullptr, 10) : 0;
