@@ -401,6 +401,14 @@ nlohmann::json array_char_json(const ArrayCharReport& rep) {
           {"gemm_rel_error", rep.gemm_rel_error}};
 }
 
+CheckLog array_char_checks(const ArrayCharReport& rep) {
+  CheckLog checks;
+  for (const ArraySynthResult* r : {&rep.array, &rep.exact})
+    checks.expect(r->netlist_matches_model, "characterize: the mapped netlist of " + r->name +
+                                                " does not reproduce the golden GEMM and the cycle model");
+  return checks;
+}
+
 void write_array_characterization(const ArrayCharReport& rep, const fs::path& dir) {
   ensure_output_dir(dir);
   write_file_atomic(dir / "report.json", array_char_json(rep).dump(2) + "\n");
@@ -408,7 +416,7 @@ void write_array_characterization(const ArrayCharReport& rep, const fs::path& di
   const ArraySynthResult &a = rep.array, &e = rep.exact;
   const CostRatios& r = rep.vs_exact;
   std::ostringstream md;
-  md << "# greenmac array characterization\n\n"
+  md << "# greenmac array characterization\n\n" << array_char_checks(rep).markdown_lines()
      << "Each array is flattened and mapped by Yosys onto " << a.lib << ", timed by OpenSTA at a " << fmt(a.clock_ns, 3)
      << " ns clock, and its power estimated vectorless (data inputs at 0.5 transitions per cycle) and from a "
      << "zero-delay gate-level simulation of the mapped netlist running a " << a.gemm_m << "x" << a.gemm_k << "x"

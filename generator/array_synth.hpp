@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "generator/checks.hpp"
 #include "generator/array.hpp"
 #include "generator/characterize.hpp"
 #include "generator/command.hpp"
@@ -107,7 +108,10 @@ struct ArrayCharReport {
 
 ArrayCharReport characterize_array(const ArrayConfig& cfg, const GemmProblem& gemm, const ArraySynthOptions& opt);
 nlohmann::json array_char_json(const ArrayCharReport& rep);
-// report.md, report.json and results.csv in `dir` (each written atomically).
+// The checks of an array characterization: both mapped netlists reproduce the golden GEMM and cycles.
+CheckLog array_char_checks(const ArrayCharReport& rep);
+// report.md (opening with a line per failed check), report.json and results.csv in `dir` (each
+// written atomically).
 void write_array_characterization(const ArrayCharReport& rep, const std::filesystem::path& dir);
 
 nlohmann::json array_synth_json(const ArraySynthResult& r);

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "generator/bench.hpp"
+#include "generator/checks.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/gemm.hpp"
 #include "models/gemm.hpp"
@@ -20,7 +21,7 @@ int bench_array() {
   namespace fs = std::filesystem;
   const fs::path scratch = make_temp_dir("gm-bench-array");
   setenv("GREENMAC_CACHE", (scratch / "cache").c_str(), 1);  // cold: every build is timed
-  int failed = 0;
+  CheckLog checks;
   std::printf("%-7s %-14s %9s %8s %10s %12s %12s %10s\n", "array", "gemm m,k,n", "build s", "sim s", "cpu s",
               "M MAC/s", "M cycles/s", "mismatch");
   for (const int side : {8, 16}) {
@@ -31,8 +32,11 @@ int bench_array() {
     const auto golden = runner.golden(p);
     int64_t bad = 0;
     for (size_t i = 0; i < golden.size(); ++i) bad += golden[i] != r.y[i];
-    bad += r.cycles != gemm_cycles(side, side, p.m, p.k, p.n);
-    failed += bad != 0;
+    const uint64_t model = gemm_cycles(side, side, p.m, p.k, p.n);
+    const std::string what = "bench array: " + std::to_string(side) + "x" + std::to_string(side) + ": ";
+    checks.expect(bad == 0, what + std::to_string(bad) + " outputs differ from the golden GEMM");
+    checks.expect(r.cycles == model, what + std::to_string(r.cycles) + " cycles, the cycle model says " + std::to_string(model));
+    bad += r.cycles != model;
     const double macs = static_cast<double>(p.m * p.k * p.n);
     std::printf("%2dx%-4d %4lld,%lld,%lld %9.1f %8.2f %10.2f %12.1f %12.2f %10lld%s\n", side, side,
                 static_cast<long long>(p.m), static_cast<long long>(p.k), static_cast<long long>(p.n),
@@ -47,7 +51,7 @@ int bench_array() {
   double ibuild = 0;
   const GemmResult ic = run_gemm_icarus(cfg, MulModel::kLut, p, &ibuild);
   const bool same = ic.y == v.y && ic.cycles == v.cycles;
-  failed += !same;
+  checks.expect(same, "bench array: Icarus and Verilator differ on the same GEMM (outputs or cycles)");
   std::printf("small GEMM 64,32,32 on 8x8: verilator %.4f s (cpu %.4f s), icarus %.2f s (compile %.1f s); "
               "icarus/verilator %.0fx wall; results %s, cycles %llu/%llu\n",
               v.sim_seconds, v.cpu_seconds, ic.sim_seconds, ibuild, ic.sim_seconds / v.sim_seconds,
@@ -55,7 +59,7 @@ int bench_array() {
               static_cast<unsigned long long>(v.cycles));
   std::error_code ec;
   fs::remove_all(scratch, ec);
-  return failed ? 1 : 0;
+  return checks.finish();
 }
 
 const BenchRegistrar reg("array", {"systolic array simulation speed (8x8, 16x16), build time, Icarus ratio",

@@ -39,7 +39,9 @@ int bench_dnn() {
   std::printf("  cycles %llu, cycle model %llu; logit mismatches against golden: %llu; accuracy %.2f%%\n",
               static_cast<unsigned long long>(rr.cycles), static_cast<unsigned long long>(rr.cycles_model),
               static_cast<unsigned long long>(rr.mismatches), 100 * rr.accuracy);
-  return rr.mismatches == 0 && rr.cycles == rr.cycles_model ? 0 : 1;
+  CheckLog checks;
+  check_dnn_rtl("bench dnn", rr, checks);
+  return checks.finish();
 }
 
 const BenchRegistrar reg("dnn", {"golden int8 DNN throughput (images/s, GMAC/s), and the 10k test set through the Verilated 8x8 array", bench_dnn});

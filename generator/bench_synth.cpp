@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "generator/bench.hpp"
+#include "generator/checks.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/synth.hpp"
 
@@ -33,7 +34,11 @@ int bench_synth() {
   std::printf("netlist != model    %d designs\n", mismatches);
   std::error_code ec;
   fs::remove_all(scratch, ec);
-  return mismatches ? 1 : 0;
+  CheckLog checks;
+  for (const auto& r : results)
+    checks.expect(r.netlist_matches_model,
+                  "bench synth: the mapped netlist of " + r.spec.name() + " does not compute its model's products");
+  return checks.finish();
 }
 
 const BenchRegistrar reg("synth", {"synthesize the default set (cold cache): area, delay, power; wall time",

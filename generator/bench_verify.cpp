@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "generator/bench.hpp"
+#include "generator/checks.hpp"
 #include "generator/command.hpp"
 #include "generator/design_files.hpp"
 #include "generator/fsutil.hpp"
@@ -51,7 +52,13 @@ int bench_verify() {
   std::printf("mismatches                  %d designs failed\n", failed);
   std::error_code ec;
   fs::remove_all(scratch, ec);
-  return failed ? 1 : 0;
+  CheckLog checks;
+  for (const auto* set : {&results, &iresults})
+    for (const auto& r : *set)
+      checks.expect(r.pass(), "bench verify: " + r.spec.name() + " (" + (set == &results ? "verilator" : "icarus") +
+                                  "): " + std::to_string(r.mismatches) + " of " + std::to_string(r.pairs) +
+                                  " products differ from the model");
+  return checks.finish();
 }
 
 const BenchRegistrar reg("verify", {"build and exhaustively verify the default set (cold cache); Icarus ratio",

@@ -90,7 +90,7 @@ class CaptureGemm : public dnn::GemmEngine {
 // test image, first rows) on an array of that multiplier, synthesized and simulated gate by gate.
 void array_energy(const Spec& spec, const CharOptions& opt, int64_t macs_per_image, CharRow& row) {
   const dnn::Network net = load_dnn_model(opt.dnn.model);
-  const ImageSet one = load_fashion_mnist(fashion_mnist_dir(opt.dnn.data_dir), "t10k", 1);
+  const ImageSet one = load_dnn_test_set(opt.dnn.data_dir, 1, net);
   const ProductTable table(spec);
   CaptureGemm capture(table, opt.dnn.energy_gemm_rows);
   dnn::run_network(net, one.pixels.data(), 1, capture, 1);
@@ -104,6 +104,7 @@ void array_energy(const Spec& spec, const CharOptions& opt, int64_t macs_per_ima
   row.array_energy_per_mac_pj = r.energy_per_mac_pj();
   row.array_energy_per_inference_nj = r.energy_per_mac_pj() * static_cast<double>(macs_per_image) / 1000.0;
   row.array_area_um2 = r.area_um2;
+  row.array_netlist_ok = r.netlist_matches_model;
 }
 
 // Accuracy and operand traces from the golden inference; per design, metrics weighted by its own
@@ -144,6 +145,7 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
       const DnnRtlReport rr = dnn_rtl(ro);
       row.has_rtl = true;
       row.rtl_images = rr.images;
+      row.rtl_array = rr.array;
       row.rtl_mismatches = rr.mismatches;
       row.rtl_cycles = rr.cycles;
       row.rtl_cycles_model = rr.cycles_model;
@@ -255,6 +257,22 @@ nlohmann::json char_row_json(const CharRow& r) {
                             : nlohmann::json()}};
 }
 
+CheckLog characterize_checks(const std::vector<CharRow>& rows) {
+  CheckLog checks;
+  for (const auto& r : rows) {
+    const std::string name = r.spec.name();
+    checks.expect(r.synth.netlist_matches_model,
+                  "characterize: the mapped netlist of " + name + " does not compute its model's products");
+    if (r.has_array_energy)
+      checks.expect(r.array_netlist_ok, "characterize: the mapped " + r.energy_array + " array netlist of " + name +
+                                            " does not reproduce the golden GEMM and the cycle model");
+    if (r.has_rtl)
+      check_dnn_rtl("characterize", name, r.rtl_array, r.rtl_images, r.rtl_mismatches, r.rtl_cycles, r.rtl_cycles_model,
+                    checks);
+  }
+  return checks;
+}
+
 void write_characterization(const std::vector<CharRow>& rows, const CharOptions& opt) {
   const fs::path dir = opt.out_dir;
   ensure_output_dir(dir);
@@ -303,7 +321,7 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
   write_file_atomic(dir / "results.csv", csv.str());
 
   std::ostringstream md;
-  md << "# greenmac characterization\n\n" << method_text(rows, opt) << "\n\n";
+  md << "# greenmac characterization\n\n" << characterize_checks(rows).markdown_lines() << method_text(rows, opt) << "\n\n";
   md << "| design | MRED | NMED | ER | WCE | area µm² | delay ns | power mW (vectorless) | power mW (sim.) | "
         "energy pJ/op | area vs exact | power vs exact | energy vs exact | power vs yosys | Pareto |\n";
   md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "generator/checks.hpp"
 #include "generator/synth.hpp"
 #include "models/metrics.hpp"
 
@@ -38,9 +39,11 @@ struct CharRow {
   double array_energy_per_mac_pj = 0;
   double array_energy_per_inference_nj = 0;
   double array_area_um2 = 0;
+  bool array_netlist_ok = true;  // the array's mapped netlist reproduced the golden GEMM and cycles
   // With --rtl-images: the same inference on the Verilated array.
   bool has_rtl = false;
   size_t rtl_images = 0;
+  std::string rtl_array;  // "RxC"
   uint64_t rtl_mismatches = 0, rtl_cycles = 0, rtl_cycles_model = 0;
 };
 
@@ -66,7 +69,12 @@ struct CharOptions {
 // Adds the baselines, computes metrics and synthesis, ratios and fronts. Throws UserError on bad input.
 std::vector<CharRow> characterize(const std::vector<Spec>& specs, const CharOptions& opt);
 
-// Writes the report files into opt.out_dir (each atomically).
+// Every check of a characterization: each mapped netlist computes its design's products (and the
+// array energy's array its golden GEMM), the RTL sample's logits and cycles equal the golden
+// inference's and the cycle model's.
+CheckLog characterize_checks(const std::vector<CharRow>& rows);
+
+// Writes the report files into opt.out_dir (each atomically); report.md opens with a line per failed check.
 void write_characterization(const std::vector<CharRow>& rows, const CharOptions& opt);
 
 nlohmann::json char_row_json(const CharRow& row);

@@ -45,7 +45,7 @@ int run_characterize_array(const CharArgs& args) {
               << rep.vs_exact.power << ", energy/MAC " << rep.vs_exact.energy << "; report in " << args.out
               << "/report.md\n";
   }
-  return 0;
+  return array_char_checks(rep).finish();
 }
 
 int run_characterize(const CharArgs& args) {
@@ -79,7 +79,7 @@ int run_characterize(const CharArgs& args) {
     std::cout << "characterized " << rows.size() << " designs (" << specs.size() << " asked, "
               << rows.size() - specs.size() << " baselines added); report in " << opt.out_dir.string() << "/report.md\n";
   }
-  return 0;
+  return characterize_checks(rows).finish();
 }
 
 const CommandRegistrar reg({

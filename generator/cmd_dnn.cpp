@@ -143,7 +143,9 @@ int run_rtl(const RtlArgs& a) {
     std::cout << "  MACs            " << r.macs << "; " << r.seconds << " s wall, " << r.sim_cpu_seconds
               << " s simulation CPU\n";
   }
-  return r.mismatches == 0 ? 0 : 1;
+  CheckLog checks;
+  check_dnn_rtl("dnn rtl", r, checks);
+  return checks.finish();
 }
 
 const CommandRegistrar reg_dnn({

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "generator/checks.hpp"
 #include "generator/command.hpp"
 #include "generator/design_files.hpp"
 #include "generator/fsutil.hpp"
@@ -41,7 +42,9 @@ int run_lint(const LintArgs& args) {
   }
   std::cout << specs.size() << " design" << (specs.size() == 1 ? "" : "s") << ": "
             << results.size() - dirty << " of " << results.size() << " tools clean\n";
-  return dirty ? 1 : 0;
+  CheckLog checks;
+  for (const auto& r : results) checks.expect(r.clean, "lint: " + r.tool + " reports problems in the RTL");
+  return checks.finish();
 }
 
 const CommandRegistrar reg({

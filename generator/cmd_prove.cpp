@@ -7,6 +7,7 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
+#include "generator/checks.hpp"
 #include "generator/command.hpp"
 #include "generator/prove.hpp"
 
@@ -59,7 +60,11 @@ int run_prove(const ProveArgs& args) {
   }
   if (args.json) std::cout << out.dump(2) << "\n";
   else std::cout << specs.size() - failed << " proved, " << failed << " not proved\n";
-  return failed ? 1 : 0;
+  CheckLog checks;
+  for (const auto& r : results)
+    checks.expect(r.proved, "prove: " + r.spec.name() + " == " + r.reference + " " +
+                                (r.timed_out ? "not proved within the time-out" : "does not hold"));
+  return checks.finish();
 }
 
 const CommandRegistrar reg({

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "generator/array_synth.hpp"
+#include "generator/checks.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/synth.hpp"
@@ -40,9 +41,10 @@ int run_synth_array(const SynthArgs& args) {
     std::cout << array_synth_table({r});
     std::cout << (r.cached ? "0 synthesized, 1 from the cache\n" : "1 synthesized, 0 from the cache\n");
   }
-  if (!r.netlist_matches_model)
-    std::cerr << "greenmac: warning: the mapped array netlist does not reproduce the golden GEMM\n";
-  return 0;
+  CheckLog checks;
+  checks.expect(r.netlist_matches_model, "synth: the mapped netlist of " + r.name +
+                                             " does not reproduce the golden GEMM and the cycle model (run `greenmac gemm`)");
+  return checks.finish();
 }
 
 int run_synth(const SynthArgs& args) {
@@ -67,11 +69,11 @@ int run_synth(const SynthArgs& args) {
     std::cout << synth_table(results);
     std::cout << st.synthesized << " synthesized, " << st.cached << " from the cache\n";
   }
+  CheckLog checks;
   for (const auto& r : results)
-    if (!r.netlist_matches_model)
-      std::cerr << "greenmac: warning: the mapped netlist of " << r.spec.name()
-                << " does not reproduce its model's products (run `greenmac verify`)\n";
-  return 0;
+    checks.expect(r.netlist_matches_model, "synth: the mapped netlist of " + r.spec.name() +
+                                               " does not compute its model's products (run `greenmac verify`)");
+  return checks.finish();
 }
 
 const CommandRegistrar reg({

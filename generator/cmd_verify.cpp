@@ -2,6 +2,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "generator/checks.hpp"
 #include "generator/command.hpp"
 #include "generator/verify.hpp"
 
@@ -49,7 +50,16 @@ int run_verify(const VerifyArgs& args) {
               << st.builds << " build" << (st.builds == 1 ? "" : "s") << ", " << st.cached_builds
               << " cached)\n";
   }
-  return failed ? 1 : 0;
+  CheckLog checks;
+  for (const auto& r : results)
+    if (!r.pass())
+      checks.fail("verify: " + r.spec.name() + ": " +
+                  (r.pairs == 0 ? std::string("no operand pairs were simulated")
+                                : std::to_string(r.mismatches) + " of " + std::to_string(r.pairs) +
+                                      " products differ from the model (first: a=" + std::to_string(r.a) +
+                                      " b=" + std::to_string(r.b) + " expected " + std::to_string(r.expected) +
+                                      " got " + std::to_string(r.got) + ")"));
+  return checks.finish();
 }
 
 const CommandRegistrar reg({

@@ -22,15 +22,17 @@ dnn::Network load_dnn_model(const std::string& model) {
   }
 }
 
-namespace {
-
-ImageSet load_test_set(const std::string& data_dir, size_t images) {
+ImageSet load_dnn_test_set(const std::string& data_dir, size_t images, const dnn::Network& net) {
   try {
-    return load_fashion_mnist(fashion_mnist_dir(data_dir), "t10k", images);
+    ImageSet test = load_fashion_mnist(fashion_mnist_dir(data_dir), "t10k", images);
+    dnn::check_fits_data(net, 1, test.rows, test.cols, test.labels);  // Fashion-MNIST is grey: one channel
+    return test;
   } catch (const DataError& e) {
     throw UserError(e.what());
   }
 }
+
+namespace {
 
 std::vector<int> classes_of(const std::vector<int32_t>& out, int classes, size_t count) {
   std::vector<int> c(count);
@@ -49,10 +51,7 @@ DnnEvalReport dnn_eval(const DnnEvalOptions& opt) {
     if (!dup) specs.push_back(s);
   }
   const dnn::Network net = load_dnn_model(opt.model);
-  const ImageSet test = load_test_set(opt.data_dir, opt.images);
-  if (test.rows != net.in_h || test.cols != net.in_w)
-    throw UserError("the test images are " + std::to_string(test.rows) + "x" + std::to_string(test.cols) + ", the model expects " +
-                    std::to_string(net.in_h) + "x" + std::to_string(net.in_w));
+  const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   if (!opt.trace_dir.empty()) ensure_output_dir(opt.trace_dir);
 
   DnnEvalReport rep;

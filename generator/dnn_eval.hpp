@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/dnn.hpp"
+#include "models/idx.hpp"
 #include "models/spec.hpp"
 
 namespace gm {
@@ -43,6 +44,11 @@ struct DnnEvalReport {
 // The model file for --model: "cnn" / "mlp" name the shipped files (models/weights/), anything else
 // is a path. Throws UserError when missing or malformed.
 dnn::Network load_dnn_model(const std::string& model);
+
+// The first `images` Fashion-MNIST test images (0: all) from `data_dir` (default: fashion_mnist_dir()),
+// checked to fit the network (input shape, class count). Throws UserError when they are missing,
+// malformed or do not fit. Every entry that runs a network loads its data through this.
+ImageSet load_dnn_test_set(const std::string& data_dir, size_t images, const dnn::Network& net);
 
 // Throws UserError (data, model file) or SpecError (a spec that is not 8-bit signed).
 DnnEvalReport dnn_eval(const DnnEvalOptions& opt);

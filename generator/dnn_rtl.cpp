@@ -26,11 +26,19 @@ void ArrayGemm::gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int
   sim_cpu_seconds += r.cpu_seconds;
 }
 
+void check_dnn_rtl(const std::string& who, const std::string& name, const std::string& array, uint64_t images,
+                   uint64_t mismatches, uint64_t cycles, uint64_t cycles_model, CheckLog& checks) {
+  const std::string what = who + ": " + name + " on the " + array + " array, " + std::to_string(images) + " images: ";
+  checks.expect(mismatches == 0, what + std::to_string(mismatches) + " logits differ from the golden inference");
+  checks.expect(cycles == cycles_model,
+                what + std::to_string(cycles) + " cycles, the cycle model says " + std::to_string(cycles_model));
+}
+
 DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   const Spec spec = parse_spec(opt.mul);
   dnn::check_dnn_spec(spec);
   const dnn::Network net = load_dnn_model(opt.model);
-  const ImageSet test = load_fashion_mnist(fashion_mnist_dir(opt.data_dir), "t10k", opt.images);
+  const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   const auto t0 = std::chrono::steady_clock::now();
   // 32-bit accumulators: the golden definition's wrap32 sums.
   const GemmRunner runner(make_array_config(opt.rows, opt.cols, opt.mul, "", 32, false));

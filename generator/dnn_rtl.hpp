@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "generator/checks.hpp"
 #include "generator/gemm.hpp"
 #include "models/dnn.hpp"
 
@@ -44,5 +45,13 @@ struct DnnRtlReport {
 
 // Throws UserError / SpecError on bad input.
 DnnRtlReport dnn_rtl(const DnnRtlOptions& opt);
+
+// The run's checks: logits equal the golden inference's, cycles equal the cycle model's. `who` names
+// the command ("dnn rtl", "characterize", ...).
+void check_dnn_rtl(const std::string& who, const std::string& name, const std::string& array, uint64_t images,
+                   uint64_t mismatches, uint64_t cycles, uint64_t cycles_model, CheckLog& checks);
+inline void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& checks) {
+  check_dnn_rtl(who, r.name, r.array, r.images, r.mismatches, r.cycles, r.cycles_model, checks);
+}
 
 }  // namespace gm

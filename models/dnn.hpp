@@ -106,14 +106,30 @@ struct Network {
   std::vector<std::vector<float>> reference_logits;
   std::string training;     // how it was trained (free text)
   std::string calibration;  // how the scales were calibrated (free text)
-  // Checks shapes and sizes; throws DataError naming `origin`.
+  // Checks it by the same rules as a model file; throws DataError naming `origin`.
   void validate(const std::string& origin) const;
 };
 
-// The model file (JSON, docs/dnn.md). Throws DataError for a missing or malformed file.
+// Limits of a model file: beyond them a file is refused before anything is allocated.
+inline constexpr int64_t kMaxDim = 4096;                   // any C, H or W
+inline constexpr int64_t kMaxActivations = int64_t{1} << 22;  // values per image after one layer or in im2col
+inline constexpr int64_t kMaxWeights = int64_t{1} << 26;      // weights of one layer
+inline constexpr int64_t kMaxMacsPerLayer = int64_t{1} << 30;  // MACs per image (one layer, and the network)
+inline constexpr size_t kMaxLayers = 256;
+inline constexpr uintmax_t kMaxModelFileBytes = uintmax_t{1} << 30;
+
+// The model file (JSON, docs/dnn.md). Throws DataError, one line naming the layer (index and kind)
+// and the field, for a missing or malformed file: every field is checked for presence, JSON type and
+// range (int8 weights, int32 bias, m0 0..2^31-1, shift 1..62, hidden outputs inside int8), the shapes
+// chain from the input through every layer (conv/maxpool outputs computed from kernel, pad and size),
+// weight, bias, m0 and shift counts match, and the last layer is fc. See models/dnn_file.cpp.
 Network load_network(const std::filesystem::path& path);
 Network parse_network(const std::string& text, const std::string& origin);
 std::string network_to_json(const Network& net);
+
+// Checks that the network can run on a data set of channels x rows x cols images with these labels
+// (its input shape equals the images', and it has a class score for every label). Throws DataError.
+void check_fits_data(const Network& net, int channels, int rows, int cols, const std::vector<uint8_t>& labels);
 
 // ---- GEMM engines ----------------------------------------------------------------------------------
 
