@@ -15,7 +15,7 @@ namespace {
 
 int bench_synth() {
   namespace fs = std::filesystem;
-  const fs::path scratch = make_temp_dir("gm-bench-synth");
+  const ScratchDir scratch("gm-bench-synth");  // removed on return and on interrupt
   setenv("GREENMAC_CACHE", (scratch / "cache").c_str(), 1);  // cold: nothing reused
   const auto specs = default_set();
   SynthOptions opt;
@@ -31,8 +31,6 @@ int bench_synth() {
               st.cached);
   std::printf("wall seconds        %.1f   target <= 300 (2 jobs)\n", wall);
   std::printf("netlist != model    %d designs\n", mismatches);
-  std::error_code ec;
-  fs::remove_all(scratch, ec);
   return mismatches ? 1 : 0;
 }
 

@@ -21,17 +21,22 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-std::string verilator_command(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
-  std::ostringstream cmd;
-  cmd << "verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast --noassert"
-      << " -Wno-fatal -Wno-lint -Wno-style --top-module " << cfg.name() << " --prefix Vgm_array -Mdir obj -o gm_gemm";
+// Each word its own argument: Verilator writes -CFLAGS/-MAKEFLAGS words into its makefile or
+// make command line one by one.
+std::vector<std::string> verilator_command(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
+  std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
+                                   "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+                                   "--top-module", cfg.name(), "--prefix", "Vgm_array", "-Mdir", "obj", "-o", "gm_gemm"};
   for (const auto& f : files)
-    if (f.name.size() > 2 && f.name.substr(f.name.size() - 2) == ".v") cmd << " " << f.name;
-  cmd << " " << (fs::path(GM_SOURCE_DIR) / "tb" / "gemm_main.cpp");
-  cmd << " -CFLAGS '-std=c++20 -I" << GM_SOURCE_DIR << " -DGM_ROWS=" << cfg.rows << " -DGM_COLS=" << cfg.cols
-      << " -DGM_W=" << cfg.w() << " -DGM_ACC=" << cfg.acc_width << "'";
-  cmd << " -MAKEFLAGS 'OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2'";
-  return cmd.str();
+    if (f.name.size() > 2 && f.name.substr(f.name.size() - 2) == ".v") argv.push_back(f.name);
+  argv.push_back((fs::path(GM_SOURCE_DIR) / "tb" / "gemm_main.cpp").string());
+  for (const std::string& flag : {std::string("-std=c++20"), std::string("-I") + GM_SOURCE_DIR,
+                                  "-DGM_ROWS=" + std::to_string(cfg.rows), "-DGM_COLS=" + std::to_string(cfg.cols),
+                                  "-DGM_W=" + std::to_string(cfg.w()), "-DGM_ACC=" + std::to_string(cfg.acc_width)})
+    argv.insert(argv.end(), {"-CFLAGS", flag});
+  for (const std::string flag : {"OPT_FAST=-O2", "OPT_SLOW=-O1", "OPT_GLOBAL=-O2"})
+    argv.insert(argv.end(), {"-MAKEFLAGS", flag});
+  return argv;
 }
 
 void check_problem(const ArrayConfig& cfg, const GemmProblem& p) {
@@ -62,32 +67,28 @@ GemmRunner::GemmRunner(ArrayConfig cfg, MulModel mul_model) : cfg_(std::move(cfg
   const ArrayRtl rtl = generate_array(cfg_, mul_model_);
   std::string key = read_file(fs::path(GM_SOURCE_DIR) / "tb" / "gemm_main.cpp");
   key += read_file(fs::path(GM_SOURCE_DIR) / "models" / "gemm.hpp");
-  key += verilator_command(cfg_, rtl.files);
+  for (const auto& arg : verilator_command(cfg_, rtl.files)) key += arg + "\n";
   for (const auto& f : rtl.files) key += f.name + "\n" + f.text;
   dir_ = cache_dir() / "gemm" / hex64(fnv1a(key));
   if (fs::exists(dir_ / "gm_gemm")) {
     cached_ = true;
     return;
   }
-  std::error_code ec;
-  fs::create_directories(dir_.parent_path(), ec);
-  const fs::path work = make_temp_dir((dir_.parent_path() / "build").string());
+  // A scratch directory beside the entry: removed on failure or interrupt, renamed into place when done.
+  ScratchDir work("build", dir_.parent_path());
   for (const auto& f : rtl.files) write_file_atomic(work / f.name, f.text);
   const auto t0 = Clock::now();
-  std::string log;
-  const int rc = run_command("cd " + work.string() + " && " + verilator_command(cfg_, rtl.files), &log);
+  const RunResult res = run_program(verilator_command(cfg_, rtl.files), {.cwd = work.path()});
   build_seconds_ = seconds_since(t0);
-  if (rc != 0) {
-    write_file_atomic(work / "build.log", log);
-    throw std::runtime_error("Verilator build of the array harness failed (log: " + (work / "build.log").string() +
-                             "): " + log.substr(0, 600));
-  }
+  if (!res.ok())
+    throw std::runtime_error("Verilator build of the array harness failed: " + res.output.substr(0, 600));
+  std::error_code ec;
   fs::rename(work / "obj" / "gm_gemm", work / "gm_gemm", ec);
   fs::remove_all(work / "obj", ec);
   for (const auto& f : rtl.files)
     if (f.name.substr(f.name.size() - 2) == ".v") fs::remove(work / f.name, ec);
-  fs::rename(work, dir_, ec);  // publish atomically; a concurrent build may have won
-  if (ec) fs::remove_all(work, ec);
+  fs::rename(work.path(), dir_, ec);  // publish atomically; a concurrent build may have won
+  if (!ec) work.keep();
 }
 
 std::vector<GemmResult> GemmRunner::run(const std::vector<GemmProblem>& problems) const {
@@ -104,12 +105,12 @@ std::vector<GemmResult> GemmRunner::run(const std::vector<GemmProblem>& problems
     put(in, p.w.data(), p.w.size());
     put(in, pad.data(), pad.size());
   }
-  const fs::path tmp = make_temp_dir("gm-gemm");
+  const ScratchDir tmp("gm-gemm");
   write_file_atomic(tmp / "in.bin", in);
-  std::string log;
-  const int rc = run_command("cd " + dir_.string() + " && ./gm_gemm " + (tmp / "in.bin").string() + " " +
-                                 (tmp / "out.bin").string(),
-                             &log);
+  const RunResult res = run_program({(dir_ / "gm_gemm").string(), (tmp / "in.bin").string(), (tmp / "out.bin").string()},
+                                    {.cwd = dir_});
+  const int rc = res.exit_code;
+  const std::string& log = res.output;
   std::vector<GemmResult> out;
   if (rc == 0) {
     std::ifstream f(tmp / "out.bin", std::ios::binary);
@@ -126,8 +127,6 @@ std::vector<GemmResult> GemmRunner::run(const std::vector<GemmProblem>& problems
       out.push_back(std::move(r));
     }
   }
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
   if (rc != 0 || out.size() != problems.size())
     throw std::runtime_error("array harness failed (exit " + std::to_string(rc) + "): " + log.substr(0, 600));
   return out;
@@ -183,7 +182,7 @@ GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const Gem
   const int R = cfg.rows, C = cfg.cols, w = cfg.w(), acc = cfg.acc_width;
   const GemmTiling t{R, C, p.m, p.k, p.n};
   const ArrayRtl rtl = generate_array(cfg, mul_model);
-  const fs::path dir = make_temp_dir("gm-gemm-icarus");
+  const ScratchDir dir("gm-gemm-icarus");
   std::ostringstream wh, xh;
   int64_t nw = 0, nx = 0;
   for (int64_t tile = 0; tile < t.tiles(); ++tile) {
@@ -231,18 +230,18 @@ GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const Gem
      << "    end\n"
      << "    $fwrite(fd, \"cycles %0d\\n\", cycles);\n    $fclose(fd);\n    $finish;\n  end\nendmodule\n";
   write_file_atomic(dir / "gm_gemm_tb.v", tb.str());
-  std::string cmd = "cd " + dir.string() + " && iverilog -g2005 -o sim.vvp gm_gemm_tb.v";
+  std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "gm_gemm_tb.v"};
   for (const auto& f : rtl.files) {
     write_file_atomic(dir / f.name, f.text);
-    if (f.name.substr(f.name.size() - 2) == ".v") cmd += " " + f.name;
+    if (f.name.substr(f.name.size() - 2) == ".v") compile.push_back(f.name);
   }
   auto t0 = Clock::now();
-  std::string log;
-  if (run_command(cmd, &log) != 0) throw std::runtime_error("Icarus compile of the array failed: " + log.substr(0, 600));
+  RunResult run = run_program(compile, {.cwd = dir.path()});
+  if (!run.ok()) throw std::runtime_error("Icarus compile of the array failed: " + run.output.substr(0, 600));
   if (build_seconds) *build_seconds = seconds_since(t0);
   t0 = Clock::now();
-  if (run_command("cd " + dir.string() + " && vvp -n sim.vvp", &log) != 0)
-    throw std::runtime_error("Icarus simulation of the array failed: " + log.substr(0, 600));
+  run = run_program({"vvp", "-n", "sim.vvp"}, {.cwd = dir.path()});
+  if (!run.ok()) throw std::runtime_error("Icarus simulation of the array failed: " + run.output.substr(0, 600));
   GemmResult res;
   res.sim_seconds = seconds_since(t0);
   res.y.assign(p.m * p.n, 0);
@@ -278,8 +277,6 @@ GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const Gem
     }
   }
   for (auto& v : res.y) v = wrap_acc(v, acc);
-  std::error_code ec;
-  fs::remove_all(dir, ec);
   return res;
 }
 

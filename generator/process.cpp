@@ -53,6 +53,13 @@ sigset_t interrupt_signals() {
   // Give compilers a moment to exit on SIGTERM, then make sure.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   for (pid_t g : r.groups) kill(-g, SIGKILL);
+  // A killed process may still finish the system call it is in (creating one last file), so the
+  // scratch paths are removed once its group is gone (bounded: a zombie leader counts as alive
+  // until the thread that runs it reaps it, which it does without this lock).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (pid_t g : r.groups)
+    while (kill(-g, 0) == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   for (const auto& p : r.scratch) {
     std::error_code ec;
     fs::remove_all(p, ec);
@@ -139,6 +146,8 @@ RunResult run_program(const std::vector<std::string>& argv, const RunOptions& op
   FILE* capture = std::tmpfile();
   if (!capture) throw std::runtime_error("cannot create a capture file for " + argv[0] + " (TMPDIR full?)");
   const int cap_fd = fileno(capture);
+  // Not inherited by the children of other threads' run_program calls (dup2 in our child clears it).
+  fcntl(cap_fd, F_SETFD, FD_CLOEXEC);
   int out_fd = -1;
   if (!opt.stdout_file.empty()) {
     out_fd = open(opt.stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -73,48 +73,47 @@ fs::path verilator_harness(const Group& g, const VerifyOptions& opt, VerifyStats
     ++st.cached_builds;
     return binary;
   }
-  std::error_code ec;
-  fs::create_directories(final_dir.parent_path(), ec);
-  const fs::path work = make_temp_dir((final_dir.parent_path() / "build").string());
+  // A scratch directory beside the entry: removed on failure or interrupt, renamed into place when done.
+  ScratchDir work("build", final_dir.parent_path());
   std::vector<fs::path> files;
-  write_sources(work, g, opt, files);
-  std::ostringstream cmd;
-  cmd << "cd " << work << " && verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast"
-      << " --noassert -Wno-fatal -Wno-lint -Wno-style --top-module " << kSimTop << " -Mdir obj -o gm_vsim";
-  for (const auto& f : files) cmd << " " << f.filename();
-  cmd << " " << (fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp");
-  cmd << " -CFLAGS '-std=c++20 -I" << GM_SOURCE_DIR << "'";
-  cmd << " -MAKEFLAGS 'OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1'";
-  cmd << " -LDFLAGS '-Wl,--whole-archive " << GM_MODELS_LIB << " -Wl,--no-whole-archive'";
+  write_sources(work.path(), g, opt, files);
+  // Verilator writes each -CFLAGS/-LDFLAGS/-MAKEFLAGS word into its makefile or make command line,
+  // so every word is its own argument; the source directory and library are greenmac's own paths.
+  std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
+                                   "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+                                   "--top-module", kSimTop, "-Mdir", "obj", "-o", "gm_vsim"};
+  for (const auto& f : files) argv.push_back(f.filename().string());
+  argv.push_back((fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp").string());
+  for (const std::string flag : {"-std=c++20", "-I" GM_SOURCE_DIR}) argv.insert(argv.end(), {"-CFLAGS", flag});
+  for (const std::string flag : {"OPT_FAST=-O1", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1"})
+    argv.insert(argv.end(), {"-MAKEFLAGS", flag});
+  for (const std::string flag : {"-Wl,--whole-archive", GM_MODELS_LIB, "-Wl,--no-whole-archive"})
+    argv.insert(argv.end(), {"-LDFLAGS", flag});
   const auto t0 = Clock::now();
-  std::string log;
-  const int rc = run_command(cmd.str(), &log);
+  const RunResult res = run_program(argv, {.cwd = work.path(), .log_file = work / "build.log"});
   st.build_seconds += seconds_since(t0);
   ++st.builds;
-  if (rc != 0) {
-    write_file_atomic(work / "build.log", log);
-    throw std::runtime_error("Verilator build failed (log: " + (work / "build.log").string() + "): " +
-                             log.substr(0, 600));
-  }
+  if (!res.ok())
+    throw std::runtime_error("Verilator build failed: " + res.output.substr(0, 600));
+  std::error_code ec;
   fs::rename(work / "obj" / "gm_vsim", work / "gm_vsim", ec);
   fs::remove_all(work / "obj", ec);
-  // Publish atomically; if a concurrent run published first, use theirs.
-  fs::rename(work, final_dir, ec);
-  if (ec) fs::remove_all(work, ec);
+  // Publish atomically; if a concurrent run published first, use theirs (work is then removed).
+  fs::rename(work.path(), final_dir, ec);
+  if (!ec) work.keep();
   return binary;
 }
 
 void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
                    std::vector<VerifyResult>& out) {
   const fs::path binary = verilator_harness(g, opt, st);
-  const fs::path run = make_temp_dir("gm-verify");
+  const ScratchDir run("gm-verify");
   write_file_atomic(run / "config.txt", config_text(g, random_pairs, opt.seed));
   const auto t0 = Clock::now();
-  std::string log;
-  const int rc = run_command(binary.string() + " " + (run / "config.txt").string(), &log);
+  const RunResult res = run_program({binary.string(), (run / "config.txt").string()});
   st.sim_seconds += seconds_since(t0);
-  std::error_code ec;
-  fs::remove_all(run, ec);
+  const std::string& log = res.output;
+  const int rc = res.exit_code;
   if (rc != 0) throw std::runtime_error("Verilator harness failed: " + log.substr(0, 600));
   std::istringstream lines(log);
   std::string line;
@@ -161,13 +160,12 @@ struct IcarusRun {
 IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& texts, PairStream& stream,
                           uint64_t n, VerifyStats& st) {
   const int w = specs.front().w;
-  const fs::path dir = make_temp_dir("gm-icarus");
-  std::ostringstream cmd;
-  cmd << "cd " << dir << " && iverilog -g2005 -o sim.vvp gm_itb.v gm_vtop.v";
+  const ScratchDir dir("gm-icarus");
+  std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "gm_itb.v", "gm_vtop.v"};
   write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs));
   for (size_t d = 0; d < specs.size(); ++d) {
     write_file_atomic(dir / (specs[d].name() + ".v"), texts[d]);
-    cmd << " " << specs[d].name() << ".v";
+    compile.push_back(specs[d].name() + ".v");
   }
   IcarusRun run;
   run.pa.resize(n);
@@ -183,19 +181,18 @@ IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std:
   }
   write_file_atomic(dir / "gm_itb.v", icarus_bench(w, sim_slots(specs.size()), n));
   auto t0 = Clock::now();
-  std::string log;
-  int rc = run_command(cmd.str(), &log);
+  RunResult res = run_program(compile, {.cwd = dir.path()});
   st.build_seconds += seconds_since(t0);
   ++st.builds;
-  if (rc != 0) throw std::runtime_error("Icarus compile failed: " + log.substr(0, 600));
+  if (!res.ok()) throw std::runtime_error("Icarus compile failed: " + res.output.substr(0, 600));
   t0 = Clock::now();
-  rc = run_command("cd " + dir.string() + " && vvp -n sim.vvp", &log);
-  if (rc != 0) throw std::runtime_error("Icarus simulation failed: " + log.substr(0, 600));
-  std::ifstream res(dir / "out.hex");
+  res = run_program({"vvp", "-n", "sim.vvp"}, {.cwd = dir.path()});
+  if (!res.ok()) throw std::runtime_error("Icarus simulation failed: " + res.output.substr(0, 600));
+  std::ifstream results(dir / "out.hex");
   run.outputs.assign(specs.size(), std::vector<uint64_t>(n));
   std::string line;
   uint64_t k = 0;
-  for (; k < n && std::getline(res, line); ++k)
+  for (; k < n && std::getline(results, line); ++k)
     for (size_t d = 0; d < specs.size(); ++d) {
       // Slot d is the d-th 32-bit word from the right: 8 hex digits each.
       const std::string word = line.substr(line.size() - 8 * (d + 1), 8);
@@ -203,8 +200,6 @@ IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std:
     }
   st.sim_seconds += seconds_since(t0);
   if (k != n) throw std::runtime_error("Icarus wrote " + std::to_string(k) + " of " + std::to_string(n) + " results");
-  std::error_code ec;
-  fs::remove_all(dir, ec);
   return run;
 }
 
