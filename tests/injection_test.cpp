@@ -150,3 +150,37 @@ TEST_F(Injection, RtlDirWithoutTheDesignIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+const char* kOsu018 = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+
+bool synth_tools_present() { return gm::have_tool("yosys") && gm::have_tool("sta") && fs::is_regular_file(kOsu018); }
+
+TEST_F(Injection, LibertyPathWithQuoteIsJustAPath) {
+  if (!synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library not installed";
+  // Nested directories, since the path holds "/": Yosys and OpenSTA see only cells.lib.
+  const fs::path lib = dir / ("lib';touch " + (dir / "owned").string() + ";'[exec touch owned]{$x}") / "osu018 copy.lib";
+  fs::create_directories(lib.parent_path());
+  fs::copy_file(kOsu018, lib);
+  const auto r = cli("synth exact:w=2 --cycles 256 --lib " + sh(lib.string()) + " --json");
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(r.out.find("area_um2"), std::string::npos) << r.out;
+  expect_not_owned();
+}
+
+TEST_F(Injection, LibertyBufferNamedLikeACommandIsRefused) {
+  if (!synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library not installed";
+  // The smallest buffer's name goes into `insbuf -buf CELL IN OUT`; `;` would end that command
+  // and `!` run the rest through a shell.
+  std::string text = gm::read_file(kOsu018);
+  const std::string from = "cell (BUFX2)";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "cell (\"BUFX2;!touch " + (dir / "owned").string() + "\")");
+  gm::write_file_atomic(dir / "evil.lib", text);
+  const auto r = cli("synth exact:w=2 --cycles 256 --lib " + sh((dir / "evil.lib").string()));
+  gm::test::expect_one_line_error(r, "buffer cell");
+  expect_not_owned();
+}
+
+}  // namespace

@@ -98,10 +98,12 @@ void interrupt_and_check(const Case& c) {
          Clock::now() - t0 < 60s)
     std::this_thread::sleep_for(20ms);
   const fs::path scratch = find_prefixed(cache, c.scratch_prefix);
+  const bool saw_tool = !processes_using(cache.string()).empty();
   std::this_thread::sleep_for(1000ms);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, WNOHANG), 0) << "greenmac ended before the signal: " << gm::read_file(log);
   ASSERT_FALSE(scratch.empty()) << "no " << c.scratch_prefix << "* directory appeared under " << cache;
+  ASSERT_TRUE(saw_tool) << "no tool ever ran in " << cache;
 
   const auto t_signal = Clock::now();
   kill(pid, c.sig);
