@@ -184,3 +184,18 @@ TEST_F(Injection, LibertyBufferNamedLikeACommandIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Injection, OutputDirWithBackquotesIsJustADirectory) {
+  if (!synth_tools_present() || !gm::have_tool("gnuplot")) GTEST_SKIP() << "yosys, sta, osu018 or gnuplot missing";
+  // gnuplot runs `...` inside double-quoted strings; the plots' script names its files relatively.
+  const fs::path out = dir / "rep`touch owned`$(touch owned)'x\"y";
+  const auto r = cli("characterize 'trunc:w=4,t=3' -o " + sh(out.string()));
+  EXPECT_EQ(r.rc, 0) << r.out;
+  for (const char* plot : {"area_mred.png", "area_mred.svg", "power_mred.png", "energy_nmed.svg"})
+    EXPECT_TRUE(fs::is_regular_file(out / plot)) << plot;
+  expect_not_owned();
+}
+
+}  // namespace
