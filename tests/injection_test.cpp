@@ -60,8 +60,9 @@ class Injection : public ::testing::Test {
             "$(touch " + owned + ")", "`touch " + owned + "`", "x; !touch " + owned};
   }
 
+  // A private, cold cache: every tool really runs on the hostile names (no cached result hides it).
   gm::test::CliResult cli(const std::string& args) const {
-    return run_cli(args, "TMPDIR=" + sh((dir / "tmp").string()) + " ");
+    return run_cli(args, "TMPDIR=" + sh((dir / "tmp").string()) + " GREENMAC_CACHE=" + sh((dir / "cache").string()) + " ");
   }
 
   // No `owned` anywhere under the test's directory (its scratch directories included).
