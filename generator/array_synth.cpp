@@ -155,14 +155,14 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   const auto t0 = std::chrono::steady_clock::now();
   write_file_atomic(dir / "array.v", verilog);
   std::string ys = replace_all(flow_script("map_array.ys"), "{TOP}", rtl.top);
-  ys = replace_all(ys, "{LIB}", lib.path.string());
+  ys = replace_all(ys, "{LIB}", link_liberty(lib, dir));
   ys = replace_all(ys, "{BUF}", lib.insbuf_args());
   ys = replace_all(ys, "{PERIOD_PS}", fmt(std::round(opt.clock_ns * 1000), 10));
   write_file_atomic(dir / "synth.ys", ys);
-  std::string log;
-  int rc = run_command("cd '" + dir.string() + "' && timeout 3600 yosys -q -l yosys.log -s synth.ys", &log);
-  if (rc != 0)
-    throw std::runtime_error(r.name + ": Yosys failed (log " + (dir / "yosys.log").string() + "): " + log.substr(0, 400));
+  const RunResult yosys = run_program({"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys"}, {.cwd = dir, .timeout_s = 3600});
+  if (!yosys.ok())
+    throw std::runtime_error(r.name + ": Yosys failed" + (yosys.timed_out ? " (timed out after 3600 s)" : "") + ": " +
+                             yosys.output.substr(0, 400));
   const auto t1 = std::chrono::steady_clock::now();
   r.yosys_seconds = std::chrono::duration<double>(t1 - t0).count();
 
@@ -190,12 +190,14 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   r.sim_seconds = std::chrono::duration<double>(t2 - t1).count();
 
   std::string sta = replace_all(flow_script("power.tcl"), "{TOP}", rtl.top);
-  sta = replace_all(sta, "{LIB}", lib.path.string());
+  sta = replace_all(sta, "{LIB}", kLinkedLiberty);
   sta = replace_all(sta, "{PERIOD}", fmt(opt.clock_ns, 10));
   write_file_atomic(dir / "sta.tcl", sta);
-  rc = run_command("cd '" + dir.string() + "' && timeout 3600 sta -no_init -exit sta.tcl > sta.log 2>&1", &log);
-  const std::string sta_log = read_file(dir / "sta.log");
-  if (rc != 0 || sta_log.find("GM_DONE") == std::string::npos || sta_log.find("Error") != std::string::npos)
+  const RunResult sta_run =
+      run_program({"sta", "-no_init", "-exit", "sta.tcl"}, {.cwd = dir, .log_file = dir / "sta.log", .timeout_s = 3600});
+  fs::remove(dir / kLinkedLiberty);  // the entry must not depend on where the library lives
+  const std::string& sta_log = sta_run.output;
+  if (!sta_run.ok() || sta_log.find("GM_DONE") == std::string::npos || sta_log.find("Error") != std::string::npos)
     throw std::runtime_error(r.name + ": OpenSTA failed (log " + (dir / "sta.log").string() + ")");
   if (!std::regex_search(sta_log, m, std::regex(R"(GM_SLACK ([0-9.eE+-]+))")))
     throw std::runtime_error(r.name + ": OpenSTA printed no worst slack");

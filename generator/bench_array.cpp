@@ -19,7 +19,7 @@ namespace {
 
 int bench_array() {
   namespace fs = std::filesystem;
-  const fs::path scratch = make_temp_dir("gm-bench-array");
+  const ScratchDir scratch("gm-bench-array");  // removed on return and on interrupt
   setenv("GREENMAC_CACHE", (scratch / "cache").c_str(), 1);  // cold: every build is timed
   CheckLog checks;
   std::printf("%-7s %-14s %9s %8s %10s %12s %12s %10s\n", "array", "gemm m,k,n", "build s", "sim s", "cpu s",
@@ -57,8 +57,6 @@ int bench_array() {
               v.sim_seconds, v.cpu_seconds, ic.sim_seconds, ibuild, ic.sim_seconds / v.sim_seconds,
               same ? "identical" : "DIFFER", static_cast<unsigned long long>(ic.cycles),
               static_cast<unsigned long long>(v.cycles));
-  std::error_code ec;
-  fs::remove_all(scratch, ec);
   return checks.finish();
 }
 

@@ -16,7 +16,7 @@ namespace {
 
 int bench_synth() {
   namespace fs = std::filesystem;
-  const fs::path scratch = make_temp_dir("gm-bench-synth");
+  const ScratchDir scratch("gm-bench-synth");  // removed on return and on interrupt
   setenv("GREENMAC_CACHE", (scratch / "cache").c_str(), 1);  // cold: nothing reused
   const auto specs = default_set();
   SynthOptions opt;
@@ -32,8 +32,6 @@ int bench_synth() {
               st.cached);
   std::printf("wall seconds        %.1f   target <= 300 (2 jobs)\n", wall);
   std::printf("netlist != model    %d designs\n", mismatches);
-  std::error_code ec;
-  fs::remove_all(scratch, ec);
   CheckLog checks;
   for (const auto& r : results)
     checks.expect(r.netlist_matches_model,

@@ -19,7 +19,7 @@ namespace {
 
 int bench_verify() {
   namespace fs = std::filesystem;
-  const fs::path scratch = make_temp_dir("gm-bench-verify");
+  const ScratchDir scratch("gm-bench-verify");  // removed on return and on interrupt
   setenv("GREENMAC_CACHE", (scratch / "cache").c_str(), 1);  // cold: nothing reused
   const auto t0 = std::chrono::steady_clock::now();
   const auto specs = default_set();
@@ -50,8 +50,6 @@ int bench_verify() {
               static_cast<unsigned long long>(iopt.pair_limit));
   std::printf("verilator / icarus          %.0fx   target >= 50x\n", vl_rate / ic_rate);
   std::printf("mismatches                  %d designs failed\n", failed);
-  std::error_code ec;
-  fs::remove_all(scratch, ec);
   CheckLog checks;
   for (const auto* set : {&results, &iresults})
     for (const auto& r : *set)

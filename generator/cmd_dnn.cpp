@@ -5,6 +5,7 @@
 // taken from the multiplier's product table (a = activation, b = weight), side by side with the float
 // accuracy stored in the model file and the int8-exact network (exact:s=1).
 // train: runs greenmac-train (built beside greenmac when libtorch is available).
+#include <csignal>
 #include <unistd.h>
 
 #include <chrono>
@@ -115,6 +116,11 @@ int run_train(const TrainArgs& a) {
   for (auto& s : argv) cargv.push_back(s.data());
   cargv.push_back(nullptr);
   std::cout.flush();
+  // The trainer replaces greenmac: it gets the default signal handling back (greenmac blocks
+  // SIGINT/SIGTERM/SIGHUP for its interrupt thread, and a blocked mask survives exec).
+  sigset_t none;
+  sigemptyset(&none);
+  pthread_sigmask(SIG_SETMASK, &none, nullptr);
   execv(bin.c_str(), cargv.data());
   throw UserError("cannot run '" + bin.string() + "'");
 }

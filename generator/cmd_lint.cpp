@@ -1,6 +1,7 @@
 // greenmac lint SPEC... [--rtl-dir DIR]: Verilator -Wall, Icarus and Yosys on the designs' RTL.
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "generator/checks.hpp"
 #include "generator/command.hpp"
@@ -19,10 +20,11 @@ struct LintArgs {
 int run_lint(const LintArgs& args) {
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
   std::filesystem::path dir = args.rtl_dir;
-  const bool scratch = dir.empty();
+  std::optional<ScratchDir> scratch;
   std::vector<std::filesystem::path> files;
-  if (scratch) {
-    dir = make_temp_dir("gm-lint");
+  if (dir.empty()) {
+    scratch.emplace("gm-lint");
+    dir = scratch->path();
     files = write_designs(specs, dir);
   } else {
     for (const auto& s : specs) {
@@ -31,7 +33,6 @@ int run_lint(const LintArgs& args) {
     }
   }
   const auto results = lint_files(files);
-  if (scratch) std::filesystem::remove_all(dir);
   int dirty = 0;
   for (const auto& r : results) {
     std::cout << (r.clean ? "clean " : "DIRTY ") << r.tool << "\n";

@@ -36,17 +36,14 @@ void check_module(const Spec& spec) {
     throw UserError("yosys is not installed (not on PATH); install it with `apt-get install yosys`");
   const std::string& path = spec.get_str("path");
   const std::string& top = spec.get_str("top");
-  const fs::path dir = make_temp_dir("gm-ext");
-  std::string log;
-  const int rc = run_command("cd " + dir.string() + " && yosys -q -p 'read_verilog \"" + path +
-                                 "\"; hierarchy -check -top " + top + "; proc; flatten; write_json ports.json'",
-                             &log);
-  if (rc != 0) {
-    fs::remove_all(dir);
-    throw UserError("ext: cannot read module '" + top + "' from " + path + ": " + first_error_line(log));
-  }
+  // The file is a separate argument (Yosys reads it as given, whatever its characters); top is a
+  // plain identifier (checked when the spec was parsed), so the script below is fixed text.
+  const ScratchDir dir("gm-ext");
+  const auto res = run_program({"yosys", "-q", "-f", "verilog", path, "-p",
+                                "hierarchy -check -top " + top + "; proc; flatten; write_json ports.json"},
+                               {.cwd = dir.path()});
+  if (!res.ok()) throw UserError("ext: cannot read module '" + top + "' from " + path + ": " + first_error_line(res.output));
   const auto netlist = nlohmann::json::parse(read_file(dir / "ports.json"));
-  fs::remove_all(dir);
   const auto& mod = netlist["modules"][top];
   const std::string a = spec.get_str("a"), b = spec.get_str("b"), y = spec.get_str("y");
   const int w = spec.w;

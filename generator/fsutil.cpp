@@ -2,10 +2,7 @@
 
 #include <unistd.h>
 
-#include <array>
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -58,25 +55,6 @@ std::string read_file(const fs::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-int run_command(const std::string& cmd, std::string* log) {
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  if (!pipe) return -1;
-  std::array<char, 4096> buf;
-  std::string out;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  if (log) *log = out;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-fs::path make_temp_dir(const std::string& stem) {
-  std::string tmpl = (fs::temp_directory_path() / (stem + "-XXXXXX")).string();
-  if (!mkdtemp(tmpl.data())) throw UserError("cannot create a temporary directory under " +
-                                             fs::temp_directory_path().string() + "; set TMPDIR");
-  return tmpl;
 }
 
 }  // namespace gm

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "generator/process.hpp"  // have_tool, run_program
+#include "generator/process.hpp"  // run_program, have_tool, ScratchDir
 
 namespace gm {
 
@@ -16,11 +16,5 @@ void ensure_output_dir(const std::filesystem::path& dir);
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);
 
 std::string read_file(const std::filesystem::path& path);  // throws UserError when unreadable
-
-// Runs a shell command, returns its exit status; output goes to `log` (stdout and stderr).
-int run_command(const std::string& cmd, std::string* log = nullptr);
-
-// A fresh private scratch directory under the system temp dir.
-std::filesystem::path make_temp_dir(const std::string& stem);
 
 }  // namespace gm

@@ -25,6 +25,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// Each word its own argument: Verilator writes -CFLAGS/-MAKEFLAGS words into its makefile or
+// make command line one by one.
 std::vector<std::string> verilator_argv(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
   std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
                                    "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
@@ -32,11 +34,12 @@ std::vector<std::string> verilator_argv(const ArrayConfig& cfg, const std::vecto
   for (const auto& f : files)
     if (f.name.size() > 2 && f.name.substr(f.name.size() - 2) == ".v") argv.push_back(f.name);
   argv.push_back((fs::path(GM_SOURCE_DIR) / "tb" / "gemm_main.cpp").string());
-  argv.push_back("-CFLAGS");
-  argv.push_back(std::string("-std=c++20 -I") + GM_SOURCE_DIR + " -DGM_ROWS=" + std::to_string(cfg.rows) +
-                 " -DGM_COLS=" + std::to_string(cfg.cols) + " -DGM_W=" + std::to_string(cfg.w()) +
-                 " -DGM_ACC=" + std::to_string(cfg.acc_width));
-  argv.insert(argv.end(), {"-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"});
+  for (const std::string& flag : {std::string("-std=c++20"), std::string("-I") + GM_SOURCE_DIR,
+                                  "-DGM_ROWS=" + std::to_string(cfg.rows), "-DGM_COLS=" + std::to_string(cfg.cols),
+                                  "-DGM_W=" + std::to_string(cfg.w()), "-DGM_ACC=" + std::to_string(cfg.acc_width)})
+    argv.insert(argv.end(), {"-CFLAGS", flag});
+  for (const std::string flag : {"OPT_FAST=-O2", "OPT_SLOW=-O1", "OPT_GLOBAL=-O2"})
+    argv.insert(argv.end(), {"-MAKEFLAGS", flag});
   return argv;
 }
 
@@ -227,7 +230,7 @@ GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const Gem
   const int R = cfg.rows, C = cfg.cols, w = cfg.w(), acc = cfg.acc_width;
   const GemmTiling t{R, C, p.m, p.k, p.n};
   const ArrayRtl rtl = generate_array(cfg, mul_model);
-  const fs::path dir = make_temp_dir("gm-gemm-icarus");
+  const ScratchDir dir("gm-gemm-icarus");
   std::ostringstream wh, xh;
   int64_t nw = 0, nx = 0;
   for (int64_t tile = 0; tile < t.tiles(); ++tile) {
@@ -275,18 +278,18 @@ GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const Gem
      << "    end\n"
      << "    $fwrite(fd, \"cycles %0d\\n\", cycles);\n    $fclose(fd);\n    $finish;\n  end\nendmodule\n";
   write_file_atomic(dir / "gm_gemm_tb.v", tb.str());
-  std::string cmd = "cd " + dir.string() + " && iverilog -g2005 -o sim.vvp gm_gemm_tb.v";
+  std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "gm_gemm_tb.v"};
   for (const auto& f : rtl.files) {
     write_file_atomic(dir / f.name, f.text);
-    if (f.name.substr(f.name.size() - 2) == ".v") cmd += " " + f.name;
+    if (f.name.substr(f.name.size() - 2) == ".v") compile.push_back(f.name);
   }
   auto t0 = Clock::now();
-  std::string log;
-  if (run_command(cmd, &log) != 0) throw std::runtime_error("Icarus compile of the array failed: " + log.substr(0, 600));
+  RunResult run = run_program(compile, {.cwd = dir.path()});
+  if (!run.ok()) throw std::runtime_error("Icarus compile of the array failed: " + run.output.substr(0, 600));
   if (build_seconds) *build_seconds = seconds_since(t0);
   t0 = Clock::now();
-  if (run_command("cd " + dir.string() + " && vvp -n sim.vvp", &log) != 0)
-    throw std::runtime_error("Icarus simulation of the array failed: " + log.substr(0, 600));
+  run = run_program({"vvp", "-n", "sim.vvp"}, {.cwd = dir.path()});
+  if (!run.ok()) throw std::runtime_error("Icarus simulation of the array failed: " + run.output.substr(0, 600));
   GemmResult res;
   res.sim_seconds = seconds_since(t0);
   res.y.assign(p.m * p.n, 0);
@@ -322,8 +325,6 @@ GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const Gem
     }
   }
   for (auto& v : res.y) v = wrap_acc(v, acc);
-  std::error_code ec;
-  fs::remove_all(dir, ec);
   return res;
 }
 

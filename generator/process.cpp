@@ -53,6 +53,13 @@ sigset_t interrupt_signals() {
   // Give compilers a moment to exit on SIGTERM, then make sure.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   for (pid_t g : r.groups) kill(-g, SIGKILL);
+  // A killed process may still finish the system call it is in (creating one last file), so the
+  // scratch paths are removed once its group is gone (bounded: a zombie leader counts as alive
+  // until the thread that runs it reaps it, which it does without this lock).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (pid_t g : r.groups)
+    while (kill(-g, 0) == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   for (const auto& p : r.scratch) {
     std::error_code ec;
     fs::remove_all(p, ec);
@@ -137,8 +144,12 @@ RunResult run_program(const std::vector<std::string>& argv, const RunOptions& op
   const std::string cwd = opt.cwd.string();
 
   FILE* capture = std::tmpfile();
-  if (!capture) throw std::runtime_error("cannot create a capture file for " + argv[0] + " (TMPDIR full?)");
+  if (!capture)
+    throw UserError("cannot create a temporary file to capture " + argv[0] + "'s output (" + std::strerror(errno) +
+                    "); set TMPDIR to a writable directory with free space");
   const int cap_fd = fileno(capture);
+  // Not inherited by the children of other threads' run_program calls (dup2 in our child clears it).
+  fcntl(cap_fd, F_SETFD, FD_CLOEXEC);
   int out_fd = -1;
   if (!opt.stdout_file.empty()) {
     out_fd = open(opt.stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -156,6 +167,8 @@ RunResult run_program(const std::vector<std::string>& argv, const RunOptions& op
     std::lock_guard lock(r.mu);
     if (r.stopping) {
       std::fclose(capture);
+      if (null_fd >= 0) close(null_fd);
+      if (out_fd >= 0) close(out_fd);
       throw std::runtime_error("interrupted");
     }
     pid = fork();
@@ -167,8 +180,15 @@ RunResult run_program(const std::vector<std::string>& argv, const RunOptions& op
       if (null_fd >= 0) dup2(null_fd, 0);
       dup2(out_fd >= 0 ? out_fd : cap_fd, 1);
       dup2(cap_fd, 2);
-      if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+      // Only async-signal-safe calls here: the messages are fixed strings written with write().
+      static const char kNoDir[] = "greenmac: cannot enter the working directory for this program\n";
+      static const char kNoExec[] = "greenmac: cannot execute this program\n";
+      if (!cwd.empty() && chdir(cwd.c_str()) != 0) {
+        (void)!write(2, kNoDir, sizeof kNoDir - 1);
+        _exit(126);
+      }
       execv(exe_path.c_str(), cargv.data());
+      (void)!write(2, kNoExec, sizeof kNoExec - 1);
       _exit(127);
     }
     if (pid > 0) {

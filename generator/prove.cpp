@@ -62,25 +62,21 @@ ProveResult prove_design(const Spec& spec, const fs::path& rtl_dir, int timeout_
     throw UserError(spec.name() + ": a truth-table proof is limited to w <= " + std::to_string(kMaxTruthTableWidth) +
                     "; use `greenmac verify` (exhaustive up to w=12) for wider approximate designs");
   const std::string dut = rtl_dir.empty() ? rtl::generate_verilog(spec) : read_file(rtl_dir / (spec.name() + ".v"));
-  const fs::path dir = make_temp_dir("gm-prove");
+  const ScratchDir dir("gm-prove");
   const std::string ref_name = spec.name() + "_ref";
   write_file_atomic(dir / "dut.v", dut);
   write_file_atomic(dir / "ref.v", exact ? product_reference(spec, ref_name) : table_reference(spec, ref_name));
+  // Fixed file names in the working directory; the module names are greenmac's (spec names).
   std::ostringstream script;
   script << "read_verilog dut.v ref.v; proc; memory; opt_clean; flatten; "
          << "miter -equiv -flatten -make_outputs " << spec.name() << " " << ref_name << " gm_miter; "
          << "hierarchy -top gm_miter; sat -verify -prove trigger 0 gm_miter";
   const auto t0 = std::chrono::steady_clock::now();
-  std::string log;
-  const int rc = run_command("cd " + dir.string() + " && timeout " + std::to_string(timeout_s) + " yosys -q -p '" +
-                                 script.str() + "'",
-                             &log);
+  const RunResult res = run_program({"yosys", "-q", "-p", script.str()}, {.cwd = dir.path(), .timeout_s = timeout_s});
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.timed_out = rc == 124;
-  r.proved = rc == 0;
-  if (!r.proved) r.log = log.substr(0, 4000);
-  std::error_code ec;
-  fs::remove_all(dir, ec);
+  r.timed_out = res.timed_out;
+  r.proved = res.ok();
+  if (!r.proved) r.log = res.output.substr(0, 4000);
   return r;
 }
 

@@ -135,12 +135,13 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
   write_file_atomic(dir / "dut.v", rtl);
   write_file_atomic(dir / "wrap.v", wrapper_verilog(spec, top));
   std::string ys = replace_all(flow_script("map.ys"), "{TOP}", top);
-  ys = replace_all(ys, "{LIB}", f.lib.path.string());
+  ys = replace_all(ys, "{LIB}", link_liberty(f.lib, dir));
   ys = replace_all(ys, "{BUF}", f.lib.insbuf_args());
   write_file_atomic(dir / "synth.ys", ys);
-  std::string log;
-  int rc = run_command("cd '" + dir.string() + "' && timeout 1800 yosys -q -l yosys.log -s synth.ys", &log);
-  if (rc != 0) throw std::runtime_error(spec.name() + ": Yosys failed (log " + (dir / "yosys.log").string() + "): " + log.substr(0, 400));
+  const RunResult yosys = run_program({"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys"}, {.cwd = dir, .timeout_s = 1800});
+  if (!yosys.ok())
+    throw std::runtime_error(spec.name() + ": Yosys failed" + (yosys.timed_out ? " (timed out after 1800 s)" : "") + ": " +
+                             yosys.output.substr(0, 400));
 
   // Area from Yosys's stat; cells counted from the netlist.
   const std::string stat = read_file(dir / "stat.txt");
@@ -164,12 +165,14 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
   fs::remove(dir / "net.json");  // large, and rebuilt on demand
 
   std::string sta = replace_all(flow_script("power.tcl"), "{TOP}", top);
-  sta = replace_all(sta, "{LIB}", f.lib.path.string());
+  sta = replace_all(sta, "{LIB}", kLinkedLiberty);
   sta = replace_all(sta, "{PERIOD}", fmt(f.opt.clock_ns, 10));
   write_file_atomic(dir / "sta.tcl", sta);
-  rc = run_command("cd '" + dir.string() + "' && timeout 1800 sta -no_init -exit sta.tcl > sta.log 2>&1", &log);
-  const std::string sta_log = read_file(dir / "sta.log");
-  if (rc != 0 || sta_log.find("GM_DONE") == std::string::npos || sta_log.find("Error") != std::string::npos)
+  const RunResult sta_run =
+      run_program({"sta", "-no_init", "-exit", "sta.tcl"}, {.cwd = dir, .log_file = dir / "sta.log", .timeout_s = 1800});
+  fs::remove(dir / kLinkedLiberty);  // the entry must not depend on where the library lives
+  const std::string& sta_log = sta_run.output;
+  if (!sta_run.ok() || sta_log.find("GM_DONE") == std::string::npos || sta_log.find("Error") != std::string::npos)
     throw std::runtime_error(spec.name() + ": OpenSTA failed (log " + (dir / "sta.log").string() + ")");
   if (!std::regex_search(sta_log, m, std::regex(R"(GM_SLACK ([0-9.eE+-]+))")))
     throw std::runtime_error(spec.name() + ": OpenSTA printed no worst slack");

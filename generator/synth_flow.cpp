@@ -7,6 +7,7 @@
 
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
+#include "models/tool_names.hpp"
 
 namespace gm::flow {
 
@@ -69,7 +70,23 @@ LibInfo load_library(const std::string& name) {
   if (li.buf_cell.empty() || li.nand2_area <= 0)
     throw UserError("liberty file '" + li.path.string() + "' has no buffer or no 2-input NAND cell; it cannot be "
                     "used for synthesis here");
+  // The buffer's names go into the Yosys script (insbuf -buf CELL IN OUT).
+  for (const auto& [field, value] : {std::pair<const char*, const std::string&>{"buffer cell", li.buf_cell},
+                                     {"buffer input pin", li.buf_in}, {"buffer output pin", li.buf_out}})
+    if (const auto problem = identifier_problem(field, value, "use a library with plain cell and pin names");
+        !problem.empty())
+      throw UserError("liberty file '" + li.path.string() + "': " + problem);
   return li;
+}
+
+std::string link_liberty(const LibInfo& lib, const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_symlink(fs::absolute(lib.path), dir / kLinkedLiberty, ec);
+  if (ec)
+    throw UserError("cannot link the liberty file into " + dir.string() + " (" + ec.message() +
+                    "); check that the cache directory is writable");
+  return kLinkedLiberty;
 }
 
 PowerFigures parse_power(const std::string& log, const std::string& marker) {

@@ -33,6 +33,11 @@ struct LibInfo {
 // Resolves --lib and reads the library; throws UserError when it lacks a buffer or a NAND2.
 LibInfo load_library(const std::string& name);
 
+// Yosys and OpenSTA scripts name the library by this fixed file name, a symbolic link that
+// link_liberty makes in the tool's working directory, so that no user path is pasted into a script.
+inline constexpr const char* kLinkedLiberty = "cells.lib";
+std::string link_liberty(const LibInfo& lib, const std::filesystem::path& dir);
+
 // The "Total internal switching leakage total" line after "GM_POWER <marker>", in mW.
 PowerFigures parse_power(const std::string& log, const std::string& marker);
 

@@ -78,9 +78,13 @@ std::vector<std::string> harness_build_argv(const std::vector<std::string>& sour
                                    "--top-module", kSimTop, "-Mdir", "obj", "-o", "gm_vsim"};
   argv.insert(argv.end(), sources.begin(), sources.end());
   argv.push_back((fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp").string());
-  argv.insert(argv.end(), {"-CFLAGS", std::string("-std=c++20 -I") + GM_SOURCE_DIR, "-MAKEFLAGS",
-                           "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1", "-LDFLAGS",
-                           std::string("-Wl,--whole-archive ") + GM_MODELS_LIB + " -Wl,--no-whole-archive"});
+  // Verilator writes each -CFLAGS/-LDFLAGS/-MAKEFLAGS word into its makefile or make command line,
+  // so every word is its own argument; the source directory and library are greenmac's own paths.
+  for (const std::string flag : {"-std=c++20", "-I" GM_SOURCE_DIR}) argv.insert(argv.end(), {"-CFLAGS", flag});
+  for (const std::string flag : {"OPT_FAST=-O1", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1"})
+    argv.insert(argv.end(), {"-MAKEFLAGS", flag});
+  for (const std::string flag : {"-Wl,--whole-archive", GM_MODELS_LIB, "-Wl,--no-whole-archive"})
+    argv.insert(argv.end(), {"-LDFLAGS", flag});
   return argv;
 }
 
@@ -224,13 +228,12 @@ struct IcarusRun {
 IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& texts, PairStream& stream,
                           uint64_t n, VerifyStats& st) {
   const int w = specs.front().w;
-  const fs::path dir = make_temp_dir("gm-icarus");
-  std::ostringstream cmd;
-  cmd << "cd " << dir << " && iverilog -g2005 -o sim.vvp gm_itb.v gm_vtop.v";
+  const ScratchDir dir("gm-icarus");
+  std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "gm_itb.v", "gm_vtop.v"};
   write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs));
   for (size_t d = 0; d < specs.size(); ++d) {
     write_file_atomic(dir / (specs[d].name() + ".v"), texts[d]);
-    cmd << " " << specs[d].name() << ".v";
+    compile.push_back(specs[d].name() + ".v");
   }
   IcarusRun run;
   run.pa.resize(n);
@@ -246,19 +249,18 @@ IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std:
   }
   write_file_atomic(dir / "gm_itb.v", icarus_bench(w, sim_slots(specs.size()), n));
   auto t0 = Clock::now();
-  std::string log;
-  int rc = run_command(cmd.str(), &log);
+  RunResult res = run_program(compile, {.cwd = dir.path()});
   st.build_seconds += seconds_since(t0);
   ++st.builds;
-  if (rc != 0) throw std::runtime_error("Icarus compile failed: " + log.substr(0, 600));
+  if (!res.ok()) throw std::runtime_error("Icarus compile failed: " + res.output.substr(0, 600));
   t0 = Clock::now();
-  rc = run_command("cd " + dir.string() + " && vvp -n sim.vvp", &log);
-  if (rc != 0) throw std::runtime_error("Icarus simulation failed: " + log.substr(0, 600));
-  std::ifstream res(dir / "out.hex");
+  res = run_program({"vvp", "-n", "sim.vvp"}, {.cwd = dir.path()});
+  if (!res.ok()) throw std::runtime_error("Icarus simulation failed: " + res.output.substr(0, 600));
+  std::ifstream results(dir / "out.hex");
   run.outputs.assign(specs.size(), std::vector<uint64_t>(n));
   std::string line;
   uint64_t k = 0;
-  for (; k < n && std::getline(res, line); ++k)
+  for (; k < n && std::getline(results, line); ++k)
     for (size_t d = 0; d < specs.size(); ++d) {
       // Slot d is the d-th 32-bit word from the right: 8 hex digits each.
       const std::string word = line.substr(line.size() - 8 * (d + 1), 8);
@@ -266,8 +268,6 @@ IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std:
     }
   st.sim_seconds += seconds_since(t0);
   if (k != n) throw std::runtime_error("Icarus wrote " + std::to_string(k) + " of " + std::to_string(n) + " results");
-  std::error_code ec;
-  fs::remove_all(dir, ec);
   return run;
 }
 

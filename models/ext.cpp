@@ -9,6 +9,7 @@
 
 #include "models/arith.hpp"
 #include "models/cache.hpp"
+#include "models/tool_names.hpp"
 
 namespace fs = std::filesystem;
 
@@ -94,7 +95,12 @@ std::string check_external(const Spec& spec) {
   if (spec.w > kMaxExternalWidth)
     return "w=" + std::to_string(spec.w) + " is too wide: an external design is characterized by its exhaustive "
            "truth table, so w must be <= " + std::to_string(kMaxExternalWidth);
+  // Names go into Yosys commands and into the generated wrapper: plain identifiers only.
+  for (const char* key : {"top", "a", "b", "y"})
+    if (auto problem = identifier_problem(key, spec.get_str(key)); !problem.empty())
+      return problem;
   const std::string& path = spec.get_str("path");
+  if (auto problem = path_problem("path", path); !problem.empty()) return problem;
   std::ifstream in(path);
   if (!in) return "cannot read path=" + path + "; give the Verilog file of the multiplier";
   return "";

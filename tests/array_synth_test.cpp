@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "tests/temp_dir.hpp"
 #include "generator/array_synth.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/gate_sim.hpp"
@@ -22,7 +23,7 @@ bool tools_present() { return have_tool("yosys") && have_tool("sta") && fs::exis
 class ArraySynth : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    scratch_ = new fs::path(make_temp_dir((fs::temp_directory_path() / "gm-array-synth").string()));
+    scratch_ = new fs::path(gm::test::temp_dir((fs::temp_directory_path() / "gm-array-synth").string()));
     setenv("GREENMAC_CACHE", (*scratch_ / "cache").c_str(), 1);
   }
   static void TearDownTestSuite() {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <random>
 
+#include "tests/temp_dir.hpp"
 #include "generator/array.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
@@ -39,7 +40,7 @@ ArrayConfig config(int r, int c, const std::string& mul, bool zero_gate = false)
 }
 
 ArrayConfig mapped(int r, int c, const std::string& mul, const std::string& map, bool zero_gate) {
-  const fs::path dir = make_temp_dir("gm-array-test");
+  const fs::path dir = gm::test::temp_dir("gm-array-test");
   write_file_atomic(dir / "map.txt", map);
   ArrayConfig cfg = make_array_config(r, c, mul, (dir / "map.txt").string(), 32, zero_gate);
   fs::remove_all(dir);
@@ -143,7 +144,7 @@ TEST(ArrayConfig, ZeroGateRefusedWhenZeroProductIsNotZero) {
 TEST(ArrayRtl, LintClean) {
   for (const auto& cfg : {mapped(2, 3, "exact:s=1", "row 1 drum:k=4,s=1\npe 0 2 trunc:t=6,s=1\n", true),
                           config(1, 1, "mitchell:s=0"), config(3, 1, "exact:s=1,arch=booth4")}) {
-    const fs::path dir = make_temp_dir("gm-array-lint");
+    const fs::path dir = gm::test::temp_dir("gm-array-lint");
     const auto files = write_array(generate_array(cfg), dir);
     for (const auto& r : lint_files(files)) EXPECT_TRUE(r.clean) << cfg.name() << " " << r.tool << ":\n" << r.log;
     fs::remove_all(dir);
@@ -281,7 +282,7 @@ TEST(ArrayCli, GemmJsonPasses) {
 }
 
 TEST(ArrayCli, GenArrayWritesFilesAndKMax) {
-  const fs::path dir = make_temp_dir("gm-array-cli");
+  const fs::path dir = gm::test::temp_dir("gm-array-cli");
   const auto r = test::run_cli("gen-array --rows 2 --cols 2 --mul drum:k=4,s=1 -o '" + (dir / "out").string() + "'");
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_NE(r.out.find("K_max = "), std::string::npos);
@@ -291,7 +292,7 @@ TEST(ArrayCli, GenArrayWritesFilesAndKMax) {
 }
 
 TEST(ArrayCli, BadInputOneLineExit2NoFiles) {
-  const fs::path dir = make_temp_dir("gm-array-bad");
+  const fs::path dir = gm::test::temp_dir("gm-array-bad");
   write_file_atomic(dir / "unknown.map", "row 0 nosuch:k=1\n");
   write_file_atomic(dir / "badline.map", "row 0\n");
   write_file_atomic(dir / "mixed.map", "pe 0 0 exact:w=4,s=1\n");

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "tests/temp_dir.hpp"
 #include "generator/fsutil.hpp"
 #include "tests/cli_util.hpp"
 
@@ -13,7 +14,7 @@ namespace fs = std::filesystem;
 using gm::test::run_cli;
 
 TEST(Characterize, JoinsMetricsAndSynthesisWithRatiosAndPlots) {
-  const fs::path dir = gm::make_temp_dir("gm-test-char");
+  const fs::path dir = gm::test::temp_dir("gm-test-char");
   gm::write_file_atomic(dir / "ext.v",
                         "module tiny (input [3:0] A, input [3:0] B, output [7:0] O);\n"
                         "  assign O = {A[3:1] * B[3:1], 2'b00};\nendmodule\n");
@@ -56,7 +57,7 @@ TEST(Characterize, JoinsMetricsAndSynthesisWithRatiosAndPlots) {
 }
 
 TEST(Characterize, BadInputWritesNoReport) {
-  const fs::path dir = gm::make_temp_dir("gm-test-char-bad");
+  const fs::path dir = gm::test::temp_dir("gm-test-char-bad");
   gm::write_file_atomic(dir / "bad.dist", "1 2 x\n");
   auto r = run_cli("characterize 'trunc:w=4,t=3' --dist " + (dir / "bad.dist").string() + " -o " + (dir / "rep").string());
   EXPECT_EQ(r.rc, 2) << r.out;
@@ -70,7 +71,7 @@ TEST(Characterize, BadInputWritesNoReport) {
 TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
   if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") && !getenv("GREENMAC_FASHION_MNIST"))
     GTEST_SKIP() << "Fashion-MNIST not installed";
-  const fs::path dir = gm::make_temp_dir("gm-test-char-dnn");
+  const fs::path dir = gm::test::temp_dir("gm-test-char-dnn");
   const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 300 --rtl-images 20 --array 2x2 --array-energy 2x2 -o " +
                          dir.string());
   ASSERT_EQ(r.rc, 0) << r.out;

@@ -23,6 +23,7 @@
 #include "generator/process.hpp"
 #include "models/idx.hpp"
 #include "tests/cli_util.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace {
 
@@ -116,7 +117,7 @@ TEST(CheckLog, ArrayCharacterizationChecksBothNetlists) {
 
 TEST(Checks, VerifyOfAMutatedRtlFileExitsOne) {
   if (!gm::have_tool("iverilog")) GTEST_SKIP() << "no iverilog";
-  const fs::path dir = gm::make_temp_dir("gm-test-checks");
+  const fs::path dir = gm::test::temp_dir("gm-test-checks");
   ASSERT_EQ(run_cli("gen exact:w=4 -o '" + dir.string() + "'").rc, 0);
   fs::path file;
   for (const auto& e : fs::directory_iterator(dir))
@@ -136,7 +137,7 @@ TEST(Checks, VerifyOfAMutatedRtlFileExitsOne) {
 
 TEST(Checks, SynthOfANetlistThatDoesNotComputeTheDesignExitsOne) {
   if (!synth_tools()) GTEST_SKIP() << "yosys, sta, iverilog or osu018 missing";
-  const fs::path dir = gm::make_temp_dir("gm-test-checks");
+  const fs::path dir = gm::test::temp_dir("gm-test-checks");
   const std::string ext = two_faced_ext(dir);
   const auto r = run_cli("synth '" + ext + "' exact:w=4 --cycles 200");
   EXPECT_EQ(r.rc, 1) << r.out;
@@ -147,7 +148,7 @@ TEST(Checks, SynthOfANetlistThatDoesNotComputeTheDesignExitsOne) {
 
 TEST(Checks, CharacterizeReportOpensWithTheFailedCheck) {
   if (!synth_tools() || !gm::have_tool("gnuplot")) GTEST_SKIP() << "synthesis tools or gnuplot missing";
-  const fs::path dir = gm::make_temp_dir("gm-test-checks");
+  const fs::path dir = gm::test::temp_dir("gm-test-checks");
   const std::string ext = two_faced_ext(dir);
   const auto r = run_cli("characterize '" + ext + "' -o '" + (dir / "rep").string() + "'");
   EXPECT_EQ(r.rc, 1) << r.out;
@@ -193,7 +194,7 @@ namespace {
 TEST(Checks, CharacterizeDnnRtlCycleDifferenceExitsOne) {
   if (!synth_tools() || !gm::have_tool("gnuplot") || !gm::have_tool("verilator") || !have_data())
     GTEST_SKIP() << "synthesis tools, gnuplot, verilator or Fashion-MNIST missing";
-  const fs::path dir = gm::make_temp_dir("gm-test-checks");
+  const fs::path dir = gm::test::temp_dir("gm-test-checks");
   const auto r = run_cli("characterize 'drum:k=4,s=1' --dnn --model mlp --images 20 --rtl-images 1 --array 2x2 -o '" +
                              (dir / "rep").string() + "'",
                          "GM_TEST_CYCLE_SKEW=1 ");

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "tests/temp_dir.hpp"
 #include "generator/fsutil.hpp"
 #include "models/spec.hpp"
 #include "tests/cli_util.hpp"
@@ -50,7 +51,7 @@ TEST(Cli, ListDefaultPrintsAtLeast40CanonicalSpecs) {
 }
 
 TEST(Cli, GenWritesOneFilePerDesignAndAManifest) {
-  const fs::path dir = gm::make_temp_dir("gm-test-gen") / "out";
+  const fs::path dir = gm::test::temp_dir("gm-test-gen") / "out";
   const auto r = run_cli("gen 'exact:s=1' 'exact:arch=booth4,w=6' yosys -o " + dir.string());
   ASSERT_EQ(r.rc, 0) << r.out;
   const auto manifest = nlohmann::json::parse(gm::read_file(dir / "manifest.json"));
@@ -71,7 +72,7 @@ TEST(Cli, GenWritesOneFilePerDesignAndAManifest) {
 }
 
 TEST(Cli, GenAcceptsTheDefaultSet) {
-  const fs::path dir = gm::make_temp_dir("gm-test-gen");
+  const fs::path dir = gm::test::temp_dir("gm-test-gen");
   const auto r = run_cli("gen --set default -o " + dir.string());
   ASSERT_EQ(r.rc, 0) << r.out;
   const auto manifest = nlohmann::json::parse(gm::read_file(dir / "manifest.json"));
@@ -80,7 +81,7 @@ TEST(Cli, GenAcceptsTheDefaultSet) {
 }
 
 TEST(BadInput, UnknownFamilyOrKeyOrValueGivesOneLineAndNoFiles) {
-  const fs::path dir = gm::make_temp_dir("gm-test-bad") / "out";
+  const fs::path dir = gm::test::temp_dir("gm-test-bad") / "out";
   expect_one_line_error(run_cli("gen nosuch -o " + dir.string()), "unknown family 'nosuch'");
   expect_one_line_error(run_cli("gen exact 'exact:zz=3' -o " + dir.string()), "unknown key 'zz'");
   expect_one_line_error(run_cli("gen 'drum:k=9' -o " + dir.string()), "2..w (2..8 at w=8)");
@@ -95,7 +96,7 @@ TEST(BadInput, UnknownFamilyOrKeyOrValueGivesOneLineAndNoFiles) {
 }
 
 TEST(BadInput, UnwritableOutputDirectory) {
-  const fs::path base = gm::make_temp_dir("gm-test-ro");
+  const fs::path base = gm::test::temp_dir("gm-test-ro");
   const fs::path file = base / "a-file";
   gm::write_file_atomic(file, "x");
   expect_one_line_error(run_cli("gen exact -o " + (file / "sub").string()), "cannot create output directory");
@@ -111,7 +112,7 @@ TEST(BadInput, UnwritableOutputDirectory) {
 
 TEST(BadInput, MissingSimulatorIsNamedWithTheFix) {
   // A PATH without the simulators (the binary is started by absolute path).
-  const fs::path empty = gm::make_temp_dir("gm-test-path");
+  const fs::path empty = gm::test::temp_dir("gm-test-path");
   const std::string env = "PATH=" + empty.string() + " ";
   expect_one_line_error(run_cli("verify exact", env), "verilator is not installed");
   expect_one_line_error(run_cli("verify exact --sim icarus", env), "iverilog is not installed");

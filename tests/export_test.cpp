@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 
+#include "tests/temp_dir.hpp"
 #include "generator/command.hpp"
 #include "generator/export.hpp"
 #include "generator/fsutil.hpp"
@@ -283,7 +284,7 @@ TEST(Export, TranslatorRejectsWhatItCannotTranslate) {
 TEST(Export, CompiledCModelAndCHeaderMatchTheModel) {
   if (!gm::have_tool("cc")) GTEST_SKIP() << "no C compiler (cc) on PATH";
   const auto cases = compile_cases();
-  const fs::path dir = gm::make_temp_dir("gm-test-export");
+  const fs::path dir = gm::test::temp_dir("gm-test-export");
   std::string sources = "main.c";
   for (size_t k = 0; k < cases.size(); ++k) {
     const auto& spec = cases[k].spec;
@@ -312,14 +313,14 @@ TEST(Export, CompiledCModelAndCHeaderMatchTheModel) {
   }
   gm::write_file_atomic(dir / "main.c", harness_main(cases));
   gm::write_file_atomic(dir / "sources.txt", sources + "\n");
-  // Compiled in parallel batches, then linked.
-  std::string log;
-  const int rc = gm::run_command("cd '" + dir.string() +
-                                     "' && xargs -P 4 -n 6 cc -std=c99 -O0 -Wall -Werror -c < sources.txt"
-                                     " && cc -o check *.o",
-                                 &log);
-  ASSERT_EQ(rc, 0) << log;
-  const int run = gm::run_command("cd '" + dir.string() + "' && ./check", &log);
+  // Compiled in parallel batches, then linked (the test's own fixed shell line; no path in it).
+  const auto build = gm::run_program(
+      {"sh", "-c", "xargs -P 4 -n 6 cc -std=c99 -O0 -Wall -Werror -c < sources.txt && cc -o check *.o"},
+      {.cwd = dir});
+  ASSERT_TRUE(build.ok()) << build.output;
+  const auto check = gm::run_program({(dir / "check").string()}, {.cwd = dir});
+  const int run = check.exit_code;
+  const std::string& log = check.output;
   EXPECT_EQ(run, 0) << log;
   EXPECT_EQ(static_cast<size_t>(std::count(log.begin(), log.end(), '\n')), cases.size()) << log;
   // At least the exact, yosys and one approximate family took part.
@@ -331,7 +332,7 @@ TEST(Export, CompiledCModelAndCHeaderMatchTheModel) {
 // ---- the command ------------------------------------------------------------------------------
 
 TEST(ExportCli, WritesEachFormat) {
-  const fs::path dir = gm::make_temp_dir("gm-test-export-cli");
+  const fs::path dir = gm::test::temp_dir("gm-test-export-cli");
   const auto r = run_cli("export 'exact:s=1' --format lut-bin -o " + (dir / "t.bin").string());
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_EQ(fs::file_size(dir / "t.bin"), 131072u);
@@ -344,7 +345,7 @@ TEST(ExportCli, WritesEachFormat) {
 }
 
 TEST(ExportCli, BadInputGivesOneLineAndNoFile) {
-  const fs::path dir = gm::make_temp_dir("gm-test-export-bad");
+  const fs::path dir = gm::test::temp_dir("gm-test-export-bad");
   const std::string out = (dir / "x.bin").string();
   expect_one_line_error(run_cli("export exact --format npy -o " + out), "unknown export format 'npy'");
   expect_one_line_error(run_cli("export 'exact:w=16' --format lut-bin -o " + out), "limited to w <= 12");

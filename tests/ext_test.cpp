@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "tests/temp_dir.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/verify.hpp"
 #include "models/spec.hpp"
@@ -15,7 +16,7 @@ using gm::test::run_cli;
 namespace {
 
 struct ExtFiles {
-  fs::path dir = gm::make_temp_dir("gm-test-ext");
+  fs::path dir = gm::test::temp_dir("gm-test-ext");
   ExtFiles() {
     // EvoApproxLib-style ports; off by one whenever a0 & b3 (an error the table must capture).
     gm::write_file_atomic(dir / "approx.v",

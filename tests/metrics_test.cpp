@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "tests/temp_dir.hpp"
 #include "generator/fsutil.hpp"
 #include "models/metrics.hpp"
 #include "tests/cli_util.hpp"
@@ -331,7 +332,7 @@ TEST(MetricsCli, WideDesignReportsItsSample) {
 }
 
 TEST(MetricsCli, DistributionFile) {
-  const fs::path dir = gm::make_temp_dir("gm-test-metrics");
+  const fs::path dir = gm::test::temp_dir("gm-test-metrics");
   const auto write = [&](const std::string& name, const std::string& text) {
     gm::write_file_atomic(dir / name, text);
     return (dir / name).string();

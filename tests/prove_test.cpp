@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/temp_dir.hpp"
 #include "generator/command.hpp"
 #include "generator/design_files.hpp"
 #include "generator/fsutil.hpp"
@@ -38,7 +39,7 @@ TEST(Prove, ApproximateDesignEqualsItsTruthTable) {
 }
 
 TEST(Prove, CatchesADeliberatelyWrongDesign) {
-  const fs::path dir = gm::make_temp_dir("gm-test-prove");
+  const fs::path dir = gm::test::temp_dir("gm-test-prove");
   for (const std::string text : {"exact:w=6,arch=wallace,s=1", "trunc:w=5,t=3"}) {
     const auto spec = gm::parse_spec(text);
     gm::write_designs({spec}, dir);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/temp_dir.hpp"
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/liberty.hpp"
@@ -78,7 +79,7 @@ class SynthFlow : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!tools_present()) return;
-    scratch_ = new fs::path(make_temp_dir("gm-synth-test"));
+    scratch_ = new fs::path(gm::test::temp_dir("gm-synth-test"));
     setenv("GREENMAC_CACHE", (*scratch_ / "cache").c_str(), 1);
     for (const char* s : {"exact:arch=dadda", "trunc:t=0", "trunc:t=4", "trunc:t=8", "trunc:t=12", "drum:k=4",
                           "exact:arch=dadda,s=1"}) {
@@ -204,7 +205,7 @@ TEST_F(SynthFlow, RerunHitsTheCacheAndCorruptEntriesAreRecomputed) {
 class SynthCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = make_temp_dir("gm-synth-cli");
+    dir_ = gm::test::temp_dir("gm-synth-cli");
     out_ = dir_ / "out";
   }
   void TearDown() override {

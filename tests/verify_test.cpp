@@ -7,6 +7,7 @@
 #include <random>
 #include <regex>
 
+#include "tests/temp_dir.hpp"
 #include "generator/design_files.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/lint.hpp"
@@ -44,7 +45,7 @@ void expect_all_pass(const std::vector<gm::VerifyResult>& results) {
 }
 
 void expect_lint_clean(const std::vector<gm::Spec>& specs) {
-  const fs::path dir = gm::make_temp_dir("gm-test-lint");
+  const fs::path dir = gm::test::temp_dir("gm-test-lint");
   const auto files = gm::write_designs(specs, dir);
   for (const auto& r : gm::lint_files(files)) EXPECT_TRUE(r.clean) << r.tool << ":\n" << r.log.substr(0, 3000);
   fs::remove_all(dir);
@@ -125,7 +126,7 @@ bool flip_one_gate(const fs::path& file) {
 
 TEST(Mutant, OneFlippedGateIsCaughtByBothSimulators) {
   for (const std::string spec : {"exact:arch=array", "exact:arch=booth4,s=1", "drum:k=4,s=1", "trunc:t=4"}) {
-    const fs::path dir = gm::make_temp_dir("gm-test-mutant");
+    const fs::path dir = gm::test::temp_dir("gm-test-mutant");
     const auto s = gm::parse_spec(spec);
     gm::write_designs({s}, dir);
     // The unmodified design passes, so a failure below is the mutant's.
