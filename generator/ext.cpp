@@ -12,6 +12,7 @@
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/registry.hpp"
+#include "generator/tool_log.hpp"
 #include "generator/verify.hpp"
 #include "models/ext.hpp"
 
@@ -42,7 +43,9 @@ void check_module(const Spec& spec) {
                              &log);
   if (rc != 0) {
     fs::remove_all(dir);
-    throw UserError("ext: cannot read module '" + top + "' from " + path + ": " + first_error_line(log));
+    const auto located = first_user_source_error(log, {{fs::path(path).filename().string(), path}}, "yosys");
+    throw UserError("ext: cannot read module '" + top + "' from " + path + ": " +
+                    (located ? *located : first_error_line(log)));
   }
   const auto netlist = nlohmann::json::parse(read_file(dir / "ports.json"));
   fs::remove_all(dir);

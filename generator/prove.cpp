@@ -6,6 +6,7 @@
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/registry.hpp"
+#include "generator/tool_log.hpp"
 #include "models/arith.hpp"
 
 namespace fs = std::filesystem;
@@ -78,6 +79,16 @@ ProveResult prove_design(const Spec& spec, const fs::path& rtl_dir, int timeout_
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.timed_out = rc == 124;
   r.proved = rc == 0;
+  if (!r.proved && !r.timed_out && !rtl_dir.empty()) {
+    // A file Yosys cannot read is the user's mistake, not a failed proof.
+    const auto user_error =
+        first_user_source_error(log, {{"dut.v", rtl_dir / (spec.name() + ".v")}}, "yosys");
+    if (user_error) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+      throw UserError(*user_error);
+    }
+  }
   if (!r.proved) r.log = log.substr(0, 4000);
   std::error_code ec;
   fs::remove_all(dir, ec);

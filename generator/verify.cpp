@@ -11,6 +11,7 @@
 #include "generator/fsutil.hpp"
 #include "generator/registry.hpp"
 #include "generator/sim_top.hpp"
+#include "generator/tool_log.hpp"
 #include "models/pairs.hpp"
 
 namespace fs = std::filesystem;
@@ -34,6 +35,15 @@ void require_tool(const std::string& tool, const std::string& package, const std
 std::string design_text(const Spec& spec, const VerifyOptions& opt) {
   if (opt.rtl_dir.empty()) return rtl::generate_verilog(spec);
   return read_file(opt.rtl_dir / (spec.name() + ".v"));
+}
+
+// The user's files among a simulator's inputs (none when the RTL is generated): an error the tool
+// reports in one of them is the user's to fix.
+std::vector<UserSource> user_sources(const std::vector<Spec>& specs, const VerifyOptions& opt) {
+  std::vector<UserSource> out;
+  if (opt.rtl_dir.empty()) return out;
+  for (const auto& s : specs) out.push_back({s.name() + ".v", opt.rtl_dir / (s.name() + ".v")});
+  return out;
 }
 
 struct Group {
@@ -92,6 +102,10 @@ fs::path verilator_harness(const Group& g, const VerifyOptions& opt, VerifyStats
   st.build_seconds += seconds_since(t0);
   ++st.builds;
   if (rc != 0) {
+    if (const auto user_error = first_user_source_error(log, user_sources(g.specs, opt), "verilator")) {
+      fs::remove_all(work, ec);  // nothing of a failed user build stays in the cache
+      throw UserError(*user_error);
+    }
     write_file_atomic(work / "build.log", log);
     throw std::runtime_error("Verilator build failed (log: " + (work / "build.log").string() + "): " +
                              log.substr(0, 600));
@@ -159,7 +173,7 @@ struct IcarusRun {
 };
 
 IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& texts, PairStream& stream,
-                          uint64_t n, VerifyStats& st) {
+                          uint64_t n, VerifyStats& st, const std::vector<UserSource>& user = {}) {
   const int w = specs.front().w;
   const fs::path dir = make_temp_dir("gm-icarus");
   std::ostringstream cmd;
@@ -187,7 +201,14 @@ IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std:
   int rc = run_command(cmd.str(), &log);
   st.build_seconds += seconds_since(t0);
   ++st.builds;
-  if (rc != 0) throw std::runtime_error("Icarus compile failed: " + log.substr(0, 600));
+  if (rc != 0) {
+    if (const auto user_error = first_user_source_error(log, user, "iverilog")) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+      throw UserError(*user_error);
+    }
+    throw std::runtime_error("Icarus compile failed: " + log.substr(0, 600));
+  }
   t0 = Clock::now();
   rc = run_command("cd " + dir.string() + " && vvp -n sim.vvp", &log);
   if (rc != 0) throw std::runtime_error("Icarus simulation failed: " + log.substr(0, 600));
@@ -216,7 +237,7 @@ void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs,
   if (opt.pair_limit && n > opt.pair_limit) n = opt.pair_limit;
   std::vector<std::string> texts;
   for (const auto& s : g.specs) texts.push_back(design_text(s, opt));
-  const IcarusRun run = icarus_simulate(g.specs, texts, stream, n, st);
+  const IcarusRun run = icarus_simulate(g.specs, texts, stream, n, st, user_sources(g.specs, opt));
   const auto t0 = Clock::now();
   for (size_t d = 0; d < g.specs.size(); ++d) {
     const Spec& s = g.specs[d];
