@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "generator/fsutil.hpp"
@@ -92,4 +93,35 @@ TEST(Ext, BadModulesGetOneLineErrors) {
   expect_error(f.spec("approx.v", "top=mul4u_odd,w=13,a=A,b=B,y=O"), "must be <= 12");
   expect_error("ext:top=x", "missing required key 'path'");
   EXPECT_FALSE(fs::exists(out));
+}
+
+// Two files with the same top but different contents are two designs: both reach metrics and gen.
+// The same bytes at another path are the same design: one name, one entry.
+TEST(Ext, SameTopInDifferentFilesGivesTwoDesigns) {
+  ExtFiles f;
+  const std::string exact_mul = "module mul4u_odd (A, B, O);\n  input [3:0] A;\n  input [3:0] B;\n  output [7:0] O;\n"
+                                "  assign O = A * B;\nendmodule\n";
+  gm::write_file_atomic(f.dir / "exact.v", exact_mul);
+  fs::create_directories(f.dir / "copy");
+  gm::write_file_atomic(f.dir / "copy" / "exact.v", exact_mul);
+  const std::string odd = f.spec("approx.v", "top=mul4u_odd,a=A,b=B,y=O,w=4");
+  const std::string ex = f.spec("exact.v", "top=mul4u_odd,a=A,b=B,y=O,w=4");
+  const std::string ex_copy = f.spec("copy/exact.v", "top=mul4u_odd,a=A,b=B,y=O,w=4");
+
+  const auto m = run_cli("metrics '" + odd + "' '" + ex + "' '" + ex_copy + "' --json");
+  ASSERT_EQ(m.rc, 0) << m.err;
+  const auto j = nlohmann::json::parse(m.out);
+  ASSERT_EQ(j.size(), 2u) << m.out;  // the copy is the same design as exact.v
+  EXPECT_NE(j[0]["name"], j[1]["name"]);
+  // Told apart by their behaviour, not only their names: the odd one errs, the exact one does not.
+  EXPECT_GT(j[0]["er"].get<double>(), 0.0);
+  EXPECT_EQ(j[1]["er"].get<double>(), 0.0);
+
+  const fs::path out = f.dir / "gen";
+  const auto g = run_cli("gen '" + odd + "' '" + ex + "' -o " + out.string());
+  ASSERT_EQ(g.rc, 0) << g.err;
+  const auto manifest = nlohmann::json::parse(gm::read_file(out / "manifest.json"));
+  ASSERT_EQ(manifest["designs"].size(), 2u);
+  for (const auto& d : manifest["designs"]) EXPECT_TRUE(fs::exists(out / (d["name"].get<std::string>() + ".v")));
+  EXPECT_NE(manifest["designs"][0]["name"], manifest["designs"][1]["name"]);
 }
