@@ -222,7 +222,7 @@ class SynthCli : public ::testing::Test {
 
 TEST_F(SynthCli, MissingLibFile) { expect_rejected("--lib /nonexistent/lib/x.lib", "", "does not exist"); }
 
-TEST_F(SynthCli, UnknownLibName) { expect_rejected("--lib tsmc7", "", "unknown library"); }
+TEST_F(SynthCli, UnknownLibName) { expect_rejected("--lib tsmc7", "", "unknown --lib 'tsmc7'"); }
 
 TEST_F(SynthCli, MalformedActivityFile) {
   const fs::path f = dir_ / "bad.txt";
