@@ -92,8 +92,8 @@ const CommandRegistrar reg({
           auto args = std::make_shared<CharArgs>();
           args->designs.add_to(sub);
           sub.add_option("--lib", args->opt.synth.lib, "liberty: osu018 or the path of a .lib file");
-          sub.add_option("--clock-ns", args->opt.synth.clock_ns, "clock period for timing and power")
-              ->check(CLI::PositiveNumber);
+          sub.add_option("--clock-ns", args->opt.synth.clock_ns, "clock period for timing and power (0.01..1000)")
+              ->check(CLI::Range(0.01, 1000.0));
           sub.add_option("--activity", args->opt.synth.activity,
                          "operand stream for the power simulation: uniform, or an operand-pair file (a b weight)");
           sub.add_option("--dist", args->dist, "weight the error metrics by an operand-pair file (a b weight)");

@@ -76,7 +76,7 @@ const CommandRegistrar reg({
           auto args = std::make_shared<ProveArgs>();
           args->designs.add_to(sub);
           sub.add_option("--rtl-dir", args->rtl_dir, "prove DIR/<name>.v instead of freshly generated RTL");
-          sub.add_option("--timeout", args->timeout, "seconds per design before giving up")->check(CLI::PositiveNumber);
+          sub.add_option("--timeout", args->timeout, "seconds per design before giving up (1..86400)")->check(CLI::Range(1, 86400));
           sub.add_option("-j,--jobs", args->jobs, "proofs run in parallel")->check(CLI::Range(1, 64));
           sub.add_flag("--json", args->json, "print JSON");
           return [=] { return run_prove(*args); };

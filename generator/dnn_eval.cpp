@@ -4,6 +4,7 @@
 
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
+#include "generator/name_or_path.hpp"
 #include "generator/version.hpp"
 #include "models/idx.hpp"
 #include "models/product_table.hpp"
@@ -12,9 +13,10 @@ namespace gm {
 namespace fs = std::filesystem;
 
 dnn::Network load_dnn_model(const std::string& model) {
-  fs::path path = model;
-  if ((model == "cnn" || model == "mlp") && !fs::exists(path))
-    path = fs::path(GM_SOURCE_DIR) / "models" / "weights" / (model + ".json");
+  // "cnn" and "mlp" always mean the shipped models, even when the working directory holds a file of
+  // that name (generator/name_or_path.hpp).
+  const auto builtin = builtin_or_path({"--model", {"cnn", "mlp"}, ".json", "model file"}, model);
+  const fs::path path = builtin ? fs::path(GM_SOURCE_DIR) / "models" / "weights" / (*builtin + ".json") : fs::path(model);
   try {
     return dnn::load_network(path);
   } catch (const DataError& e) {
@@ -50,9 +52,9 @@ DnnEvalReport dnn_eval(const DnnEvalOptions& opt) {
     for (const auto& t : specs) dup = dup || t.canonical() == s.canonical();
     if (!dup) specs.push_back(s);
   }
+  if (!opt.trace_dir.empty()) ensure_output_dir(opt.trace_dir, "--trace-dir");  // before any work
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
-  if (!opt.trace_dir.empty()) ensure_output_dir(opt.trace_dir);
 
   DnnEvalReport rep;
   rep.model = net.name;

@@ -13,6 +13,7 @@
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/registry.hpp"
+#include "generator/tool_log.hpp"
 #include "generator/verify.hpp"
 #include "models/ext.hpp"
 
@@ -42,7 +43,11 @@ void check_module(const Spec& spec) {
   const auto res = run_program({"yosys", "-q", "-f", "verilog", path, "-p",
                                 "hierarchy -check -top " + top + "; proc; flatten; write_json ports.json"},
                                {.cwd = dir.path()});
-  if (!res.ok()) throw UserError("ext: cannot read module '" + top + "' from " + path + ": " + first_error_line(res.output));
+  if (!res.ok()) {
+    const auto located = first_user_source_error(res.output, {{fs::path(path).filename().string(), path}}, "yosys");
+    throw UserError("ext: cannot read module '" + top + "' from " + path + ": " +
+                    (located ? *located : first_error_line(res.output)));
+  }
   const auto netlist = nlohmann::json::parse(read_file(dir / "ports.json"));
   const auto& mod = netlist["modules"][top];
   const std::string a = spec.get_str("a"), b = spec.get_str("b"), y = spec.get_str("y");

@@ -10,7 +10,7 @@
 namespace gm {
 
 // Creates the directory (and parents) and checks it is writable; throws UserError otherwise.
-void ensure_output_dir(const std::filesystem::path& dir);
+void ensure_output_dir(const std::filesystem::path& dir, const std::string& option = "-o");
 
 // Writes atomically; throws UserError when the file cannot be written.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);

@@ -377,8 +377,11 @@ Liberty parse_liberty(const std::string& text, const std::string& origin) {
 }
 
 Liberty read_liberty(const std::filesystem::path& path) {
-  if (!std::filesystem::is_regular_file(path))
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
     throw UserError("liberty file '" + path.string() + "' does not exist; give --lib osu018 or the path of a .lib");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw UserError("liberty file '" + path.string() + "' is not a regular file; give --lib osu018 or the path of a .lib");
   return parse_liberty(read_file(path), path.string());
 }
 

@@ -1,6 +1,7 @@
 // greenmac: generate, verify and characterize approximate multipliers.
 #include <iostream>
 
+#include "generator/cli_errors.hpp"
 #include "generator/command.hpp"
 #include "generator/process.hpp"
 #include "generator/version.hpp"
@@ -18,22 +19,29 @@ int main(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    // Every other parser complaint is a user error in the one-line format.
+    std::cerr << "greenmac: error: " << gm::parse_error_line(app, e, argc, argv) << "\n";
+    return 2;
   }
   try {
     for (auto& [sub, run] : runners)
       if (sub->parsed()) return run();
   } catch (const gm::SpecError& e) {
-    std::cerr << "greenmac: error: " << e.what() << "\n";
+    std::cerr << "greenmac: error: " << gm::one_line(e.what()) << "\n";
     return 2;
   } catch (const gm::UserError& e) {
-    std::cerr << "greenmac: error: " << e.what() << "\n";
+    std::cerr << "greenmac: error: " << gm::one_line(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
     // A tool or internal failure, not the user's input.
-    std::cerr << "greenmac: internal error: " << e.what() << "\n";
+    std::cerr << "greenmac: internal error: " << gm::one_line(e.what()) << "\n";
     return 1;
   }
   return 1;

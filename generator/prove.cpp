@@ -6,6 +6,7 @@
 #include "generator/command.hpp"
 #include "generator/fsutil.hpp"
 #include "generator/registry.hpp"
+#include "generator/tool_log.hpp"
 #include "models/arith.hpp"
 
 namespace fs = std::filesystem;
@@ -76,6 +77,11 @@ ProveResult prove_design(const Spec& spec, const fs::path& rtl_dir, int timeout_
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.timed_out = res.timed_out;
   r.proved = res.ok();
+  if (!r.proved && !r.timed_out && !rtl_dir.empty()) {
+    // A file Yosys cannot read is the user's mistake, not a failed proof.
+    const auto user_error = first_user_source_error(res.output, {{"dut.v", rtl_dir / (spec.name() + ".v")}}, "yosys");
+    if (user_error) throw UserError(*user_error);
+  }
   if (!r.proved) r.log = res.output.substr(0, 4000);
   return r;
 }

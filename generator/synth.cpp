@@ -1,4 +1,5 @@
 #include "generator/synth.hpp"
+#include "generator/name_or_path.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -40,9 +41,7 @@ struct ActivitySource {
 ActivitySource load_activity(const std::string& activity) {
   ActivitySource src;
   src.label = activity;
-  if (activity == "uniform") return src;
-  if (!fs::is_regular_file(activity))
-    throw UserError("activity file '" + activity + "' does not exist; give --activity uniform or an operand-pair file");
+  if (builtin_or_path({"--activity", {"uniform"}, "", "activity file"}, activity)) return src;
   src.text = read_file(activity);
   src.dist = parse_distribution(src.text, activity);
   return src;
@@ -248,17 +247,12 @@ SynthResult synth_one(const Flow& f, const Spec& spec, SynthStats& st, std::mute
 }  // namespace
 
 fs::path resolve_liberty(const std::string& lib) {
-  if (lib == "osu018") {
+  if (builtin_or_path({"--lib", {"osu018"}, ".lib", "liberty file"}, lib)) {
     if (!fs::is_regular_file(kOsu018Lib))
       throw UserError(std::string("the osu018 library (") + kOsu018Lib +
                       ") is not installed; install it with `apt-get install qflow-tech-osu018`");
     return kOsu018Lib;
   }
-  const bool looks_like_path = lib.find('/') != std::string::npos || fs::path(lib).extension() == ".lib";
-  if (!looks_like_path)
-    throw UserError("unknown library '" + lib + "'; use --lib osu018 or the path of a Liberty .lib file");
-  if (!fs::is_regular_file(lib))
-    throw UserError("liberty file '" + lib + "' does not exist; use --lib osu018 or the path of a Liberty .lib file");
   return lib;
 }
 

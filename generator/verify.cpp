@@ -15,6 +15,7 @@
 #include "generator/registry.hpp"
 #include "generator/sim_top.hpp"
 #include "models/ext.hpp"
+#include "generator/tool_log.hpp"
 #include "models/pairs.hpp"
 
 namespace fs = std::filesystem;
@@ -38,6 +39,15 @@ void require_tool(const std::string& tool, const std::string& package, const std
 std::string design_text(const Spec& spec, const VerifyOptions& opt) {
   if (opt.rtl_dir.empty()) return rtl::generate_verilog(spec);
   return read_file(opt.rtl_dir / (spec.name() + ".v"));
+}
+
+// The user's files among a simulator's inputs (none when the RTL is generated): an error the tool
+// reports in one of them is the user's to fix.
+std::vector<UserSource> user_sources(const std::vector<Spec>& specs, const VerifyOptions& opt) {
+  std::vector<UserSource> out;
+  if (opt.rtl_dir.empty()) return out;
+  for (const auto& s : specs) out.push_back({s.name() + ".v", opt.rtl_dir / (s.name() + ".v")});
+  return out;
 }
 
 struct Group {
@@ -121,6 +131,9 @@ fs::path build_harness(const Group& g, const VerifyOptions& opt, const CacheStor
   st.build_seconds += seconds_since(t0);
   ++st.builds;
   if (!r.ok()) {
+    // A syntax error in the user's own file is theirs: one line naming it; the ScratchDir goes away.
+    if (const auto user_error = first_user_source_error(r.output, user_sources(g.specs, opt), "verilator"))
+      throw UserError(*user_error);
     const fs::path log = store.root() / ("build-failed-" + key.substr(0, 16) + ".log");
     write_file_atomic(log, r.output);
     throw std::runtime_error("Verilator build failed (log: " + log.string() + "): " + r.output.substr(0, 600));
@@ -226,7 +239,7 @@ struct IcarusRun {
 };
 
 IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& texts, PairStream& stream,
-                          uint64_t n, VerifyStats& st) {
+                          uint64_t n, VerifyStats& st, const std::vector<UserSource>& user = {}) {
   const int w = specs.front().w;
   const ScratchDir dir("gm-icarus");
   std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "gm_itb.v", "gm_vtop.v"};
@@ -252,7 +265,10 @@ IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std:
   RunResult res = run_program(compile, {.cwd = dir.path()});
   st.build_seconds += seconds_since(t0);
   ++st.builds;
-  if (!res.ok()) throw std::runtime_error("Icarus compile failed: " + res.output.substr(0, 600));
+  if (!res.ok()) {
+    if (const auto user_error = first_user_source_error(res.output, user, "iverilog")) throw UserError(*user_error);
+    throw std::runtime_error("Icarus compile failed: " + res.output.substr(0, 600));
+  }
   t0 = Clock::now();
   res = run_program({"vvp", "-n", "sim.vvp"}, {.cwd = dir.path()});
   if (!res.ok()) throw std::runtime_error("Icarus simulation failed: " + res.output.substr(0, 600));
@@ -279,7 +295,7 @@ void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs,
   if (opt.pair_limit && n > opt.pair_limit) n = opt.pair_limit;
   std::vector<std::string> texts;
   for (const auto& s : g.specs) texts.push_back(design_text(s, opt));
-  const IcarusRun run = icarus_simulate(g.specs, texts, stream, n, st);
+  const IcarusRun run = icarus_simulate(g.specs, texts, stream, n, st, user_sources(g.specs, opt));
   const auto t0 = Clock::now();
   for (size_t d = 0; d < g.specs.size(); ++d) {
     const Spec& s = g.specs[d];

@@ -312,6 +312,9 @@ Network parse_network(const std::string& text, const std::string& origin) {
 
 Network load_network(const fs::path& path) {
   std::error_code ec;
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))
+    throw DataError("model file '" + path.string() + "' is not a regular file; give --model cnn, mlp or a model file "
+                    "written by `greenmac train`");
   if (!fs::is_regular_file(path, ec))
     throw DataError("model file '" + path.string() + "' does not exist; give --model cnn, mlp or a model file written by "
                     "`greenmac train`");

@@ -1,5 +1,6 @@
 #include "models/ext.hpp"
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -106,6 +107,23 @@ std::string check_external(const Spec& spec) {
   return "";
 }
 
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// "h" + 8 hex digits of a hash of the file's bytes and of the module and port names: two files with
+// the same top but different contents get different names; the same bytes at two paths get one.
+std::string content_tag(const Spec& spec) {
+  std::string key = read_bytes(spec.get_str("path"));
+  for (const char* k : {"top", "a", "b", "y"}) key += std::string(1, '\0') + spec.get_str(k);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "h%08llx", static_cast<unsigned long long>(fnv1a(key) & 0xffffffffull));
+  return buf;
+}
+
 const FamilyRegistrar ext_family({
     .name = "ext",
     .summary = "a third-party combinational multiplier module (e.g. EvoApproxLib); model = its truth table",
@@ -122,6 +140,7 @@ const FamilyRegistrar ext_family({
     .make_model = external_model,
     .default_points = {},
     .in_sweeps = false,
+    .name_tag = content_tag,
 });
 
 }  // namespace
@@ -141,10 +160,7 @@ std::string external_table_salt() {
 }
 
 fs::path external_table_path(const Spec& spec) {
-  std::ifstream in(spec.get_str("path"), std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  const uint64_t key = fnv1a(external_table_salt(), fnv1a(spec.canonical(), fnv1a(text.str())));
+  const uint64_t key = fnv1a(external_table_salt(), fnv1a(spec.canonical(), fnv1a(read_bytes(spec.get_str("path")))));
   return cache_dir() / "ext" / (spec.name() + "-" + hex64(key) + ".tbl");
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <regex>
 #include <sstream>
 
 #include "models/arith.hpp"
@@ -29,8 +30,12 @@ bool parse_int64(const std::string& text, int64_t& out) {
   return ec == std::errc() && ptr == last && first != last;
 }
 
-// A finite number >= 0 (decimal or scientific notation).
+// A finite number >= 0 in decimal or scientific notation: digits, an optional fraction, an optional
+// exponent. strtod alone would also take hexadecimal ("0x10"), "inf" and "nan", which the format
+// does not allow.
 bool parse_weight(const std::string& text, double& out) {
+  static const std::regex decimal(R"(^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$)");
+  if (!std::regex_match(text, decimal)) return false;
   char* end = nullptr;
   out = std::strtod(text.c_str(), &end);
   return end == text.c_str() + text.size() && !text.empty() && std::isfinite(out) && out >= 0;
@@ -161,7 +166,7 @@ Distribution parse_distribution(const std::string& text, const std::string& orig
     if (!parse_int64(fields[1], e.b))
       throw SpecError(where(origin, number) + "operand b '" + fields[1] + "' is not an integer");
     if (!parse_weight(fields[2], e.p))
-      throw SpecError(where(origin, number) + "weight '" + fields[2] + "' is not a finite number >= 0");
+      throw SpecError(where(origin, number) + "weight '" + fields[2] + "' is not a finite decimal number >= 0 (e.g. 3, 0.25, 1e-3)");
     total += e.p;
     dist.entries.push_back(e);
   }

@@ -19,19 +19,24 @@ std::map<std::string, FamilyDef>& registry() {
 constexpr int kMinWidth = 2;
 constexpr int kMaxWidth = 16;
 
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t");
-  size_t e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+// Strict decimal: digits only, no sign, no leading zero (except "0" itself). Spec strings are names
+// too, so "008", "+4" and "-0" would be second spellings of a design; refusing them keeps one.
+enum class IntParse { ok, not_decimal, too_large };
+IntParse parse_int(const std::string& text, int& out) {
+  if (text.empty()) return IntParse::not_decimal;
+  for (char c : text)
+    if (c < '0' || c > '9') return IntParse::not_decimal;
+  if (text.size() > 1 && text[0] == '0') return IntParse::not_decimal;
+  if (text.size() > 9) return IntParse::too_large;
+  out = std::stoi(text);
+  return IntParse::ok;
 }
 
-bool parse_int(const std::string& text, int& out) {
-  if (text.empty() || text.size() > 9) return false;
-  size_t i = (text[0] == '-') ? 1 : 0;
-  if (i == text.size()) return false;
-  for (size_t k = i; k < text.size(); ++k)
-    if (!std::isdigit(static_cast<unsigned char>(text[k]))) return false;
-  out = std::stoi(text);
+// Whitespace, control characters and bytes outside ASCII have no place in a spec (a path value may
+// hold any printable character but the comma, which separates fields).
+bool plain_ascii(const std::string& s, bool allow_space) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c >= 0x7f || (c == ' ' && !allow_space)) return false;
   return true;
 }
 
@@ -127,32 +132,55 @@ std::string Spec::name() const {
       out += "_" + p.key + std::to_string(get(p.key));
     }
   }
+  if (!tag.empty()) out += "_" + tag;
   return out;
 }
 
-Spec parse_spec(const std::string& text_in) {
-  const std::string text = trim(text_in);
+Spec parse_spec(const std::string& text) {
   const size_t colon = text.find(':');
-  const std::string fam = trim(text.substr(0, colon));
+  const std::string fam = text.substr(0, colon);
+  std::string example = " (write e.g. drum:k=4,s=1)";
+  if (fam.empty()) throw SpecError("spec '" + text + "' has no family before ':'; known families: " + family_names());
   const FamilyDef* def = find_family(fam);
   if (!def)
     throw SpecError("unknown family '" + fam + "' in spec '" + text + "'; known families: " +
                     family_names() + " (see `greenmac list`)");
+  example = " (write e.g. " + fam + ":w=8,s=1)";
 
   std::map<std::string, std::string> given;
   if (colon != std::string::npos) {
-    std::stringstream ss(text.substr(colon + 1));
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-      item = trim(item);
-      if (item.empty()) continue;
+    const std::string rest = text.substr(colon + 1);
+    if (rest.empty())
+      throw SpecError("spec '" + text + "' ends with ':'; give KEY=VALUE after it or drop the ':'" + example);
+    std::vector<std::string> items;
+    size_t start = 0;
+    while (true) {
+      const size_t comma = rest.find(',', start);
+      items.push_back(rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    for (const auto& item : items) {
+      if (item.empty())
+        throw SpecError("spec '" + text + "' has an empty field (two commas, or a comma at either end)" + example);
       const size_t eq = item.find('=');
       if (eq == std::string::npos)
         throw SpecError("'" + item + "' in spec '" + text + "' is not KEY=VALUE; write e.g. " + fam +
                         ":w=8,s=1");
-      const std::string key = trim(item.substr(0, eq));
+      const std::string key = item.substr(0, eq);
+      const std::string value = item.substr(eq + 1);
+      const ParamDef* pd = nullptr;
+      for (const auto& p : def->params)
+        if (p.key == key) pd = &p;
+      const bool path_value = pd && pd->is_path;
+      if (!plain_ascii(key, false) || !plain_ascii(value, path_value))
+        throw SpecError("spec '" + text + "' contains a space, a control character or a non-ASCII character in '" +
+                        item + "'; write keys and values without spaces" + example);
+      if (key.empty()) throw SpecError("'" + item + "' in spec '" + text + "' has no key before '='" + example);
+      if (value.empty())
+        throw SpecError("key '" + key + "' in spec '" + text + "' has no value; write " + key + "=VALUE");
       if (given.count(key)) throw SpecError("key '" + key + "' given twice in spec '" + text + "'");
-      given[key] = trim(item.substr(eq + 1));
+      given[key] = value;
     }
   }
 
@@ -163,7 +191,11 @@ Spec parse_spec(const std::string& text_in) {
     auto it = given.find(key);
     if (it == given.end()) return false;
     int v = 0;
-    if (!parse_int(it->second, v) || v < lo || v > hi)
+    const IntParse how = parse_int(it->second, v);
+    if (how == IntParse::not_decimal)
+      throw SpecError(fam + ": " + key + "=" + it->second + " is not a plain decimal number (digits only, no sign, "
+                      "no leading zero); " + key + " must be " + range);
+    if (how == IntParse::too_large || v < lo || v > hi)
       throw SpecError(fam + ": " + key + "=" + it->second + " is out of range; " + key + " must be " +
                       range);
     out = v;
@@ -225,6 +257,7 @@ Spec parse_spec(const std::string& text_in) {
     const std::string problem = def->check(spec);
     if (!problem.empty()) throw SpecError(fam + ": " + problem);
   }
+  if (def->name_tag) spec.tag = def->name_tag(spec);
   return spec;
 }
 

@@ -72,6 +72,10 @@ struct FamilyDef {
   // False for families that need user input (an external file): left out of the default set and
   // of random sweeps.
   bool in_sweeps = true;
+  // For families whose design depends on more than the parameters that appear in the name (ext:
+  // the imported file's bytes and the port mapping): a short identifier-safe tag computed once at
+  // parse time and appended to the name, so that different designs never share a name.
+  std::function<std::string(const Spec&)> name_tag;
 };
 
 // A parsed, validated and completed spec (defaults filled in).
@@ -81,6 +85,7 @@ struct Spec {
   bool is_signed = false;
   std::map<std::string, int> num;          // numeric parameters, all present after parsing
   std::map<std::string, std::string> str;  // enumeration and text parameters, all present after parsing
+  std::string tag;                         // FamilyDef::name_tag at parse time ("" for most families)
 
   int get(const std::string& key) const;
   const std::string& get_str(const std::string& key) const;
@@ -88,8 +93,8 @@ struct Spec {
 
   // `family:key=val,...` with every key spelled out, sorted: equal for equal designs.
   std::string canonical() const;
-  // Module, file and report name: gm_<family>_<u|s><w>[_<key><val>|_<enumval>]..., params in
-  // the family's declared order. A Verilog identifier.
+  // Module, file and report name: gm_<family>_<u|s><w>[_<key><val>|_<enumval>]...[_<tag>], params
+  // in the family's declared order. A Verilog identifier.
   std::string name() const;
   int out_width() const { return 2 * w; }
 };

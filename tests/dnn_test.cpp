@@ -340,24 +340,19 @@ TEST(DnnNetwork, TruncationNeverGainsMoreThanNoise) {
 
 TEST(DnnCli, BadInputIsExitTwoWithOneLine) {
   auto r = run_cli("dnn eval --model /nonexistent/m.json --images 5");
-  EXPECT_EQ(r.rc, 2) << r.out;
-  EXPECT_NE(r.out.find("model file '/nonexistent/m.json' does not exist"), std::string::npos) << r.out;
-  EXPECT_EQ(gm::test::count_lines(r.out), 1) << r.out;
+  gm::test::expect_one_line_error(r, "model file '/nonexistent/m.json' does not exist");
   r = run_cli("dnn eval --mul drum:k=4 --images 5");  // unsigned
-  EXPECT_EQ(r.rc, 2) << r.out;
-  EXPECT_NE(r.out.find("8-bit signed"), std::string::npos) << r.out;
+  gm::test::expect_one_line_error(r, "8-bit signed");
   r = run_cli("dnn eval --mul exact:w=6,s=1 --images 5");
-  EXPECT_EQ(r.rc, 2) << r.out;
+  gm::test::expect_one_line_error(r, "");
   r = run_cli("dnn eval --data /nonexistent/dir --images 5");
-  EXPECT_EQ(r.rc, 2) << r.out;
-  EXPECT_NE(r.out.find("data directory '/nonexistent/dir' does not exist"), std::string::npos) << r.out;
+  gm::test::expect_one_line_error(r, "data directory '/nonexistent/dir' does not exist");
   r = run_cli("dnn eval --images 5", "GREENMAC_FASHION_MNIST=/nonexistent/env ");
-  EXPECT_EQ(r.rc, 2) << r.out;
+  gm::test::expect_one_line_error(r, "");
   const fs::path d = temp_dir("gm-dnn-cli");
   write_plain(d / "bad.json", {'{', '}'});
   r = run_cli("dnn eval --model " + (d / "bad.json").string() + " --images 5");
-  EXPECT_EQ(r.rc, 2) << r.out;
-  EXPECT_NE(r.out.find("malformed"), std::string::npos) << r.out;
+  gm::test::expect_one_line_error(r, "malformed");
   fs::remove_all(d);
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
 
 #include "tests/temp_dir.hpp"
 #include "generator/fsutil.hpp"
@@ -44,7 +46,8 @@ struct ExtFiles {
 TEST(Ext, ModelIsTheSimulatedTruthTable) {
   ExtFiles f;
   const auto spec = gm::parse_spec(f.spec("approx.v", "top=mul4u_odd,a=A,b=B,y=O,w=4"));
-  EXPECT_EQ(spec.name(), "gm_ext_u4_mul4u_odd");
+  // The name ends in "_h" and 8 hex digits of the file's contents (docs/spec-strings.md).
+  EXPECT_TRUE(std::regex_match(spec.name(), std::regex("gm_ext_u4_mul4u_odd_h[0-9a-f]{8}"))) << spec.name();
   const auto model = spec.def().make_model(spec);
   for (int a = 0; a < 16; ++a)
     for (int b = 0; b < 16; ++b) EXPECT_EQ(model(a, b), a * b + ((a & 1) & (b >> 3))) << a << "*" << b;
@@ -61,15 +64,16 @@ TEST(Ext, SignedModuleReadAsSigned) {
 TEST(Ext, VerifiesInBothSimulatorsAndGeneratesAWrapper) {
   ExtFiles f;
   const std::string spec = f.spec("approx.v", "top=mul4u_odd,a=A,b=B,y=O,w=4");
+  const std::string name = gm::parse_spec(spec).name();
   for (const std::string sim : {"verilator", "icarus"}) {
     const auto r = run_cli("verify '" + spec + "' exact:w=4 --sim " + sim);
     EXPECT_EQ(r.rc, 0) << r.out;
-    EXPECT_NE(r.out.find("PASS gm_ext_u4_mul4u_odd  256 pairs (exhaustive)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("PASS " + name + "  256 pairs (exhaustive)"), std::string::npos) << r.out;
   }
   const auto g = run_cli("gen '" + spec + "' -o " + (f.dir / "out").string());
-  ASSERT_EQ(g.rc, 0) << g.out;
-  const std::string text = gm::read_file(f.dir / "out" / "gm_ext_u4_mul4u_odd.v");
-  EXPECT_NE(text.find("module gm_ext_u4_mul4u_odd ("), std::string::npos);
+  ASSERT_EQ(g.rc, 0) << g.err;
+  const std::string text = gm::read_file(f.dir / "out" / (name + ".v"));
+  EXPECT_NE(text.find("module " + name + " ("), std::string::npos);
   EXPECT_NE(text.find("mul4u_odd u_ext ("), std::string::npos);
 }
 
@@ -78,9 +82,7 @@ TEST(Ext, BadModulesGetOneLineErrors) {
   const std::string out = (f.dir / "out-bad").string();
   auto expect_error = [&](const std::string& spec, const std::string& fragment) {
     const auto r = run_cli("gen '" + spec + "' -o " + out);
-    EXPECT_EQ(r.rc, 2) << r.out;
-    EXPECT_EQ(gm::test::count_lines(r.out), 1) << r.out;
-    EXPECT_NE(r.out.find(fragment), std::string::npos) << "wanted '" << fragment << "' in " << r.out;
+    gm::test::expect_one_line_error(r, fragment);
   };
   expect_error(f.spec("missing.v", "top=x,w=4"), "cannot read path=");
   expect_error(f.spec("broken.v", "top=oops,w=4"), "cannot read module 'oops'");
@@ -92,4 +94,35 @@ TEST(Ext, BadModulesGetOneLineErrors) {
   expect_error(f.spec("approx.v", "top=mul4u_odd,w=13,a=A,b=B,y=O"), "must be <= 12");
   expect_error("ext:top=x", "missing required key 'path'");
   EXPECT_FALSE(fs::exists(out));
+}
+
+// Two files with the same top but different contents are two designs: both reach metrics and gen.
+// The same bytes at another path are the same design: one name, one entry.
+TEST(Ext, SameTopInDifferentFilesGivesTwoDesigns) {
+  ExtFiles f;
+  const std::string exact_mul = "module mul4u_odd (A, B, O);\n  input [3:0] A;\n  input [3:0] B;\n  output [7:0] O;\n"
+                                "  assign O = A * B;\nendmodule\n";
+  gm::write_file_atomic(f.dir / "exact.v", exact_mul);
+  fs::create_directories(f.dir / "copy");
+  gm::write_file_atomic(f.dir / "copy" / "exact.v", exact_mul);
+  const std::string odd = f.spec("approx.v", "top=mul4u_odd,a=A,b=B,y=O,w=4");
+  const std::string ex = f.spec("exact.v", "top=mul4u_odd,a=A,b=B,y=O,w=4");
+  const std::string ex_copy = f.spec("copy/exact.v", "top=mul4u_odd,a=A,b=B,y=O,w=4");
+
+  const auto m = run_cli("metrics '" + odd + "' '" + ex + "' '" + ex_copy + "' --json");
+  ASSERT_EQ(m.rc, 0) << m.err;
+  const auto j = nlohmann::json::parse(m.out);
+  ASSERT_EQ(j.size(), 2u) << m.out;  // the copy is the same design as exact.v
+  EXPECT_NE(j[0]["name"], j[1]["name"]);
+  // Told apart by their behaviour, not only their names: the odd one errs, the exact one does not.
+  EXPECT_GT(j[0]["er"].get<double>(), 0.0);
+  EXPECT_EQ(j[1]["er"].get<double>(), 0.0);
+
+  const fs::path out = f.dir / "gen";
+  const auto g = run_cli("gen '" + odd + "' '" + ex + "' -o " + out.string());
+  ASSERT_EQ(g.rc, 0) << g.err;
+  const auto manifest = nlohmann::json::parse(gm::read_file(out / "manifest.json"));
+  ASSERT_EQ(manifest["designs"].size(), 2u);
+  for (const auto& d : manifest["designs"]) EXPECT_TRUE(fs::exists(out / (d["name"].get<std::string>() + ".v")));
+  EXPECT_NE(manifest["designs"][0]["name"], manifest["designs"][1]["name"]);
 }
