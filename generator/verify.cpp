@@ -30,6 +30,17 @@ void require_tool(const std::string& tool, const std::string& package, const std
                     alternative);
 }
 
+void require_simulator(const std::string& sim) {
+  if (sim == "verilator") {
+    require_tool("verilator", "verilator", ", or use --sim icarus");
+  } else if (sim == "icarus") {
+    require_tool("iverilog", "iverilog", ", or use --sim verilator");
+    require_tool("vvp", "iverilog", "");
+  } else {
+    throw UserError("unknown simulator '" + sim + "'; use --sim verilator or --sim icarus");
+  }
+}
+
 // The RTL of one design: generated now, or read from the user's directory.
 std::string design_text(const Spec& spec, const VerifyOptions& opt) {
   if (opt.rtl_dir.empty()) return rtl::generate_verilog(spec);
@@ -38,7 +49,8 @@ std::string design_text(const Spec& spec, const VerifyOptions& opt) {
 
 struct Group {
   std::vector<Spec> specs;
-  std::vector<size_t> index;  // position of each spec in the caller's list
+  std::vector<std::string> modules, texts;  // module name and RTL of each design
+  std::vector<size_t> index;                // position of each design in the caller's list
 };
 
 std::string config_text(const Group& g, uint64_t random_pairs, uint64_t seed) {
@@ -51,22 +63,22 @@ std::string config_text(const Group& g, uint64_t random_pairs, uint64_t seed) {
   return os.str();
 }
 
-void write_sources(const fs::path& dir, const Group& g, const VerifyOptions& opt, std::vector<fs::path>& files) {
-  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(g.specs));
+void write_sources(const fs::path& dir, const Group& g, std::vector<fs::path>& files) {
+  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(g.specs, g.modules));
   files.push_back(dir / "gm_vtop.v");
-  for (const auto& s : g.specs) {
-    const fs::path p = dir / (s.name() + ".v");
-    write_file_atomic(p, design_text(s, opt));
+  for (size_t k = 0; k < g.specs.size(); ++k) {
+    const fs::path p = dir / (g.modules[k] + ".v");
+    write_file_atomic(p, g.texts[k]);
     files.push_back(p);
   }
 }
 
 // Builds (or reuses) the Verilator harness for a group; returns the binary.
-fs::path verilator_harness(const Group& g, const VerifyOptions& opt, VerifyStats& st) {
+fs::path verilator_harness(const Group& g, VerifyStats& st) {
   std::string key = read_file(fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp");
   key += read_file(GM_MODELS_LIB);
-  key += sim_top_verilog(g.specs);
-  for (const auto& s : g.specs) key += design_text(s, opt);
+  key += sim_top_verilog(g.specs, g.modules);
+  for (const auto& t : g.texts) key += t;
   const fs::path final_dir = cache_dir() / "verilator" / hex64(fnv1a(key));
   const fs::path binary = final_dir / "gm_vsim";
   if (fs::exists(binary)) {
@@ -77,7 +89,7 @@ fs::path verilator_harness(const Group& g, const VerifyOptions& opt, VerifyStats
   fs::create_directories(final_dir.parent_path(), ec);
   const fs::path work = make_temp_dir((final_dir.parent_path() / "build").string());
   std::vector<fs::path> files;
-  write_sources(work, g, opt, files);
+  write_sources(work, g, files);
   std::ostringstream cmd;
   cmd << "cd " << work << " && verilator --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast"
       << " --noassert -Wno-fatal -Wno-lint -Wno-style --top-module " << kSimTop << " -Mdir obj -o gm_vsim";
@@ -106,7 +118,7 @@ fs::path verilator_harness(const Group& g, const VerifyOptions& opt, VerifyStats
 
 void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
                    std::vector<VerifyResult>& out) {
-  const fs::path binary = verilator_harness(g, opt, st);
+  const fs::path binary = verilator_harness(g, st);
   const fs::path run = make_temp_dir("gm-verify");
   write_file_atomic(run / "config.txt", config_text(g, random_pairs, opt.seed));
   const auto t0 = Clock::now();
@@ -158,16 +170,16 @@ struct IcarusRun {
   std::vector<std::vector<uint64_t>> outputs;
 };
 
-IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& texts, PairStream& stream,
-                          uint64_t n, VerifyStats& st) {
+IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& modules,
+                          const std::vector<std::string>& texts, PairStream& stream, uint64_t n, VerifyStats& st) {
   const int w = specs.front().w;
   const fs::path dir = make_temp_dir("gm-icarus");
   std::ostringstream cmd;
   cmd << "cd " << dir << " && iverilog -g2005 -o sim.vvp gm_itb.v gm_vtop.v";
-  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs));
+  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs, modules));
   for (size_t d = 0; d < specs.size(); ++d) {
-    write_file_atomic(dir / (specs[d].name() + ".v"), texts[d]);
-    cmd << " " << specs[d].name() << ".v";
+    write_file_atomic(dir / (modules[d] + ".v"), texts[d]);
+    cmd << " " << modules[d] << ".v";
   }
   IcarusRun run;
   run.pa.resize(n);
@@ -214,9 +226,7 @@ void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs,
   PairStream stream(w, random_pairs, opt.seed);
   uint64_t n = stream.total();
   if (opt.pair_limit && n > opt.pair_limit) n = opt.pair_limit;
-  std::vector<std::string> texts;
-  for (const auto& s : g.specs) texts.push_back(design_text(s, opt));
-  const IcarusRun run = icarus_simulate(g.specs, texts, stream, n, st);
+  const IcarusRun run = icarus_simulate(g.specs, g.modules, g.texts, stream, n, st);
   const auto t0 = Clock::now();
   for (size_t d = 0; d < g.specs.size(); ++d) {
     const Spec& s = g.specs[d];
@@ -248,7 +258,7 @@ std::vector<int64_t> simulate_truth_table(const Spec& spec, const std::string& v
     throw UserError("iverilog is not installed (not on PATH); install it with `apt-get install iverilog`");
   PairStream stream(spec.w, 0, 0);
   VerifyStats st;
-  const IcarusRun run = icarus_simulate({spec}, {verilog}, stream, stream.total(), st);
+  const IcarusRun run = icarus_simulate({spec}, {spec.name()}, {verilog}, stream, stream.total(), st);
   std::vector<int64_t> table(stream.total());
   for (uint64_t k = 0; k < table.size(); ++k) {
     if (run.outputs[0][k] == kUnknown)
@@ -261,28 +271,33 @@ std::vector<int64_t> simulate_truth_table(const Spec& spec, const std::string& v
 
 std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const VerifyOptions& opt,
                                          VerifyStats* stats) {
-  if (opt.sim == "verilator") {
-    require_tool("verilator", "verilator", ", or use --sim icarus");
-  } else if (opt.sim == "icarus") {
-    require_tool("iverilog", "iverilog", ", or use --sim verilator");
-    require_tool("vvp", "iverilog", "");
-  } else {
-    throw UserError("unknown simulator '" + opt.sim + "'; use --sim verilator or --sim icarus");
-  }
+  require_simulator(opt.sim);
   if (!opt.rtl_dir.empty())
     for (const auto& s : specs) read_file(opt.rtl_dir / (s.name() + ".v"));  // fail before any work
+  std::vector<RtlDesign> designs;
+  for (const auto& s : specs) designs.push_back({s, s.name(), design_text(s, opt)});
+  return verify_rtl(designs, opt, stats);
+}
+
+std::vector<VerifyResult> verify_rtl(const std::vector<RtlDesign>& designs, const VerifyOptions& opt,
+                                     VerifyStats* stats) {
+  require_simulator(opt.sim);
 
   // Build every model once here: an external design's model is its simulated truth table, which
   // must be in the cache before the harness (which cannot simulate) reads it.
-  for (const auto& s : specs) s.def().make_model(s);
+  for (const auto& d : designs) d.spec.def().make_model(d.spec);
 
-  std::vector<VerifyResult> out(specs.size());
+  std::vector<VerifyResult> out(designs.size());
   std::map<int, Group> groups;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    out[i].spec = specs[i];
+  for (size_t i = 0; i < designs.size(); ++i) {
+    const Spec& s = designs[i].spec;
+    out[i].spec = s;
     out[i].sim = opt.sim;
-    groups[specs[i].w].specs.push_back(specs[i]);
-    groups[specs[i].w].index.push_back(i);
+    Group& g = groups[s.w];
+    g.specs.push_back(s);
+    g.modules.push_back(designs[i].module);
+    g.texts.push_back(designs[i].text);
+    g.index.push_back(i);
   }
   VerifyStats local;
   VerifyStats& st = stats ? *stats : local;
