@@ -59,10 +59,10 @@ const CommandRegistrar reg({
         [](CLI::App& sub) -> RunFn {
           auto args = std::make_shared<MutateArgs>();
           args->designs.add_to(sub);
-          sub.add_option("--count", args->opt.count, "mutants per design (Yosys `mutate -list N`)")
-              ->check(CLI::Range(1, 10000));
+          // --count and --sim are checked by mutate_designs, with the one-line error format.
+          sub.add_option("--count", args->opt.count, "mutants per design (Yosys `mutate -list N`), 1..10000");
           sub.add_option("--seed", args->opt.seed, "seed of Yosys's choice of mutations");
-          sub.add_option("--sim", args->opt.sim, "simulator")->check(CLI::IsMember({"verilator", "icarus"}));
+          sub.add_option("--sim", args->opt.sim, "simulator: verilator or icarus");
           sub.add_option("--sat-timeout", args->opt.sat_timeout_s,
                          "seconds per SAT proof of an uncaught mutant (a time-out counts as escaped)")
               ->check(CLI::Range(1, 86400));
