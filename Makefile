@@ -10,7 +10,7 @@ PACKAGES := cmake g++ make verilator yosys opensta iverilog qflow-tech-osu018 \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GREENMAC := $(BUILD)/greenmac
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test test-sanitize bench clean
 
 all: build
 
@@ -47,11 +47,22 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The unit tests (ctest label `unit`: no external program) built with AddressSanitizer and
+# UndefinedBehaviorSanitizer in their own build directory; any report fails the run.
+SANITIZE_BUILD ?= build-sanitize
+test-sanitize: deps
+	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O1 -g' \
+	  -DGM_SANITIZE=ON >/dev/null
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target gm_tests
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest -L unit --output-on-failure -j $(JOBS)
+
 bench: build
 	$(GREENMAC) bench verify
 	$(GREENMAC) bench synth
 	$(GREENMAC) bench array
 	$(GREENMAC) bench dnn
+	$(GREENMAC) bench mutate
 
 clean:
-	rm -rf $(BUILD) $(OUT)
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(OUT)

@@ -10,8 +10,9 @@ namespace gm {
 
 int sim_slots(size_t designs) { return static_cast<int>(std::max<size_t>(designs, 3)); }
 
-std::string sim_top_verilog(const std::vector<Spec>& specs) {
+std::string sim_top_verilog(const std::vector<Spec>& specs, const std::vector<std::string>& modules) {
   if (specs.empty()) throw std::logic_error("sim_top_verilog needs at least one design");
+  if (!modules.empty() && modules.size() != specs.size()) throw std::logic_error("sim_top_verilog: one module name per design");
   const int w = specs.front().w;
   const int slots = sim_slots(specs.size());
   std::ostringstream os;
@@ -27,7 +28,7 @@ std::string sim_top_verilog(const std::vector<Spec>& specs) {
     if (s.w != w) throw std::logic_error("sim_top_verilog: designs of different widths");
     const int yw = s.out_width();
     os << "  wire [" << yw - 1 << ":0] y" << k << ";\n";
-    os << "  " << s.name() << " u" << k << " (\n    .a_i(a_i),\n    .b_i(b_i),\n    .y_o(y" << k << ")\n  );\n";
+    os << "  " << (modules.empty() ? s.name() : modules[k]) << " u" << k << " (\n    .a_i(a_i),\n    .b_i(b_i),\n    .y_o(y" << k << ")\n  );\n";
     os << "  assign y_o[" << k * kSlotBits + kSlotBits - 1 << ":" << k * kSlotBits << "] = ";
     if (yw < kSlotBits)
       os << "{" << kSlotBits - yw << "'b0, y" << k << "};\n\n";

@@ -19,7 +19,8 @@ inline constexpr int kSlotBits = 32;
 
 int sim_slots(size_t designs);  // max(designs, 3)
 
-// Verilog text of gm_vtop for designs that all have operand width specs[0].w.
-std::string sim_top_verilog(const std::vector<Spec>& specs);
+// Verilog text of gm_vtop for designs that all have operand width specs[0].w. Design k is the
+// module modules[k] when given (mutants of one spec need distinct names), else specs[k].name().
+std::string sim_top_verilog(const std::vector<Spec>& specs, const std::vector<std::string>& modules = {});
 
 }  // namespace gm

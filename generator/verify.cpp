@@ -35,6 +35,17 @@ void require_tool(const std::string& tool, const std::string& package, const std
                     alternative);
 }
 
+void require_simulator(const std::string& sim) {
+  if (sim == "verilator") {
+    require_tool("verilator", "verilator", ", or use --sim icarus");
+  } else if (sim == "icarus") {
+    require_tool("iverilog", "iverilog", ", or use --sim verilator");
+    require_tool("vvp", "iverilog", "");
+  } else {
+    throw UserError("unknown simulator '" + sim + "'; use --sim verilator or --sim icarus");
+  }
+}
+
 // The RTL of one design: generated now, or read from the user's directory.
 std::string design_text(const Spec& spec, const VerifyOptions& opt) {
   if (opt.rtl_dir.empty()) return rtl::generate_verilog(spec);
@@ -52,7 +63,8 @@ std::vector<UserSource> user_sources(const std::vector<Spec>& specs, const Verif
 
 struct Group {
   std::vector<Spec> specs;
-  std::vector<size_t> index;  // position of each spec in the caller's list
+  std::vector<std::string> modules, texts;  // module name and RTL of each design
+  std::vector<size_t> index;                // position of each design in the caller's list
 };
 
 std::string config_text(const Group& g, uint64_t random_pairs, uint64_t seed) {
@@ -71,12 +83,12 @@ std::string config_text(const Group& g, uint64_t random_pairs, uint64_t seed) {
   return os.str();
 }
 
-void write_sources(const fs::path& dir, const Group& g, const VerifyOptions& opt, std::vector<fs::path>& files) {
-  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(g.specs));
+void write_sources(const fs::path& dir, const Group& g, std::vector<fs::path>& files) {
+  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(g.specs, g.modules));
   files.push_back(dir / "gm_vtop.v");
-  for (const auto& s : g.specs) {
-    const fs::path p = dir / (s.name() + ".v");
-    write_file_atomic(p, design_text(s, opt));
+  for (size_t k = 0; k < g.specs.size(); ++k) {
+    const fs::path p = dir / (g.modules[k] + ".v");
+    write_file_atomic(p, g.texts[k]);
     files.push_back(p);
   }
 }
@@ -100,16 +112,16 @@ std::vector<std::string> harness_build_argv(const std::vector<std::string>& sour
 
 std::vector<std::string> source_names(const Group& g) {
   std::vector<std::string> names = {"gm_vtop.v"};
-  for (const auto& s : g.specs) names.push_back(s.name() + ".v");
+  for (const auto& m : g.modules) names.push_back(m + ".v");
   return names;
 }
 
 // Everything the harness binary is made of: the designs, the top, the C++ harness and the headers
 // it includes, the models library it links, the build command, Verilator, the compiler, greenmac.
-std::string harness_key(const Group& g, const VerifyOptions& opt) {
+std::string harness_key(const Group& g) {
   CacheKey k;
-  k.add("top", sim_top_verilog(g.specs));
-  for (const auto& s : g.specs) k.add("design " + s.name(), design_text(s, opt));
+  k.add("top", sim_top_verilog(g.specs, g.modules));
+  for (size_t i = 0; i < g.modules.size(); ++i) k.add("design " + g.modules[i], g.texts[i]);
   k.add_file("verify_main.cpp", fs::path(GM_SOURCE_DIR) / "tb" / "verify_main.cpp");
   for (const auto& e : fs::directory_iterator(fs::path(GM_SOURCE_DIR) / "models"))
     if (e.path().extension() == ".hpp") k.add_file("models/" + e.path().filename().string(), e.path());
@@ -125,7 +137,7 @@ fs::path build_harness(const Group& g, const VerifyOptions& opt, const CacheStor
                        VerifyStats& st) {
   ScratchDir work("build", store.root());
   std::vector<fs::path> files;
-  write_sources(work.path(), g, opt, files);
+  write_sources(work.path(), g, files);
   const auto t0 = Clock::now();
   const RunResult r = run_program(harness_build_argv(source_names(g)), {.cwd = work.path()});
   st.build_seconds += seconds_since(t0);
@@ -195,7 +207,7 @@ bool run_harness(const fs::path& binary, const Group& g, const VerifyOptions& op
 void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
                    std::vector<VerifyResult>& out) {
   const CacheStore store("verilator");
-  const std::string key = harness_key(g, opt);
+  const std::string key = harness_key(g);
   std::string why;
   if (const auto entry = store.get(key)) {
     ++st.cached_builds;
@@ -238,15 +250,16 @@ struct IcarusRun {
   std::vector<std::vector<uint64_t>> outputs;
 };
 
-IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& texts, PairStream& stream,
-                          uint64_t n, VerifyStats& st, const std::vector<UserSource>& user = {}) {
+IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std::string>& modules,
+                          const std::vector<std::string>& texts, PairStream& stream, uint64_t n, VerifyStats& st,
+                          const std::vector<UserSource>& user = {}) {
   const int w = specs.front().w;
   const ScratchDir dir("gm-icarus");
   std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "gm_itb.v", "gm_vtop.v"};
-  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs));
+  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs, modules));
   for (size_t d = 0; d < specs.size(); ++d) {
-    write_file_atomic(dir / (specs[d].name() + ".v"), texts[d]);
-    compile.push_back(specs[d].name() + ".v");
+    write_file_atomic(dir / (modules[d] + ".v"), texts[d]);
+    compile.push_back(modules[d] + ".v");
   }
   IcarusRun run;
   run.pa.resize(n);
@@ -293,9 +306,7 @@ void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs,
   PairStream stream(w, random_pairs, opt.seed);
   uint64_t n = stream.total();
   if (opt.pair_limit && n > opt.pair_limit) n = opt.pair_limit;
-  std::vector<std::string> texts;
-  for (const auto& s : g.specs) texts.push_back(design_text(s, opt));
-  const IcarusRun run = icarus_simulate(g.specs, texts, stream, n, st, user_sources(g.specs, opt));
+  const IcarusRun run = icarus_simulate(g.specs, g.modules, g.texts, stream, n, st, user_sources(g.specs, opt));
   const auto t0 = Clock::now();
   for (size_t d = 0; d < g.specs.size(); ++d) {
     const Spec& s = g.specs[d];
@@ -327,7 +338,7 @@ std::vector<int64_t> simulate_truth_table(const Spec& spec, const std::string& v
     throw UserError("iverilog is not installed (not on PATH); install it with `apt-get install iverilog`");
   PairStream stream(spec.w, 0, 0);
   VerifyStats st;
-  const IcarusRun run = icarus_simulate({spec}, {verilog}, stream, stream.total(), st);
+  const IcarusRun run = icarus_simulate({spec}, {spec.name()}, {verilog}, stream, stream.total(), st);
   std::vector<int64_t> table(stream.total());
   for (uint64_t k = 0; k < table.size(); ++k) {
     if (run.outputs[0][k] == kUnknown)
@@ -340,28 +351,33 @@ std::vector<int64_t> simulate_truth_table(const Spec& spec, const std::string& v
 
 std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const VerifyOptions& opt,
                                          VerifyStats* stats) {
-  if (opt.sim == "verilator") {
-    require_tool("verilator", "verilator", ", or use --sim icarus");
-  } else if (opt.sim == "icarus") {
-    require_tool("iverilog", "iverilog", ", or use --sim verilator");
-    require_tool("vvp", "iverilog", "");
-  } else {
-    throw UserError("unknown simulator '" + opt.sim + "'; use --sim verilator or --sim icarus");
-  }
+  require_simulator(opt.sim);
   if (!opt.rtl_dir.empty())
     for (const auto& s : specs) read_file(opt.rtl_dir / (s.name() + ".v"));  // fail before any work
+  std::vector<RtlDesign> designs;
+  for (const auto& s : specs) designs.push_back({s, s.name(), design_text(s, opt)});
+  return verify_rtl(designs, opt, stats);
+}
+
+std::vector<VerifyResult> verify_rtl(const std::vector<RtlDesign>& designs, const VerifyOptions& opt,
+                                     VerifyStats* stats) {
+  require_simulator(opt.sim);
 
   // Build every model once here: an external design's model is its simulated truth table, which
   // must be in the cache before the harness (which cannot simulate) reads it.
-  for (const auto& s : specs) s.def().make_model(s);
+  for (const auto& d : designs) d.spec.def().make_model(d.spec);
 
-  std::vector<VerifyResult> out(specs.size());
+  std::vector<VerifyResult> out(designs.size());
   std::map<int, Group> groups;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    out[i].spec = specs[i];
+  for (size_t i = 0; i < designs.size(); ++i) {
+    const Spec& s = designs[i].spec;
+    out[i].spec = s;
     out[i].sim = opt.sim;
-    groups[specs[i].w].specs.push_back(specs[i]);
-    groups[specs[i].w].index.push_back(i);
+    Group& g = groups[s.w];
+    g.specs.push_back(s);
+    g.modules.push_back(designs[i].module);
+    g.texts.push_back(designs[i].text);
+    g.index.push_back(i);
   }
   VerifyStats local;
   VerifyStats& st = stats ? *stats : local;

@@ -49,6 +49,17 @@ struct VerifyStats {
 std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const VerifyOptions& opt,
                                          VerifyStats* stats = nullptr);
 
+// A design given as text: the model it must equal (spec), the name of its Verilog module, and the
+// RTL. Module names must be distinct within one call, so that many variants of one spec (e.g.
+// mutants) share one harness build. opt.rtl_dir is not used.
+struct RtlDesign {
+  Spec spec;
+  std::string module;
+  std::string text;
+};
+std::vector<VerifyResult> verify_rtl(const std::vector<RtlDesign>& designs, const VerifyOptions& opt,
+                                     VerifyStats* stats = nullptr);
+
 
 // The design's output for every operand pair, simulated in Icarus: entry (a_bits << w) | b_bits
 // holds the product word read as signed (s=1) or unsigned. Used as the model of external designs.

@@ -1,0 +1,39 @@
+# ctest labels of the GoogleTest cases, by suite (the first name in TEST(Suite, Name)):
+#   unit  no external program and fast: the cases `make test-sanitize` runs under ASan + UBSan
+#   slow  longer than about 20 s (ctest -LE slow skips them)
+#   tool  everything else: Verilator, Icarus, Yosys, OpenSTA, a C compiler... This is the default,
+#         so a new suite is never sanitized (or counted as fast) by accident.
+# Labelling a suite is one line here: add it to GM_UNIT_SUITES, or a single case to GM_SLOW_CASES.
+# Run `ctest -L unit` for the fast model tests, `ctest -LE slow` for all but the slow ones.
+
+set(GM_UNIT_SUITES
+  Registry Spec                                              # spec parser and family registry
+  Bam Comp42 Drum Etm Mitchell Perf Roba Trunc Udm           # the arithmetic models
+  Metrics                                                    # error metrics
+  DnnIdx DnnQuant DnnGemm DnnNetwork                         # DNN reader, quantization, golden GEMM
+  ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
+  SeqGateSim                                                 # netlist and gate simulator
+  SynthLiberty                                               # Liberty reader
+  Process                                                    # argv-only program runner
+)
+
+# Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
+set(GM_SLOW_CASES
+  Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
+  Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
+  Sweep.*
+  Lint.*
+  Prove.SignedBoothAndUnsignedDaddaAtWidth8ThroughTheCli
+  DnnRtl.*
+  ArraySynth.*
+  Characterize.*
+  SynthFlow.*
+)
+
+# gtest filters: unit = the unit suites minus any slow case, slow = the slow cases, tool = the rest.
+list(TRANSFORM GM_UNIT_SUITES APPEND ".*" OUTPUT_VARIABLE _gm_unit_patterns)
+list(JOIN _gm_unit_patterns ":" _gm_unit)
+list(JOIN GM_SLOW_CASES ":" _gm_slow)
+set(GM_UNIT_FILTER "${_gm_unit}-${_gm_slow}")
+set(GM_SLOW_FILTER "${_gm_slow}")
+set(GM_TOOL_FILTER "-${_gm_unit}:${_gm_slow}")
