@@ -130,8 +130,8 @@ TEST(Checks, VerifyOfAMutatedRtlFileExitsOne) {
   text.replace(m.position(0), m.length(0), m[1].str() + " | " + m[2].str());
   gm::write_file_atomic(file, text);
   const auto r = run_cli("verify exact:w=4 --sim icarus --rtl-dir '" + dir.string() + "'");  // Icarus: no build
-  EXPECT_EQ(r.rc, 1) << r.out;
-  EXPECT_EQ(count_of(r.out, "greenmac: check failed: verify: " + file.stem().string()), 1) << r.out;
+  EXPECT_EQ(r.rc, 1) << r.out << r.err;
+  EXPECT_EQ(count_of(r.err, "greenmac: check failed: verify: " + file.stem().string()), 1) << r.out << r.err;
   fs::remove_all(dir);
 }
 
@@ -140,9 +140,9 @@ TEST(Checks, SynthOfANetlistThatDoesNotComputeTheDesignExitsOne) {
   const fs::path dir = gm::test::temp_dir("gm-test-checks");
   const std::string ext = two_faced_ext(dir);
   const auto r = run_cli("synth '" + ext + "' exact:w=4 --cycles 200");
-  EXPECT_EQ(r.rc, 1) << r.out;
-  EXPECT_EQ(count_of(r.out, "greenmac: check failed: synth: the mapped netlist of"), 1) << r.out;  // not exact
-  EXPECT_NE(r.out.find("does not compute its model's products"), std::string::npos) << r.out;
+  EXPECT_EQ(r.rc, 1) << r.out << r.err;
+  EXPECT_EQ(count_of(r.err, "greenmac: check failed: synth: the mapped netlist of"), 1) << r.out << r.err;  // not exact
+  EXPECT_NE(r.err.find("does not compute its model's products"), std::string::npos) << r.out << r.err;
   fs::remove_all(dir);
 }
 
@@ -151,8 +151,8 @@ TEST(Checks, CharacterizeReportOpensWithTheFailedCheck) {
   const fs::path dir = gm::test::temp_dir("gm-test-checks");
   const std::string ext = two_faced_ext(dir);
   const auto r = run_cli("characterize '" + ext + "' -o '" + (dir / "rep").string() + "'");
-  EXPECT_EQ(r.rc, 1) << r.out;
-  EXPECT_EQ(count_of(r.out, "greenmac: check failed: characterize: the mapped netlist of"), 1) << r.out;
+  EXPECT_EQ(r.rc, 1) << r.out << r.err;
+  EXPECT_EQ(count_of(r.err, "greenmac: check failed: characterize: the mapped netlist of"), 1) << r.out << r.err;
   std::istringstream md(gm::read_file(dir / "rep" / "report.md"));
   std::string title, blank, first;
   std::getline(md, title);
@@ -168,10 +168,10 @@ TEST(Checks, GemmCycleDifferenceExitsOne) {
   const auto good = run_cli(args);
   ASSERT_EQ(good.rc, 0) << good.out;
   const auto r = run_cli(args, "GM_TEST_CYCLE_SKEW=3 ");
-  EXPECT_EQ(r.rc, 1) << r.out;
-  EXPECT_EQ(count_of(r.out, "greenmac: check failed: gemm:"), 1) << r.out;
-  EXPECT_NE(r.out.find("the cycle model says"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("FAIL "), std::string::npos) << r.out;
+  EXPECT_EQ(r.rc, 1) << r.out << r.err;
+  EXPECT_EQ(count_of(r.err, "greenmac: check failed: gemm:"), 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("the cycle model says"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL "), std::string::npos) << r.out << r.err;
 }
 
 TEST(Checks, DnnRtlCycleDifferenceExitsOne) {
@@ -180,9 +180,9 @@ TEST(Checks, DnnRtlCycleDifferenceExitsOne) {
   const auto good = run_cli(args);
   ASSERT_EQ(good.rc, 0) << good.out;
   const auto r = run_cli(args, "GM_TEST_CYCLE_SKEW=1 ");
-  EXPECT_EQ(r.rc, 1) << r.out;
-  EXPECT_EQ(count_of(r.out, "greenmac: check failed: dnn rtl:"), 1) << r.out;
-  EXPECT_NE(r.out.find("the cycle model says"), std::string::npos) << r.out;
+  EXPECT_EQ(r.rc, 1) << r.out << r.err;
+  EXPECT_EQ(count_of(r.err, "greenmac: check failed: dnn rtl:"), 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("the cycle model says"), std::string::npos) << r.out << r.err;
 }
 
 }  // namespace
@@ -198,8 +198,8 @@ TEST(Checks, CharacterizeDnnRtlCycleDifferenceExitsOne) {
   const auto r = run_cli("characterize 'drum:k=4,s=1' --dnn --model mlp --images 20 --rtl-images 1 --array 2x2 -o '" +
                              (dir / "rep").string() + "'",
                          "GM_TEST_CYCLE_SKEW=1 ");
-  EXPECT_EQ(r.rc, 1) << r.out;
-  EXPECT_EQ(count_of(r.out, "greenmac: check failed: characterize: gm_drum_s8_k4 on the 2x2 array"), 1) << r.out;
+  EXPECT_EQ(r.rc, 1) << r.out << r.err;
+  EXPECT_EQ(count_of(r.err, "greenmac: check failed: characterize: gm_drum_s8_k4 on the 2x2 array"), 1) << r.out << r.err;
   const std::string md = gm::read_file(dir / "rep" / "report.md");
   EXPECT_EQ(md.find("**check failed:** characterize: gm_drum_s8_k4 on the 2x2 array"), md.find('\n') + 2) << md;
   fs::remove_all(dir);

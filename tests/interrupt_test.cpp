@@ -2,7 +2,7 @@
 // greenmac exits 128+signal within seconds.
 //
 // A cold cache makes verify build its Verilator harness (verilator, make, the C++ compiler) in
-// <cache>/verilator/build-XXXXXX, and synth run Yosys in <cache>/synth/work-XXXXXX; the signal is
+// <cache>/verilator/build-XXXXXX, and synth --array run Yosys in <cache>/synth-array/work-XXXXXX; the signal is
 // sent once that directory exists, i.e. while the tools are at work in it.
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -99,7 +99,7 @@ void interrupt_and_check(const Case& c) {
     std::this_thread::sleep_for(20ms);
   const fs::path scratch = find_prefixed(cache, c.scratch_prefix);
   const bool saw_tool = !processes_using(cache.string()).empty();
-  std::this_thread::sleep_for(1000ms);
+  std::this_thread::sleep_for(300ms);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, WNOHANG), 0) << "greenmac ended before the signal: " << gm::read_file(log);
   ASSERT_FALSE(scratch.empty()) << "no " << c.scratch_prefix << "* directory appeared under " << cache;
@@ -141,7 +141,8 @@ TEST(Interrupt, SigintDuringVerifyBuild) {
 }
 
 TEST(Interrupt, SigtermDuringSynth) {
-  interrupt_and_check({{"synth", "exact:w=8", "--cycles", "20000"}, {"yosys", "sta"}, "work-", SIGTERM});
+  // A whole 4x4 array: Yosys works on it for several seconds, a single multiplier only for one.
+  interrupt_and_check({{"synth", "--array", "4x4", "--mul", "exact:s=1"}, {"yosys", "sta"}, "work-", SIGTERM});
 }
 
 }  // namespace

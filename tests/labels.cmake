@@ -15,6 +15,9 @@ set(GM_UNIT_SUITES
   SeqGateSim                                                 # netlist and gate simulator
   SynthLiberty                                               # Liberty reader
   Process                                                    # argv-only program runner
+  CacheStore                                                 # cache entries, checksums, publication
+  CheckLog                                                   # failed checks decide the exit status
+  Names SpecSyntax ToolNames ToolLog                         # names by content, strict specs, tool names and logs
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
