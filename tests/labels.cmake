@@ -40,3 +40,17 @@ list(JOIN GM_SLOW_CASES ":" _gm_slow)
 set(GM_UNIT_FILTER "${_gm_unit}-${_gm_slow}")
 set(GM_SLOW_FILTER "${_gm_slow}")
 set(GM_TOOL_FILTER "-${_gm_unit}:${_gm_slow}")
+
+# Keeps in the list VAR only the test files that define a TEST of a unit suite (the sanitizer build
+# compiles no more than it runs).
+function(gm_files_with_unit_suites var)
+  list(JOIN GM_UNIT_SUITES "|" alternatives)
+  set(kept)
+  foreach(f IN LISTS ${var})
+    file(READ ${f} text)
+    if(text MATCHES "TEST(_F)?\\((${alternatives}),")
+      list(APPEND kept ${f})
+    endif()
+  endforeach()
+  set(${var} ${kept} PARENT_SCOPE)
+endfunction()
