@@ -141,6 +141,20 @@ RunResult run_program(const std::vector<std::string>& argv, const RunOptions& op
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
   const std::string exe_path = exe->string();
+  // The child's environment: ours, with RunOptions::env set over it (built here, not after fork).
+  std::vector<std::string> env_text;
+  std::vector<char*> envp;
+  if (!opt.env.empty()) {
+    auto name_of = [](const std::string& kv) { return kv.substr(0, kv.find('=')); };
+    for (char** e = environ; *e; ++e) {
+      bool replaced = false;
+      for (const auto& kv : opt.env) replaced = replaced || name_of(kv) == name_of(*e);
+      if (!replaced) env_text.emplace_back(*e);
+    }
+    env_text.insert(env_text.end(), opt.env.begin(), opt.env.end());
+    for (auto& kv : env_text) envp.push_back(kv.data());
+    envp.push_back(nullptr);
+  }
   const std::string cwd = opt.cwd.string();
 
   FILE* capture = std::tmpfile();
@@ -187,7 +201,10 @@ RunResult run_program(const std::vector<std::string>& argv, const RunOptions& op
         (void)!write(2, kNoDir, sizeof kNoDir - 1);
         _exit(126);
       }
-      execv(exe_path.c_str(), cargv.data());
+      if (envp.empty())
+        execv(exe_path.c_str(), cargv.data());
+      else
+        execve(exe_path.c_str(), cargv.data(), envp.data());
       (void)!write(2, kNoExec, sizeof kNoExec - 1);
       _exit(127);
     }

@@ -18,6 +18,7 @@ struct RunOptions {
   std::filesystem::path stdout_file;  // when set, stdout goes here alone (and is not in `output`)
   std::filesystem::path log_file;     // when set, stderr (and stdout, unless redirected) is copied here
   int timeout_s = 0;                  // 0: no limit; else the process group is killed after it
+  std::vector<std::string> env;       // "NAME=VALUE" entries set (or replaced) in the child's environment
 };
 
 struct RunResult {

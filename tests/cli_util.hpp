@@ -3,14 +3,17 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "generator/process.hpp"
 
 namespace gm::test {
 
@@ -20,30 +23,60 @@ struct CliResult {
   std::string err;  // stderr only
 };
 
-// Runs `greenmac ARGS` through the shell (ARGS is shell text); `env` is prefixed, e.g. "PATH=/x ".
-// stdout comes through the pipe; stderr goes to a temporary file so the two streams stay apart.
-inline CliResult run_cli(const std::string& args, const std::string& env = "") {
+// Splits command text into words the way a POSIX shell quotes them ('...', "...", backslash), with
+// no expansion of any kind: the tests write arguments as text, greenmac gets them as an argv.
+inline std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(word), word.clear(), in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '\'') {
+      const size_t end = text.find('\'', i + 1);
+      if (end == std::string::npos) throw std::invalid_argument("unterminated ' in: " + text);
+      word += text.substr(i + 1, end - i - 1);
+      i = end;
+    } else if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\' && i + 1 < text.size() && std::string("\"\\$`").find(text[i + 1]) != std::string::npos) ++i;
+        word += text[i];
+      }
+      if (i >= text.size()) throw std::invalid_argument("unterminated \" in: " + text);
+    } else if (c == '\\' && i + 1 < text.size()) {
+      word += text[++i];
+    } else {
+      word += c;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+// Runs `greenmac ARGS` from an argument vector (ARGS is split by split_words); `env` holds
+// NAME=VALUE words set for the run, e.g. "PATH=/x "; `cwd`, when given, is its working directory.
+// stdout goes to a temporary file and stderr is captured, so the two streams stay apart.
+inline CliResult run_cli(const std::string& args, const std::string& env = "",
+                         const std::filesystem::path& cwd = {}) {
   CliResult r;
-  std::string err_path = (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
-  err_path += "/gm-cli-stderr-XXXXXX";
-  const int fd = mkstemp(err_path.data());
+  std::vector<std::string> argv = {GM_BINARY};
+  for (auto& w : split_words(args)) argv.push_back(std::move(w));
+  std::string out_path = (std::filesystem::temp_directory_path() / "gm-cli-stdout-XXXXXX").string();
+  const int fd = mkstemp(out_path.data());
   if (fd < 0) return r;
   close(fd);
-  // Braces group the command so that `2>` applies to greenmac and not to an env assignment.
-  const std::string cmd = "{ " + env + "'" + std::string(GM_BINARY) + "' " + args + " ; } 2>'" + err_path + "'";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p) {
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  }
-  std::ifstream in(err_path, std::ios::binary);
+  const gm::RunResult res = gm::run_program(argv, {.cwd = cwd, .stdout_file = out_path, .env = split_words(env)});
+  r.rc = res.exit_code;
+  r.err = res.output;
+  std::ifstream in(out_path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
-  r.err = ss.str();
-  std::remove(err_path.c_str());
+  r.out = ss.str();
+  std::remove(out_path.c_str());
   return r;
 }
 

@@ -26,7 +26,7 @@ namespace {
 
 // Runs greenmac in `dir` (the working directory decides nothing, which some tests check).
 gm::test::CliResult run_in(const fs::path& dir, const std::string& args, const std::string& env = "") {
-  return run_cli(args, "cd '" + dir.string() + "' && " + env);
+  return run_cli(args, env, dir);
 }
 
 }  // namespace

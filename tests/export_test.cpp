@@ -313,10 +313,15 @@ TEST(Export, CompiledCModelAndCHeaderMatchTheModel) {
   }
   gm::write_file_atomic(dir / "main.c", harness_main(cases));
   gm::write_file_atomic(dir / "sources.txt", sources + "\n");
-  // Compiled in parallel batches, then linked (the test's own fixed shell line; no path in it).
-  const auto build = gm::run_program(
-      {"sh", "-c", "xargs -P 4 -n 6 cc -std=c99 -O0 -Wall -Werror -c < sources.txt && cc -o check *.o"},
+  // Compiled in parallel batches by xargs (reading the list itself: no shell), then linked.
+  const auto compile = gm::run_program(
+      {"xargs", "-a", "sources.txt", "-P", "4", "-n", "6", "cc", "-std=c99", "-O0", "-Wall", "-Werror", "-c"},
       {.cwd = dir});
+  ASSERT_TRUE(compile.ok()) << compile.output;
+  std::vector<std::string> link = {"cc", "-o", "check"};
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".o") link.push_back(e.path().filename().string());
+  const auto build = gm::run_program(link, {.cwd = dir});
   ASSERT_TRUE(build.ok()) << build.output;
   const auto check = gm::run_program({(dir / "check").string()}, {.cwd = dir});
   const int run = check.exit_code;

@@ -56,8 +56,9 @@ TEST(Process, StderrIsCapturedAndLogged) {
 
 TEST(Process, TimeoutKillsTheWholeGroup) {
   const auto t0 = std::chrono::steady_clock::now();
-  // The sleep is a grandchild: only killing the group stops it within the limit.
-  const auto r = gm::run_program({"sh", "-c", "sleep 30 & wait"}, {.timeout_s = 1});
+  // xargs (with no input) runs `sleep 30` as its own child, a grandchild of ours: only killing the
+  // group stops it within the limit.
+  const auto r = gm::run_program({"xargs", "sleep", "30"}, {.timeout_s = 1});
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_TRUE(r.timed_out);
   EXPECT_FALSE(r.ok());
