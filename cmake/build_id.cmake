@@ -1,5 +1,5 @@
 # greenmac's build id: one SHA-256 over greenmac's own sources and the settings that change the code
-# the compiler makes from them. Every cache key includes it (generator/build_id.hpp), so a change to
+# the compiler makes from them. Every cache key includes it (models/cache/build_id.hpp), so a change to
 # greenmac's code gives new keys, while a rebuild that changes nothing, and every binary built from
 # the same sources (greenmac, gm_tests), share the same entries.
 #

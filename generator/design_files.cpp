@@ -1,8 +1,8 @@
 #include "generator/design_files.hpp"
 
-#include "generator/fsutil.hpp"
+#include "models/files.hpp"
 #include "generator/registry.hpp"
-#include "generator/version.hpp"
+#include "models/version.hpp"
 
 namespace fs = std::filesystem;
 

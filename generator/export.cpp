@@ -7,7 +7,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "generator/command.hpp"
+#include "models/errors.hpp"
 #include "generator/registry.hpp"
 
 namespace gm {

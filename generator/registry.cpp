@@ -3,7 +3,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "generator/version.hpp"
+#include "models/version.hpp"
 
 namespace gm::rtl {
 
@@ -12,7 +12,16 @@ std::map<std::string, GenerateFn>& generators() {
   static std::map<std::string, GenerateFn> table;
   return table;
 }
+std::map<std::string, DesignCheckFn>& design_checks() {
+  static std::map<std::string, DesignCheckFn> table;
+  return table;
+}
 }  // namespace
+
+void register_design_check(const std::string& family, DesignCheckFn fn) {
+  if (!design_checks().emplace(family, std::move(fn)).second)
+    throw std::logic_error("design check registered twice: " + family);
+}
 
 void register_generator(const std::string& family, GenerateFn fn) {
   if (!generators().emplace(family, std::move(fn)).second)
@@ -45,6 +54,7 @@ std::vector<std::string> file_header(const Spec& spec) {
 std::string generate_verilog(const Spec& spec) {
   const GenerateFn* fn = find_generator(spec.family);
   if (!fn) throw std::logic_error("family " + spec.family + " has no RTL generator");
+  if (const auto check = design_checks().find(spec.family); check != design_checks().end()) check->second(spec);
   return (*fn)(spec, file_header(spec));
 }
 

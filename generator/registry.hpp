@@ -25,6 +25,16 @@ struct GeneratorRegistrar {
   GeneratorRegistrar(const std::string& family, GenerateFn fn) { register_generator(family, std::move(fn)); }
 };
 
+// A check that a design can be generated at all, run before its generator: the ext family's
+// module is read and checked by Yosys (tb/ext_table.cpp installs that check, since the generator
+// itself runs no tool). It throws UserError with what is wrong.
+using DesignCheckFn = std::function<void(const Spec& spec)>;
+void register_design_check(const std::string& family, DesignCheckFn fn);
+
+struct DesignCheckRegistrar {
+  DesignCheckRegistrar(const std::string& family, DesignCheckFn fn) { register_design_check(family, std::move(fn)); }
+};
+
 // The Verilog text of one design, with the standard header. Throws for a family without generator.
 std::string generate_verilog(const Spec& spec);
 

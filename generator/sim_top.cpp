@@ -4,7 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "generator/version.hpp"
+#include "models/version.hpp"
 
 namespace gm {
 

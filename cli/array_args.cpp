@@ -1,0 +1,48 @@
+#include "cli/array_args.hpp"
+
+namespace gm {
+
+void ArrayArgs::add_to(CLI::App& sub, bool with_array) {
+  if (with_array) sub.add_option("--array", array, "synthesize a whole RxC systolic array instead of SPEC... (e.g. 4x4)");
+  sub.add_option("--mul", mul, "with --array: the multiplier of every PE (e.g. exact:w=8,s=1)");
+  sub.add_option("--mul-map", mul_map, "with --array: per-row/column/PE multipliers (docs/array.md)");
+  sub.add_option("--acc-width", acc_width, "with --array: accumulator bits (2w..64, default 32)");
+  sub.add_flag("--zero-gate", zero_gate, "with --array: zero-gated PEs");
+  sub.add_option("--gemm", gemm_dims, "with --array: the GEMM whose streams give the activity, MxKxN "
+                                      "(default 32x(2R)x(2C), random operands from --seed)");
+}
+
+bool ArrayArgs::given(const SpecArgs& designs) const {
+  if (array.empty()) {
+    if (!mul.empty() || !mul_map.empty() || !gemm_dims.empty() || zero_gate || acc_width != 32)
+      throw UserError("--mul, --mul-map, --acc-width, --zero-gate and --gemm need --array RxC --mul SPEC");
+    return false;
+  }
+  if (!designs.specs.empty() || !designs.set.empty())
+    throw UserError("give either SPEC.../--set or --array RxC --mul SPEC, not both");
+  if (mul.empty()) throw UserError("--array needs --mul SPEC (the multiplier of every PE)");
+  return true;
+}
+
+ArrayConfig ArrayArgs::config() const {
+  const auto [rows, cols] = parse_array_dims(array);
+  return make_array_config(rows, cols, mul, mul_map, acc_width, zero_gate);
+}
+
+GemmProblem ArrayArgs::gemm(uint64_t seed) const {
+  const ArrayConfig cfg = config();
+  if (gemm_dims.empty()) return default_array_gemm(cfg, seed);
+  int64_t m = 0, k = 0, n = 0;
+  parse_gemm_dims(gemm_dims, m, k, n);
+  return random_gemm(cfg, m, k, n, seed);
+}
+
+ArraySynthOptions ArrayArgs::options(const SynthOptions& synth, const std::string& keep_dir) const {
+  ArraySynthOptions o;
+  o.lib = synth.lib;
+  o.clock_ns = synth.clock_ns;
+  o.keep_dir = keep_dir;
+  return o;
+}
+
+}  // namespace gm

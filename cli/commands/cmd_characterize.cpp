@@ -1,0 +1,125 @@
+// greenmac characterize SPEC...: error metrics and synthesis side by side, ratios against exact and
+// yosys, report.md / report.json / results.csv and Pareto plots in -o DIR.
+// greenmac characterize --array RxC --mul SPEC ...: one whole array beside the same array with exact
+// multipliers (synth/array_synth.hpp). --mul selects this mode; without it --array is the array
+// of --dnn --rtl-images.
+#include <iostream>
+#include <tuple>
+
+#include "generator/array/array.hpp"
+#include "cli/array_args.hpp"
+#include "cli/report/array_characterize.hpp"
+#include "synth/array_synth.hpp"
+#include "cli/report/characterize.hpp"
+#include "cli/command.hpp"
+#include "models/files.hpp"
+
+namespace gm {
+namespace {
+
+struct CharArgs {
+  SpecArgs designs;
+  CharOptions opt;
+  std::string out = "out/characterize";
+  std::string dist;
+  std::string array = "8x8";
+  std::string energy_array;
+  ArrayArgs array_mode;  // --mul, --mul-map, --acc-width, --zero-gate, --gemm (its --array is `array`)
+  bool json = false;
+};
+
+int run_characterize_array(const CharArgs& args) {
+  if (args.opt.dnn.enabled || !args.dist.empty() || args.opt.dnn.rtl_images > 0)
+    throw UserError("--dnn, --rtl-images and --dist do not apply to an array characterization (--mul)");
+  ArrayArgs a = args.array_mode;
+  a.array = args.array;
+  a.given(args.designs);  // rejects SPEC... with --mul
+  const ArrayConfig cfg = a.config();
+  const GemmProblem gemm = a.gemm(args.opt.synth.seed);
+  ensure_output_dir(args.out);  // fail before the synthesis, not after
+  const ArrayCharReport rep = characterize_array(cfg, gemm, a.options(args.opt.synth, ""));
+  write_array_characterization(rep, args.out);
+  if (args.json) {
+    std::cout << array_char_json(rep).dump(2) << "\n";
+  } else {
+    std::cout << array_synth_table({rep.array, rep.exact});
+    std::cout << "vs exact: area " << rep.vs_exact.area << ", delay " << rep.vs_exact.delay << ", power "
+              << rep.vs_exact.power << ", energy/MAC " << rep.vs_exact.energy << "; report in " << args.out
+              << "/report.md\n";
+  }
+  return array_char_checks(rep).finish();
+}
+
+int run_characterize(const CharArgs& args) {
+  if (!args.array_mode.mul.empty()) return run_characterize_array(args);
+  args.array_mode.given(args.designs);  // array options without --mul are an error
+  CharOptions opt = args.opt;
+  opt.out_dir = args.out;
+  if (opt.dnn.rtl_images > 0 && !opt.dnn.enabled)
+    throw UserError("--rtl-images needs --dnn (it runs the network on the array)");
+  if (opt.dnn.enabled && !args.dist.empty())
+    throw UserError("--dist and --dnn both weight the metrics; give one of them");
+  std::tie(opt.dnn.rows, opt.dnn.cols) = parse_array_dims(args.array);
+  if (!args.energy_array.empty()) {
+    if (!opt.dnn.enabled) throw UserError("--array-energy needs --dnn (it simulates the network's own operands)");
+    std::tie(opt.dnn.energy_rows, opt.dnn.energy_cols) = parse_array_dims(args.energy_array);
+  }
+  const auto specs = expand_specs(args.designs.specs, args.designs.set);
+  Distribution dist;
+  if (!args.dist.empty()) {
+    dist = parse_distribution(read_file(args.dist), args.dist);
+    opt.dist = &dist;
+  }
+  ensure_output_dir(opt.out_dir);  // fail before hours of synthesis, not after
+  const auto rows = characterize(specs, opt);
+  write_characterization(rows, opt);
+  if (args.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : rows) out.push_back(char_row_json(r));
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << "characterized " << rows.size() << " designs (" << specs.size() << " asked, "
+              << rows.size() - specs.size() << " baselines added); report in " << opt.out_dir.string() << "/report.md\n";
+  }
+  return characterize_checks(rows).finish();
+}
+
+const CommandRegistrar reg({
+    .name = "characterize",
+    .help = "error metrics and synthesis (area, delay, power, energy) per design, with ratios against exact "
+            "and yosys, report.md/json, results.csv and Pareto plots",
+    .order = 60,
+    .setup =
+        [](CLI::App& sub) -> RunFn {
+          auto args = std::make_shared<CharArgs>();
+          args->designs.add_to(sub);
+          sub.add_option("--lib", args->opt.synth.lib, "liberty: osu018 or the path of a .lib file");
+          sub.add_option("--clock-ns", args->opt.synth.clock_ns, "clock period for timing and power (0.01..1000)")
+              ->check(CLI::Range(0.01, 1000.0));
+          sub.add_option("--activity", args->opt.synth.activity,
+                         "operand stream for the power simulation: uniform, or an operand-pair file (a b weight)");
+          sub.add_option("--dist", args->dist, "weight the error metrics by an operand-pair file (a b weight)");
+          sub.add_option("-j,--jobs", args->opt.synth.jobs, "designs synthesized in parallel")->check(CLI::Range(1, 64));
+          sub.add_option("-o,--out", args->out, "report directory (default out/characterize)");
+          sub.add_flag("--dnn", args->opt.dnn.enabled,
+                       "add the Fashion-MNIST accuracy; weight the metrics and drive the power simulation with the "
+                       "operands the network's multipliers see (8-bit signed designs)");
+          sub.add_option("--model", args->opt.dnn.model, "with --dnn: cnn, mlp or a model file");
+          sub.add_option("--images", args->opt.dnn.images, "with --dnn: first N test images (default all)");
+          sub.add_option("--data", args->opt.dnn.data_dir, "with --dnn: Fashion-MNIST directory");
+          sub.add_option("--rtl-images", args->opt.dnn.rtl_images,
+                         "with --dnn: also run N images per design on the Verilated array and check the logits");
+          sub.add_option("--array", args->array, "array size RxC for --rtl-images, or the array characterized with --mul")
+              ->capture_default_str();
+          sub.add_option("--seed", args->opt.synth.seed, "seed of the operand stream (with --mul: of the GEMM)");
+          args->array_mode.add_to(sub, false);
+          sub.add_option("--array-energy", args->energy_array,
+                         "with --dnn: array energy per inference, from an RxC array of each design simulated on the "
+                         "network's largest layer");
+          sub.add_flag("--json", args->json, "also print the rows as JSON");
+          return [=] { return run_characterize(*args); };
+        },
+});
+
+}  // namespace
+}  // namespace gm

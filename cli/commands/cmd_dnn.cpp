@@ -1,0 +1,219 @@
+// greenmac dnn eval --mul SPEC... [--model cnn|mlp|FILE] [--images N] [--json] [--data DIR] [--trace-dir DIR]
+// greenmac train --model cnn|mlp [--epochs N] [--seed S] -o FILE
+//
+// dnn eval: int8 inference of the quantized Fashion-MNIST network (docs/dnn.md) with every product
+// taken from the multiplier's product table (a = activation, b = weight), side by side with the float
+// accuracy stored in the model file and the int8-exact network (exact:s=1).
+// train: runs greenmac-train (built beside greenmac when libtorch is available).
+#include <csignal>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <tuple>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "tb/dnn_on_rtl.hpp"
+#include "models/dnn/evaluate.hpp"
+#include "models/files.hpp"
+
+namespace gm {
+namespace {
+namespace fs = std::filesystem;
+
+struct EvalArgs {
+  std::vector<std::string> muls;
+  std::string model = "cnn";
+  size_t images = 0;
+  bool json = false;
+  std::string data;
+  std::string trace_dir;
+  size_t batch = 500;
+};
+
+std::string percent(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", 100 * v);
+  return buf;
+}
+
+std::string points(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.2f", 100 * v);
+  return buf;
+}
+
+int run_eval(const EvalArgs& args) {
+  DnnEvalOptions opt;
+  opt.model = args.model;
+  opt.images = args.images;
+  opt.data_dir = args.data;
+  opt.trace_dir = args.trace_dir;
+  opt.batch = args.batch;
+  for (const auto& m : args.muls) opt.specs.push_back(parse_spec(m));
+  const DnnEvalReport rep = dnn_eval(opt);
+  if (args.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : rep.rows) {
+      nlohmann::json j = {{"spec", r.spec},
+                          {"model", rep.model},
+                          {"images", rep.images},
+                          {"accuracy", r.accuracy},
+                          {"float_accuracy", rep.float_accuracy},
+                          {"float_images", rep.float_images},
+                          {"macs_per_image", rep.macs_per_image},
+                          {"agreement_with_exact", r.agreement},
+                          {"seconds", r.seconds}};
+      if (!r.histogram_file.empty()) j["trace"] = {{"histogram", r.histogram_file}, {"stream", r.stream_file}};
+      out.push_back(j);
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("model %s (%s): %lld MACs/image, %zu test images, golden product-table inference\n", rep.model.c_str(),
+              rep.model_file.c_str(), static_cast<long long>(rep.macs_per_image), rep.images);
+  std::printf("%-34s %9s %9s %10s %9s\n", "multiplier", "accuracy", "vs float", "vs exact", "agree");
+  std::printf("%-34s %9s %9s %10s %9s   (libtorch, %lld test images, from the model file)\n", "float", percent(rep.float_accuracy).c_str(),
+              "", "", "", static_cast<long long>(rep.float_images));
+  const double exact_acc = rep.rows.front().accuracy;
+  for (const auto& r : rep.rows)
+    std::printf("%-34s %9s %9s %10s %9s\n", r.spec.c_str(), percent(r.accuracy).c_str(),
+                points(r.accuracy - rep.float_accuracy).c_str(), points(r.accuracy - exact_acc).c_str(),
+                percent(r.agreement).c_str());
+  if (!args.trace_dir.empty()) std::printf("operand traces in %s\n", args.trace_dir.c_str());
+  return 0;
+}
+
+// The greenmac-train executable beside this binary.
+fs::path train_binary() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return (ec ? fs::path(".") : self.parent_path()) / "greenmac-train";
+}
+
+struct TrainArgs {
+  std::string model = "cnn", output, data;
+  int epochs = 0;
+  uint64_t seed = 1;
+  size_t calib = 2000;
+  int threads = 1;
+};
+
+int run_train(const TrainArgs& a) {
+  const fs::path bin = train_binary();
+  if (!fs::is_regular_file(bin))
+    throw UserError("'" + bin.string() + "' is not built (it needs libtorch: install libtorch-dev and rebuild); the "
+                    "shipped models/dnn/weights/*.json need no training");
+  std::vector<std::string> argv = {bin.string(), "--model", a.model, "--seed", std::to_string(a.seed),
+                                   "--calib", std::to_string(a.calib), "--threads", std::to_string(a.threads),
+                                   "-o", a.output};
+  if (a.epochs) argv.insert(argv.end(), {"--epochs", std::to_string(a.epochs)});
+  if (!a.data.empty()) argv.insert(argv.end(), {"--data", a.data});
+  std::vector<char*> cargv;
+  for (auto& s : argv) cargv.push_back(s.data());
+  cargv.push_back(nullptr);
+  std::cout.flush();
+  // The trainer replaces greenmac: it gets the default signal handling back (greenmac blocks
+  // SIGINT/SIGTERM/SIGHUP for its interrupt thread, and a blocked mask survives exec).
+  sigset_t none;
+  sigemptyset(&none);
+  pthread_sigmask(SIG_SETMASK, &none, nullptr);
+  execv(bin.c_str(), cargv.data());
+  throw UserError("cannot run '" + bin.string() + "'");
+}
+
+struct RtlArgs {
+  DnnRtlOptions opt;
+  std::string array = "8x8";
+  bool json = false;
+};
+
+int run_rtl(const RtlArgs& a) {
+  DnnRtlOptions opt = a.opt;
+  std::tie(opt.rows, opt.cols) = parse_array_dims(a.array);
+  const DnnRtlReport r = dnn_rtl(opt);
+  if (a.json) {
+    const nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
+                              {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
+                              {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
+                              {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << r.name << " on a " << r.array << " array, " << r.model << ", " << r.images << " images\n";
+    std::cout << "  accuracy        " << percent(r.accuracy) << " (golden " << percent(r.golden_accuracy) << ")\n";
+    std::cout << "  logit mismatches " << r.mismatches << " (against the golden inference)\n";
+    std::cout << "  cycles          " << r.cycles << " (cycle model " << r.cycles_model << ")\n";
+    std::cout << "  MACs            " << r.macs << "; " << r.seconds << " s wall, " << r.sim_cpu_seconds
+              << " s simulation CPU\n";
+  }
+  CheckLog checks;
+  check_dnn_rtl("dnn rtl", r, checks);
+  return checks.finish();
+}
+
+const CommandRegistrar reg_dnn({
+    .name = "dnn",
+    .help = "int8 DNN inference on Fashion-MNIST with every product through a multiplier model",
+    .order = 70,
+    .setup =
+        [](CLI::App& sub) -> RunFn {
+          sub.require_subcommand(1);
+          auto args = std::make_shared<EvalArgs>();
+          CLI::App* ev = sub.add_subcommand(
+              "eval", "accuracy of the quantized network with each multiplier (a = activation, b = weight), "
+                      "beside float and int8-exact");
+          ev->add_option("--mul", args->muls, "multiplier specs (8-bit signed), e.g. drum:k=4,s=1")->expected(1, -1);
+          ev->add_option("--model", args->model, "cnn, mlp (the shipped models/dnn/weights/*.json) or a model file")
+              ->capture_default_str();
+          ev->add_option("--images", args->images, "first N test images (default all 10,000)")->check(CLI::Range(1, 1000000));
+          ev->add_option("--data", args->data,
+                         "Fashion-MNIST directory (default $GREENMAC_FASHION_MNIST or /usr/share/datasets/fashion-mnist)");
+          ev->add_option("--trace-dir", args->trace_dir,
+                         "write each multiplier's operand-pair histogram and a sampled operand stream here");
+          ev->add_option("--batch", args->batch, "images per GEMM call")->check(CLI::Range(1, 100000))->capture_default_str();
+          ev->add_flag("--json", args->json, "print JSON");
+
+          auto rargs = std::make_shared<RtlArgs>();
+          CLI::App* rt = sub.add_subcommand(
+              "rtl", "the same int8 inference with every conv and fc layer on the Verilated systolic array; logits "
+                     "checked bit for bit against the golden inference");
+          rt->add_option("--array", rargs->array, "array size RxC")->capture_default_str();
+          rt->add_option("--mul", rargs->opt.mul, "multiplier spec (8-bit signed)")->capture_default_str();
+          rt->add_option("--model", rargs->opt.model, "cnn, mlp or a model file")->capture_default_str();
+          rt->add_option("--images", rargs->opt.images, "first N test images")->check(CLI::Range(1, 10000))->capture_default_str();
+          rt->add_option("--data", rargs->opt.data_dir, "Fashion-MNIST directory");
+          rt->add_option("--batch", rargs->opt.batch, "images per GEMM (one simulator run per layer and batch)")
+              ->check(CLI::Range(1, 10000))
+              ->capture_default_str();
+          rt->add_flag("--json", rargs->json, "print JSON");
+          return [=] { return rt->parsed() ? run_rtl(*rargs) : run_eval(*args); };
+        },
+});
+
+const CommandRegistrar reg_train({
+    .name = "train",
+    .help = "train and int8-quantize the Fashion-MNIST network with libtorch (runs greenmac-train)",
+    .order = 71,
+    .setup =
+        [](CLI::App& sub) -> RunFn {
+          auto a = std::make_shared<TrainArgs>();
+          sub.add_option("--model", a->model, "network")->check(CLI::IsMember({"cnn", "mlp"}))->capture_default_str();
+          sub.add_option("--epochs", a->epochs, "training epochs (default: cnn 20, mlp 10)")->check(CLI::Range(1, 1000));
+          sub.add_option("--seed", a->seed, "seed of the initial weights and the batch order")->capture_default_str();
+          sub.add_option("--calib", a->calib, "training images that calibrate the activation scales")
+              ->check(CLI::Range(1, 60000))
+              ->capture_default_str();
+          sub.add_option("--threads", a->threads, "libtorch threads (float sums may differ between thread counts)")
+              ->check(CLI::Range(1, 64))
+              ->capture_default_str();
+          sub.add_option("--data", a->data, "Fashion-MNIST directory");
+          sub.add_option("-o,--output", a->output, "model file to write")->required();
+          return [=] { return run_train(*a); };
+        },
+});
+
+}  // namespace
+}  // namespace gm

@@ -1,0 +1,372 @@
+#include "cli/report/characterize.hpp"
+
+#include <cmath>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "models/dnn/evaluate.hpp"
+#include "synth/array_synth.hpp"
+#include "tb/dnn_on_rtl.hpp"
+#include "models/files.hpp"
+#include "cli/report/pareto.hpp"
+#include "cli/report/plot.hpp"
+#include "models/version.hpp"
+#include "models/dnn/idx.hpp"
+#include "models/product_table.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+namespace {
+
+std::string baseline_key(const Spec& s) { return std::to_string(s.w) + (s.is_signed ? "s" : "u"); }
+
+CostRatios ratios(const SynthResult& x, const SynthResult& base) {
+  auto r = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  return {r(x.area_um2, base.area_um2), r(x.delay_ns, base.delay_ns), r(x.simulated.total_mw, base.simulated.total_mw),
+          r(x.vectorless.total_mw, base.vectorless.total_mw), r(x.energy_pj(), base.energy_pj())};
+}
+
+nlohmann::json ratios_json(const CostRatios& r) {
+  return {{"area", r.area}, {"delay", r.delay}, {"power", r.power}, {"power_vectorless", r.power_vectorless},
+          {"energy", r.energy}};
+}
+
+nlohmann::json metrics_json(const ErrorMetrics& m) {
+  return {{"er", m.er},     {"med", m.med}, {"nmed", m.nmed}, {"nmed_max", m.nmed_max}, {"mred", m.mred},
+          {"wce", m.wce},   {"wcre", m.wcre}, {"bias", m.bias}, {"mse", m.mse},         {"var", m.var},
+          {"zero_ok", m.zero_ok}, {"commutative", m.commutative}, {"pairs", m.pairs}, {"exhaustive", m.exhaustive},
+          {"weighted", m.weighted}};
+}
+
+std::string fmt(double v, int prec = 3) {
+  std::ostringstream os;
+  os << std::setprecision(prec) << v;
+  return os.str();
+}
+
+std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt) {
+  const SynthResult& s = rows.front().synth;
+  std::ostringstream os;
+  os << "Error metrics: every operand pair for w <= 12 (corner cases plus 10^7 random pairs above)"
+     << (opt.dist ? ", weighted by the operand distribution " + opt.dist->origin : ", uniform operands")
+     << "; e = approximate - exact product. Synthesis: each design between input and output registers, "
+     << "Yosys `synth -flatten`, `dfflibmap` and `abc -liberty` onto " << s.lib << "; OpenSTA for the "
+     << "register-to-register critical path and for power at a " << fmt(s.clock_ns) << " ns clock. Power is given "
+     << "vectorless (activity 0.5 at the inputs) and from simulation: the mapped netlist is simulated "
+     << "(zero delay, so glitch power is left out) under " << s.cycles << " cycles of "
+     << (s.activity == "uniform" ? "uniform random operands" : "operands drawn from " + s.activity)
+     << ", and every pin gets its own toggle rate. Energy per operation = simulated power x clock period. "
+     << "Ratios are against `exact` (Dadda tree) and `yosys` (behavioural a*b) of the same width and signedness.";
+  return os.str();
+}
+
+// Records the largest GEMM (most MACs) of one inference and passes every call to the golden engine.
+class CaptureGemm : public dnn::GemmEngine {
+ public:
+  CaptureGemm(const ProductTable& table, int64_t keep_rows) : inner_(table, 1), keep_rows_(keep_rows) {}
+  void gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) override {
+    inner_.gemm(x, m, k, w, n, y);
+    if (m * k * n <= best_macs_) return;
+    best_macs_ = m * k * n;
+    captured.m = std::min(m, keep_rows_);
+    captured.k = k;
+    captured.n = n;
+    captured.x.assign(x, x + captured.m * k);
+    captured.w.assign(w, w + k * n);
+  }
+  GemmProblem captured;
+
+ private:
+  dnn::TableGemm inner_;
+  int64_t keep_rows_;
+  int64_t best_macs_ = 0;
+};
+
+// The array energy of one design under its network's own operands: the largest layer's GEMM (first
+// test image, first rows) on an array of that multiplier, synthesized and simulated gate by gate.
+void array_energy(const Spec& spec, const CharOptions& opt, int64_t macs_per_image, CharRow& row) {
+  const dnn::Network net = load_dnn_model(opt.dnn.model);
+  const ImageSet one = load_dnn_test_set(opt.dnn.data_dir, 1, net);
+  const ProductTable table(spec);
+  CaptureGemm capture(table, opt.dnn.energy_gemm_rows);
+  dnn::run_network(net, one.pixels.data(), 1, capture, 1);
+  const ArrayConfig cfg = make_array_config(opt.dnn.energy_rows, opt.dnn.energy_cols, spec.canonical(), "", 32, false);
+  ArraySynthOptions ao;
+  ao.lib = opt.synth.lib;
+  ao.clock_ns = opt.synth.clock_ns;
+  const ArraySynthResult r = synth_array(cfg, capture.captured, ao);
+  row.has_array_energy = true;
+  row.energy_array = std::to_string(opt.dnn.energy_rows) + "x" + std::to_string(opt.dnn.energy_cols);
+  row.array_energy_per_mac_pj = r.energy_per_mac_pj();
+  row.array_energy_per_inference_nj = r.energy_per_mac_pj() * static_cast<double>(macs_per_image) / 1000.0;
+  row.array_area_um2 = r.area_um2;
+  row.array_netlist_ok = r.netlist_matches_model;
+}
+
+// Accuracy and operand traces from the golden inference; per design, metrics weighted by its own
+// operand histogram and synthesis under its own sampled operand stream; optionally the RTL sample.
+std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const CharOptions& opt,
+                                          std::vector<CharRow>& rows, std::vector<Distribution>& dists) {
+  for (const auto& s : specs) dnn::check_dnn_spec(s);
+  DnnEvalOptions eo;
+  eo.specs = specs;
+  eo.model = opt.dnn.model;
+  eo.images = opt.dnn.images;
+  eo.data_dir = opt.dnn.data_dir;
+  eo.trace_dir = (opt.out_dir / "traces").string();
+  const DnnEvalReport rep = dnn_eval(eo);
+  std::map<std::string, const DnnEvalRow*> by_name;
+  for (const auto& r : rep.rows) by_name[r.name] = &r;
+  std::vector<SynthResult> synth;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const DnnEvalRow& er = *by_name.at(specs[i].name());
+    dists[i] = parse_distribution(read_file(er.histogram_file), er.histogram_file);
+    SynthOptions so = opt.synth;
+    so.activity = er.stream_file;
+    synth.push_back(synth_designs({specs[i]}, so).front());
+    CharRow& row = rows[i];
+    row.has_dnn = true;
+    row.accuracy = er.accuracy;
+    row.macs_per_image = rep.macs_per_image;
+    row.energy_per_inference_nj = synth.back().energy_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
+    if (opt.dnn.energy_rows > 0) array_energy(specs[i], opt, rep.macs_per_image, row);
+    if (opt.dnn.rtl_images > 0 && !row.reference) {
+      DnnRtlOptions ro;
+      ro.rows = opt.dnn.rows;
+      ro.cols = opt.dnn.cols;
+      ro.mul = specs[i].canonical();
+      ro.model = opt.dnn.model;
+      ro.images = opt.dnn.rtl_images;
+      ro.data_dir = opt.dnn.data_dir;
+      const DnnRtlReport rr = dnn_rtl(ro);
+      row.has_rtl = true;
+      row.rtl_images = rr.images;
+      row.rtl_array = rr.array;
+      row.rtl_mismatches = rr.mismatches;
+      row.rtl_cycles = rr.cycles;
+      row.rtl_cycles_model = rr.cycles_model;
+    }
+  }
+  return synth;
+}
+
+}  // namespace
+
+std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharOptions& opt) {
+  std::vector<Spec> specs = specs_in;
+  std::set<std::string> names;
+  for (const auto& s : specs) names.insert(s.name());
+  std::vector<bool> reference(specs.size(), false);
+  std::set<std::string> keys;
+  for (const auto& s : specs_in) keys.insert(baseline_key(s));
+  std::map<std::string, std::pair<std::string, std::string>> base_names;  // key -> (exact, yosys) names
+  for (const auto& s : specs_in) {
+    const std::string key = baseline_key(s);
+    if (base_names.count(key)) continue;
+    const std::string ws = "w=" + std::to_string(s.w) + ",s=" + (s.is_signed ? "1" : "0");
+    const Spec exact = parse_spec("exact:" + ws), yosys = parse_spec("yosys:" + ws);
+    base_names[key] = {exact.name(), yosys.name()};
+    for (const Spec& b : {exact, yosys})
+      if (names.insert(b.name()).second) {
+        specs.push_back(b);
+        reference.push_back(true);
+      }
+  }
+  if (opt.dist)
+    for (const auto& s : specs) check_distribution(*opt.dist, s.w, s.is_signed, s.name());
+
+  std::vector<CharRow> rows(specs.size());
+  std::vector<SynthResult> synth;
+  std::vector<Distribution> dnn_dists(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    rows[i].spec = specs[i];
+    rows[i].reference = reference[i];
+  }
+  if (opt.dnn.enabled) {
+    synth = dnn_characterize(specs, opt, rows, dnn_dists);
+  } else {
+    synth = synth_designs(specs, opt.synth);
+  }
+  std::map<std::string, size_t> by_name;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    MetricOptions mo;
+    mo.dist = opt.dnn.enabled ? &dnn_dists[i] : opt.dist;
+    rows[i].metrics = compute_metrics(specs[i], mo);
+    rows[i].synth = synth[i];
+    by_name[specs[i].name()] = i;
+  }
+  for (auto& r : rows) {
+    const auto& [exact, yosys] = base_names.at(baseline_key(r.spec));
+    r.vs_exact = ratios(r.synth, rows[by_name.at(exact)].synth);
+    r.vs_yosys = ratios(r.synth, rows[by_name.at(yosys)].synth);
+  }
+  std::vector<double> mred, nmed, power, area, energy;
+  for (const auto& r : rows) {
+    mred.push_back(r.metrics.mred);
+    nmed.push_back(r.metrics.nmed);
+    power.push_back(r.synth.simulated.total_mw);
+    area.push_back(r.synth.area_um2);
+    energy.push_back(r.synth.energy_pj());
+  }
+  const auto f1 = pareto_front(mred, power), f2 = pareto_front(mred, area), f3 = pareto_front(nmed, energy);
+  if (opt.dnn.enabled) {
+    std::vector<double> einf, loss;
+    for (const auto& r : rows) {
+      einf.push_back(r.energy_per_inference_nj);
+      loss.push_back(-r.accuracy);
+    }
+    const auto f4 = pareto_front(einf, loss);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i].front_accuracy_energy = f4[i];
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].front_power_mred = f1[i];
+    rows[i].front_area_mred = f2[i];
+    rows[i].front_energy_nmed = f3[i];
+  }
+  return rows;
+}
+
+nlohmann::json char_row_json(const CharRow& r) {
+  return {{"spec", r.spec.canonical()},
+          {"name", r.spec.name()},
+          {"reference", r.reference},
+          {"metrics", metrics_json(r.metrics)},
+          {"synth", synth_result_json(r.synth)},
+          {"vs_exact", ratios_json(r.vs_exact)},
+          {"vs_yosys", ratios_json(r.vs_yosys)},
+          {"pareto", {{"power_mred", r.front_power_mred}, {"area_mred", r.front_area_mred},
+                      {"energy_nmed", r.front_energy_nmed}, {"accuracy_energy", r.front_accuracy_energy}}},
+          {"dnn", r.has_dnn ? nlohmann::json{{"accuracy", r.accuracy},
+                                             {"macs_per_image", r.macs_per_image},
+                                             {"energy_per_inference_nj", r.energy_per_inference_nj},
+                                             {"array_energy", r.has_array_energy
+                                                                  ? nlohmann::json{{"array", r.energy_array},
+                                                                                   {"energy_per_mac_pj", r.array_energy_per_mac_pj},
+                                                                                   {"energy_per_inference_nj", r.array_energy_per_inference_nj},
+                                                                                   {"area_um2", r.array_area_um2}}
+                                                                  : nlohmann::json()},
+                                             {"rtl", r.has_rtl ? nlohmann::json{{"images", r.rtl_images},
+                                                                                {"mismatches", r.rtl_mismatches},
+                                                                                {"cycles", r.rtl_cycles},
+                                                                                {"cycles_model", r.rtl_cycles_model}}
+                                                               : nlohmann::json()}}
+                            : nlohmann::json()}};
+}
+
+CheckLog characterize_checks(const std::vector<CharRow>& rows) {
+  CheckLog checks;
+  for (const auto& r : rows) {
+    const std::string name = r.spec.name();
+    checks.expect(r.synth.netlist_matches_model,
+                  "characterize: the mapped netlist of " + name + " does not compute its model's products");
+    if (r.has_array_energy)
+      checks.expect(r.array_netlist_ok, "characterize: the mapped " + r.energy_array + " array netlist of " + name +
+                                            " does not reproduce the golden GEMM and the cycle model");
+    if (r.has_rtl)
+      check_dnn_rtl("characterize", name, r.rtl_array, r.rtl_images, r.rtl_mismatches, r.rtl_cycles, r.rtl_cycles_model,
+                    checks);
+  }
+  return checks;
+}
+
+void write_characterization(const std::vector<CharRow>& rows, const CharOptions& opt) {
+  const fs::path dir = opt.out_dir;
+  ensure_output_dir(dir);
+  // Plots first: a gnuplot failure then leaves no report that points at missing pictures.
+  // MRED and NMED of the exact designs are 0: a log axis would drop them, so the axes are linear.
+  ScatterPlot p1{"power_mred", "Simulated power vs MRED", "MRED", "power [mW]", false, {}};
+  ScatterPlot p2{"area_mred", "Area vs MRED", "MRED", "area [um^2]", false, {}};
+  ScatterPlot p3{"energy_nmed", "Energy per operation vs NMED", "NMED", "energy [pJ/op]", false, {}};
+  for (const auto& r : rows) {
+    p1.points.push_back({r.spec.name(), r.metrics.mred, r.synth.simulated.total_mw, r.front_power_mred});
+    p2.points.push_back({r.spec.name(), r.metrics.mred, r.synth.area_um2, r.front_area_mred});
+    p3.points.push_back({r.spec.name(), r.metrics.nmed, r.synth.energy_pj(), r.front_energy_nmed});
+  }
+  for (const auto* p : {&p1, &p2, &p3}) draw_scatter(*p, dir);
+  const bool dnn = rows.front().has_dnn;
+  if (dnn) {
+    ScatterPlot p4{"accuracy_energy", "DNN accuracy vs multiplier energy per inference (" + opt.dnn.model + ")",
+                   "energy per inference [nJ]", "top-1 accuracy [%]", false, {}};
+    for (const auto& r : rows)
+      p4.points.push_back({r.spec.name(), r.energy_per_inference_nj, 100 * r.accuracy, r.front_accuracy_energy});
+    draw_scatter(p4, dir, /*maximize_y=*/true);
+  }
+
+  nlohmann::json json = {{"generator", "greenmac"}, {"version", kVersion}, {"method", method_text(rows, opt)},
+                         {"designs", nlohmann::json::array()}};
+  for (const auto& r : rows) json["designs"].push_back(char_row_json(r));
+  write_file_atomic(dir / "report.json", json.dump(2) + "\n");
+
+  std::ostringstream csv;
+  csv << "spec,name,reference,er,med,nmed,nmed_max,mred,wce,wcre,bias,mse,var,zero_ok,commutative,area_um2,nand2_eq,"
+         "delay_ns,fmax_mhz,power_mw,power_dyn_mw,power_leak_mw,power_vectorless_mw,energy_pj,area_vs_exact,"
+         "power_vs_exact,energy_vs_exact,delay_vs_exact,area_vs_yosys,power_vs_yosys,energy_vs_yosys,"
+         "delay_vs_yosys,pareto_power_mred,pareto_area_mred,pareto_energy_nmed\n";
+  for (const auto& r : rows) {
+    const auto& m = r.metrics;
+    const auto& s = r.synth;
+    csv << '"' << r.spec.canonical() << "\"," << r.spec.name() << "," << r.reference << "," << m.er << "," << m.med << ","
+        << m.nmed << "," << m.nmed_max << "," << m.mred << "," << m.wce << "," << m.wcre << "," << m.bias << "," << m.mse
+        << "," << m.var << "," << m.zero_ok << "," << m.commutative << "," << s.area_um2 << "," << s.nand2_eq << ","
+        << s.delay_ns << "," << s.fmax_mhz << "," << s.simulated.total_mw << "," << s.simulated.dynamic_mw() << ","
+        << s.simulated.leakage_mw << "," << s.vectorless.total_mw << "," << s.energy_pj() << "," << r.vs_exact.area
+        << "," << r.vs_exact.power << "," << r.vs_exact.energy << "," << r.vs_exact.delay << "," << r.vs_yosys.area
+        << "," << r.vs_yosys.power << "," << r.vs_yosys.energy << "," << r.vs_yosys.delay << "," << r.front_power_mred
+        << "," << r.front_area_mred << "," << r.front_energy_nmed << "\n";
+  }
+  write_file_atomic(dir / "results.csv", csv.str());
+
+  std::ostringstream md;
+  md << "# greenmac characterization\n\n" << characterize_checks(rows).markdown_lines() << method_text(rows, opt) << "\n\n";
+  md << "| design | MRED | NMED | ER | WCE | area µm² | delay ns | power mW (vectorless) | power mW (sim.) | "
+        "energy pJ/op | area vs exact | power vs exact | energy vs exact | power vs yosys | Pareto |\n";
+  md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    const auto& m = r.metrics;
+    const auto& s = r.synth;
+    std::string front;
+    if (r.front_power_mred) front += "P ";
+    if (r.front_area_mred) front += "A ";
+    if (r.front_energy_nmed) front += "E";
+    md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(m.mred) << " | "
+       << fmt(m.nmed) << " | " << fmt(m.er) << " | " << m.wce << " | " << fmt(s.area_um2, 5) << " | " << fmt(s.delay_ns)
+       << " | " << fmt(s.vectorless.total_mw) << " | " << fmt(s.simulated.total_mw) << " | " << fmt(s.energy_pj())
+       << " | " << fmt(r.vs_exact.area) << " | " << fmt(r.vs_exact.power) << " | " << fmt(r.vs_exact.energy) << " | "
+       << fmt(r.vs_yosys.power) << " | " << front << " |\n";
+  }
+  md << "\nPareto: P = power vs MRED, A = area vs MRED, E = energy vs NMED (no other design is better on both).\n\n";
+  if (dnn) {
+    md << "## DNN: accuracy against energy (" << opt.dnn.model << ", Fashion-MNIST test set)\n\n"
+       << "Accuracy of the int8 network with every product through the design; the error metrics in this report "
+          "are weighted by the operand pairs the network's multipliers saw with that design, and its power comes "
+          "from a sampled stream of those operands. Energy per inference = energy per product x "
+       << rows.front().macs_per_image << " products per image (multipliers only).\n\n";
+    const bool arr = rows.front().has_array_energy;
+    if (arr)
+      md << "Array energy per inference: an " << rows.front().energy_array << " array of the design, synthesized and "
+         << "simulated gate by gate on the network's largest layer GEMM (" << opt.dnn.energy_gemm_rows
+         << " rows of the first test image, the operands that design's network produces); energy per MAC x products "
+            "per image.\n\n";
+    md << "| design | accuracy | energy/inference nJ | vs exact | DNN-weighted MRED | "
+       << (arr ? "array energy/inference nJ | " : "")
+       << "RTL sample (images, logit mismatches, cycles = model) | front |\n|---|---|---|---|---|---|---|"
+       << (arr ? "---|" : "") << "\n";
+    for (const auto& r : rows) {
+      md << "| `" << r.spec.name() << "` | " << fmt(100 * r.accuracy, 4) << "% | " << fmt(r.energy_per_inference_nj, 4)
+         << " | " << fmt(r.vs_exact.energy) << " | " << fmt(r.metrics.mred) << " | ";
+      if (arr) md << fmt(r.array_energy_per_inference_nj, 4) << " | ";
+      if (r.has_rtl)
+        md << r.rtl_images << ", " << r.rtl_mismatches << ", " << (r.rtl_cycles == r.rtl_cycles_model ? "yes" : "NO");
+      md << " | " << (r.front_accuracy_energy ? "yes" : "") << " |\n";
+    }
+    md << "\n![accuracy vs energy](accuracy_energy.png)\n\n";
+  }
+  md << "![power vs MRED](power_mred.png)\n\n![area vs MRED](area_mred.png)\n\n![energy vs NMED](energy_nmed.png)\n";
+  write_file_atomic(dir / "report.md", md.str());
+}
+
+}  // namespace gm

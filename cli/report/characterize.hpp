@@ -1,0 +1,82 @@
+// Characterization: error metrics and synthesis results of each design side by side, each cost also
+// as a ratio against the exact multiplier (default architecture) and the behavioural `yosys` baseline
+// of the same width and signedness, which are added when not asked for. Writes report.md,
+// report.json, results.csv and gnuplot plots (PNG and SVG) with the Pareto fronts marked.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "models/checks.hpp"
+#include "synth/mult_synth.hpp"
+#include "models/metrics.hpp"
+
+namespace gm {
+
+struct CostRatios {
+  double area = 0, delay = 0, power = 0, power_vectorless = 0, energy = 0;
+};
+
+struct CharRow {
+  Spec spec;
+  bool reference = false;  // added as a baseline, not asked for
+  ErrorMetrics metrics;
+  SynthResult synth;
+  CostRatios vs_exact, vs_yosys;
+  bool front_power_mred = false, front_area_mred = false, front_energy_nmed = false;
+  // With --dnn: the network's accuracy with this multiplier; the metrics above are then weighted by
+  // the operand pairs the network's multipliers saw, and the power comes from its operand stream.
+  bool has_dnn = false;
+  double accuracy = 0;
+  int64_t macs_per_image = 0;
+  double energy_per_inference_nj = 0;  // multiplier energy: energy per product x products per image
+  bool front_accuracy_energy = false;
+  // With --array-energy: an array built from this multiplier, synthesized and simulated on one of the
+  // network's own GEMMs (its largest layer, the operands this design's network produces).
+  bool has_array_energy = false;
+  std::string energy_array;           // "RxC"
+  double array_energy_per_mac_pj = 0;
+  double array_energy_per_inference_nj = 0;
+  double array_area_um2 = 0;
+  bool array_netlist_ok = true;  // the array's mapped netlist reproduced the golden GEMM and cycles
+  // With --rtl-images: the same inference on the Verilated array.
+  bool has_rtl = false;
+  size_t rtl_images = 0;
+  std::string rtl_array;  // "RxC"
+  uint64_t rtl_mismatches = 0, rtl_cycles = 0, rtl_cycles_model = 0;
+};
+
+// The DNN side of a characterization (issue 5): accuracy, DNN-weighted metrics, DNN activity.
+struct CharDnnOptions {
+  bool enabled = false;
+  std::string model = "cnn";
+  size_t images = 0;        // 0 = the whole test set
+  std::string data_dir;
+  size_t rtl_images = 0;    // > 0: run this many images per asked variant on the array too
+  int rows = 8, cols = 8;   // the array for the RTL sample
+  int energy_rows = 0, energy_cols = 0;  // > 0: array energy per inference on an array of this size
+  int64_t energy_gemm_rows = 8;          // rows of the captured layer GEMM simulated for the array energy
+};
+
+struct CharOptions {
+  SynthOptions synth;
+  std::filesystem::path out_dir = "out/characterize";
+  const Distribution* dist = nullptr;  // weight the error metrics by an operand distribution
+  CharDnnOptions dnn;
+};
+
+// Adds the baselines, computes metrics and synthesis, ratios and fronts. Throws UserError on bad input.
+std::vector<CharRow> characterize(const std::vector<Spec>& specs, const CharOptions& opt);
+
+// Every check of a characterization: each mapped netlist computes its design's products (and the
+// array energy's array its golden GEMM), the RTL sample's logits and cycles equal the golden
+// inference's and the cycle model's.
+CheckLog characterize_checks(const std::vector<CharRow>& rows);
+
+// Writes the report files into opt.out_dir (each atomically); report.md opens with a line per failed check.
+void write_characterization(const std::vector<CharRow>& rows, const CharOptions& opt);
+
+nlohmann::json char_row_json(const CharRow& row);
+
+}  // namespace gm

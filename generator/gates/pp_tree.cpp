@@ -1,0 +1,173 @@
+#include "generator/gates/pp_tree.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+namespace gm::rtl {
+
+std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
+                             const std::function<bool(int, int)>& keep) {
+  std::vector<Net> b_bits;
+  for (int j = 0; j < w; ++j) b_bits.push_back(nl.b(j));
+  return pp_matrix(nl, w, is_signed, keep, b_bits);
+}
+
+std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
+                             const std::function<bool(int, int)>& keep, const std::vector<Net>& b_bits) {
+  if (static_cast<int>(b_bits.size()) != w) throw std::logic_error("pp_matrix: b_bits must hold w nets");
+  nl.section("pp", is_signed ? "partial products, modified Baugh-Wooley: pp = a_i[i] & b_i[j], "
+                               "NAND where exactly one index is the sign bit"
+                             : "partial products: pp = a_i[i] & b_i[j]");
+  std::vector<PPBit> bits;
+  for (int j = 0; j < w; ++j)
+    for (int i = 0; i < w; ++i) {
+      if (keep && !keep(i, j)) continue;
+      const bool invert = is_signed && ((i == w - 1) != (j == w - 1));
+      const Net n = invert ? nl.nand2(nl.a(i), b_bits[j]) : nl.and2(nl.a(i), b_bits[j]);
+      bits.push_back({i + j, j, n});
+    }
+  if (is_signed) {
+    bits.push_back({w, -1, Netlist::one()});
+    bits.push_back({2 * w - 1, -1, Netlist::one()});
+  }
+  return bits;
+}
+
+Columns to_columns(const std::vector<PPBit>& bits, int width) {
+  Columns cols(width);
+  for (const auto& b : bits)
+    if (b.col < width) cols[b.col].push_back(b.net);
+  return cols;
+}
+
+void add_constant(Columns& cols, uint64_t value) {
+  for (size_t c = 0; c < cols.size() && c < 64; ++c)
+    if ((value >> c) & 1) cols[c].push_back(Netlist::one());
+}
+
+namespace {
+
+// Drop constant zeros; they add nothing and would cost adder cells.
+void prune(Columns& cols) {
+  for (auto& col : cols)
+    col.erase(std::remove_if(col.begin(), col.end(), [](Net n) { return n.is_zero(); }), col.end());
+}
+
+size_t max_height(const Columns& cols) {
+  size_t h = 0;
+  for (const auto& c : cols) h = std::max(h, c.size());
+  return h;
+}
+
+// One Dadda stage: bring every column down to at most `target` bits, counting the carries that
+// the previous column of this stage sends in.
+Columns dadda_stage(Netlist& nl, const Columns& cols, size_t target) {
+  Columns next(cols.size());
+  for (size_t c = 0; c < cols.size(); ++c) {
+    std::vector<Net> bits = cols[c];
+    size_t pos = 0;
+    auto height = [&] { return bits.size() - pos + next[c].size(); };
+    while (height() > target && bits.size() - pos >= 2) {
+      Netlist::SumCarry sc;
+      if (height() - target >= 2 && bits.size() - pos >= 3) {
+        sc = nl.full_adder(bits[pos], bits[pos + 1], bits[pos + 2]);
+        pos += 3;
+      } else {
+        sc = nl.half_adder(bits[pos], bits[pos + 1]);
+        pos += 2;
+      }
+      next[c].push_back(sc.s);
+      if (c + 1 < cols.size()) next[c + 1].push_back(sc.c);
+    }
+    next[c].insert(next[c].end(), bits.begin() + static_cast<long>(pos), bits.end());
+  }
+  prune(next);
+  return next;
+}
+
+// One Wallace stage: every group of three bits in a column goes through a full adder and a
+// remaining pair through a half adder, all columns at once.
+Columns wallace_stage(Netlist& nl, const Columns& cols) {
+  Columns next(cols.size());
+  for (size_t c = 0; c < cols.size(); ++c) {
+    const auto& bits = cols[c];
+    size_t pos = 0;
+    for (; pos + 3 <= bits.size(); pos += 3) {
+      const auto sc = nl.full_adder(bits[pos], bits[pos + 1], bits[pos + 2]);
+      next[c].push_back(sc.s);
+      if (c + 1 < cols.size()) next[c + 1].push_back(sc.c);
+    }
+    if (bits.size() - pos == 2 && bits.size() > 2) {
+      const auto sc = nl.half_adder(bits[pos], bits[pos + 1]);
+      next[c].push_back(sc.s);
+      if (c + 1 < cols.size()) next[c + 1].push_back(sc.c);
+      pos += 2;
+    }
+    for (; pos < bits.size(); ++pos) next[c].push_back(bits[pos]);
+  }
+  prune(next);
+  return next;
+}
+
+}  // namespace
+
+Columns reduce(Netlist& nl, Columns cols, Reduction how) {
+  prune(cols);
+  if (how == Reduction::kWallace) {
+    nl.section("csa", "Wallace tree: full adders s = x ^ y ^ z, c = maj(x, y, z); half adders");
+    while (max_height(cols) > 2) cols = wallace_stage(nl, cols);
+    return cols;
+  }
+  nl.section("csa", "Dadda tree: full adders s = x ^ y ^ z, c = maj(x, y, z); half adders");
+  // Dadda's height sequence 2, 3, 4, 6, 9, 13, ...: each stage targets the next lower one.
+  std::vector<size_t> heights = {2};
+  while (heights.back() < max_height(cols)) heights.push_back(heights.back() * 3 / 2);
+  for (int k = static_cast<int>(heights.size()) - 2; k >= 0; --k) cols = dadda_stage(nl, cols, heights[k]);
+  return cols;
+}
+
+Columns reduce_rows(Netlist& nl, const std::vector<PPBit>& bits, int width) {
+  nl.section("csa", "carry-save array: one row of full adders per partial-product row");
+  std::map<int, std::vector<PPBit>> rows;
+  for (const auto& b : bits) rows[b.row].push_back(b);
+  Columns acc(width);
+  for (const auto& [row, row_bits] : rows) {
+    for (const auto& b : row_bits)
+      if (b.col < width) acc[b.col].push_back(b.net);
+    prune(acc);
+    Columns next(width);
+    for (int c = 0; c < width; ++c) {
+      const auto& col = acc[c];
+      size_t pos = 0;
+      for (; col.size() - pos >= 3; pos += 3) {
+        const auto sc = nl.full_adder(col[pos], col[pos + 1], col[pos + 2]);
+        next[c].push_back(sc.s);
+        if (c + 1 < width) next[c + 1].push_back(sc.c);
+      }
+      next[c].insert(next[c].end(), col.begin() + static_cast<long>(pos), col.end());
+    }
+    acc = next;
+  }
+  prune(acc);
+  return acc;
+}
+
+std::vector<Net> final_adder(Netlist& nl, const Columns& cols_in) {
+  Columns cols = cols_in;
+  prune(cols);
+  if (max_height(cols) > 2) cols = reduce(nl, cols, Reduction::kDadda);
+  nl.section("cpa", "final ripple-carry adder");
+  std::vector<Net> x, y;
+  for (const auto& col : cols) {
+    x.push_back(col.size() > 0 ? col[0] : Netlist::zero());
+    y.push_back(col.size() > 1 ? col[1] : Netlist::zero());
+  }
+  return nl.add(x, y, Netlist::zero(), static_cast<int>(cols.size()));
+}
+
+void sum_to_output(Netlist& nl, const Columns& cols, Reduction how) {
+  nl.set_outputs(final_adder(nl, reduce(nl, cols, how)));
+}
+
+}  // namespace gm::rtl

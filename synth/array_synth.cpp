@@ -1,0 +1,406 @@
+#include "synth/array_synth.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <mutex>
+#include <regex>
+#include <sstream>
+
+#include "models/cache/cache_key.hpp"
+#include "tb/tool_version.hpp"
+#include "models/cache/cache_store.hpp"
+#include "models/errors.hpp"
+#include "models/files.hpp"
+#include "synth/gate_sim.hpp"
+#include "synth/liberty.hpp"
+#include "synth/flow.hpp"
+#include "models/arith.hpp"
+#include "models/cache/cache_dir.hpp"
+#include "models/golden_gemm.hpp"
+#include "tb/process.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+using namespace flow;
+
+namespace {
+
+constexpr int kResetCycles = 2;             // as tb/harness/array_main.cpp
+constexpr uint64_t kStuckCycles = 100'000;  // no result for this long: the netlist is broken
+
+void pack_fields(std::vector<uint8_t>& bits, const std::vector<int64_t>& values, int width) {
+  bits.assign(values.size() * width, 0);
+  for (size_t i = 0; i < values.size(); ++i)
+    for (int b = 0; b < width; ++b) bits[i * width + b] = (static_cast<uint64_t>(values[i]) >> b) & 1;
+}
+
+int64_t unpack_field(const std::vector<uint8_t>& bits, int i, int width) {
+  uint64_t v = 0;
+  for (int b = 0; b < width; ++b) v |= static_cast<uint64_t>(bits[i * width + b] & 1) << b;
+  return wrap_acc(static_cast<int64_t>(v), width);
+}
+
+
+struct DriveResult {
+  std::vector<int64_t> y;
+  uint64_t cycles = 0;
+};
+
+// The GEMM's streams on the netlist, cycle by cycle, exactly as tb/harness/array_main.cpp offers them at full
+// rate: two reset cycles, then weight beats (w_valid_i while tiles remain), activation beats with
+// x_last_i on each tile's last row, y_ready_i = 1; a data bus keeps its last beat while its valid is
+// low. Activity is sampled from the first cycle after reset to the cycle that accepts the last result.
+DriveResult drive_gemm(SeqGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p) {
+  const int R = cfg.rows, C = cfg.cols, w = cfg.w(), acc = cfg.acc_width;
+  const GemmTiling t{R, C, p.m, p.k, p.n};
+  const int64_t tiles = t.tiles();
+  const int rst = sim.port("rst_ni"), wv = sim.port("w_valid_i"), wd = sim.port("w_data_i"), wr_o = sim.port("w_ready_o");
+  const int xv = sim.port("x_valid_i"), xd = sim.port("x_data_i"), xl = sim.port("x_last_i"), xr_o = sim.port("x_ready_o");
+  const int yv_o = sim.port("y_valid_o"), yr = sim.port("y_ready_i"), yd_o = sim.port("y_data_o"), yl_o = sim.port("y_last_o");
+  const auto tables = pe_tables(cfg);
+
+  sim.set_input(rst, uint64_t{0});
+  sim.set_input(wv, uint64_t{0});
+  sim.set_input(xv, uint64_t{0});
+  sim.set_input(xl, uint64_t{0});
+  sim.set_input(yr, uint64_t{1});
+  for (int i = 0; i < kResetCycles; ++i) sim.settle(), sim.clock();
+  sim.set_input(rst, uint64_t{1});
+
+  DriveResult out;
+  out.y.assign(p.m * p.n, 0);
+  std::vector<uint8_t> bits;
+  std::vector<int64_t> vals;
+  int64_t wt = 0, wrow = 0, xt = 0, xm = 0, yt = 0, ym = 0;
+  uint64_t idle = 0;
+  while (yt < tiles) {
+    const bool w_valid = wt < tiles, x_valid = xt < tiles;
+    if (w_valid) {
+      vals.assign(C, 0);
+      for (int c = 0; c < C; ++c) vals[c] = t.weight(p.w.data(), wt, static_cast<int>(wrow), c);
+      pack_fields(bits, vals, w);
+      sim.set_input(wd, bits);
+    }
+    if (x_valid) {
+      vals.assign(R, 0);
+      for (int r = 0; r < R; ++r) vals[r] = t.activation(p.x.data(), xt, xm, r);
+      pack_fields(bits, vals, w);
+      sim.set_input(xd, bits);
+    }
+    sim.set_input(wv, uint64_t{w_valid});
+    sim.set_input(xv, uint64_t{x_valid});
+    sim.set_input(xl, uint64_t{x_valid && xm == p.m - 1});
+    sim.settle();
+    const bool w_fire = w_valid && sim.output_bit(wr_o), x_fire = x_valid && sim.output_bit(xr_o);
+    const bool y_fire = sim.output_bit(yv_o);
+    if (y_fire) {
+      if (sim.output_bit(yl_o) != (ym == p.m - 1)) throw std::runtime_error("array netlist: y_last_o out of place");
+      const std::vector<uint8_t> y = sim.output(yd_o);
+      const int64_t n0 = t.nt(yt) * C;
+      for (int c = 0; c < C && n0 + c < p.n; ++c) {
+        int64_t pad = 0;  // the padding rows of the K slice add M(0,0) of their PEs
+        for (int r = t.real_rows(yt); r < R; ++r) pad += tables[r * C + c]->value(0, 0);
+        uint64_t& a = reinterpret_cast<uint64_t&>(out.y[ym * p.n + n0 + c]);
+        a += static_cast<uint64_t>(unpack_field(y, c, acc)) - static_cast<uint64_t>(pad);
+      }
+    }
+    sim.sample();
+    sim.clock();
+    ++out.cycles;
+    if (w_fire && ++wrow == R) wrow = 0, ++wt;
+    if (x_fire && ++xm == p.m) xm = 0, ++xt;
+    if (y_fire && ++ym == p.m) ym = 0, ++yt;
+    idle = y_fire ? 0 : idle + 1;
+    if (idle > kStuckCycles) throw std::runtime_error("array netlist gives no result (stuck handshake)");
+  }
+  for (auto& v : out.y) v = wrap_acc(v, acc);
+  return out;
+}
+
+nlohmann::json cache_record(const ArraySynthResult& r) {
+  nlohmann::json j = figures_json(r);
+  j["yosys_seconds"] = r.yosys_seconds;
+  j["sim_seconds"] = r.sim_seconds;
+  return j;
+}
+
+bool from_cache_record(const std::string& text, ArraySynthResult& r) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    figures_from_json(j, r);
+    r.yosys_seconds = j.at("yosys_seconds").get<double>();
+    r.sim_seconds = j.at("sim_seconds").get<double>();
+    return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0 && r.cycles > 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::string array_verilog(const ArrayRtl& rtl) {
+  std::string all;
+  for (const auto& f : rtl.files)
+    if (fs::path(f.name).extension() == ".v") all += f.text + "\n";
+  return all;
+}
+
+// Yosys, the GEMM simulation and OpenSTA in `dir`.
+void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfig& cfg, const ArrayRtl& rtl,
+              const std::string& verilog, const GemmProblem& gemm, const fs::path& dir, ArraySynthResult& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  write_file_atomic(dir / "array.v", verilog);
+  std::string ys = replace_all(flow_script("map_array.ys"), "{TOP}", rtl.top);
+  ys = replace_all(ys, "{LIB}", link_liberty(lib, dir));
+  ys = replace_all(ys, "{BUF}", lib.insbuf_args());
+  ys = replace_all(ys, "{PERIOD_PS}", fmt(std::round(opt.clock_ns * 1000), 10));
+  write_file_atomic(dir / "synth.ys", ys);
+  const RunResult yosys = run_program({"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys"}, {.cwd = dir, .timeout_s = 3600});
+  if (!yosys.ok())
+    throw std::runtime_error(r.name + ": Yosys failed" + (yosys.timed_out ? " (timed out after 3600 s)" : "") + ": " +
+                             yosys.output.substr(0, 400));
+  const auto t1 = std::chrono::steady_clock::now();
+  r.yosys_seconds = std::chrono::duration<double>(t1 - t0).count();
+
+  const std::string stat = read_file(dir / "stat.txt");
+  std::smatch m;
+  if (!std::regex_search(stat, m, std::regex(R"(Chip area for module '[^']*': ([0-9.eE+-]+))")))
+    throw std::runtime_error(r.name + ": no chip area in Yosys's stat output");
+  r.area_um2 = std::stod(m[1]);
+  r.nand2_eq = r.area_um2 / lib.nand2_area;
+  const auto netlist = nlohmann::json::parse(read_file(dir / "net.json"));
+  for (const auto& [name, c] : netlist.at("modules").at(rtl.top).at("cells").items())
+    ++r.cells[c.at("type").get<std::string>()];
+
+  SeqGateSim sim(netlist, rtl.top, lib.lib, "clk_i");
+  const DriveResult run = drive_gemm(sim, cfg, gemm);
+  const GateSimResult act = sim.activity();
+  r.cycles = run.cycles;
+  r.mean_activity = act.mean_net_activity;
+  const auto golden = golden_gemm(pe_tables(cfg), cfg.rows, cfg.cols, cfg.acc_width, gemm.x.data(), gemm.w.data(),
+                                  gemm.m, gemm.k, gemm.n);
+  r.netlist_matches_model = run.y == golden && run.cycles == gemm_cycles(cfg.rows, cfg.cols, gemm.m, gemm.k, gemm.n);
+  write_file_atomic(dir / "activity.tcl", activity_tcl(act, "switching activity of a GEMM on the array"));
+  fs::remove(dir / "net.json");  // large, and rebuilt on demand
+  const auto t2 = std::chrono::steady_clock::now();
+  r.sim_seconds = std::chrono::duration<double>(t2 - t1).count();
+
+  std::string sta = replace_all(flow_script("power.tcl"), "{TOP}", rtl.top);
+  sta = replace_all(sta, "{LIB}", kLinkedLiberty);
+  sta = replace_all(sta, "{PERIOD}", fmt(opt.clock_ns, 10));
+  write_file_atomic(dir / "sta.tcl", sta);
+  const RunResult sta_run =
+      run_program({"sta", "-no_init", "-exit", "sta.tcl"}, {.cwd = dir, .log_file = dir / "sta.log", .timeout_s = 3600});
+  fs::remove(dir / kLinkedLiberty);  // the entry must not depend on where the library lives
+  const std::string& sta_log = sta_run.output;
+  if (!sta_run.ok() || sta_log.find("GM_DONE") == std::string::npos || sta_log.find("Error") != std::string::npos)
+    throw std::runtime_error(r.name + ": OpenSTA failed (log " + (dir / "sta.log").string() + ")");
+  if (!std::regex_search(sta_log, m, std::regex(R"(GM_SLACK ([0-9.eE+-]+))")))
+    throw std::runtime_error(r.name + ": OpenSTA printed no worst slack");
+  r.slack_ns = std::stod(m[1]);
+  r.delay_ns = std::max(0.0, opt.clock_ns - r.slack_ns);
+  r.vectorless = parse_power(sta_log, "vectorless");
+  r.simulated = parse_power(sta_log, "simulated");
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Everything the record depends on: the array's RTL, the scripts, the library, the clock, the GEMM
+// that drives the activity, Yosys and OpenSTA, and greenmac itself (gate simulator, GEMM driver).
+std::string cache_key(const LibInfo& lib, const ArraySynthOptions& opt, const std::string& verilog,
+                      const GemmProblem& g) {
+  auto bytes = [](const std::vector<int32_t>& v) {
+    return std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(int32_t));
+  };
+  CacheKey k;
+  k.add("rtl", verilog).add("map_array.ys", flow_script("map_array.ys")).add("power.tcl", flow_script("power.tcl"));
+  k.add("liberty", lib.text).add("clock_ns", fmt(opt.clock_ns, 17));
+  k.add("gemm", std::to_string(g.m) + " " + std::to_string(g.k) + " " + std::to_string(g.n) + " stall " +
+                    std::to_string(g.stall_seed));
+  k.add("gemm x", bytes(g.x)).add("gemm w", bytes(g.w));
+  return add_tool_versions(k, {"yosys", "sta"}).add_build_id().hex();
+}
+
+void check_gemm(const ArrayConfig& cfg, const GemmProblem& g) {
+  if (g.m < 1 || g.k < 1 || g.n < 1) throw UserError("GEMM sides must be positive");
+  if (static_cast<int64_t>(g.x.size()) != g.m * g.k || static_cast<int64_t>(g.w.size()) != g.k * g.n)
+    throw UserError("GEMM operand sizes do not match m, k, n");
+  const int64_t lo = operand_min(cfg.w(), cfg.is_signed()), hi = operand_max(cfg.w(), cfg.is_signed());
+  for (const auto* v : {&g.x, &g.w})
+    for (int32_t e : *v)
+      if (e < lo || e > hi)
+        throw UserError("GEMM operand " + std::to_string(e) + " is outside the multipliers' range " +
+                        std::to_string(lo) + ".." + std::to_string(hi));
+}
+
+std::string mul_label(const ArrayConfig& cfg) {
+  const auto d = cfg.distinct_specs();
+  return d.size() == 1 ? d.front().canonical() : "mixed (" + std::to_string(d.size()) + " multipliers)";
+}
+
+}  // namespace
+
+void parse_gemm_dims(const std::string& text, int64_t& m, int64_t& k, int64_t& n) {
+  static const std::regex re(R"((\d{1,7})x(\d{1,7})x(\d{1,7}))");
+  std::smatch s;
+  if (!std::regex_match(text, s, re))
+    throw UserError("--gemm must be MxKxN (e.g. 32x16x16), got '" + text + "'");
+  m = std::stoll(s[1]), k = std::stoll(s[2]), n = std::stoll(s[3]);
+  for (int64_t v : {m, k, n})
+    if (v < 1 || v > 1'000'000) throw UserError("--gemm sides must be 1..1000000, got '" + text + "'");
+}
+
+std::vector<const ProductTable*> pe_tables(const ArrayConfig& cfg) {
+  std::vector<const ProductTable*> t;
+  for (const Spec& s : cfg.pe) t.push_back(&shared_product_table(s));
+  return t;
+}
+
+GemmProblem default_array_gemm(const ArrayConfig& cfg, uint64_t seed) {
+  return random_gemm(cfg, 32, 2 * cfg.rows, 2 * cfg.cols, seed);
+}
+
+ArrayConfig exact_array_config(const ArrayConfig& cfg) {
+  ArrayConfig e = cfg;
+  const Spec exact = parse_spec("exact:w=" + std::to_string(cfg.w()) + ",s=" + (cfg.is_signed() ? "1" : "0"));
+  e.pe.assign(cfg.pe.size(), exact);
+  return e;
+}
+
+ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, const ArraySynthOptions& opt) {
+  if (!have_tool("yosys")) throw UserError("yosys is not installed (not on PATH); install it with `apt-get install yosys`");
+  if (!have_tool("sta"))
+    throw UserError("OpenSTA (`sta`) is not installed (not on PATH); install it with `apt-get install opensta`");
+  if (!(opt.clock_ns > 0) || !std::isfinite(opt.clock_ns)) throw UserError("--clock-ns must be a positive number of ns");
+  check_gemm(cfg, gemm);
+  const LibInfo lib = load_library(opt.lib);
+  if (!opt.keep_dir.empty()) ensure_output_dir(opt.keep_dir);
+
+  const ArrayRtl rtl = generate_array(cfg, MulModel::kGate);
+  const std::string verilog = array_verilog(rtl);
+  ArraySynthResult r;
+  auto fill_header = [&] {
+    r.name = rtl.top;
+    r.config = cfg.canonical();
+    r.mul = mul_label(cfg);
+    r.rows = cfg.rows, r.cols = cfg.cols, r.w = cfg.w(), r.acc_width = cfg.acc_width;
+    r.is_signed = cfg.is_signed(), r.zero_gate = cfg.zero_gate;
+    r.lib = lib.path.string();
+    r.clock_ns = opt.clock_ns;
+    r.gemm_m = gemm.m, r.gemm_k = gemm.k, r.gemm_n = gemm.n;
+  };
+  fill_header();
+  const CacheStore store("synth-array");
+  const std::string key = cache_key(lib, opt, verilog, gemm);
+  const fs::path entry = store.entry(key);
+  bool hit = false;
+  if (const auto dir = store.get(key)) {
+    try {
+      hit = from_cache_record(read_file(*dir / "result.json"), r);
+    } catch (const std::exception&) {
+      hit = false;
+    }
+    if (!hit) store.remove(key);  // intact but unreadable: written by an incompatible build
+  }
+  if (hit) {
+    r.cached = true;
+  } else {
+    r = ArraySynthResult{};
+    fill_header();
+    ScratchDir work("work", store.root());
+    run_flow(lib, opt, cfg, rtl, verilog, gemm, work.path(), r);
+    write_file_atomic(work / "result.json", cache_record(r).dump(2));
+    store.put(key, work);
+  }
+  r.fmax_mhz = r.delay_ns > 0 ? 1000.0 / r.delay_ns : 0;
+  r.cell_count = 0;
+  for (const auto& [type, n] : r.cells) r.cell_count += n;
+  if (!opt.keep_dir.empty()) {
+    const fs::path out = opt.keep_dir / r.name;
+    ensure_output_dir(out);
+    for (const char* file : {"array.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "activity.tcl", "sta.tcl",
+                             "sta.log", "result.json"})
+      if (fs::exists(entry / file)) write_file_atomic(out / file, read_file(entry / file));
+  }
+  return r;
+}
+
+nlohmann::json array_synth_json(const ArraySynthResult& r) {
+  return {{"array", std::to_string(r.rows) + "x" + std::to_string(r.cols)},
+          {"name", r.name},
+          {"mul", r.mul},
+          {"w", r.w},
+          {"signed", r.is_signed},
+          {"acc_width", r.acc_width},
+          {"zero_gate", r.zero_gate},
+          {"lib", r.lib},
+          {"clock_ns", r.clock_ns},
+          {"area_um2", r.area_um2},
+          {"cells", r.cells},
+          {"cell_count", r.cell_count},
+          {"nand2_eq", r.nand2_eq},
+          {"delay_ns", r.delay_ns},
+          {"fmax_mhz", r.fmax_mhz},
+          {"slack_ns", r.slack_ns},
+          {"gemm", {{"m", r.gemm_m}, {"k", r.gemm_k}, {"n", r.gemm_n}}},
+          {"macs", r.macs()},
+          {"cycles", r.cycles},
+          {"mean_activity", r.mean_activity},
+          {"power_mw", r.simulated.total_mw},
+          {"power_dyn_mw", r.simulated.dynamic_mw()},
+          {"power_internal_mw", r.simulated.internal_mw},
+          {"power_switching_mw", r.simulated.switching_mw},
+          {"power_leak_mw", r.simulated.leakage_mw},
+          {"energy_per_mac_pj", r.energy_per_mac_pj()},
+          {"power_vectorless_mw", r.vectorless.total_mw},
+          {"power_vectorless_dyn_mw", r.vectorless.dynamic_mw()},
+          {"energy_vectorless_per_mac_pj", r.energy_vectorless_per_mac_pj()},
+          {"netlist_matches_model", r.netlist_matches_model},
+          {"cached", r.cached},
+          {"seconds", r.seconds},
+          {"yosys_seconds", r.yosys_seconds},
+          {"sim_seconds", r.sim_seconds}};
+}
+
+std::string array_synth_csv(const std::vector<ArraySynthResult>& results) {
+  std::ostringstream os;
+  os << "array,name,mul,area_um2,cell_count,nand2_eq,delay_ns,fmax_mhz,slack_ns,power_mw,power_dyn_mw,power_leak_mw,"
+        "power_vectorless_mw,energy_per_mac_pj,energy_vectorless_per_mac_pj,gemm_m,gemm_k,gemm_n,cycles,"
+        "mean_activity,clock_ns,netlist_matches_model,cached\n";
+  for (const auto& r : results)
+    os << r.rows << "x" << r.cols << "," << r.name << ",\"" << r.mul << "\"," << fmt(r.area_um2) << "," << r.cell_count
+       << "," << fmt(r.nand2_eq) << "," << fmt(r.delay_ns) << "," << fmt(r.fmax_mhz) << "," << fmt(r.slack_ns) << ","
+       << fmt(r.simulated.total_mw) << "," << fmt(r.simulated.dynamic_mw()) << "," << fmt(r.simulated.leakage_mw) << ","
+       << fmt(r.vectorless.total_mw) << "," << fmt(r.energy_per_mac_pj()) << "," << fmt(r.energy_vectorless_per_mac_pj())
+       << "," << r.gemm_m << "," << r.gemm_k << "," << r.gemm_n << "," << r.cycles << "," << fmt(r.mean_activity) << ","
+       << fmt(r.clock_ns) << "," << (r.netlist_matches_model ? 1 : 0) << "," << (r.cached ? 1 : 0) << "\n";
+  return os.str();
+}
+
+std::string array_synth_table(const std::vector<ArraySynthResult>& results) {
+  std::ostringstream os;
+  size_t wmul = 3;
+  for (const auto& r : results) wmul = std::max(wmul, r.mul.size());
+  os << std::left << std::setw(7) << "array" << std::setw(static_cast<int>(wmul) + 2) << "mul" << std::right
+     << std::setw(11) << "area_um2" << std::setw(7) << "cells" << std::setw(9) << "delay_ns" << std::setw(9)
+     << "fmax_MHz" << std::setw(10) << "P_vl_mW" << std::setw(10) << "P_sim_mW" << std::setw(12) << "E_pJ/MAC"
+     << std::setw(8) << "cycles" << "\n";
+  os << std::fixed;
+  for (const auto& r : results) {
+    os << std::left << std::setw(7) << (std::to_string(r.rows) + "x" + std::to_string(r.cols))
+       << std::setw(static_cast<int>(wmul) + 2) << r.mul << std::right << std::setprecision(0) << std::setw(11)
+       << r.area_um2 << std::setw(7) << r.cell_count << std::setprecision(3) << std::setw(9) << r.delay_ns
+       << std::setprecision(1) << std::setw(9) << r.fmax_mhz << std::setprecision(4) << std::setw(10)
+       << r.vectorless.total_mw << std::setw(10) << r.simulated.total_mw << std::setw(12) << r.energy_per_mac_pj()
+       << std::setw(8) << r.cycles << (r.netlist_matches_model ? "" : "  (netlist != golden GEMM!)") << "\n";
+  }
+  if (!results.empty()) {
+    const auto& r = results.front();
+    os << "clock " << std::setprecision(3) << r.clock_ns << " ns; GEMM " << r.gemm_m << "x" << r.gemm_k << "x"
+       << r.gemm_n << " (" << r.macs() << " MACs); P_vl: vectorless (inputs at 0.5 transitions/cycle), P_sim: "
+       << "gate-level simulation of the GEMM's streams (zero-delay, no glitches); E = P_sim x period x cycles / MACs\n";
+  }
+  return os.str();
+}
+
+}  // namespace gm

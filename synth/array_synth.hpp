@@ -1,0 +1,87 @@
+// Whole-array synthesis and power (`greenmac synth --array`, `greenmac characterize --array`).
+//
+// The generated systolic array (generator/array/array.hpp, gate-level multipliers) is flattened and mapped
+// onto the Liberty library by Yosys (synth/scripts/map_array.ys: the array has its own registers, so there
+// is no wrapper), timed by OpenSTA (synth/scripts/power.tcl, as for single multipliers) and its power
+// estimated twice: vectorless (data inputs at 0.5 transitions per cycle, propagated by OpenSTA), and
+// from the switching activity of every pin in a cycle-by-cycle gate-level simulation of the mapped
+// netlist (SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams exactly as the
+// Verilator harness drives them (tb/harness/array_main.cpp at full rate: reset, weight loads, activations,
+// x_last, valid/ready). The simulated Y is checked against the golden GEMM.
+//
+// Energy per MAC = simulated power x clock period x GEMM cycles / (M*K*N).
+//
+// Results are cached under cache_dir()/synth-array, keyed by a hash of every RTL file, the library,
+// both scripts, the clock and the GEMM operands.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "generator/array/array.hpp"
+#include "models/errors.hpp"
+#include "tb/array_runner.hpp"
+#include "synth/mult_synth.hpp"
+
+namespace gm {
+
+struct ArraySynthOptions {
+  std::string lib = "osu018";
+  double clock_ns = kDefaultClockNs;
+  std::filesystem::path keep_dir;  // -o: netlist, scripts and reports in DIR/<array name>/
+};
+
+struct ArraySynthResult {
+  std::string name;       // the array module name (gm_array_r<R>c<C>_<hash>)
+  std::string config;     // ArrayConfig::canonical()
+  std::string mul;        // the multiplier label: the spec when uniform, else "mixed"
+  int rows = 0, cols = 0, w = 0, acc_width = 0;
+  bool is_signed = false, zero_gate = false;
+  std::string lib;
+  double clock_ns = 0;
+  double area_um2 = 0;
+  std::map<std::string, int> cells;
+  int cell_count = 0;
+  double nand2_eq = 0;
+  double delay_ns = 0, fmax_mhz = 0, slack_ns = 0;
+  PowerFigures vectorless, simulated;
+  int64_t gemm_m = 0, gemm_k = 0, gemm_n = 0;
+  uint64_t cycles = 0;          // GEMM clock cycles (reset release to last result), the simulated cycles
+  double mean_activity = 0;     // mean simulated transitions per cycle over the nets
+  bool netlist_matches_model = true;  // the netlist's Y equals the golden GEMM
+  bool cached = false;
+  double seconds = 0, yosys_seconds = 0, sim_seconds = 0;
+
+  uint64_t macs() const { return static_cast<uint64_t>(gemm_m * gemm_k * gemm_n); }
+  // mW x ns = pJ per cycle; times cycles / MACs.
+  double energy_per_mac_pj() const { return macs() ? simulated.total_mw * clock_ns * cycles / macs() : 0; }
+  double energy_vectorless_per_mac_pj() const {
+    return macs() ? vectorless.total_mw * clock_ns * cycles / macs() : 0;
+  }
+};
+
+// Parses --gemm "MxKxN" (each 1..1e6); throws UserError.
+void parse_gemm_dims(const std::string& text, int64_t& m, int64_t& k, int64_t& n);
+
+// The product table of every PE, row-major (cfg.pe order).
+std::vector<const ProductTable*> pe_tables(const ArrayConfig& cfg);
+
+// The default GEMM: 32 x 2R x 2C, random operands (random_gemm), so every PE sees 4 tiles.
+GemmProblem default_array_gemm(const ArrayConfig& cfg, uint64_t seed);
+
+// Synthesizes the array and simulates it on `gemm` (operands in the multipliers' natural range,
+// full-rate streams). Throws UserError for missing tools, a bad library or bad operands.
+ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, const ArraySynthOptions& opt);
+
+// The same array with every PE holding exact:w=<w>,s=<s> (the baseline of `characterize --array`).
+ArrayConfig exact_array_config(const ArrayConfig& cfg);
+
+nlohmann::json array_synth_json(const ArraySynthResult& r);
+std::string array_synth_csv(const std::vector<ArraySynthResult>& results);
+std::string array_synth_table(const std::vector<ArraySynthResult>& results);
+
+}  // namespace gm

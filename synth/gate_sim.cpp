@@ -1,0 +1,429 @@
+#include "synth/gate_sim.hpp"
+
+#include <bit>
+#include <queue>
+#include <regex>
+#include <stdexcept>
+
+namespace gm {
+
+namespace {
+
+// Yosys JSON bit: a net number, or "0"/"1" (constants; "x"/"z" read as 0).
+int json_bit(const nlohmann::json& b) {
+  if (b.is_number_integer()) return b.get<int>();
+  return b.get<std::string>() == "1" ? 1 : 0;
+}
+
+// A port of the netlist is either one bit named "bus[k]" (after `splitnets -ports`) or a whole bus.
+void split_port_name(const std::string& name, size_t nbits, size_t k, int offset, std::string& bus, int& bit,
+                     std::string& bit_name) {
+  static const std::regex indexed(R"((.*)\[(\d+)\])");
+  std::smatch m;
+  if (nbits == 1 && std::regex_match(name, m, indexed)) {
+    bus = m[1];
+    bit = std::stoi(m[2]);
+    bit_name = name;
+    return;
+  }
+  bus = name;
+  bit = offset + static_cast<int>(k);
+  bit_name = nbits == 1 ? name : name + "[" + std::to_string(bit) + "]";
+}
+
+// Kahn's algorithm: an order in which every cell comes after the drivers of the nets it reads
+// (`reads(cell)` lists the functions whose inputs count). Shorter than `cells` when reads loop.
+template <class CellT, class Reads>
+std::vector<int> evaluation_order(const std::vector<CellT>& cells, int nets, Reads reads) {
+  std::vector<int> driver(nets, -1);
+  for (size_t k = 0; k < cells.size(); ++k)
+    for (const auto& [net, f] : cells[k].outs) driver[net] = static_cast<int>(k);
+  std::vector<std::vector<int>> users(cells.size());
+  std::vector<int> waiting(cells.size(), 0);
+  for (size_t k = 0; k < cells.size(); ++k)
+    for (const auto* f : reads(cells[k]))
+      for (int v : f->vars)
+        if (v >= 0 && driver[v] >= 0) {
+          users[driver[v]].push_back(static_cast<int>(k));
+          ++waiting[k];
+        }
+  std::queue<int> ready;
+  for (size_t k = 0; k < cells.size(); ++k)
+    if (!waiting[k]) ready.push(static_cast<int>(k));
+  std::vector<int> order;
+  while (!ready.empty()) {
+    const int k = ready.front();
+    ready.pop();
+    order.push_back(k);
+    for (int u : users[k])
+      if (--waiting[u] == 0) ready.push(u);
+  }
+  return order;
+}
+
+}  // namespace
+
+GateSim::GateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
+                 const std::string& clock_port) {
+  if (!netlist.contains("modules") || !netlist["modules"].contains(top))
+    throw std::runtime_error("netlist has no module '" + top + "'");
+  const nlohmann::json& mod = netlist["modules"][top];
+
+  auto note_net = [&](int n) { nets_ = std::max(nets_, n + 1); };
+  for (const auto& [name, port] : mod["ports"].items()) {
+    const auto& bits = port["bits"];
+    const int offset = port.value("offset", 0);
+    for (size_t k = 0; k < bits.size(); ++k) {
+      PortBit pb;
+      split_port_name(name, bits.size(), k, offset, pb.bus, pb.bit, pb.name);
+      pb.net = json_bit(bits[k]);
+      note_net(pb.net);
+      const std::string dir = port["direction"];
+      if (dir == "input" && pb.bus != clock_port) inputs_.push_back(pb);
+      if (dir == "output") outputs_.push_back(pb);
+      if (dir == "input" && pb.bus == clock_port) {
+        is_clock_.resize(nets_, false);
+        is_clock_[pb.net] = true;
+      }
+    }
+  }
+
+  // Cells and their functions; nets driven by each.
+  std::vector<Cell> cells;
+  for (const auto& [name, c] : mod["cells"].items()) {
+    Cell cell;
+    cell.name = name;
+    const std::string type = c["type"];
+    cell.lib = lib.cell(type);
+    if (!cell.lib) throw std::runtime_error("cell type '" + type + "' of " + name + " is not in the library");
+    if (cell.lib->has_latch) throw std::runtime_error("cell " + type + " (latch or state table) cannot be simulated");
+    std::map<std::string, int> pin_net;
+    for (const auto& [pin, bits] : c["connections"].items()) {
+      if (bits.size() != 1) throw std::runtime_error("cell " + name + " pin " + pin + " is not a single bit");
+      const int net = json_bit(bits[0]);
+      note_net(net);
+      pin_net[pin] = net;
+      cell.pins.emplace_back(pin, net);
+    }
+    auto bind = [&](const LibExpr& e) {
+      Func f;
+      f.expr = &e;
+      for (const std::string& v : e.vars()) {
+        if (cell.lib->has_ff && v == cell.lib->ff.iq) f.vars.push_back(kStateVar);
+        else if (cell.lib->has_ff && v == cell.lib->ff.iqn) f.vars.push_back(kStateNotVar);
+        else if (pin_net.count(v)) f.vars.push_back(pin_net[v]);
+        else throw std::runtime_error("cell " + name + " (" + type + "): function uses unconnected '" + v + "'");
+      }
+      return f;
+    };
+    cell.flop = cell.lib->has_ff;
+    if (cell.flop) {
+      cell.next_state = bind(cell.lib->ff.next_state);
+      if (!cell.lib->ff.clear.empty()) cell.clear = bind(cell.lib->ff.clear);
+      if (!cell.lib->ff.preset.empty()) cell.preset = bind(cell.lib->ff.preset);
+    }
+    for (const LibPin& p : cell.lib->pins) {
+      if (p.direction != "output" || !pin_net.count(p.name)) continue;
+      if (p.expr.empty()) throw std::runtime_error("output " + type + "/" + p.name + " has no function in the library");
+      cell.outs.emplace_back(pin_net[p.name], bind(p.expr));
+    }
+    cells.push_back(std::move(cell));
+  }
+  is_clock_.resize(nets_, false);
+
+  // Evaluation order (Kahn): a cell waits for the drivers of the nets it reads. A flop reads its D
+  // (and clear/preset) inputs only: its state is D shifted by one cycle within the same word.
+  const std::vector<int> order = evaluation_order(cells, nets_, [](const Cell& c) {
+    std::vector<const Func*> reads;
+    if (c.flop) reads = {&c.next_state, &c.clear, &c.preset};  // outputs may read inputs directly too
+    for (const auto& [net, f] : c.outs) reads.push_back(&f);
+    return reads;
+  });
+  if (order.size() != cells.size())
+    throw std::runtime_error("the netlist has a loop (feedback through logic or flip-flops); gate_sim handles "
+                             "feed-forward pipelines only");
+  for (int k : order) cells_.push_back(std::move(cells[k]));
+}
+
+GateSimResult GateSim::run(const std::map<std::string, std::vector<uint64_t>>& inputs, bool record_outputs) const {
+  size_t cycles = 0;
+  for (const PortBit& p : inputs_) {
+    const auto it = inputs.find(p.bus);
+    if (it == inputs.end()) throw std::runtime_error("no stimulus for input '" + p.bus + "'");
+    if (cycles && it->second.size() != cycles) throw std::runtime_error("stimulus lengths differ");
+    cycles = it->second.size();
+  }
+  if (cycles < 2) throw std::runtime_error("need at least 2 cycles of stimulus");
+
+  std::vector<uint64_t> word(nets_, 0), last(nets_, 0), toggles(nets_, 0), ones(nets_, 0);
+  word[1] = ~uint64_t{0};
+  std::vector<uint64_t> carry(cells_.size(), 0);  // a flop's D in the last cycle of the previous block
+  std::vector<uint64_t> in(64);
+  GateSimResult res;
+  res.cycles = cycles;
+  if (record_outputs)
+    for (const PortBit& p : outputs_) res.outputs[p.bus].assign(cycles, 0);
+
+  auto eval = [&](const Func& f, uint64_t state) {
+    for (size_t v = 0; v < f.vars.size(); ++v)
+      in[v] = f.vars[v] >= 0 ? word[f.vars[v]] : f.vars[v] == kStateVar ? state : ~state;
+    return f.expr->eval(in.data());
+  };
+
+  for (size_t t0 = 0; t0 < cycles; t0 += 64) {
+    const size_t n = std::min<size_t>(64, cycles - t0);
+    const uint64_t valid = n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+    for (const PortBit& p : inputs_) {
+      const auto& v = inputs.at(p.bus);
+      uint64_t w = 0;
+      for (size_t j = 0; j < n; ++j) w |= ((v[t0 + j] >> p.bit) & 1) << j;
+      word[p.net] = w;
+    }
+    for (size_t k = 0; k < cells_.size(); ++k) {
+      const Cell& c = cells_[k];
+      uint64_t state = 0;
+      if (c.flop) {
+        const uint64_t d = eval(c.next_state, 0);
+        state = (d << 1) | carry[k];  // Q in cycle t = D in cycle t-1
+        carry[k] = (d >> (n - 1)) & 1;
+        if (c.clear.expr) state &= ~eval(c.clear, 0);
+        if (c.preset.expr) state |= eval(c.preset, 0);
+      }
+      for (const auto& [net, f] : c.outs) word[net] = eval(f, state);
+    }
+    // Toggles: bit j differs from bit j-1 (bit 0 from the previous block's last cycle).
+    const uint64_t counted = t0 == 0 ? valid & ~uint64_t{1} : valid;
+    for (int net = 2; net < nets_; ++net) {
+      const uint64_t w = word[net];
+      toggles[net] += std::popcount((w ^ ((w << 1) | last[net])) & counted);
+      ones[net] += std::popcount(w & valid);
+      last[net] = (w >> (n - 1)) & 1;
+    }
+    if (record_outputs)
+      for (const PortBit& p : outputs_) {
+        auto& out = res.outputs[p.bus];
+        const uint64_t w = word[p.net];
+        for (size_t j = 0; j < n; ++j) out[t0 + j] |= ((w >> j) & 1) << p.bit;
+      }
+  }
+
+  const double periods = static_cast<double>(cycles - 1);
+  auto activity = [&](int net) { return net < 2 ? 0.0 : toggles[net] / periods; };
+  auto duty = [&](int net) { return net == 1 ? 1.0 : net == 0 ? 0.0 : static_cast<double>(ones[net]) / cycles; };
+  for (const Cell& c : cells_)
+    for (const auto& [pin, net] : c.pins)
+      if (!is_clock_[net]) res.pins.push_back({c.name, pin, activity(net), duty(net)});
+  for (const PortBit& p : inputs_) res.input_ports.push_back({p.name, activity(p.net), duty(p.net)});
+  double sum = 0;
+  int counted_nets = 0;
+  std::vector<bool> seen(nets_, false);
+  auto add = [&](int net) {
+    if (net < 2 || is_clock_[net] || seen[net]) return;
+    seen[net] = true;
+    sum += activity(net);
+    ++counted_nets;
+  };
+  for (const PortBit& p : inputs_) add(p.net);
+  for (const Cell& c : cells_)
+    for (const auto& [net, f] : c.outs) add(net);
+  res.mean_net_activity = counted_nets ? sum / counted_nets : 0;
+  return res;
+}
+
+}  // namespace gm
+
+namespace gm {
+
+SeqGateSim::SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
+                       const std::string& clock_port) {
+  if (!netlist.contains("modules") || !netlist["modules"].contains(top))
+    throw std::runtime_error("netlist has no module '" + top + "'");
+  const nlohmann::json& mod = netlist["modules"][top];
+  auto note_net = [&](int n) { nets_ = std::max(nets_, n + 1); };
+
+  // Ports: after `splitnets -ports` every bit is its own port "bus[k]"; gather them per bus.
+  std::vector<std::pair<int, int>> clock_nets;
+  for (const auto& [name, p] : mod["ports"].items()) {
+    const auto& bits = p["bits"];
+    const int offset = p.value("offset", 0);
+    const std::string dir = p["direction"];
+    for (size_t k = 0; k < bits.size(); ++k) {
+      std::string bus, bit_name;
+      int bit = 0;
+      split_port_name(name, bits.size(), k, offset, bus, bit, bit_name);
+      const int net = json_bit(bits[k]);
+      note_net(net);
+      if (bus == clock_port) {
+        clock_nets.emplace_back(net, 0);
+        continue;
+      }
+      auto [it, fresh] = port_index_.emplace(bus, static_cast<int>(ports_.size()));
+      if (fresh) ports_.push_back({bus, dir == "input", {}, {}});
+      Port& port = ports_[it->second];
+      if (static_cast<int>(port.nets.size()) <= bit) port.nets.resize(bit + 1, 0), port.bit_names.resize(bit + 1);
+      port.nets[bit] = net;
+      port.bit_names[bit] = bit_name;
+    }
+  }
+
+  std::vector<Cell> cells;
+  int flops = 0;
+  for (const auto& [name, c] : mod["cells"].items()) {
+    Cell cell;
+    cell.name = name;
+    const std::string type = c["type"];
+    const LibCell* lc = lib.cell(type);
+    if (!lc) throw std::runtime_error("cell type '" + type + "' of " + name + " is not in the library");
+    if (lc->has_latch) throw std::runtime_error("cell " + type + " (latch or state table) cannot be simulated");
+    std::map<std::string, int> pin_net;
+    for (const auto& [pin, bits] : c["connections"].items()) {
+      if (bits.size() != 1) throw std::runtime_error("cell " + name + " pin " + pin + " is not a single bit");
+      const int net = json_bit(bits[0]);
+      note_net(net);
+      pin_net[pin] = net;
+      cell.pins.emplace_back(pin, net);
+    }
+    auto bind = [&](const LibExpr& e) {
+      Func f;
+      f.expr = &e;
+      for (const std::string& v : e.vars()) {
+        if (lc->has_ff && v == lc->ff.iq) f.vars.push_back(kStateVar);
+        else if (lc->has_ff && v == lc->ff.iqn) f.vars.push_back(kStateNotVar);
+        else if (pin_net.count(v)) f.vars.push_back(pin_net[v]);
+        else throw std::runtime_error("cell " + name + " (" + type + "): function uses unconnected '" + v + "'");
+      }
+      return f;
+    };
+    cell.flop = lc->has_ff;
+    if (cell.flop) {
+      cell.next_state = bind(lc->ff.next_state);
+      if (!lc->ff.clear.empty()) cell.clear = bind(lc->ff.clear);
+      if (!lc->ff.preset.empty()) cell.preset = bind(lc->ff.preset);
+      cell.state = flops++;
+    }
+    for (const LibPin& p : lc->pins) {
+      if (p.direction != "output" || !pin_net.count(p.name)) continue;
+      if (p.expr.empty()) throw std::runtime_error("output " + type + "/" + p.name + " has no function in the library");
+      cell.outs.emplace_back(pin_net[p.name], bind(p.expr));
+    }
+    cells.push_back(std::move(cell));
+  }
+  is_clock_.assign(nets_, false);
+  for (const auto& [net, unused] : clock_nets) is_clock_[net] = true;
+
+  // Combinational order (Kahn). A flop's outputs read its state (and clear/preset, which act as
+  // levels); its D input is read only at the clock edge, so flops break every sequential loop.
+  const std::vector<int> order = evaluation_order(cells, nets_, [](const Cell& c) {
+    std::vector<const Func*> reads;
+    for (const auto& [net, f] : c.outs) reads.push_back(&f);
+    if (c.flop) reads.push_back(&c.clear), reads.push_back(&c.preset);
+    return reads;
+  });
+  if (order.size() != cells.size()) throw std::runtime_error("the netlist has a combinational loop");
+  for (int k : order) cells_.push_back(std::move(cells[k]));
+
+  net_.assign(nets_, 0);
+  net_[1] = ~uint64_t{0};
+  state_.assign(flops, 0);
+  last_.assign(nets_, 0);
+  toggles_.assign(nets_, 0);
+  ones_.assign(nets_, 0);
+  in_.resize(64);
+}
+
+int SeqGateSim::port(const std::string& bus) const {
+  const auto it = port_index_.find(bus);
+  if (it == port_index_.end()) throw std::runtime_error("the netlist has no port '" + bus + "'");
+  return it->second;
+}
+
+void SeqGateSim::set_input(int port, const std::vector<uint8_t>& bits) {
+  const Port& p = ports_[port];
+  for (size_t k = 0; k < p.nets.size(); ++k)
+    if (p.nets[k] >= 2) net_[p.nets[k]] = k < bits.size() && bits[k] ? ~uint64_t{0} : 0;
+}
+
+void SeqGateSim::set_input(int port, uint64_t value) {
+  const Port& p = ports_[port];
+  for (size_t k = 0; k < p.nets.size() && k < 64; ++k)
+    if (p.nets[k] >= 2) net_[p.nets[k]] = (value >> k) & 1 ? ~uint64_t{0} : 0;
+}
+
+uint64_t SeqGateSim::eval(const Func& f, uint64_t state) const {
+  for (size_t v = 0; v < f.vars.size(); ++v)
+    in_[v] = f.vars[v] >= 0 ? net_[f.vars[v]] : f.vars[v] == kStateVar ? state : ~state;
+  return f.expr->eval(in_.data()) & 1 ? ~uint64_t{0} : 0;
+}
+
+void SeqGateSim::settle() {
+  for (const Cell& c : cells_) {
+    uint64_t state = 0;
+    if (c.flop) {
+      state = state_[c.state];
+      if (c.clear.expr) state &= ~eval(c.clear, state);
+      if (c.preset.expr) state |= eval(c.preset, state);
+    }
+    for (const auto& [net, f] : c.outs) net_[net] = eval(f, state);
+  }
+}
+
+std::vector<uint8_t> SeqGateSim::output(int port) const {
+  const Port& p = ports_[port];
+  std::vector<uint8_t> bits(p.nets.size());
+  for (size_t k = 0; k < bits.size(); ++k) bits[k] = net_[p.nets[k]] & 1;
+  return bits;
+}
+
+bool SeqGateSim::output_bit(int port, int bit) const { return net_[ports_[port].nets.at(bit)] & 1; }
+
+void SeqGateSim::sample() {
+  for (int net = 2; net < nets_; ++net) {
+    const uint8_t v = net_[net] & 1;
+    if (samples_ && v != last_[net]) ++toggles_[net];
+    ones_[net] += v;
+    last_[net] = v;
+  }
+  ++samples_;
+}
+
+void SeqGateSim::clock() {
+  // Two phases: every flop reads the settled nets before any state changes.
+  std::vector<std::pair<int, uint64_t>> next;
+  next.reserve(state_.size());
+  for (const Cell& c : cells_)
+    if (c.flop) next.emplace_back(c.state, eval(c.next_state, state_[c.state]));
+  for (const auto& [k, v] : next) state_[k] = v;
+}
+
+GateSimResult SeqGateSim::activity() const {
+  if (samples_ < 2) throw std::runtime_error("need at least 2 sampled cycles for the activity");
+  GateSimResult res;
+  res.cycles = samples_;
+  const double periods = static_cast<double>(samples_ - 1);
+  auto activity = [&](int net) { return net < 2 ? 0.0 : toggles_[net] / periods; };
+  auto duty = [&](int net) { return net == 1 ? 1.0 : net == 0 ? 0.0 : static_cast<double>(ones_[net]) / samples_; };
+  for (const Cell& c : cells_)
+    for (const auto& [pin, net] : c.pins)
+      if (!is_clock_[net]) res.pins.push_back({c.name, pin, activity(net), duty(net)});
+  std::vector<bool> seen(nets_, false);
+  double sum = 0;
+  int counted = 0;
+  auto add = [&](int net) {
+    if (net < 2 || is_clock_[net] || seen[net]) return;
+    seen[net] = true;
+    sum += activity(net);
+    ++counted;
+  };
+  for (const Port& p : ports_)
+    if (p.input)
+      for (size_t k = 0; k < p.nets.size(); ++k) {
+        res.input_ports.push_back({p.bit_names[k], activity(p.nets[k]), duty(p.nets[k])});
+        add(p.nets[k]);
+      }
+  for (const Cell& c : cells_)
+    for (const auto& [net, f] : c.outs) add(net);
+  res.mean_net_activity = counted ? sum / counted : 0;
+  return res;
+}
+
+}  // namespace gm

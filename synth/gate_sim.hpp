@@ -1,0 +1,149 @@
+// Zero-delay, cycle-based simulation of a mapped gate-level netlist (Yosys `write_json` of the
+// netlist after technology mapping), for switching activity: toggles per net per clock cycle.
+//
+// Each cell is evaluated from its Liberty `function`s (liberty.hpp); flip-flops take their
+// `next_state` at every clock edge (one clock; all flops share it). Simulation is bit-parallel: one
+// 64-bit word holds 64 consecutive cycles of a net, so a flop is a one-bit shift of its D word.
+// That needs a netlist without sequential feedback (a pipeline such as the registered multiplier
+// wrapper); a loop is reported as an error.
+//
+// Zero delay: every net settles once per cycle, so glitches (hazard transitions inside a cycle) are
+// not counted. Their power is left out of the "simulated" figures.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "synth/liberty.hpp"
+
+namespace gm {
+
+struct PinActivity {
+  std::string instance, pin;  // STA name: instance/pin
+  double activity = 0;        // transitions per clock cycle
+  double duty = 0;            // fraction of cycles at 1
+};
+
+struct PortActivity {
+  std::string port;  // port bit as the netlist names it, e.g. a_i[3]
+  double activity = 0, duty = 0;
+};
+
+struct GateSimResult {
+  uint64_t cycles = 0;
+  std::vector<PinActivity> pins;          // every cell pin except the clock pins
+  std::vector<PortActivity> input_ports;  // data inputs (clock excluded)
+  std::map<std::string, std::vector<uint64_t>> outputs;  // output bus -> value per cycle (if asked)
+  double mean_net_activity = 0;           // over all non-constant, non-clock nets
+};
+
+class GateSim {
+ public:
+  // Throws std::runtime_error when a cell is not in the library, is a latch or has no function, or
+  // when the netlist has a combinational or sequential loop.
+  GateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib, const std::string& clock_port);
+
+  // `inputs`: bus name (a_i) -> value per cycle; every data input bus must be given, all of equal
+  // length. Bit k of the value drives port bit bus[k]. With `record_outputs`, output buses are
+  // recorded per cycle too.
+  GateSimResult run(const std::map<std::string, std::vector<uint64_t>>& inputs, bool record_outputs = false) const;
+
+ private:
+  struct PortBit {
+    std::string name, bus;
+    int bit;
+    int net;
+  };
+  // A variable of a cell function: a net, or the flop's state (IQ) or its complement (IQN).
+  static constexpr int kStateVar = -1, kStateNotVar = -2;
+  struct Func {
+    const LibExpr* expr = nullptr;
+    std::vector<int> vars;  // per expr var: net id, kStateVar or kStateNotVar
+  };
+  struct Cell {
+    std::string name;
+    const LibCell* lib = nullptr;
+    std::vector<std::pair<std::string, int>> pins;  // pin name -> net, in the order of the netlist
+    std::vector<std::pair<int, Func>> outs;         // driven net, its function
+    bool flop = false;
+    Func next_state, clear, preset;                 // flops only
+  };
+
+  std::vector<Cell> cells_;  // in evaluation order
+  std::vector<PortBit> inputs_, outputs_;
+  std::vector<bool> is_clock_;
+  int nets_ = 2;  // 0 and 1 are the constants
+};
+
+}  // namespace gm
+
+namespace gm {
+
+// Cycle-by-cycle (not bit-parallel) zero-delay simulation of a mapped netlist that may contain
+// sequential feedback (enable flops, counters, FSMs: the systolic array). The caller drives it
+// interactively, so a stimulus can react to the design's outputs in the same cycle (handshakes):
+//
+//     sim.set_input(port, bits); sim.settle();   // combinational logic from inputs and flop states
+//     read sim.output(port);  sim.sample();      // count this cycle's values for the activity
+//     sim.clock();                               // every flop takes its next_state
+//
+// Flops are sources of the combinational order; only a purely combinational loop is an error.
+// Asynchronous clear/preset are applied as levels in settle(). Initial flop state is 0.
+class SeqGateSim {
+ public:
+  SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib, const std::string& clock_port);
+
+  // Port handle of a bus (its name without [k]); throws std::runtime_error for an unknown bus.
+  int port(const std::string& bus) const;
+  int port_width(int port) const { return static_cast<int>(ports_[port].nets.size()); }
+  // Bit k of `bits` drives bus bit k (missing bits are 0).
+  void set_input(int port, const std::vector<uint8_t>& bits);
+  void set_input(int port, uint64_t value);
+  void settle();
+  std::vector<uint8_t> output(int port) const;
+  bool output_bit(int port, int bit = 0) const;
+  void sample();  // records the settled values of every net for toggle counting
+  void clock();
+
+  // Activity over the sampled cycles: toggles between consecutive samples / (samples - 1).
+  GateSimResult activity() const;
+
+ private:
+  static constexpr int kStateVar = -1, kStateNotVar = -2;
+  struct Func {
+    const LibExpr* expr = nullptr;
+    std::vector<int> vars;
+  };
+  struct Cell {
+    std::string name;
+    std::vector<std::pair<std::string, int>> pins;
+    std::vector<std::pair<int, Func>> outs;
+    bool flop = false;
+    Func next_state, clear, preset;
+    int state = -1;  // index into state_ for flops
+  };
+  struct Port {
+    std::string bus;
+    bool input = false;
+    std::vector<int> nets;                  // by bit index
+    std::vector<std::string> bit_names;     // netlist names (w_data_i[3])
+  };
+  uint64_t eval(const Func& f, uint64_t state) const;
+
+  std::vector<Cell> cells_;  // combinational order (flops are sources)
+  std::vector<Port> ports_;
+  std::map<std::string, int> port_index_;
+  std::vector<bool> is_clock_;
+  std::vector<uint64_t> net_;    // 0 or ~0 per net
+  std::vector<uint64_t> state_;  // flop states, 0 or ~0
+  std::vector<uint8_t> last_;
+  std::vector<uint64_t> toggles_, ones_;
+  uint64_t samples_ = 0;
+  mutable std::vector<uint64_t> in_;
+  int nets_ = 2;
+};
+
+}  // namespace gm

@@ -1,0 +1,370 @@
+#include "synth/mult_synth.hpp"
+#include "models/name_or_path.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <iomanip>
+#include <mutex>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "models/cache/cache_key.hpp"
+#include "tb/tool_version.hpp"
+#include "models/cache/cache_store.hpp"
+#include "models/errors.hpp"
+#include "models/files.hpp"
+#include "synth/gate_sim.hpp"
+#include "synth/liberty.hpp"
+#include "generator/registry.hpp"
+#include "synth/flow.hpp"
+#include "models/cache/cache_dir.hpp"
+#include "models/pairs.hpp"
+#include "tb/process.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+using namespace flow;
+
+namespace {
+
+// The operand stream: uniform pairs, or pairs drawn from a distribution file.
+struct ActivitySource {
+  std::string label;  // "uniform" or the file path
+  std::string text;   // file contents (part of the cache key)
+  Distribution dist;  // empty for the uniform stream
+};
+
+ActivitySource load_activity(const std::string& activity) {
+  ActivitySource src;
+  src.label = activity;
+  if (builtin_or_path({"--activity", {"uniform"}, "", "activity file"}, activity)) return src;
+  src.text = read_file(activity);
+  src.dist = parse_distribution(src.text, activity);
+  return src;
+}
+
+void check_pairs_fit(const ActivitySource& src, const Spec& spec) {
+  if (!src.dist.entries.empty()) check_distribution(src.dist, spec.w, spec.is_signed, spec.name());
+}
+
+// Operand bit patterns for `cycles` cycles.
+void make_stream(const ActivitySource& src, const Spec& spec, uint64_t cycles, uint64_t seed,
+                 std::vector<uint64_t>& a, std::vector<uint64_t>& b) {
+  std::mt19937_64 rng(seed);
+  a.resize(cycles);
+  b.resize(cycles);
+  if (src.dist.entries.empty()) {
+    std::uniform_int_distribution<uint64_t> u(0, (uint64_t{1} << spec.w) - 1);
+    for (uint64_t t = 0; t < cycles; ++t) a[t] = u(rng), b[t] = u(rng);
+    return;
+  }
+  std::vector<double> w;
+  for (const auto& p : src.dist.entries) w.push_back(p.p);
+  std::discrete_distribution<size_t> pick(w.begin(), w.end());
+  for (uint64_t t = 0; t < cycles; ++t) {
+    const auto& p = src.dist.entries[pick(rng)];
+    a[t] = operand_bits(p.a, spec.w);
+    b[t] = operand_bits(p.b, spec.w);
+  }
+}
+
+std::string wrapper_name(const Spec& spec, const std::string& rtl) {
+  std::string name = spec.name() + "_reg";
+  while (rtl.find("module " + name) != std::string::npos) name += "_x";
+  return name;
+}
+
+// Input and output registers around the design, so that the critical path is register to register
+// through the multiplier and the operands arrive once per clock.
+std::string wrapper_verilog(const Spec& spec, const std::string& top) {
+  const int w = spec.w;
+  std::ostringstream os;
+  os << "// registered wrapper for synthesis: a_i, b_i -> regs -> " << spec.name() << " -> regs -> y_o\n"
+     << "module " << top << " (\n  input  wire clk_i,\n  input  wire [" << w - 1 << ":0] a_i,\n  input  wire ["
+     << w - 1 << ":0] b_i,\n  output reg  [" << 2 * w - 1 << ":0] y_o\n);\n"
+     << "  reg [" << w - 1 << ":0] a_q, b_q;\n  wire [" << 2 * w - 1 << ":0] y_d;\n"
+     << "  " << spec.name() << " u_dut (.a_i(a_q), .b_i(b_q), .y_o(y_d));\n"
+     << "  always @(posedge clk_i) begin\n    a_q <= a_i;\n    b_q <= b_i;\n    y_o <= y_d;\n  end\nendmodule\n";
+  return os.str();
+}
+
+// Checks the mapped netlist's products against the design's model: y_o in cycle t holds the product
+// of the operands of cycle t-2 (input and output registers).
+bool netlist_matches_model(const Spec& spec, const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
+                           const GateSimResult& sim) {
+  const auto it = sim.outputs.find("y_o");
+  if (it == sim.outputs.end()) return false;
+  const ModelFn model = spec.def().make_model(spec);
+  const uint64_t mask = spec.out_width() >= 64 ? ~uint64_t{0} : (uint64_t{1} << spec.out_width()) - 1;
+  for (size_t t = 2; t < a.size(); ++t) {
+    const int64_t y = model(wrap(static_cast<int64_t>(a[t - 2]), spec.w, spec.is_signed),
+                            wrap(static_cast<int64_t>(b[t - 2]), spec.w, spec.is_signed));
+    if ((static_cast<uint64_t>(y) & mask) != it->second[t]) return false;
+  }
+  return true;
+}
+
+// What the cache stores per design (everything but the spec, which the key already fixes).
+nlohmann::json cache_record(const SynthResult& r) { return figures_json(r); }
+
+// Returns false when the record is missing fields or malformed (a truncated or edited entry).
+bool from_cache_record(const std::string& text, SynthResult& r) {
+  try {
+    figures_from_json(nlohmann::json::parse(text), r);
+    return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+struct Flow {
+  const LibInfo& lib;
+  const ActivitySource& act;
+  const SynthOptions& opt;
+};
+
+// Runs Yosys, the gate simulation and OpenSTA in `dir`; fills r.
+void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs::path& dir, SynthResult& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string top = wrapper_name(spec, rtl);
+  write_file_atomic(dir / "dut.v", rtl);
+  write_file_atomic(dir / "wrap.v", wrapper_verilog(spec, top));
+  std::string ys = replace_all(flow_script("map.ys"), "{TOP}", top);
+  ys = replace_all(ys, "{LIB}", link_liberty(f.lib, dir));
+  ys = replace_all(ys, "{BUF}", f.lib.insbuf_args());
+  write_file_atomic(dir / "synth.ys", ys);
+  const RunResult yosys = run_program({"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys"}, {.cwd = dir, .timeout_s = 1800});
+  if (!yosys.ok())
+    throw std::runtime_error(spec.name() + ": Yosys failed" + (yosys.timed_out ? " (timed out after 1800 s)" : "") + ": " +
+                             yosys.output.substr(0, 400));
+
+  // Area from Yosys's stat; cells counted from the netlist.
+  const std::string stat = read_file(dir / "stat.txt");
+  std::smatch m;
+  if (!std::regex_search(stat, m, std::regex(R"(Chip area for module '[^']*': ([0-9.eE+-]+))")))
+    throw std::runtime_error(spec.name() + ": no chip area in Yosys's stat output");
+  r.area_um2 = std::stod(m[1]);
+  r.nand2_eq = r.area_um2 / f.lib.nand2_area;
+  const auto netlist = nlohmann::json::parse(read_file(dir / "net.json"));
+  for (const auto& [name, c] : netlist.at("modules").at(top).at("cells").items()) ++r.cells[c.at("type").get<std::string>()];
+
+  // Switching activity from a gate-level simulation of the mapped netlist.
+  std::vector<uint64_t> a, b;
+  make_stream(f.act, spec, f.opt.cycles, f.opt.seed, a, b);
+  const GateSim sim(netlist, top, f.lib.lib, "clk_i");
+  const GateSimResult act = sim.run({{"a_i", a}, {"b_i", b}}, true);
+  r.cycles = act.cycles;
+  r.mean_activity = act.mean_net_activity;
+  r.netlist_matches_model = netlist_matches_model(spec, a, b, act);
+  write_file_atomic(dir / "activity.tcl", activity_tcl(act, "switching activity of the multiplier under its operand stream"));
+  fs::remove(dir / "net.json");  // large, and rebuilt on demand
+
+  std::string sta = replace_all(flow_script("power.tcl"), "{TOP}", top);
+  sta = replace_all(sta, "{LIB}", kLinkedLiberty);
+  sta = replace_all(sta, "{PERIOD}", fmt(f.opt.clock_ns, 10));
+  write_file_atomic(dir / "sta.tcl", sta);
+  const RunResult sta_run =
+      run_program({"sta", "-no_init", "-exit", "sta.tcl"}, {.cwd = dir, .log_file = dir / "sta.log", .timeout_s = 1800});
+  fs::remove(dir / kLinkedLiberty);  // the entry must not depend on where the library lives
+  const std::string& sta_log = sta_run.output;
+  if (!sta_run.ok() || sta_log.find("GM_DONE") == std::string::npos || sta_log.find("Error") != std::string::npos)
+    throw std::runtime_error(spec.name() + ": OpenSTA failed (log " + (dir / "sta.log").string() + ")");
+  if (!std::regex_search(sta_log, m, std::regex(R"(GM_SLACK ([0-9.eE+-]+))")))
+    throw std::runtime_error(spec.name() + ": OpenSTA printed no worst slack");
+  r.slack_ns = std::stod(m[1]);
+  r.delay_ns = std::max(0.0, f.opt.clock_ns - r.slack_ns);
+  r.vectorless = parse_power(sta_log, "vectorless");
+  r.simulated = parse_power(sta_log, "simulated");
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Everything the record depends on: the design and its wrapper, the scripts, the library, every
+// setting, Yosys and OpenSTA, and greenmac itself (gate simulator, Liberty reader, activity writer).
+std::string cache_key(const Flow& f, const Spec& spec, const std::string& rtl) {
+  CacheKey k;
+  k.add("rtl", rtl).add("wrapper", wrapper_verilog(spec, wrapper_name(spec, rtl)));
+  k.add("map.ys", flow_script("map.ys")).add("power.tcl", flow_script("power.tcl"));
+  k.add("liberty", f.lib.text).add("clock_ns", fmt(f.opt.clock_ns, 17));
+  k.add("activity", f.act.dist.entries.empty() ? "uniform" : "file").add("activity file", f.act.text);
+  k.add("cycles", std::to_string(f.opt.cycles)).add("seed", std::to_string(f.opt.seed));
+  return add_tool_versions(k, {"yosys", "sta"}).add_build_id().hex();
+}
+
+// Cached result or a fresh flow run, published atomically into the cache.
+SynthResult synth_one(const Flow& f, const Spec& spec, SynthStats& st, std::mutex& mu) {
+  SynthResult r;
+  r.spec = spec;
+  r.lib = f.lib.path.string();
+  r.clock_ns = f.opt.clock_ns;
+  r.activity = f.act.label;
+  const std::string rtl = rtl::generate_verilog(spec);
+  const CacheStore store("synth");
+  const std::string key = cache_key(f, spec, rtl);
+  const fs::path entry = store.entry(key);
+  bool hit = false;
+  if (const auto dir = store.get(key)) {
+    try {
+      hit = from_cache_record(read_file(*dir / "result.json"), r);
+    } catch (const std::exception&) {
+      hit = false;
+    }
+    if (!hit) store.remove(key);  // intact but unreadable: written by an incompatible build
+  }
+  if (hit) {
+    r.cached = true;
+    std::lock_guard<std::mutex> lock(mu);
+    ++st.cached;
+  } else {
+    r = SynthResult{};
+    r.spec = spec;
+    r.lib = f.lib.path.string();
+    r.clock_ns = f.opt.clock_ns;
+    r.activity = f.act.label;
+    ScratchDir work("work", store.root());
+    run_flow(f, spec, rtl, work.path(), r);
+    write_file_atomic(work / "result.json", cache_record(r).dump(2));
+    store.put(key, work);
+    std::lock_guard<std::mutex> lock(mu);
+    ++st.synthesized;
+  }
+  r.fmax_mhz = r.delay_ns > 0 ? 1000.0 / r.delay_ns : 0;
+  r.cell_count = 0;
+  for (const auto& [type, n] : r.cells) r.cell_count += n;
+  if (!f.opt.keep_dir.empty()) {
+    const fs::path out = f.opt.keep_dir / spec.name();
+    ensure_output_dir(out);
+    for (const char* file : {"dut.v", "wrap.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "activity.tcl",
+                             "sta.tcl", "sta.log", "result.json"})
+      if (fs::exists(entry / file)) write_file_atomic(out / file, read_file(entry / file));
+  }
+  return r;
+}
+
+}  // namespace
+
+fs::path resolve_liberty(const std::string& lib) {
+  if (builtin_or_path({"--lib", {"osu018"}, ".lib", "liberty file"}, lib)) {
+    if (!fs::is_regular_file(kOsu018Lib))
+      throw UserError(std::string("the osu018 library (") + kOsu018Lib +
+                      ") is not installed; install it with `apt-get install qflow-tech-osu018`");
+    return kOsu018Lib;
+  }
+  return lib;
+}
+
+std::vector<SynthResult> synth_designs(const std::vector<Spec>& specs, const SynthOptions& opt, SynthStats* stats) {
+  // Everything the user can get wrong is checked before any work starts.
+  if (!have_tool("yosys")) throw UserError("yosys is not installed (not on PATH); install it with `apt-get install yosys`");
+  if (!have_tool("sta"))
+    throw UserError("OpenSTA (`sta`) is not installed (not on PATH); install it with `apt-get install opensta`");
+  if (!(opt.clock_ns > 0) || !std::isfinite(opt.clock_ns)) throw UserError("--clock-ns must be a positive number of ns");
+  if (opt.jobs < 1) throw UserError("-j must be at least 1");
+  const LibInfo lib = load_library(opt.lib);
+  const ActivitySource act = load_activity(opt.activity);
+  for (const auto& s : specs) check_pairs_fit(act, s);
+  for (const auto& s : specs)
+    if (!rtl::find_generator(s.family)) throw UserError("family '" + s.family + "' has no RTL generator");
+  if (!opt.keep_dir.empty()) ensure_output_dir(opt.keep_dir);
+
+  const Flow flow{lib, act, opt};
+  std::vector<SynthResult> results(specs.size());
+  std::vector<std::exception_ptr> errors(specs.size());
+  SynthStats st;
+  std::mutex mu;
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t k; (k = next++) < specs.size();) {
+      try {
+        results[k] = synth_one(flow, specs[k], st, mu);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const int n = std::min<int>(opt.jobs, static_cast<int>(specs.size()));
+  for (int k = 0; k < n; ++k) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  if (stats) *stats = st;
+  return results;
+}
+
+nlohmann::json synth_result_json(const SynthResult& r) {
+  return {{"spec", r.spec.canonical()},
+          {"name", r.spec.name()},
+          {"lib", r.lib},
+          {"clock_ns", r.clock_ns},
+          {"area_um2", r.area_um2},
+          {"cells", r.cells},
+          {"cell_count", r.cell_count},
+          {"nand2_eq", r.nand2_eq},
+          {"delay_ns", r.delay_ns},
+          {"fmax_mhz", r.fmax_mhz},
+          {"slack_ns", r.slack_ns},
+          {"activity", r.activity},
+          {"activity_cycles", r.cycles},
+          {"mean_activity", r.mean_activity},
+          {"power_mw", r.simulated.total_mw},
+          {"power_dyn_mw", r.simulated.dynamic_mw()},
+          {"power_internal_mw", r.simulated.internal_mw},
+          {"power_switching_mw", r.simulated.switching_mw},
+          {"power_leak_mw", r.simulated.leakage_mw},
+          {"energy_pj", r.energy_pj()},
+          {"power_vectorless_mw", r.vectorless.total_mw},
+          {"power_vectorless_dyn_mw", r.vectorless.dynamic_mw()},
+          {"power_vectorless_leak_mw", r.vectorless.leakage_mw},
+          {"energy_vectorless_pj", r.energy_vectorless_pj()},
+          {"netlist_matches_model", r.netlist_matches_model},
+          {"cached", r.cached}};
+}
+
+std::string synth_csv(const std::vector<SynthResult>& results) {
+  std::ostringstream os;
+  os << "spec,name,area_um2,cell_count,nand2_eq,delay_ns,fmax_mhz,slack_ns,power_mw,power_dyn_mw,power_leak_mw,"
+        "energy_pj,power_vectorless_mw,power_vectorless_dyn_mw,power_vectorless_leak_mw,energy_vectorless_pj,"
+        "activity,mean_activity,clock_ns,netlist_matches_model,cached\n";
+  for (const auto& r : results)
+    os << '"' << r.spec.canonical() << "\"," << r.spec.name() << "," << fmt(r.area_um2) << "," << r.cell_count << ","
+       << fmt(r.nand2_eq) << "," << fmt(r.delay_ns) << "," << fmt(r.fmax_mhz) << "," << fmt(r.slack_ns) << ","
+       << fmt(r.simulated.total_mw) << "," << fmt(r.simulated.dynamic_mw()) << "," << fmt(r.simulated.leakage_mw)
+       << "," << fmt(r.energy_pj()) << "," << fmt(r.vectorless.total_mw) << "," << fmt(r.vectorless.dynamic_mw())
+       << "," << fmt(r.vectorless.leakage_mw) << "," << fmt(r.energy_vectorless_pj()) << ",\"" << r.activity << "\","
+       << fmt(r.mean_activity) << "," << fmt(r.clock_ns) << "," << (r.netlist_matches_model ? 1 : 0) << ","
+       << (r.cached ? 1 : 0) << "\n";
+  return os.str();
+}
+
+std::string synth_table(const std::vector<SynthResult>& results) {
+  std::ostringstream os;
+  size_t wname = 4;
+  for (const auto& r : results) wname = std::max(wname, r.spec.name().size());
+  os << std::left << std::setw(static_cast<int>(wname)) << "name" << std::right << std::setw(10) << "area_um2"
+     << std::setw(7) << "cells" << std::setw(8) << "nand2" << std::setw(9) << "delay_ns" << std::setw(9) << "fmax_MHz"
+     << std::setw(10) << "P_vl_mW" << std::setw(10) << "P_sim_mW" << std::setw(10) << "dyn_mW" << std::setw(10)
+     << "leak_uW" << std::setw(9) << "E_pJ" << "\n";
+  os << std::fixed;
+  for (const auto& r : results) {
+    os << std::left << std::setw(static_cast<int>(wname)) << r.spec.name() << std::right << std::setprecision(0)
+       << std::setw(10) << r.area_um2 << std::setw(7) << r.cell_count << std::setprecision(1) << std::setw(8)
+       << r.nand2_eq << std::setprecision(3) << std::setw(9) << r.delay_ns << std::setprecision(1) << std::setw(9)
+       << r.fmax_mhz << std::setprecision(4) << std::setw(10) << r.vectorless.total_mw << std::setw(10)
+       << r.simulated.total_mw << std::setw(10) << r.simulated.dynamic_mw() << std::setprecision(3) << std::setw(10)
+       << r.simulated.leakage_mw * 1e3 << std::setprecision(3) << std::setw(9) << r.energy_pj()
+       << (r.netlist_matches_model ? "" : "  (netlist != model!)") << (r.cached ? "" : "") << "\n";
+  }
+  if (!results.empty())
+    os << "clock " << std::setprecision(3) << results.front().clock_ns << " ns; P_vl: vectorless (inputs at 0.5 "
+       << "transitions/cycle), P_sim: simulated activity (" << results.front().activity << ", zero-delay, no glitches); "
+       << "E = P_sim x clock period\n";
+  return os.str();
+}
+
+}  // namespace gm

@@ -1,0 +1,79 @@
+// GEMM on a Verilated systolic array: the library behind `greenmac gemm`, and the engine the DNN
+// runner uses to run whole layers (a convolution through im2col is one GEMM per layer).
+//
+//     gm::GemmRunner runner(gm::make_array_config(8, 8, "drum:k=4,s=1", "", 32, false));
+//     gm::GemmProblem p{m, k, n, x, w};            // x: m*k, w: k*n, row-major, natural operand values
+//     gm::GemmResult r = runner.run(p);            // r.y (m*n, acc-bit values), r.cycles
+//     auto many = runner.run({p1, p2, p3});        // one simulator process for many GEMMs
+//
+// The constructor builds the Verilator harness (tb/harness/array_main.cpp on the generated array) once, or
+// reuses it from gm::cache_dir()/gemm/<content hash>; each run() writes the matrices to a binary
+// file, runs the harness as a subprocess and reads Y and the cycle counts back. Batch GEMMs into
+// one run() call: a lookup-table build reads its tables at start-up (about 0.05 s per distinct
+// 8-bit multiplier per PE).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "generator/array/array.hpp"
+
+namespace gm {
+
+struct GemmProblem {
+  int64_t m = 0, k = 0, n = 0;
+  std::vector<int32_t> x;  // m x k, row-major
+  std::vector<int32_t> w;  // k x n, row-major
+  uint64_t stall_seed = 0;  // 0: full-rate streams (cycle model); else seeded random valid/ready gaps
+};
+
+struct GemmResult {
+  std::vector<int64_t> y;  // m x n, row-major: acc-bit two's-complement values
+  uint64_t cycles = 0;     // clock edges from reset release to the last result accepted
+  double sim_seconds = 0;  // simulation time inside the harness (wall clock)
+  double cpu_seconds = 0;  // the same in CPU time of the simulating thread (one core)
+};
+
+class GemmRunner {
+ public:
+  // Builds or reuses the harness. Throws UserError when Verilator is missing.
+  explicit GemmRunner(ArrayConfig cfg, MulModel mul_model = MulModel::kLut);
+
+  const ArrayConfig& config() const { return cfg_; }
+  MulModel mul_model() const { return mul_model_; }
+  bool cached() const { return cached_; }               // the harness came from the cache
+  double build_seconds() const { return build_seconds_; }  // 0 when cached
+
+  // Throws UserError for bad shapes or operands outside the multipliers' range.
+  std::vector<GemmResult> run(const std::vector<GemmProblem>& problems) const;
+  GemmResult run(const GemmProblem& problem) const;
+
+  // The golden result through each PE's multiplier model (models/golden_gemm.hpp).
+  std::vector<int64_t> golden(const GemmProblem& problem) const;
+
+ private:
+  // Builds the harness and publishes it in the cache (dir_).
+  void build() const;
+  // Runs the harness once; false (reason in `why`) when it fails or its output is short.
+  bool try_run(const std::vector<GemmProblem>& problems, std::vector<GemmResult>& out, std::string& why) const;
+
+  ArrayConfig cfg_;
+  MulModel mul_model_;
+  std::string key_;                    // the harness's cache key (models/cache/cache_key.hpp)
+  mutable std::filesystem::path dir_;  // the harness binary and the lookup tables
+  mutable bool cached_ = false;
+  mutable double build_seconds_ = 0;  // a harness that fails to run is rebuilt once, even from run()
+  std::vector<const ProductTable*> tables_;  // per PE, row-major
+};
+
+// A random GEMM with operands uniform over the multipliers' operand range.
+GemmProblem random_gemm(const ArrayConfig& cfg, int64_t m, int64_t k, int64_t n, uint64_t seed);
+
+// The same GEMM simulated in Icarus (for the benchmark's speed ratio): streams prepared here,
+// a Verilog test bench drives them. Returns Y and the cycles like GemmRunner::run.
+GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const GemmProblem& problem,
+                           double* build_seconds = nullptr);
+
+}  // namespace gm

@@ -1,0 +1,115 @@
+// characterize: metrics and synthesis joined, ratios against the baselines, report files and plots.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <cstdlib>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/temp_dir.hpp"
+#include "models/files.hpp"
+#include "tests/support/cli_util.hpp"
+
+namespace fs = std::filesystem;
+using gm::test::run_cli;
+
+TEST(Characterize, JoinsMetricsAndSynthesisWithRatiosAndPlots) {
+  const fs::path dir = gm::test::temp_dir("gm-test-char");
+  gm::write_file_atomic(dir / "ext.v",
+                        "module tiny (input [3:0] A, input [3:0] B, output [7:0] O);\n"
+                        "  assign O = {A[3:1] * B[3:1], 2'b00};\nendmodule\n");
+  const std::string ext = "ext:path=" + (dir / "ext.v").string() + ",top=tiny,a=A,b=B,y=O,w=4";
+  const auto r = run_cli("characterize 'trunc:w=4,t=3' 'drum:w=4,k=2' '" + ext + "' -o " + (dir / "rep").string());
+  ASSERT_EQ(r.rc, 0) << r.out;
+  for (const char* f : {"report.md", "report.json", "results.csv", "power_mred.png", "power_mred.svg", "area_mred.png",
+                        "area_mred.svg", "energy_nmed.png", "energy_nmed.svg"})
+    EXPECT_GT(fs::file_size(dir / "rep" / f), 100u) << f;
+  const auto j = nlohmann::json::parse(gm::read_file(dir / "rep" / "report.json"));
+  ASSERT_EQ(j["designs"].size(), 5u);  // three asked, exact and yosys added
+  std::map<std::string, nlohmann::json> by;
+  for (const auto& d : j["designs"]) by[d["name"]] = d;
+  ASSERT_TRUE(by.count("gm_exact_u4_dadda") && by.count("gm_yosys_u4"));
+  EXPECT_TRUE(by["gm_exact_u4_dadda"]["reference"].get<bool>());
+  EXPECT_FALSE(by["gm_trunc_u4_t3_comp0"]["reference"].get<bool>());
+  const double exact_area = by["gm_exact_u4_dadda"]["synth"]["area_um2"];
+  const double yosys_power = by["gm_yosys_u4"]["synth"]["power_mw"];
+  for (auto& [name, d] : by) {
+    EXPECT_GT(d["synth"]["area_um2"].get<double>(), 0) << name;
+    EXPECT_GT(d["synth"]["delay_ns"].get<double>(), 0) << name;
+    EXPECT_GT(d["synth"]["power_mw"].get<double>(), 0) << name;
+    EXPECT_NEAR(d["vs_exact"]["area"].get<double>(), d["synth"]["area_um2"].get<double>() / exact_area, 1e-9) << name;
+    EXPECT_NEAR(d["vs_yosys"]["power"].get<double>(), d["synth"]["power_mw"].get<double>() / yosys_power, 1e-9) << name;
+  }
+  // Truncating the low columns is cheaper than the exact design and has a non-zero error.
+  EXPECT_LT(by["gm_trunc_u4_t3_comp0"]["vs_exact"]["area"].get<double>(), 1.0);
+  EXPECT_GT(by["gm_trunc_u4_t3_comp0"]["metrics"]["mred"].get<double>(), 0.0);
+  // The external design: its error comes from its simulated truth table (it drops a0 and b0).
+  const auto ext_entry = std::find_if(by.begin(), by.end(), [](const auto& kv) { return kv.first.rfind("gm_ext_u4_tiny_h", 0) == 0; });
+  ASSERT_NE(ext_entry, by.end());
+  EXPECT_GT(ext_entry->second["metrics"]["er"].get<double>(), 0.5);
+  // A design with zero error and the least power among the exact ones is on the power/MRED front.
+  const bool exact_cheaper = by["gm_exact_u4_dadda"]["synth"]["power_mw"] <= by["gm_yosys_u4"]["synth"]["power_mw"];
+  EXPECT_EQ(by[exact_cheaper ? "gm_exact_u4_dadda" : "gm_yosys_u4"]["pareto"]["power_mred"].get<bool>(), true);
+  EXPECT_EQ(by[exact_cheaper ? "gm_yosys_u4" : "gm_exact_u4_dadda"]["pareto"]["power_mred"].get<bool>(),
+            by["gm_exact_u4_dadda"]["synth"]["power_mw"] == by["gm_yosys_u4"]["synth"]["power_mw"]);
+  const std::string md = gm::read_file(dir / "rep" / "report.md");
+  EXPECT_NE(md.find("glitch power is left out"), std::string::npos);
+  EXPECT_NE(md.find("![power vs MRED](power_mred.png)"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Characterize, BadInputWritesNoReport) {
+  const fs::path dir = gm::test::temp_dir("gm-test-char-bad");
+  gm::write_file_atomic(dir / "bad.dist", "1 2 x\n");
+  auto r = run_cli("characterize 'trunc:w=4,t=3' --dist " + (dir / "bad.dist").string() + " -o " + (dir / "rep").string());
+  gm::test::expect_one_line_error(r, "bad.dist");
+  r = run_cli("characterize 'trunc:w=4,t=3' --lib /nonexistent.lib -o " + (dir / "rep").string());
+  gm::test::expect_one_line_error(r, "/nonexistent.lib");
+  EXPECT_FALSE(fs::exists(dir / "rep" / "report.md"));
+  fs::remove_all(dir);
+}
+
+TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") && !getenv("GREENMAC_FASHION_MNIST"))
+    GTEST_SKIP() << "Fashion-MNIST not installed";
+  const fs::path dir = gm::test::temp_dir("gm-test-char-dnn");
+  const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 300 --rtl-images 20 --array 2x2 --array-energy 2x2 -o " +
+                         dir.string());
+  ASSERT_EQ(r.rc, 0) << r.out;
+  const auto j = nlohmann::json::parse(gm::read_file(dir / "report.json"));
+  std::map<std::string, nlohmann::json> by;
+  for (const auto& d : j["designs"]) by[d["name"]] = d;
+  ASSERT_EQ(by.size(), 4u);
+  for (auto& [name, d] : by) {
+    ASSERT_TRUE(d["dnn"].is_object()) << name;
+    EXPECT_GT(d["dnn"]["accuracy"].get<double>(), 0.5) << name;
+    EXPECT_GT(d["dnn"]["energy_per_inference_nj"].get<double>(), 0) << name;
+    EXPECT_TRUE(d["metrics"]["weighted"].get<bool>()) << name;
+    EXPECT_EQ(d["dnn"]["array_energy"]["array"], "2x2") << name;
+    EXPECT_GT(d["dnn"]["array_energy"]["energy_per_mac_pj"].get<double>(), 0) << name;
+    EXPECT_NEAR(d["dnn"]["array_energy"]["energy_per_inference_nj"].get<double>(),
+                d["dnn"]["array_energy"]["energy_per_mac_pj"].get<double>() * 787968 / 1000, 1e-6) << name;
+    // The power came from the network's own operand stream, written under traces/.
+    const std::string activity = d["synth"]["activity"];
+    EXPECT_NE(activity.find("traces"), std::string::npos) << name;
+    EXPECT_TRUE(fs::exists(activity)) << activity;
+  }
+  // The asked variants ran on the array, bit-exact and on the cycle model; baselines did not.
+  for (const char* name : {"gm_trunc_s8_t6_comp0", "gm_drum_s8_k6"}) {
+    EXPECT_EQ(by[name]["dnn"]["rtl"]["images"], 20) << name;
+    EXPECT_EQ(by[name]["dnn"]["rtl"]["mismatches"], 0) << name;
+    EXPECT_EQ(by[name]["dnn"]["rtl"]["cycles"], by[name]["dnn"]["rtl"]["cycles_model"]) << name;
+  }
+  EXPECT_TRUE(by["gm_exact_s8_dadda"]["dnn"]["rtl"].is_null());
+  // Truncating six columns costs accuracy on this network; the exact design keeps it.
+  EXPECT_LT(by["gm_trunc_s8_t6_comp0"]["dnn"]["accuracy"].get<double>(), by["gm_exact_s8_dadda"]["dnn"]["accuracy"].get<double>());
+  EXPECT_GT(fs::file_size(dir / "accuracy_energy.png"), 100u);
+  EXPECT_NE(gm::read_file(dir / "report.md").find("## DNN: accuracy against energy"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Characterize, DnnRefusesUnsignedDesigns) {
+  const auto r = run_cli("characterize 'trunc:t=6' --dnn --images 10 -o /tmp/gm-char-unsigned-refused");
+  gm::test::expect_one_line_error(r, "");
+}

@@ -1,0 +1,321 @@
+// The systolic array (generator/array/array.hpp), its Verilator GEMM harness (tb/array_runner.hpp,
+// tb/harness/array_main.cpp) and the golden GEMM and cycle model (models/golden_gemm.hpp).
+//
+// Every GEMM result is compared with a product computed here independently: plain integer
+// arithmetic for exact multipliers, and a direct loop over each PE's ModelFn (not the product
+// tables the library uses) for approximate ones. Harness builds are cached (gm::cache_dir()), and
+// each configuration is built once per test process.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+
+#include "tests/support/temp_dir.hpp"
+#include "generator/array/array.hpp"
+#include "cli/command.hpp"
+#include "models/files.hpp"
+#include "tb/array_runner.hpp"
+#include "tb/lint.hpp"
+#include "models/arith.hpp"
+#include "models/golden_gemm.hpp"
+#include "tests/support/cli_util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+namespace {
+
+const GemmRunner& runner(const ArrayConfig& cfg, MulModel model = MulModel::kLut) {
+  static std::map<std::string, std::unique_ptr<GemmRunner>> built;
+  auto& slot = built[cfg.canonical() + (model == MulModel::kLut ? "lut" : "gate")];
+  if (!slot) slot = std::make_unique<GemmRunner>(cfg, model);
+  return *slot;
+}
+
+ArrayConfig config(int r, int c, const std::string& mul, bool zero_gate = false) {
+  return make_array_config(r, c, mul, "", 32, zero_gate);
+}
+
+ArrayConfig mapped(int r, int c, const std::string& mul, const std::string& map, bool zero_gate) {
+  const fs::path dir = gm::test::temp_dir("gm-array-test");
+  write_file_atomic(dir / "map.txt", map);
+  ArrayConfig cfg = make_array_config(r, c, mul, (dir / "map.txt").string(), 32, zero_gate);
+  fs::remove_all(dir);
+  return cfg;
+}
+
+// Independent reference: each product through the PE's ModelFn, summed in 64 bits, cut to acc bits.
+std::vector<int64_t> reference(const ArrayConfig& cfg, const GemmProblem& p) {
+  std::map<std::string, ModelFn> models;
+  for (const auto& s : cfg.pe) models.emplace(s.canonical(), s.def().make_model(s));
+  std::vector<int64_t> y(p.m * p.n);
+  for (int64_t i = 0; i < p.m; ++i)
+    for (int64_t j = 0; j < p.n; ++j) {
+      uint64_t sum = 0;
+      for (int64_t q = 0; q < p.k; ++q) {
+        const ModelFn& f = models.at(cfg.at(q % cfg.rows, j % cfg.cols).canonical());
+        sum += static_cast<uint64_t>(f(p.x[i * p.k + q], p.w[q * p.n + j]));
+      }
+      y[i * p.n + j] = wrap(static_cast<int64_t>(sum), cfg.acc_width, true);
+    }
+  return y;
+}
+
+int64_t count_mismatches(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+  int64_t n = a.size() == b.size() ? 0 : 1 << 30;
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) n += a[i] != b[i];
+  return n;
+}
+
+GemmProblem filled(int64_t m, int64_t k, int64_t n, int32_t xv, int32_t wv) {
+  GemmProblem p;
+  p.m = m, p.k = k, p.n = n;
+  p.x.assign(m * k, xv);
+  p.w.assign(k * n, wv);
+  return p;
+}
+
+TEST(ArrayModel, GoldenExactIsIntegerMatmul) {
+  const ArrayConfig cfg = config(3, 2, "exact:s=1");
+  const GemmProblem p = random_gemm(cfg, 4, 7, 5, 9);
+  std::vector<const ProductTable*> pe;
+  for (const auto& s : cfg.pe) pe.push_back(&shared_product_table(s));
+  const auto y = golden_gemm(pe, 3, 2, 32, p.x.data(), p.w.data(), 4, 7, 5);
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 5; ++j) {
+      int64_t s = 0;
+      for (int q = 0; q < 7; ++q) s += int64_t{p.x[i * 7 + q]} * p.w[q * 5 + j];
+      EXPECT_EQ(y[i * 5 + j], s);
+    }
+}
+
+TEST(ArrayModel, KMax) {
+  // exact s=1 at w=8: max |product| = 128 * 128 = 16384; (2^31 - 1) / 16384 = 131071.
+  const ArrayConfig cfg = config(2, 2, "exact:s=1");
+  EXPECT_EQ(array_max_abs_product(cfg), 16384);
+  EXPECT_EQ(k_max(32, 16384), 131071);
+  EXPECT_EQ(k_max(16, 16384), 1);
+  // unsigned: 255 * 255 = 65025; (2^31 - 1) / 65025 = 33025.
+  EXPECT_EQ(array_max_abs_product(config(1, 1, "exact:s=0")), 65025);
+  EXPECT_EQ(k_max(32, 65025), 33025);
+}
+
+TEST(ArrayModel, CycleModelClosedFormAgrees) {
+  for (int r : {1, 2, 4, 8})
+    for (int c : {1, 3, 8})
+      for (int64_t m : {int64_t{r + c - 1}, int64_t{r + c + 5}, int64_t{100}})
+        EXPECT_EQ(gemm_cycles(r, c, m, 37, 11), gemm_cycles_closed_form(r, c, m, 37, 11)) << r << "x" << c << " m=" << m;
+}
+
+TEST(ArrayConfig, MulMapOverrides) {
+  const ArrayConfig cfg = mapped(3, 3, "exact:s=1",
+                                 "# comment\nrow 1 drum:k=4,s=1\ncol 2 trunc:t=6,s=1\npe 1 2 mitchell:s=1\n", false);
+  EXPECT_EQ(cfg.at(0, 0).family, "exact");
+  EXPECT_EQ(cfg.at(1, 0).family, "drum");
+  EXPECT_EQ(cfg.at(0, 2).family, "trunc");
+  EXPECT_EQ(cfg.at(1, 2).family, "mitchell");
+  EXPECT_EQ(cfg.distinct_specs().size(), 4u);
+  EXPECT_NE(cfg.name(), config(3, 3, "exact:s=1").name());
+  EXPECT_THROW(mapped(2, 2, "exact:s=1", "row 2 exact:s=1\n", false), UserError);
+  EXPECT_THROW(mapped(2, 2, "exact:s=1", "pe 0 exact:s=1\n", false), UserError);
+  EXPECT_THROW(mapped(2, 2, "exact:s=1", "col 0 exact:w=6,s=1\n", false), UserError);  // mixed widths
+  EXPECT_THROW(mapped(2, 2, "exact:s=1", "col 0 exact:s=0\n", false), UserError);      // mixed signedness
+  EXPECT_THROW(parse_array_dims("8by8"), UserError);
+  EXPECT_THROW(parse_array_dims("0x4"), UserError);
+  EXPECT_EQ(parse_array_dims("16x2"), std::make_pair(16, 2));
+}
+
+TEST(ArrayConfig, ZeroGateRefusedWhenZeroProductIsNotZero) {
+  // Find a registered design whose model gives a nonzero product with a zero operand, if any:
+  // trunc with the constant compensation does (it adds the expected value of the cut cells).
+  const Spec s = parse_spec("trunc:t=8,comp=1,s=1");
+  const ModelFn f = s.def().make_model(s);
+  bool nonzero = false;
+  for (int x = -128; x < 128; ++x) nonzero |= f(x, 0) != 0 || f(0, x) != 0;
+  if (nonzero)
+    EXPECT_THROW(make_array_config(2, 2, s.canonical(), "", 32, true), UserError);
+  else
+    EXPECT_NO_THROW(make_array_config(2, 2, s.canonical(), "", 32, true));
+}
+
+TEST(ArrayRtl, LintClean) {
+  for (const auto& cfg : {mapped(2, 3, "exact:s=1", "row 1 drum:k=4,s=1\npe 0 2 trunc:t=6,s=1\n", true),
+                          config(1, 1, "mitchell:s=0"), config(3, 1, "exact:s=1,arch=booth4")}) {
+    const fs::path dir = gm::test::temp_dir("gm-array-lint");
+    const auto files = write_array(generate_array(cfg), dir);
+    for (const auto& r : lint_files(files)) EXPECT_TRUE(r.clean) << cfg.name() << " " << r.tool << ":\n" << r.log;
+    fs::remove_all(dir);
+  }
+}
+
+// Random shapes on a 2x3 array: M = 1, K and N not multiples of the sides, K larger than the array,
+// and the handshakes under random stalls. The lookup-table and gate-level builds agree.
+TEST(ArrayGemm, RandomShapes2x3) {
+  const ArrayConfig cfg = config(2, 3, "exact:s=1");
+  std::vector<GemmProblem> ps;
+  const int64_t shapes[][3] = {{1, 1, 1}, {1, 5, 7}, {4, 2, 3}, {7, 9, 4}, {3, 13, 8}, {12, 5, 2}};
+  uint64_t seed = 1;
+  for (const auto& s : shapes) ps.push_back(random_gemm(cfg, s[0], s[1], s[2], seed++));
+  for (const auto& s : shapes) {
+    ps.push_back(random_gemm(cfg, s[0], s[1], s[2], seed++));
+    ps.back().stall_seed = seed;
+  }
+  const auto lut = runner(cfg).run(ps);
+  const auto gate = runner(cfg, MulModel::kGate).run(ps);
+  for (size_t i = 0; i < ps.size(); ++i) {
+    const auto& p = ps[i];
+    EXPECT_EQ(count_mismatches(lut[i].y, reference(cfg, p)), 0) << p.m << "x" << p.k << "x" << p.n;
+    EXPECT_EQ(count_mismatches(gate[i].y, lut[i].y), 0);
+    EXPECT_EQ(gate[i].cycles, lut[i].cycles);
+    if (!p.stall_seed) EXPECT_EQ(lut[i].cycles, gemm_cycles(2, 3, p.m, p.k, p.n)) << p.m << "x" << p.k << "x" << p.n;
+    else EXPECT_GE(lut[i].cycles, gemm_cycles(2, 3, p.m, p.k, p.n));
+  }
+}
+
+TEST(ArrayGemm, ExtremeOperands) {
+  const ArrayConfig cfg = config(2, 3, "exact:s=1");
+  std::vector<GemmProblem> ps = {filled(3, 5, 4, -128, -128), filled(3, 5, 4, 127, 127), filled(2, 4, 5, -128, 127)};
+  GemmProblem alt = filled(4, 7, 5, 0, 0);
+  for (size_t i = 0; i < alt.x.size(); ++i) alt.x[i] = i % 2 ? 127 : -128;
+  for (size_t i = 0; i < alt.w.size(); ++i) alt.w[i] = i % 3 ? -128 : 127;
+  ps.push_back(alt);
+  const auto res = runner(cfg).run(ps);
+  for (size_t i = 0; i < ps.size(); ++i) EXPECT_EQ(count_mismatches(res[i].y, reference(cfg, ps[i])), 0) << i;
+  EXPECT_EQ(res[0].y[0], 5 * 16384);  // -128 * -128 summed over K = 5
+}
+
+// Accumulator wrap-around: a 16-bit accumulator overflows at K = 2 > K_max = 1 and must wrap
+// exactly like the reference.
+TEST(ArrayGemm, AccumulatorWraps) {
+  ArrayConfig cfg = make_array_config(2, 2, "exact:s=1", "", 16, false);
+  const GemmProblem p = filled(2, 6, 3, -128, -128);
+  const auto r = runner(cfg).run(p);
+  EXPECT_EQ(r.y[0], wrap(6 * 16384, 16, true));
+  EXPECT_EQ(count_mismatches(r.y, reference(cfg, p)), 0);
+}
+
+TEST(ArrayGemm, Approximate1x1) {
+  const ArrayConfig cfg = config(1, 1, "drum:k=4,s=1");
+  std::vector<GemmProblem> ps = {random_gemm(cfg, 1, 1, 1, 3), random_gemm(cfg, 5, 3, 4, 4), filled(2, 3, 2, -128, 127)};
+  const auto res = runner(cfg).run(ps);
+  for (size_t i = 0; i < ps.size(); ++i) {
+    EXPECT_EQ(count_mismatches(res[i].y, reference(cfg, ps[i])), 0);
+    EXPECT_EQ(res[i].cycles, gemm_cycles(1, 1, ps[i].m, ps[i].k, ps[i].n));
+  }
+}
+
+// A mixed mul-map of three approximate families and the exact one, with and without zero gating:
+// identical outputs, equal to the per-PE reference (which differs from the exact product).
+TEST(ArrayGemm, MixedMapZeroGate4x4) {
+  const std::string map = "row 0 drum:k=4,s=1\nrow 1 trunc:t=6,s=1\ncol 3 mitchell:s=1\npe 2 2 drum:k=3,s=1\n";
+  const ArrayConfig plain = mapped(4, 4, "exact:s=1", map, false);
+  const ArrayConfig gated = mapped(4, 4, "exact:s=1", map, true);
+  std::vector<GemmProblem> ps = {random_gemm(plain, 9, 11, 7, 5), random_gemm(plain, 1, 17, 5, 6)};
+  GemmProblem sparse = random_gemm(plain, 6, 10, 9, 7);
+  for (size_t i = 0; i < sparse.x.size(); i += 3) sparse.x[i] = 0;
+  for (size_t i = 0; i < sparse.w.size(); i += 2) sparse.w[i] = 0;
+  ps.push_back(sparse);
+  const auto a = runner(plain).run(ps);
+  const auto b = runner(gated).run(ps);
+  bool differs_from_exact = false;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    const auto ref = reference(plain, ps[i]);
+    EXPECT_EQ(count_mismatches(a[i].y, ref), 0) << i;
+    EXPECT_EQ(count_mismatches(b[i].y, a[i].y), 0) << i;
+    EXPECT_EQ(a[i].cycles, b[i].cycles);
+    EXPECT_EQ(a[i].cycles, gemm_cycles(4, 4, ps[i].m, ps[i].k, ps[i].n));
+    differs_from_exact |= count_mismatches(ref, reference(config(4, 4, "exact:s=1"), ps[i])) > 0;
+  }
+  EXPECT_TRUE(differs_from_exact);
+}
+
+TEST(ArrayGemm, GateLevelZeroGate) {
+  const ArrayConfig cfg = config(3, 2, "trunc:t=6,s=1", true);
+  GemmProblem p = random_gemm(cfg, 5, 7, 3, 11);
+  for (size_t i = 0; i < p.x.size(); i += 2) p.x[i] = 0;
+  const auto r = runner(cfg, MulModel::kGate).run(p);
+  EXPECT_EQ(count_mismatches(r.y, reference(cfg, p)), 0);
+}
+
+TEST(ArrayGemm, Large8x8And16x16) {
+  const ArrayConfig a8 = config(8, 8, "drum:k=4,s=1");
+  const GemmProblem p8 = random_gemm(a8, 70, 45, 19, 21);
+  const auto r8 = runner(a8).run(p8);
+  EXPECT_EQ(count_mismatches(r8.y, reference(a8, p8)), 0);
+  EXPECT_EQ(r8.cycles, gemm_cycles(8, 8, 70, 45, 19));
+  EXPECT_EQ(r8.cycles, gemm_cycles_closed_form(8, 8, 70, 45, 19));
+
+  const ArrayConfig a16 = config(16, 16, "exact:s=1");
+  const GemmProblem p16 = random_gemm(a16, 33, 40, 35, 22);
+  const auto r16 = runner(a16).run(p16);
+  EXPECT_EQ(count_mismatches(r16.y, reference(a16, p16)), 0);
+  EXPECT_EQ(r16.cycles, gemm_cycles(16, 16, 33, 40, 35));
+}
+
+TEST(ArrayGemm, MutantIsCaught) {
+  ArrayConfig cfg = config(2, 2, "exact:s=1");
+  cfg.mutant_row = 1;
+  cfg.mutant_col = 0;
+  const GemmProblem p = random_gemm(cfg, 3, 4, 3, 8);
+  const auto r = runner(cfg).run(p);
+  const auto ref = reference(cfg, p);
+  // Columns n with n mod 2 = 0 pass the mutant PE: off by one per K slice (K = 4: two slices).
+  EXPECT_GT(count_mismatches(r.y, ref), 0);
+  for (int64_t i = 0; i < p.m; ++i)
+    for (int64_t j = 0; j < p.n; ++j) EXPECT_EQ(r.y[i * p.n + j], ref[i * p.n + j] + (j % 2 == 0 ? 2 : 0));
+}
+
+// ---- CLI
+
+TEST(ArrayCli, GemmJsonPasses) {
+  const auto r = test::run_cli("gemm --array 2x3 --mul exact:s=1 --m 4 --k 5 --n 7 --seed 3 --json");
+  ASSERT_EQ(r.rc, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"array", "mul", "m", "k", "n", "cycles", "cycles_model", "macs", "mismatches"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["mismatches"], 0);
+  EXPECT_EQ(j["cycles"], j["cycles_model"]);
+  EXPECT_EQ(j["macs"], 4 * 5 * 7);
+}
+
+TEST(ArrayCli, GenArrayWritesFilesAndKMax) {
+  const fs::path dir = gm::test::temp_dir("gm-array-cli");
+  const auto r = test::run_cli("gen-array --rows 2 --cols 2 --mul drum:k=4,s=1 -o '" + (dir / "out").string() + "'");
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(r.out.find("K_max = "), std::string::npos);
+  const auto manifest = nlohmann::json::parse(read_file(dir / "out" / "manifest.json"));
+  for (const auto& f : manifest["files"]) EXPECT_TRUE(fs::exists(dir / "out" / f.get<std::string>()));
+  fs::remove_all(dir);
+}
+
+TEST(ArrayCli, BadInputOneLineExit2NoFiles) {
+  const fs::path dir = gm::test::temp_dir("gm-array-bad");
+  write_file_atomic(dir / "unknown.map", "row 0 nosuch:k=1\n");
+  write_file_atomic(dir / "badline.map", "row 0\n");
+  write_file_atomic(dir / "mixed.map", "pe 0 0 exact:w=4,s=1\n");
+  write_file_atomic(dir / "file", "x");
+  const std::string out = (dir / "out").string();
+  const std::vector<std::string> cases = {
+      "gemm --array 8by8 --m 1 --k 1 --n 1",
+      "gemm --array 0x3 --m 1 --k 1 --n 1",
+      "gen-array --rows 2 --cols 2 --mul-map '" + (dir / "unknown.map").string() + "' -o '" + out + "'",
+      "gen-array --rows 2 --cols 2 --mul-map '" + (dir / "badline.map").string() + "' -o '" + out + "'",
+      "gen-array --rows 2 --cols 2 --mul-map '" + (dir / "mixed.map").string() + "' -o '" + out + "'",
+      "gen-array --rows 2 --cols 2 --mul nosuch -o '" + out + "'",
+      "gen-array --rows 2 --cols 2 --acc-width 8 -o '" + out + "'",
+      "gen-array --rows 2 --cols 2 -o '" + (dir / "file" / "sub").string() + "'",
+  };
+  for (const auto& c : cases) {
+    const auto r = test::run_cli(c);
+    SCOPED_TRACE(c);
+    test::expect_one_line_error(r, "");
+    EXPECT_FALSE(fs::exists(out)) << c;
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gm

@@ -1,0 +1,196 @@
+// trunc: the truncated multiplier model against a reference written row by row, pinned error
+// figures derived by hand, and the properties of truncation and constant correction.
+#include <gtest/gtest.h>
+
+#include "tests/support/error_totals.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "models/arith.hpp"
+#include "models/pairs.hpp"
+#include "models/spec.hpp"
+
+namespace {
+
+gm::ModelFn model_of(const std::string& text) {
+  const gm::Spec spec = gm::parse_spec(text);
+  return spec.def().make_model(spec);
+}
+
+std::string spec_text(int w, bool s, int t, int comp) {
+  return "trunc:w=" + std::to_string(w) + ",s=" + std::to_string(s) + ",t=" + std::to_string(t) +
+         ",comp=" + std::to_string(comp);
+}
+
+// Row j of the matrix as a w-bit word: b_j ? a : 0, and in the signed (Baugh-Wooley) matrix the
+// sign-position cells inverted: bit w-1 of rows j < w-1, bits 0..w-2 of row w-1.
+uint64_t matrix_row(uint64_t a_bits, uint64_t b_bits, int j, int w, bool s) {
+  uint64_t row = ((b_bits >> j) & 1) ? a_bits : 0;
+  if (s) row ^= (j < w - 1) ? (uint64_t{1} << (w - 1)) : ((uint64_t{1} << (w - 1)) - 1);
+  return row;
+}
+
+// Value of the dropped cells: in row j the cells i < t - j.
+int64_t dropped_value(int64_t a, int64_t b, int w, bool s, int t) {
+  const uint64_t ab = gm::operand_bits(a, w), bb = gm::operand_bits(b, w);
+  int64_t d = 0;
+  for (int j = 0; j < w; ++j) {
+    const int n = std::clamp(t - j, 0, w);
+    d += static_cast<int64_t>(matrix_row(ab, bb, j, w, s) & ((uint64_t{1} << n) - 1)) << j;
+  }
+  return d;
+}
+
+// The correction as the rounded (half up) mean of the dropped value over every operand pair,
+// counted by brute force: floor(sum / N + 1/2) = floor((2 sum + N) / 2N).
+int64_t brute_force_correction(int w, bool s, int t) {
+  int64_t sum = 0, n = 0;
+  for (int64_t a = gm::operand_min(w, s); a <= gm::operand_max(w, s); ++a)
+    for (int64_t b = gm::operand_min(w, s); b <= gm::operand_max(w, s); ++b, ++n)
+      sum += dropped_value(a, b, w, s, t);
+  return (2 * sum + n) / (2 * n);
+}
+
+// The Baugh-Wooley matrix plus its constants sums to a*b (mod 2^2w), so the truncated product is
+// a*b minus the dropped cells.
+int64_t reference(int64_t a, int64_t b, int w, bool s, int t, int64_t correction) {
+  return gm::wrap(a * b - dropped_value(a, b, w, s, t) + correction, 2 * w, s);
+}
+
+
+void expect_matches_reference(int w, bool s, int t, int comp) {
+  const auto model = model_of(spec_text(w, s, t, comp));
+  const int64_t c = comp ? brute_force_correction(w, s, t) : 0;
+  for (int64_t a = gm::operand_min(w, s); a <= gm::operand_max(w, s); ++a)
+    for (int64_t b = gm::operand_min(w, s); b <= gm::operand_max(w, s); ++b)
+      ASSERT_EQ(model(a, b), reference(a, b, w, s, t, c))
+          << spec_text(w, s, t, comp) << " a=" << a << " b=" << b;
+}
+
+}  // namespace
+
+TEST(Trunc, MatchesRowReferenceOnAllPairsAtSmallWidths) {
+  for (int w : {2, 3, 4})
+    for (bool s : {false, true})
+      for (int t = 0; t <= 2 * w; ++t)
+        for (int comp : {0, 1}) expect_matches_reference(w, s, t, comp);
+}
+
+TEST(Trunc, MatchesRowReferenceOnAllPairsAtWidth8) {
+  for (bool s : {false, true})
+    for (int t : {0, 1, 6, 8, 11, 16})
+      for (int comp : {0, 1}) expect_matches_reference(8, s, t, comp);
+}
+
+TEST(Trunc, ZeroThresholdIsExact) {
+  for (bool s : {false, true}) {
+    const auto model = model_of(spec_text(8, s, 0, 1));
+    for (int64_t a = gm::operand_min(8, s); a <= gm::operand_max(8, s); ++a)
+      for (int64_t b = gm::operand_min(8, s); b <= gm::operand_max(8, s); ++b) ASSERT_EQ(model(a, b), a * b);
+  }
+}
+
+// Derived by hand. Each cell a_i b_j is 1 in exactly 1/4 of all pairs, an inverted Baugh-Wooley
+// cell in 3/4. Unsigned, the dropped cells of t columns weigh sum_(c<t) (c+1) 2^c = (t-1) 2^t + 1:
+// 321 for t = 6, 1793 for t = 8, so the bias is -321/4 = -80.25 and -1793/4 = -448.25. Signed t = 8
+// also drops the NAND cells (7,0) and (0,7) of weight 128: 3/4 instead of 1/4 adds 2 * 128 / 2,
+// bias -576.25. The product never wraps here, so the bias is minus the mean dropped value.
+// comp=1 adds round(80.25) = 80, round(448.25) = 448, round(576.25) = 576: bias -0.25.
+// Largest error, comp=0: every dropped cell 1 (a = b = 255 unsigned, a = b = 127 signed): 1793.
+// comp=1: the dropped value D lies in 0 .. Dmax and reaches Dmax, so the largest error is
+// max(C, Dmax - C) = Dmax - C: 321 - 80 at t = 6, 1793 - 448 = 1345 unsigned and 1793 - 576 signed
+// at t = 8.
+TEST(Trunc, PinnedErrorsAtWidth8) {
+  struct Case {
+    bool s;
+    int t, comp;
+    double mean;
+    int64_t max_abs;
+  };
+  const Case cases[] = {
+      {false, 6, 0, -80.25, 321}, {true, 6, 0, -80.25, 321},     {false, 8, 0, -448.25, 1793},
+      {true, 8, 0, -576.25, 1793}, {false, 6, 1, -0.25, 321 - 80}, {true, 6, 1, -0.25, 321 - 80},
+      {false, 8, 1, -0.25, 1345},  {true, 8, 1, -0.25, 1793 - 576},
+  };
+  for (const auto& c : cases) {
+    const auto e = gm::test::error_totals(model_of(spec_text(8, c.s, c.t, c.comp)), 8, c.s);
+    EXPECT_DOUBLE_EQ(e.mean(), c.mean) << spec_text(8, c.s, c.t, c.comp);
+    EXPECT_EQ(e.worst, c.max_abs) << spec_text(8, c.s, c.t, c.comp);
+  }
+}
+
+// Hand-derived corner cases at t = 8 (comp = 0).
+//   1 * 1: unsigned, the only 1 cell, (0,0), is dropped: 0. Signed, the NAND cells (7,0) and
+//   (0,7) are 1 as well and dropped: 1 - 1 - 256 = -256.
+//   255 * 255 (unsigned): 65025 - 1793 = 63232.
+//   -128 * -128: a = b = 1000_0000: only the NAND cells (7,j<7), (i<7,7) and (7,7) can be 1;
+//   (7,7) = 1 is kept, the NAND cells (7,0) and (0,7) = 1 are dropped: 16384 - 256 = 16128.
+//   -1 * -1: every AND cell 1, every NAND cell 0; the dropped AND cells weigh 1793 - 2 * 128:
+//   1 - 1537 = -1536.
+//   x * 0 (signed): the dropped NAND cells (7,0) and (0,7) are 1: -256, so zero is not preserved.
+TEST(Trunc, CornerCases) {
+  const auto u = model_of(spec_text(8, false, 8, 0));
+  const auto s = model_of(spec_text(8, true, 8, 0));
+  EXPECT_EQ(u(1, 1), 0);
+  EXPECT_EQ(u(255, 255), 63232);
+  EXPECT_EQ(s(1, 1), -256);
+  EXPECT_EQ(s(-128, -128), 16128);
+  EXPECT_EQ(s(-1, -1), -1536);
+  for (int64_t x = -128; x <= 127; ++x) {
+    EXPECT_EQ(s(x, 0), -256) << x;
+    EXPECT_EQ(s(0, x), -256) << x;
+    EXPECT_EQ(u(x + 128, 0), 0);
+    EXPECT_EQ(u(0, x + 128), 0);
+  }
+}
+
+// Below column w-1 no NAND cell is dropped, so a zero operand still gives zero; truncation keeps
+// the matrix symmetric, so the product is commutative.
+TEST(Trunc, ZeroOperandBelowSignColumnAndCommutative) {
+  for (bool s : {false, true})
+    for (int t = 0; t <= 16; t += 3) {
+      const auto model = model_of(spec_text(8, s, t, 0));
+      for (int64_t a = gm::operand_min(8, s); a <= gm::operand_max(8, s); ++a) {
+        if (!s || t <= 7) {
+          EXPECT_EQ(model(a, 0), 0) << spec_text(8, s, t, 0) << " a=" << a;
+        }
+        for (int64_t b = gm::operand_min(8, s); b <= gm::operand_max(8, s); ++b)
+          ASSERT_EQ(model(a, b), model(b, a)) << spec_text(8, s, t, 0);
+      }
+    }
+}
+
+// Dropping one more column raises the mean absolute error. Unsigned this holds for every t up to
+// 2w-1 (the dropped value only grows and the result never wraps; t = 2w drops no further cell);
+// signed, near t = 2w the product wraps around the 2w-bit word, so the property is checked below.
+TEST(Trunc, ErrorGrowsWithThreshold) {
+  for (bool s : {false, true}) {
+    double previous = -1;
+    const int last = s ? 14 : 15;
+    for (int t = 0; t <= last; ++t) {
+      const double med = gm::test::error_totals(model_of(spec_text(8, s, t, 0)), 8, s).mean_abs();
+      if (t > 0) {
+        EXPECT_GT(med, previous) << "s=" << s << " t=" << t;
+      }
+      previous = med;
+    }
+  }
+}
+
+// The correction brings the bias to within half a unit and below that of plain truncation (at
+// t = 1 the expected dropped value 1/4 rounds to a zero correction, so the two are equal).
+TEST(Trunc, CorrectionCancelsTheBias) {
+  for (bool s : {false, true})
+    for (int t = 1; t <= (s ? 14 : 16); ++t) {
+      const double plain = gm::test::error_totals(model_of(spec_text(8, s, t, 0)), 8, s).mean();
+      const double corrected = gm::test::error_totals(model_of(spec_text(8, s, t, 1)), 8, s).mean();
+      EXPECT_LE(std::fabs(corrected), 0.5) << "s=" << s << " t=" << t;
+      EXPECT_LE(std::fabs(corrected), std::fabs(plain)) << "s=" << s << " t=" << t;
+      if (t >= 2) {
+        EXPECT_LT(std::fabs(corrected), std::fabs(plain)) << "s=" << s << " t=" << t;
+      }
+    }
+}

@@ -1,0 +1,162 @@
+// Whole-array synthesis (synth/array_synth.hpp): Yosys + the cycle-by-cycle gate simulation of a
+// GEMM + OpenSTA on 2x2 arrays, the sequential gate simulator on a hand-made netlist, and the CLI's
+// handling of bad --array input. Each flow run takes a few seconds; the cache is a scratch directory.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "tests/support/temp_dir.hpp"
+#include "synth/array_synth.hpp"
+#include "models/files.hpp"
+#include "synth/gate_sim.hpp"
+#include "synth/liberty.hpp"
+#include "tests/support/cli_util.hpp"
+#include "tb/process.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+namespace {
+
+bool tools_present() { return have_tool("yosys") && have_tool("sta") && fs::exists(kOsu018Lib); }
+
+class ArraySynth : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    scratch_ = new fs::path(gm::test::temp_dir((fs::temp_directory_path() / "gm-array-synth").string()));
+    setenv("GREENMAC_CACHE", (*scratch_ / "cache").c_str(), 1);
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(*scratch_, ec);
+    delete scratch_;
+  }
+  void SetUp() override {
+    if (!tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library is missing";
+  }
+  // One flow run per configuration and GEMM, shared by the tests.
+  static const ArraySynthResult& run(const std::string& mul, bool zero_operands = false) {
+    static std::map<std::string, ArraySynthResult> results;
+    const std::string key = mul + (zero_operands ? "/zero" : "");
+    auto it = results.find(key);
+    if (it == results.end()) {
+      const ArrayConfig cfg = make_array_config(2, 2, mul, "", 32, false);
+      GemmProblem g = default_array_gemm(cfg, 1);
+      if (zero_operands) std::fill(g.x.begin(), g.x.end(), 0), std::fill(g.w.begin(), g.w.end(), 0);
+      it = results.emplace(key, synth_array(cfg, g, ArraySynthOptions{})).first;
+    }
+    return it->second;
+  }
+  static fs::path* scratch_;
+};
+fs::path* ArraySynth::scratch_ = nullptr;
+
+TEST_F(ArraySynth, TwoByTwoHasPositiveFiguresAndReproducesTheGemm) {
+  const auto& r = run("exact:w=8,s=1");
+  EXPECT_GT(r.area_um2, 0);
+  EXPECT_GT(r.delay_ns, 0);
+  EXPECT_GT(r.simulated.total_mw, 0);
+  EXPECT_GT(r.vectorless.total_mw, 0);
+  EXPECT_GT(r.simulated.dynamic_mw(), 0);
+  // Each of the 4 PEs has at least its two 8-bit weight banks and its 32-bit partial sum in flops.
+  EXPECT_GT(r.cells.at("DFFPOSX1"), 4 * (2 * 8 + 32));
+  // The mapped netlist's Y equals the golden GEMM and the cycle count equals the cycle model:
+  // 32x4x4 on 2x2 is 4 tiles of 32 rows, M >= R + C - 1, so cycles = 2R + C + T*M = 4 + 2 + 128.
+  EXPECT_TRUE(r.netlist_matches_model);
+  EXPECT_EQ(r.cycles, 134u);
+  EXPECT_GT(r.mean_activity, 0);
+  EXPECT_LT(r.mean_activity, 1);
+  EXPECT_NEAR(r.energy_per_mac_pj(), r.simulated.total_mw * 10.0 * 134 / 512, 1e-9);
+}
+
+TEST_F(ArraySynth, TruncatedMultipliersGiveASmallerArray) {
+  const auto& exact = run("exact:w=8,s=1");
+  const auto& trunc = run("trunc:t=8,s=1");
+  EXPECT_TRUE(trunc.netlist_matches_model);
+  EXPECT_LT(trunc.area_um2, exact.area_um2);
+  EXPECT_LT(trunc.simulated.total_mw, exact.simulated.total_mw);
+}
+
+TEST_F(ArraySynth, ZeroOperandsDissipateLessThanRandomOnes) {
+  const auto& random = run("exact:w=8,s=1");
+  const auto& zero = run("exact:w=8,s=1", true);
+  EXPECT_TRUE(zero.netlist_matches_model);
+  EXPECT_EQ(zero.cycles, random.cycles);  // the same streams, only the data differ
+  EXPECT_LT(zero.simulated.dynamic_mw(), 0.8 * random.simulated.dynamic_mw());
+  EXPECT_LT(zero.mean_activity, random.mean_activity);
+  // Vectorless power ignores the operands.
+  EXPECT_NEAR(zero.vectorless.total_mw, random.vectorless.total_mw, 1e-9);
+}
+
+TEST_F(ArraySynth, SecondRunComesFromTheCache) {
+  const ArrayConfig cfg = make_array_config(2, 2, "exact:w=8,s=1", "", 32, false);
+  const auto& first = run("exact:w=8,s=1");
+  const auto again = synth_array(cfg, default_array_gemm(cfg, 1), ArraySynthOptions{});
+  EXPECT_TRUE(again.cached);
+  EXPECT_EQ(again.area_um2, first.area_um2);
+  EXPECT_EQ(again.simulated.total_mw, first.simulated.total_mw);
+}
+
+TEST_F(ArraySynth, OperandsOutsideTheRangeAreRejected) {
+  const ArrayConfig cfg = make_array_config(2, 2, "exact:w=8,s=1", "", 32, false);
+  GemmProblem g = default_array_gemm(cfg, 1);
+  g.x[3] = 200;  // signed 8-bit: -128..127
+  EXPECT_THROW(synth_array(cfg, g, ArraySynthOptions{}), UserError);
+}
+
+// The sequential simulator on a hand-written netlist with feedback: a 2-bit counter with enable,
+// q <= en ? q + 1 : q, built from DFFPOSX1, XOR2X1 and AND2X1 in Yosys JSON form.
+TEST(SeqGateSim, CounterWithFeedback) {
+  if (!fs::exists(kOsu018Lib)) GTEST_SKIP() << "osu018 library missing";
+  const Liberty lib = parse_liberty(read_file(kOsu018Lib), kOsu018Lib);
+  // nets: 2 clk, 3 en, 4 q0, 5 q1, 6 d0 = q0 ^ en, 7 c = q0 & en, 8 d1 = q1 ^ c
+  const auto netlist = nlohmann::json::parse(R"({"modules": {"cnt": {
+    "ports": {"clk": {"direction": "input", "bits": [2]}, "en": {"direction": "input", "bits": [3]},
+              "q[0]": {"direction": "output", "bits": [4]}, "q[1]": {"direction": "output", "bits": [5]}},
+    "cells": {
+      "f0": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [6], "Q": [4]}},
+      "f1": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [8], "Q": [5]}},
+      "x0": {"type": "XOR2X1", "connections": {"A": [4], "B": [3], "Y": [6]}},
+      "a0": {"type": "AND2X1", "connections": {"A": [4], "B": [3], "Y": [7]}},
+      "x1": {"type": "XOR2X1", "connections": {"A": [5], "B": [7], "Y": [8]}}}}}})");
+  SeqGateSim sim(netlist, "cnt", lib, "clk");
+  const int en = sim.port("en"), q = sim.port("q");
+  const int enable[] = {1, 1, 0, 1, 1, 1, 0, 0, 1, 1};
+  int expect = 0;
+  for (int e : enable) {
+    sim.set_input(en, static_cast<uint64_t>(e));
+    sim.settle();
+    const auto bits = sim.output(q);
+    EXPECT_EQ(bits[0] | (bits[1] << 1), expect);
+    sim.sample();
+    sim.clock();
+    expect = (expect + e) & 3;
+  }
+  const GateSimResult act = sim.activity();
+  EXPECT_EQ(act.cycles, 10u);
+  // q[0] over the 10 samples: 0 1 0 0 1 0 1 1 1 0 -> 6 toggles in 9 periods.
+  int found = 0;
+  for (const auto& p : act.pins)
+    if (p.instance == "x0" && p.pin == "A") {
+      ++found;
+      EXPECT_NEAR(p.activity, 6.0 / 9, 1e-12);
+    }
+  EXPECT_EQ(found, 1);
+  EXPECT_THROW(sim.port("nope"), std::runtime_error);
+}
+
+// Bad input: exit 2, one line, before any work.
+TEST(ArraySynthCli, RejectsBadArrayArguments) {
+  for (const std::string args :
+       {"synth exact --array 2x2 --mul exact:w=8,s=1", "synth --array 2by2 --mul exact:w=8,s=1",
+        "synth --array 0x3 --mul exact:w=8,s=1", "synth --array 2x2", "synth --mul exact:w=8,s=1 exact",
+        "synth --array 2x2 --mul exact:w=8,s=1 --gemm 4x4", "characterize exact --mul exact:w=8,s=1"}) {
+    const auto r = test::run_cli(args);
+    SCOPED_TRACE(args);
+    test::expect_one_line_error(r, "");
+  }
+}
+
+}  // namespace
+}  // namespace gm
