@@ -8,6 +8,7 @@
 #include "models/errors.hpp"
 #include "models/files.hpp"
 #include "models/tool_names.hpp"
+#include "models/install_layout.hpp"
 
 namespace gm::flow {
 
@@ -16,7 +17,7 @@ const std::string& flow_script(const char* name) {
   static std::mutex m;
   std::lock_guard<std::mutex> lock(m);
   auto it = scripts.find(name);
-  if (it == scripts.end()) it = scripts.emplace(name, read_file(std::filesystem::path(GM_SOURCE_DIR) / "synth" / "scripts" / name)).first;
+  if (it == scripts.end()) it = scripts.emplace(name, read_file(data_file(std::filesystem::path("synth") / "scripts" / name))).first;
   return it->second;
 }
 

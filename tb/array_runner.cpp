@@ -16,6 +16,7 @@
 #include "models/arith.hpp"
 #include "models/cache/cache_dir.hpp"
 #include "models/golden_gemm.hpp"
+#include "models/install_layout.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,8 +35,8 @@ std::vector<std::string> verilator_argv(const ArrayConfig& cfg, const std::vecto
                                    "--top-module", cfg.name(), "--prefix", "Vgm_array", "-Mdir", "obj", "-o", "gm_gemm"};
   for (const auto& f : files)
     if (f.name.size() > 2 && f.name.substr(f.name.size() - 2) == ".v") argv.push_back(f.name);
-  argv.push_back((fs::path(GM_SOURCE_DIR) / "tb" / "harness" / "array_main.cpp").string());
-  for (const std::string& flag : {std::string("-std=c++20"), std::string("-I") + GM_SOURCE_DIR,
+  argv.push_back(data_file("tb/harness/array_main.cpp").string());
+  for (const std::string& flag : {std::string("-std=c++20"), "-I" + data_dir().string(),
                                   "-DGM_ROWS=" + std::to_string(cfg.rows), "-DGM_COLS=" + std::to_string(cfg.cols),
                                   "-DGM_W=" + std::to_string(cfg.w()), "-DGM_ACC=" + std::to_string(cfg.acc_width)})
     argv.insert(argv.end(), {"-CFLAGS", flag});
@@ -49,10 +50,10 @@ std::vector<std::string> verilator_argv(const ArrayConfig& cfg, const std::vecto
 std::string harness_key(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
   CacheKey k;
   for (const auto& f : files) k.add("file " + f.name, f.text);
-  k.add_file("array_main.cpp", fs::path(GM_SOURCE_DIR) / "tb" / "harness" / "array_main.cpp");
-  for (const auto& e : fs::recursive_directory_iterator(fs::path(GM_SOURCE_DIR) / "models"))
+  k.add_file("array_main.cpp", data_file("tb/harness/array_main.cpp"));
+  for (const auto& e : fs::recursive_directory_iterator(data_dir() / "models"))
     if (e.path().extension() == ".hpp")
-      k.add_file(fs::relative(e.path(), GM_SOURCE_DIR).string(), e.path());
+      k.add_file(fs::relative(e.path(), data_dir()).string(), e.path());
   std::string cmd;
   for (const auto& a : verilator_argv(cfg, files)) cmd += a + "\n";
   k.add("command", cmd);

@@ -18,6 +18,7 @@
 #include "models/families/ext.hpp"
 #include "tb/tool_log.hpp"
 #include "models/pairs.hpp"
+#include "models/install_layout.hpp"
 
 namespace fs = std::filesystem;
 
@@ -100,15 +101,15 @@ std::vector<std::string> harness_build_argv(const std::vector<std::string>& sour
                                    "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
                                    "--top-module", kSimTop, "-Mdir", "obj", "-o", "gm_vsim"};
   argv.insert(argv.end(), sources.begin(), sources.end());
-  argv.push_back((fs::path(GM_SOURCE_DIR) / "tb" / "harness" / "verify_main.cpp").string());
+  argv.push_back(data_file("tb/harness/verify_main.cpp").string());
   // Verilator writes each -CFLAGS/-LDFLAGS/-MAKEFLAGS word into its makefile or make command line,
   // so every word is its own argument; the source directory and library are greenmac's own paths.
-  for (const std::string flag : {"-std=c++20", "-I" GM_SOURCE_DIR}) argv.insert(argv.end(), {"-CFLAGS", flag});
+  for (const std::string flag : {std::string("-std=c++20"), "-I" + data_dir().string()}) argv.insert(argv.end(), {"-CFLAGS", flag});
   for (const std::string flag : {"OPT_FAST=-O1", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1"})
     argv.insert(argv.end(), {"-MAKEFLAGS", flag});
   // The models library is linked whole (the families register themselves); it needs zlib (the IDX
   // reader) and OpenSSL's libcrypto (cache keys).
-  for (const std::string flag : {"-Wl,--whole-archive", GM_MODELS_LIB, "-Wl,--no-whole-archive", "-lz", "-lcrypto"})
+  for (const std::string flag : {std::string("-Wl,--whole-archive"), models_library().string(), std::string("-Wl,--no-whole-archive"), std::string("-lz"), std::string("-lcrypto")})
     argv.insert(argv.end(), {"-LDFLAGS", flag});
   return argv;
 }
@@ -125,11 +126,11 @@ std::string harness_key(const Group& g) {
   CacheKey k;
   k.add("top", sim_top_verilog(g.specs, g.modules));
   for (size_t i = 0; i < g.modules.size(); ++i) k.add("design " + g.modules[i], g.texts[i]);
-  k.add_file("verify_main.cpp", fs::path(GM_SOURCE_DIR) / "tb" / "harness" / "verify_main.cpp");
-  for (const auto& e : fs::recursive_directory_iterator(fs::path(GM_SOURCE_DIR) / "models"))
+  k.add_file("verify_main.cpp", data_file("tb/harness/verify_main.cpp"));
+  for (const auto& e : fs::recursive_directory_iterator(data_dir() / "models"))
     if (e.path().extension() == ".hpp")
-      k.add_file(fs::relative(e.path(), GM_SOURCE_DIR).string(), e.path());
-  k.add_file("models library", GM_MODELS_LIB);
+      k.add_file(fs::relative(e.path(), data_dir()).string(), e.path());
+  k.add_file("models library", models_library());
   std::string cmd;
   for (const auto& a : harness_build_argv(source_names(g))) cmd += a + "\n";
   k.add("command", cmd);

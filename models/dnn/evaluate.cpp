@@ -8,6 +8,7 @@
 #include "models/version.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/product_table.hpp"
+#include "models/install_layout.hpp"
 
 namespace gm {
 namespace fs = std::filesystem;
@@ -16,7 +17,7 @@ dnn::Network load_dnn_model(const std::string& model) {
   // "cnn" and "mlp" always mean the shipped models, even when the working directory holds a file of
   // that name (models/name_or_path.hpp).
   const auto builtin = builtin_or_path({"--model", {"cnn", "mlp"}, ".json", "model file"}, model);
-  const fs::path path = builtin ? fs::path(GM_SOURCE_DIR) / "models" / "dnn" / "weights" / (*builtin + ".json") : fs::path(model);
+  const fs::path path = builtin ? data_file(fs::path("models") / "dnn" / "weights" / (*builtin + ".json")) : fs::path(model);
   try {
     return dnn::load_network(path);
   } catch (const DataError& e) {
