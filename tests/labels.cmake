@@ -31,6 +31,7 @@ set(GM_SLOW_CASES
   ArraySynth.*
   Characterize.*
   SynthFlow.*
+  Layering.*                                                 # 25 compiles
 )
 
 # gtest filters: unit = the unit suites minus any slow case, slow = the slow cases, tool = the rest.
