@@ -5,9 +5,10 @@
 // is no wrapper), timed by OpenSTA (synth/scripts/power.tcl, as for single multipliers) and its power
 // estimated twice: vectorless (data inputs at 0.5 transitions per cycle, propagated by OpenSTA), and
 // from the switching activity of every pin in a cycle-by-cycle gate-level simulation of the mapped
-// netlist (SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams exactly as the
-// Verilator harness drives them (tb/harness/array_main.cpp at full rate: reset, weight loads, activations,
-// x_last, valid/ready). The simulated Y is checked against the golden GEMM.
+// netlist (SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams through the one stream
+// protocol that the Verilator harness and the Icarus bench also run (tb/array_stream.hpp: reset, weight
+// loads, activations, x_last, valid/ready, at full rate unless the GEMM has a stall seed). The
+// simulated Y is checked against the golden GEMM.
 //
 // Energy per MAC = simulated power x clock period x GEMM cycles / (M*K*N).
 //

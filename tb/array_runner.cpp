@@ -17,6 +17,7 @@
 #include "models/cache/cache_dir.hpp"
 #include "models/golden_gemm.hpp"
 #include "models/install_layout.hpp"
+#include "tb/array_job_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -51,6 +52,7 @@ std::string harness_key(const ArrayConfig& cfg, const std::vector<ArrayFile>& fi
   CacheKey k;
   for (const auto& f : files) k.add("file " + f.name, f.text);
   k.add_file("array_main.cpp", data_file("tb/harness/array_main.cpp"));
+  for (const char* h : {"tb/array_stream.hpp", "tb/array_job_file.hpp"}) k.add_file(h, data_file(h));
   for (const auto& e : fs::recursive_directory_iterator(data_dir() / "models"))
     if (e.path().extension() == ".hpp")
       k.add_file(fs::relative(e.path(), data_dir()).string(), e.path());
@@ -83,9 +85,36 @@ uint64_t test_cycle_skew() {
   return v ? std::strtoull(v, nullptr, 10) : 0;
 }
 
-template <typename T>
-void put(std::string& buf, const T* data, size_t n) {
-  buf.append(reinterpret_cast<const char*>(data), n * sizeof(T));
+// M(0, 0) of every PE, row-major: what the padding rows of a K slice add (tb/array_stream.hpp).
+std::vector<int64_t> pe_pads(const ArrayConfig& cfg) {
+  std::vector<int64_t> pad;
+  for (const auto& s : cfg.pe) pad.push_back(shared_product_table(s).value(0, 0));
+  return pad;
+}
+
+// The simulators' input file (tb/array_job_file.hpp).
+std::string jobs_file(const std::vector<GemmProblem>& problems, const std::vector<int64_t>& pad) {
+  std::string in;
+  begin_gemm_jobs(in, static_cast<int64_t>(problems.size()));
+  for (const auto& p : problems) append_gemm_job(in, p.m, p.k, p.n, p.stall_seed, p.x, p.w, pad);
+  return in;
+}
+
+// The simulators' results, as many as the file holds; `skew` is added to every cycle count.
+std::vector<GemmResult> read_results(const fs::path& file, const std::vector<GemmProblem>& problems, uint64_t skew) {
+  std::vector<GemmResult> out;
+  std::ifstream f(file, std::ios::binary);
+  for (const auto& p : problems) {
+    GemmJobResult r;
+    if (!read_gemm_result(f, p.m * p.n, r)) break;
+    GemmResult res;
+    res.cycles = r.cycles + skew;
+    res.sim_seconds = static_cast<double>(r.wall_ns) * 1e-9;
+    res.cpu_seconds = static_cast<double>(r.cpu_ns) * 1e-9;
+    res.y = std::move(r.y);
+    out.push_back(std::move(res));
+  }
+  return out;
 }
 
 }  // namespace
@@ -128,20 +157,8 @@ void GemmRunner::build() const {
 
 bool GemmRunner::try_run(const std::vector<GemmProblem>& problems, std::vector<GemmResult>& out,
                          std::string& why) const {
-  std::string in;
-  const int64_t count = static_cast<int64_t>(problems.size());
-  put(in, &count, 1);
-  std::vector<int64_t> pad;
-  for (const auto* t : tables_) pad.push_back(t->value(0, 0));
-  for (const auto& p : problems) {
-    const int64_t hdr[4] = {p.m, p.k, p.n, static_cast<int64_t>(p.stall_seed)};
-    put(in, hdr, 4);
-    put(in, p.x.data(), p.x.size());
-    put(in, p.w.data(), p.w.size());
-    put(in, pad.data(), pad.size());
-  }
   ScratchDir tmp("gm-gemm");
-  write_file_atomic(tmp / "in.bin", in);
+  write_file_atomic(tmp / "in.bin", jobs_file(problems, pe_pads(cfg_)));
   const RunResult r =
       run_program({(dir_ / "gm_gemm").string(), (tmp / "in.bin").string(), (tmp / "out.bin").string()}, {.cwd = dir_});
   out.clear();
@@ -149,19 +166,7 @@ bool GemmRunner::try_run(const std::vector<GemmProblem>& problems, std::vector<G
     why = "exit " + std::to_string(r.exit_code) + ": " + r.output.substr(0, 600);
     return false;
   }
-  std::ifstream f(tmp / "out.bin", std::ios::binary);
-  for (const auto& p : problems) {
-    GemmResult res;
-    uint64_t hdr[3] = {0, 0, 0};
-    f.read(reinterpret_cast<char*>(hdr), sizeof hdr);
-    res.cycles = hdr[0] + test_cycle_skew();
-    res.sim_seconds = static_cast<double>(hdr[1]) * 1e-9;
-    res.cpu_seconds = static_cast<double>(hdr[2]) * 1e-9;
-    res.y.resize(p.m * p.n);
-    f.read(reinterpret_cast<char*>(res.y.data()), static_cast<std::streamsize>(res.y.size() * sizeof(int64_t)));
-    if (!f) break;
-    out.push_back(std::move(res));
-  }
+  out = read_results(tmp / "out.bin", problems, test_cycle_skew());
   if (out.size() != problems.size()) {
     why = "it wrote " + std::to_string(out.size()) + " of " + std::to_string(problems.size()) + " results";
     return false;
@@ -203,132 +208,83 @@ GemmProblem random_gemm(const ArrayConfig& cfg, int64_t m, int64_t k, int64_t n,
 }
 
 // ---------------------------------------------------------------------------------------------
-// Icarus: the host prepares every beat of the three streams; the test bench offers them at full
-// rate and writes each accepted result beat and the cycle count.
+// Icarus: the fixed bench tb/harness/array_tb.v with the array; every cycle it calls the VPI module
+// tb/harness/array_vpi.cpp, which runs the same stream protocol as the Verilator harness.
 
 namespace {
 
-std::string hex_field_line(const std::vector<int64_t>& fields, int width, int extra_top_bit) {
-  // Packed MSB first: bit `extra` then field[count-1] ... field[0].
-  const int total = static_cast<int>(fields.size()) * width + (extra_top_bit >= 0 ? 1 : 0);
-  std::vector<int> bits(total, 0);
-  for (size_t i = 0; i < fields.size(); ++i)
-    for (int b = 0; b < width; ++b) bits[i * width + b] = (static_cast<uint64_t>(fields[i]) >> b) & 1;
-  if (extra_top_bit >= 0) bits[total - 1] = extra_top_bit;
-  std::string s;
-  for (int d = (total + 3) / 4 - 1; d >= 0; --d) {
-    int v = 0;
-    for (int b = 3; b >= 0; --b) v = v * 2 + (4 * d + b < total ? bits[4 * d + b] : 0);
-    s += "0123456789abcdef"[v];
-  }
-  return s;
+// The -I flags of `iverilog-vpi --cflags` (where vpi_user.h lives).
+std::vector<std::string> vpi_include_flags() {
+  const RunResult r = run_program({"iverilog-vpi", "--cflags"});
+  if (!r.ok()) throw std::runtime_error("iverilog-vpi --cflags failed: " + r.output.substr(0, 300));
+  std::vector<std::string> flags;
+  std::istringstream words(r.output);
+  for (std::string w; words >> w;)
+    if (w.rfind("-I", 0) == 0) flags.push_back(w);
+  return flags;
+}
+
+std::vector<std::string> vpi_build_argv() {
+  std::vector<std::string> argv = {"c++", "-std=c++20", "-O2", "-fPIC", "-shared", "-I" + data_dir().string()};
+  for (const auto& f : vpi_include_flags()) argv.push_back(f);
+  argv.insert(argv.end(), {"-o", "gm_array_stream.vpi", data_file("tb/harness/array_vpi.cpp").string()});
+  return argv;
+}
+
+// The VPI module, built once per source and compiler and kept in cache_dir()/gemm-vpi.
+fs::path icarus_stream_module() {
+  const CacheStore store("gemm-vpi");
+  const std::vector<std::string> argv = vpi_build_argv();
+  CacheKey k;
+  for (const char* f : {"tb/harness/array_vpi.cpp", "tb/array_stream.hpp", "tb/array_job_file.hpp",
+                        "models/golden_gemm.hpp"})
+    k.add_file(f, data_file(f));
+  std::string cmd;
+  for (const auto& a : argv) cmd += a + "\n";
+  k.add("command", cmd);
+  const std::string key = add_tool_versions(k, {"c++", "iverilog"}).add_build_id().hex();
+  if (const auto entry = store.get(key)) return *entry;
+  ScratchDir work("build", store.root());
+  const RunResult r = run_program(argv, {.cwd = work.path()});
+  if (!r.ok()) throw std::runtime_error("build of the Icarus stream module failed: " + r.output.substr(0, 600));
+  return store.put(key, work);
 }
 
 }  // namespace
 
 GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const GemmProblem& p, double* build_seconds) {
   check_problem(cfg, p);
-  if (!have_tool("iverilog") || !have_tool("vvp"))
-    throw UserError("iverilog is not installed (not on PATH); install it with `apt-get install iverilog`");
-  const int R = cfg.rows, C = cfg.cols, w = cfg.w(), acc = cfg.acc_width;
-  const GemmTiling t{R, C, p.m, p.k, p.n};
+  for (const char* tool : {"iverilog", "vvp", "iverilog-vpi"})
+    if (!have_tool(tool))
+      throw UserError(std::string(tool) + " is not installed (not on PATH); install it with `apt-get install iverilog`");
+  const fs::path vpi_dir = icarus_stream_module();
   const ArrayRtl rtl = generate_array(cfg, mul_model);
   const ScratchDir dir("gm-gemm-icarus");
-  std::ostringstream wh, xh;
-  int64_t nw = 0, nx = 0;
-  for (int64_t tile = 0; tile < t.tiles(); ++tile) {
-    for (int r = 0; r < R; ++r, ++nw) {
-      std::vector<int64_t> f(C);
-      for (int c = 0; c < C; ++c) f[c] = t.weight(p.w.data(), tile, r, c);
-      wh << hex_field_line(f, w, -1) << "\n";
-    }
-    for (int64_t m = 0; m < p.m; ++m, ++nx) {
-      std::vector<int64_t> f(R);
-      for (int r = 0; r < R; ++r) f[r] = t.activation(p.x.data(), tile, m, r);
-      xh << hex_field_line(f, w, m == p.m - 1 ? 1 : 0) << "\n";
-    }
-  }
-  write_file_atomic(dir / "w.hex", wh.str());
-  write_file_atomic(dir / "x.hex", xh.str());
-  std::ostringstream tb;
-  tb << "`timescale 1ns/1ps\nmodule gm_gemm_tb;\n"
-     << "  reg clk_i, rst_ni, w_valid_i, x_valid_i, x_last_i, y_ready_i;\n"
-     << "  reg [" << C * w - 1 << ":0] w_data_i;\n  reg [" << R * w - 1 << ":0] x_data_i;\n"
-     << "  wire w_ready_o, x_ready_o, y_valid_o, y_last_o;\n  wire [" << C * acc - 1 << ":0] y_data_o;\n"
-     << "  reg [" << C * w - 1 << ":0] wmem [0:" << nw - 1 << "];\n"
-     << "  reg [" << R * w << ":0] xmem [0:" << nx - 1 << "];\n"
-     << "  integer wi, xi, yi, cycles, fd;\n  reg wf, xf, yf;\n"
-     << "  " << cfg.name() << " dut (.clk_i(clk_i), .rst_ni(rst_ni), .w_valid_i(w_valid_i), .w_ready_o(w_ready_o),"
-     << " .w_data_i(w_data_i), .x_valid_i(x_valid_i), .x_ready_o(x_ready_o), .x_data_i(x_data_i),"
-     << " .x_last_i(x_last_i), .y_valid_o(y_valid_o), .y_ready_i(y_ready_i), .y_data_o(y_data_o),"
-     << " .y_last_o(y_last_o));\n"
-     << "  initial begin\n"
-     << "    $readmemh(\"w.hex\", wmem);\n    $readmemh(\"x.hex\", xmem);\n    fd = $fopen(\"y.hex\", \"w\");\n"
-     << "    wi = 0; xi = 0; yi = 0; cycles = 0;\n"
-     << "    clk_i = 0; rst_ni = 0; w_valid_i = 0; x_valid_i = 0; x_last_i = 0; y_ready_i = 1;\n"
-     << "    w_data_i = 0; x_data_i = 0;\n"
-     << "    #1 clk_i = 1; #1 clk_i = 0; #1 clk_i = 1; #1 clk_i = 0; rst_ni = 1;\n"
-     << "    while (yi < " << t.tiles() * p.m << ") begin\n"
-     << "      w_valid_i = wi < " << nw << ";\n      if (w_valid_i) w_data_i = wmem[wi];\n"
-     << "      x_valid_i = xi < " << nx << ";\n      if (x_valid_i) {x_last_i, x_data_i} = xmem[xi];\n"
-     << "      else x_last_i = 0;\n"
-     << "      #1;\n"
-     << "      wf = w_valid_i & w_ready_o; xf = x_valid_i & x_ready_o; yf = y_valid_o;\n"
-     << "      if (yf) $fwrite(fd, \"%h\\n\", y_data_o);\n"
-     << "      clk_i = 1; #1 clk_i = 0;\n"
-     << "      cycles = cycles + 1;\n"
-     << "      if (wf) wi = wi + 1;\n      if (xf) xi = xi + 1;\n      if (yf) yi = yi + 1;\n"
-     << "    end\n"
-     << "    $fwrite(fd, \"cycles %0d\\n\", cycles);\n    $fclose(fd);\n    $finish;\n  end\nendmodule\n";
-  write_file_atomic(dir / "gm_gemm_tb.v", tb.str());
-  std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "gm_gemm_tb.v"};
+  const std::string tb = "gm_array_tb";
+  std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "-DGM_ARRAY=" + rtl.top};
+  for (const auto& [name, value] : {std::pair<const char*, int>{"ROWS", cfg.rows}, {"COLS", cfg.cols},
+                                    {"W", cfg.w()}, {"ACC", cfg.acc_width}})
+    compile.push_back("-P" + tb + "." + name + "=" + std::to_string(value));
+  compile.push_back(data_file("tb/harness/array_tb.v").string());
   for (const auto& f : rtl.files) {
     write_file_atomic(dir / f.name, f.text);
     if (f.name.substr(f.name.size() - 2) == ".v") compile.push_back(f.name);
   }
+  write_file_atomic(dir / "jobs.bin", jobs_file({p}, pe_pads(cfg)));
   auto t0 = Clock::now();
   RunResult run = run_program(compile, {.cwd = dir.path()});
   if (!run.ok()) throw std::runtime_error("Icarus compile of the array failed: " + run.output.substr(0, 600));
   if (build_seconds) *build_seconds = seconds_since(t0);
   t0 = Clock::now();
-  run = run_program({"vvp", "-n", "sim.vvp"}, {.cwd = dir.path()});
+  run = run_program({"vvp", "-n", "-M", vpi_dir.string(), "-m", "gm_array_stream", "sim.vvp", "+gm_jobs=jobs.bin",
+                     "+gm_results=results.bin"},
+                    {.cwd = dir.path()});
+  const double seconds = seconds_since(t0);
   if (!run.ok()) throw std::runtime_error("Icarus simulation of the array failed: " + run.output.substr(0, 600));
-  GemmResult res;
-  res.sim_seconds = seconds_since(t0);
-  res.y.assign(p.m * p.n, 0);
-  std::vector<int64_t> pad;
-  for (const auto& s : cfg.pe) pad.push_back(shared_product_table(s).value(0, 0));
-  std::ifstream in(dir / "y.hex");
-  std::string line;
-  int64_t beat = 0;
-  while (std::getline(in, line)) {
-    if (line.rfind("cycles ", 0) == 0) {
-      res.cycles = std::stoull(line.substr(7));
-      continue;
-    }
-    if (line.find_first_of("xzXZ") != std::string::npos)
-      throw std::runtime_error("Icarus: result beat " + std::to_string(beat) + " has x or z bits");
-    const int64_t tile = beat / p.m, m = beat % p.m;
-    ++beat;
-    for (int c = 0; c < C; ++c) {
-      const int64_t nn = t.nt(tile) * C + c;
-      if (nn >= p.n) continue;
-      uint64_t v = 0;
-      for (int b = 0; b < acc; ++b) {
-        const int bit = c * acc + b;
-        const int digit = static_cast<int>(line.size()) - 1 - bit / 4;
-        const char ch = line[digit];
-        const int d = ch <= '9' ? ch - '0' : (ch | 32) - 'a' + 10;
-        v |= static_cast<uint64_t>((d >> (bit % 4)) & 1) << b;
-      }
-      int64_t pad_sum = 0;
-      for (int r = t.real_rows(tile); r < R; ++r) pad_sum += pad[r * C + c];
-      uint64_t& a = reinterpret_cast<uint64_t&>(res.y[m * p.n + nn]);
-      a += static_cast<uint64_t>(wrap_acc(static_cast<int64_t>(v), acc)) - static_cast<uint64_t>(pad_sum);
-    }
-  }
-  for (auto& v : res.y) v = wrap_acc(v, acc);
-  return res;
+  std::vector<GemmResult> out = read_results(dir / "results.bin", {p}, 0);
+  if (out.size() != 1) throw std::runtime_error("Icarus simulation of the array wrote no result: " + run.output.substr(0, 600));
+  out.front().sim_seconds = seconds;  // the whole vvp run, as the benchmark compares it
+  return out.front();
 }
 
 }  // namespace gm

@@ -6,9 +6,10 @@
 //     gm::GemmResult r = runner.run(p);            // r.y (m*n, acc-bit values), r.cycles
 //     auto many = runner.run({p1, p2, p3});        // one simulator process for many GEMMs
 //
-// The constructor builds the Verilator harness (tb/harness/array_main.cpp on the generated array) once, or
+// The constructor builds the Verilator harness (tb/harness/array_main.cpp, the Verilator adapter of the
+// stream protocol tb/array_stream.hpp, on the generated array) once, or
 // reuses it from gm::cache_dir()/gemm/<content hash>; each run() writes the matrices to a binary
-// file, runs the harness as a subprocess and reads Y and the cycle counts back. Batch GEMMs into
+// file (tb/array_job_file.hpp), runs the harness as a subprocess and reads Y and the cycle counts back. Batch GEMMs into
 // one run() call: a lookup-table build reads its tables at start-up (about 0.05 s per distinct
 // 8-bit multiplier per PE).
 #pragma once
@@ -71,8 +72,10 @@ class GemmRunner {
 // A random GEMM with operands uniform over the multipliers' operand range.
 GemmProblem random_gemm(const ArrayConfig& cfg, int64_t m, int64_t k, int64_t n, uint64_t seed);
 
-// The same GEMM simulated in Icarus (for the benchmark's speed ratio): streams prepared here,
-// a Verilog test bench drives them. Returns Y and the cycles like GemmRunner::run.
+// The same GEMM simulated in Icarus (for the benchmark's speed ratio): the fixed bench
+// tb/harness/array_tb.v runs the same stream protocol (tb/array_stream.hpp) through a VPI module,
+// built once and cached. Returns Y and the cycles like GemmRunner::run; sim_seconds is the whole
+// vvp run. Throws UserError when Icarus is missing.
 GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const GemmProblem& problem,
                            double* build_seconds = nullptr);
 

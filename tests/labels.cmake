@@ -12,6 +12,7 @@ set(GM_UNIT_SUITES
   Metrics                                                    # error metrics
   DnnIdx DnnQuant DnnGemm DnnNetwork                         # DNN reader, quantization, golden GEMM
   ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
+  ArrayStream                                                # the array's stream protocol on a fake array
   SeqGateSim                                                 # netlist and gate simulator
   SynthLiberty                                               # Liberty reader
   Process                                                    # argv-only program runner

@@ -36,14 +36,15 @@ class ArraySynth : public ::testing::Test {
     if (!tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library is missing";
   }
   // One flow run per configuration and GEMM, shared by the tests.
-  static const ArraySynthResult& run(const std::string& mul, bool zero_operands = false) {
+  static const ArraySynthResult& run(const std::string& mul, bool zero_operands = false, uint64_t stall_seed = 0) {
     static std::map<std::string, ArraySynthResult> results;
-    const std::string key = mul + (zero_operands ? "/zero" : "");
+    const std::string key = mul + (zero_operands ? "/zero" : "") + "/stall" + std::to_string(stall_seed);
     auto it = results.find(key);
     if (it == results.end()) {
       const ArrayConfig cfg = make_array_config(2, 2, mul, "", 32, false);
       GemmProblem g = default_array_gemm(cfg, 1);
       if (zero_operands) std::fill(g.x.begin(), g.x.end(), 0), std::fill(g.w.begin(), g.w.end(), 0);
+      g.stall_seed = stall_seed;
       it = results.emplace(key, synth_array(cfg, g, ArraySynthOptions{})).first;
     }
     return it->second;
@@ -87,6 +88,14 @@ TEST_F(ArraySynth, ZeroOperandsDissipateLessThanRandomOnes) {
   EXPECT_LT(zero.mean_activity, random.mean_activity);
   // Vectorless power ignores the operands.
   EXPECT_NEAR(zero.vectorless.total_mw, random.vectorless.total_mw, 1e-9);
+}
+
+// The gate-level simulation runs the same stream protocol as Verilator (tb/array_stream.hpp), so a
+// stall seed gaps its streams too: the same Y, more cycles than the full-rate 134.
+TEST_F(ArraySynth, StalledStreamsGiveTheSameGemmInMoreCycles) {
+  const auto& stalled = run("exact:w=8,s=1", false, 5);
+  EXPECT_TRUE(stalled.netlist_matches_model);
+  EXPECT_GT(stalled.cycles, 134u);
 }
 
 TEST_F(ArraySynth, SecondRunComesFromTheCache) {
