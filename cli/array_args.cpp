@@ -26,7 +26,7 @@ bool ArrayArgs::given(const SpecArgs& designs) const {
 
 ArrayConfig ArrayArgs::config() const {
   const auto [rows, cols] = parse_array_dims(array);
-  return make_array_config(rows, cols, mul, mul_map, acc_width, zero_gate);
+  return make_array_config(rows, cols, parse_spec(mul), mul_map, acc_width, zero_gate);
 }
 
 GemmProblem ArrayArgs::gemm(uint64_t seed) const {

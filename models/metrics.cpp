@@ -149,7 +149,6 @@ Distribution parse_distribution(const std::string& text, const std::string& orig
   std::istringstream in(text);
   std::string line;
   int number = 0;
-  long double total = 0;
   while (std::getline(in, line)) {
     ++number;
     const size_t hash = line.find('#');
@@ -167,9 +166,17 @@ Distribution parse_distribution(const std::string& text, const std::string& orig
       throw SpecError(where(origin, number) + "operand b '" + fields[1] + "' is not an integer");
     if (!parse_weight(fields[2], e.p))
       throw SpecError(where(origin, number) + "weight '" + fields[2] + "' is not a finite decimal number >= 0 (e.g. 3, 0.25, 1e-3)");
-    total += e.p;
     dist.entries.push_back(e);
   }
+  return normalised_distribution(std::move(dist.entries), origin);
+}
+
+Distribution normalised_distribution(std::vector<Distribution::Entry> weighted, const std::string& origin) {
+  Distribution dist;
+  dist.origin = origin;
+  dist.entries = std::move(weighted);
+  long double total = 0;
+  for (const auto& e : dist.entries) total += e.p;
   if (dist.entries.empty())
     throw SpecError(origin + " has no 'a b weight' lines; give one operand pair and its weight per line");
   if (!(total > 0) || !std::isfinite(static_cast<double>(total)))

@@ -50,6 +50,11 @@ struct Distribution {
 // file whose weights are all zero (or that has no entries).
 Distribution parse_distribution(const std::string& text, const std::string& origin);
 
+// A distribution from pairs held in memory, each Entry::p a raw weight (e.g. a count): normalised
+// exactly as parse_distribution normalises a file's weights (same order, same sum), so a file and
+// the pairs it was written from give the same probabilities. Throws SpecError like parse_distribution.
+Distribution normalised_distribution(std::vector<Distribution::Entry> weighted, const std::string& origin);
+
 // Throws SpecError when an operand of the distribution is outside the range of w-bit operands of the
 // given signedness; `who` names the design in the message.
 void check_distribution(const Distribution& dist, int w, bool is_signed, const std::string& who);

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <exception>
 #include <iomanip>
@@ -33,10 +34,9 @@ using namespace flow;
 
 namespace {
 
-// The operand stream: uniform pairs, or pairs drawn from a distribution file.
+// The operand stream: uniform pairs, or pairs drawn from a distribution (a file's or one in memory).
 struct ActivitySource {
-  std::string label;  // "uniform" or the file path
-  std::string text;   // file contents (part of the cache key)
+  std::string label;  // "uniform", the file path, or the label of a stream held in memory
   Distribution dist;  // empty for the uniform stream
 };
 
@@ -44,9 +44,20 @@ ActivitySource load_activity(const std::string& activity) {
   ActivitySource src;
   src.label = activity;
   if (builtin_or_path({"--activity", {"uniform"}, "", "activity file"}, activity)) return src;
-  src.text = read_file(activity);
-  src.dist = parse_distribution(src.text, activity);
+  src.dist = parse_distribution(read_file(activity), activity);
   return src;
+}
+
+// The pairs and exact probabilities the stream is drawn from (the cache key's part of the activity):
+// equal for a file and the in-memory pairs it was written from, and blind to comments.
+std::string pairs_key_text(const Distribution& dist) {
+  std::string text;
+  char buf[96];
+  for (const auto& e : dist.entries) {
+    std::snprintf(buf, sizeof buf, "%lld %lld %a\n", static_cast<long long>(e.a), static_cast<long long>(e.b), e.p);
+    text += buf;
+  }
+  return text;
 }
 
 void check_pairs_fit(const ActivitySource& src, const Spec& spec) {
@@ -125,12 +136,12 @@ bool from_cache_record(const std::string& text, SynthResult& r) {
 
 struct Flow {
   const LibInfo& lib;
-  const ActivitySource& act;
   const SynthOptions& opt;
 };
 
 // Runs Yosys, the gate simulation and OpenSTA in `dir`; fills r.
-void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs::path& dir, SynthResult& r) {
+void run_flow(const Flow& f, const ActivitySource& act_src, const Spec& spec, const std::string& rtl, const fs::path& dir,
+              SynthResult& r) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string top = wrapper_name(spec, rtl);
   write_file_atomic(dir / "dut.v", rtl);
@@ -156,7 +167,7 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
 
   // Switching activity from a gate-level simulation of the mapped netlist.
   std::vector<uint64_t> a, b;
-  make_stream(f.act, spec, f.opt.cycles, f.opt.seed, a, b);
+  make_stream(act_src, spec, f.opt.cycles, f.opt.seed, a, b);
   const GateSim sim(netlist, top, f.lib.lib, "clk_i");
   const GateSimResult act = sim.run({{"a_i", a}, {"b_i", b}}, true);
   r.cycles = act.cycles;
@@ -186,26 +197,26 @@ void run_flow(const Flow& f, const Spec& spec, const std::string& rtl, const fs:
 
 // Everything the record depends on: the design and its wrapper, the scripts, the library, every
 // setting, Yosys and OpenSTA, and greenmac itself (gate simulator, Liberty reader, activity writer).
-std::string cache_key(const Flow& f, const Spec& spec, const std::string& rtl) {
+std::string cache_key(const Flow& f, const ActivitySource& act, const Spec& spec, const std::string& rtl) {
   CacheKey k;
   k.add("rtl", rtl).add("wrapper", wrapper_verilog(spec, wrapper_name(spec, rtl)));
   k.add("map.ys", flow_script("map.ys")).add("power.tcl", flow_script("power.tcl"));
   k.add("liberty", f.lib.text).add("clock_ns", fmt(f.opt.clock_ns, 17));
-  k.add("activity", f.act.dist.entries.empty() ? "uniform" : "file").add("activity file", f.act.text);
+  k.add("activity", act.dist.entries.empty() ? "uniform" : "pairs").add("activity pairs", pairs_key_text(act.dist));
   k.add("cycles", std::to_string(f.opt.cycles)).add("seed", std::to_string(f.opt.seed));
   return add_tool_versions(k, {"yosys", "sta"}).add_build_id().hex();
 }
 
 // Cached result or a fresh flow run, published atomically into the cache.
-SynthResult synth_one(const Flow& f, const Spec& spec, SynthStats& st, std::mutex& mu) {
+SynthResult synth_one(const Flow& f, const ActivitySource& act, const Spec& spec, SynthStats& st, std::mutex& mu) {
   SynthResult r;
   r.spec = spec;
   r.lib = f.lib.path.string();
   r.clock_ns = f.opt.clock_ns;
-  r.activity = f.act.label;
+  r.activity = act.label;
   const std::string rtl = rtl::generate_verilog(spec);
   const CacheStore store("synth");
-  const std::string key = cache_key(f, spec, rtl);
+  const std::string key = cache_key(f, act, spec, rtl);
   const fs::path entry = store.entry(key);
   bool hit = false;
   if (const auto dir = store.get(key)) {
@@ -225,9 +236,9 @@ SynthResult synth_one(const Flow& f, const Spec& spec, SynthStats& st, std::mute
     r.spec = spec;
     r.lib = f.lib.path.string();
     r.clock_ns = f.opt.clock_ns;
-    r.activity = f.act.label;
+    r.activity = act.label;
     ScratchDir work("work", store.root());
-    run_flow(f, spec, rtl, work.path(), r);
+    run_flow(f, act, spec, rtl, work.path(), r);
     write_file_atomic(work / "result.json", cache_record(r).dump(2));
     store.put(key, work);
     std::lock_guard<std::mutex> lock(mu);
@@ -259,6 +270,13 @@ fs::path resolve_liberty(const std::string& lib) {
 }
 
 std::vector<SynthResult> synth_designs(const std::vector<Spec>& specs, const SynthOptions& opt, SynthStats* stats) {
+  std::vector<SynthDesign> designs;
+  for (const auto& s : specs) designs.push_back({s, nullptr, ""});
+  return synth_designs(designs, opt, stats);
+}
+
+std::vector<SynthResult> synth_designs(const std::vector<SynthDesign>& designs, const SynthOptions& opt,
+                                       SynthStats* stats) {
   // Everything the user can get wrong is checked before any work starts.
   if (!have_tool("yosys")) throw UserError("yosys is not installed (not on PATH); install it with `apt-get install yosys`");
   if (!have_tool("sta"))
@@ -266,29 +284,36 @@ std::vector<SynthResult> synth_designs(const std::vector<Spec>& specs, const Syn
   if (!(opt.clock_ns > 0) || !std::isfinite(opt.clock_ns)) throw UserError("--clock-ns must be a positive number of ns");
   if (opt.jobs < 1) throw UserError("-j must be at least 1");
   const LibInfo lib = load_library(opt.lib);
-  const ActivitySource act = load_activity(opt.activity);
-  for (const auto& s : specs) check_pairs_fit(act, s);
-  for (const auto& s : specs)
-    if (!rtl::find_generator(s.family)) throw UserError("family '" + s.family + "' has no RTL generator");
+  bool all_own = !designs.empty();
+  for (const auto& d : designs) all_own = all_own && d.activity;
+  // The shared --activity file is read only when some design uses it.
+  const ActivitySource common = all_own ? ActivitySource{"uniform", {}} : load_activity(opt.activity);
+  std::vector<ActivitySource> own(designs.size());
+  for (size_t k = 0; k < designs.size(); ++k)
+    if (designs[k].activity) own[k] = {designs[k].activity_label, *designs[k].activity};
+  auto act_of = [&](size_t k) -> const ActivitySource& { return designs[k].activity ? own[k] : common; };
+  for (size_t k = 0; k < designs.size(); ++k) check_pairs_fit(act_of(k), designs[k].spec);
+  for (const auto& d : designs)
+    if (!rtl::find_generator(d.spec.family)) throw UserError("family '" + d.spec.family + "' has no RTL generator");
   if (!opt.keep_dir.empty()) ensure_output_dir(opt.keep_dir);
 
-  const Flow flow{lib, act, opt};
-  std::vector<SynthResult> results(specs.size());
-  std::vector<std::exception_ptr> errors(specs.size());
+  const Flow flow{lib, opt};
+  std::vector<SynthResult> results(designs.size());
+  std::vector<std::exception_ptr> errors(designs.size());
   SynthStats st;
   std::mutex mu;
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t k; (k = next++) < specs.size();) {
+    for (size_t k; (k = next++) < designs.size();) {
       try {
-        results[k] = synth_one(flow, specs[k], st, mu);
+        results[k] = synth_one(flow, act_of(k), designs[k].spec, st, mu);
       } catch (...) {
         errors[k] = std::current_exception();
       }
     }
   };
   std::vector<std::thread> pool;
-  const int n = std::min<int>(opt.jobs, static_cast<int>(specs.size()));
+  const int n = std::min<int>(opt.jobs, static_cast<int>(designs.size()));
   for (int k = 0; k < n; ++k) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   for (const auto& e : errors)

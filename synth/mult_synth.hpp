@@ -8,12 +8,13 @@
 // simulated activity of every pin.
 //
 // Results are cached under cache_dir()/synth, keyed by a hash of the RTL, the library contents, the
-// flow scripts and every setting; a corrupt entry is detected (it fails to parse) and recomputed.
+// flow scripts, the operand pairs of the activity stream and every setting; a corrupt entry is detected (it fails to parse) and recomputed.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -74,8 +75,20 @@ struct SynthStats {
 // missing file.
 std::filesystem::path resolve_liberty(const std::string& lib);
 
+// One design of a batch. `activity`, when set, is this design's own operand stream, held in memory
+// (e.g. the operands a DNN fed this multiplier, characterize --dnn): pairs are drawn from it as from
+// an --activity file, and `activity_label` names it in the result. Unset: SynthOptions::activity.
+struct SynthDesign {
+  Spec spec;
+  std::shared_ptr<const Distribution> activity;
+  std::string activity_label;
+};
+
 // Validates everything first (tools, library, activity file, output directory), so that a bad input
 // fails before any work or output; then runs the designs, `opt.jobs` at a time.
+std::vector<SynthResult> synth_designs(const std::vector<SynthDesign>& designs, const SynthOptions& opt,
+                                       SynthStats* stats = nullptr);
+// The same batch with SynthOptions::activity for every design.
 std::vector<SynthResult> synth_designs(const std::vector<Spec>& specs, const SynthOptions& opt,
                                        SynthStats* stats = nullptr);
 

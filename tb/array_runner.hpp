@@ -1,7 +1,7 @@
 // GEMM on a Verilated systolic array: the library behind `greenmac gemm`, and the engine the DNN
 // runner uses to run whole layers (a convolution through im2col is one GEMM per layer).
 //
-//     gm::GemmRunner runner(gm::make_array_config(8, 8, "drum:k=4,s=1", "", 32, false));
+//     gm::GemmRunner runner(gm::make_array_config(8, 8, gm::parse_spec("drum:k=4,s=1"), "", 32, false));
 //     gm::GemmProblem p{m, k, n, x, w};            // x: m*k, w: k*n, row-major, natural operand values
 //     gm::GemmResult r = runner.run(p);            // r.y (m*n, acc-bit values), r.cycles
 //     auto many = runner.run({p1, p2, p3});        // one simulator process for many GEMMs

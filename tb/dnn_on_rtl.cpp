@@ -35,13 +35,13 @@ void check_dnn_rtl(const std::string& who, const std::string& name, const std::s
 }
 
 DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
-  const Spec spec = parse_spec(opt.mul);
+  const Spec& spec = opt.mul;
   dnn::check_dnn_spec(spec);
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   const auto t0 = std::chrono::steady_clock::now();
   // 32-bit accumulators: the golden definition's wrap32 sums.
-  const GemmRunner runner(make_array_config(opt.rows, opt.cols, opt.mul, "", 32, false));
+  const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false));
   ArrayGemm engine(runner);
   const auto rtl = dnn::run_network(net, test.pixels.data(), test.count(), engine, opt.batch);
 

@@ -27,7 +27,7 @@ class ArrayGemm : public dnn::GemmEngine {
 
 struct DnnRtlOptions {
   int rows = 8, cols = 8;
-  std::string mul = "exact:s=1";
+  Spec mul;  // the multiplier of every PE (8-bit signed), parsed by the caller
   std::string model = "cnn";
   size_t images = 200;
   std::string data_dir;

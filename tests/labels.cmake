@@ -10,7 +10,7 @@ set(GM_UNIT_SUITES
   Registry Spec                                              # spec parser and family registry
   Bam Comp42 Drum Etm Mitchell Perf Roba Trunc Udm           # the arithmetic models
   Metrics                                                    # error metrics
-  DnnIdx DnnQuant DnnGemm DnnNetwork                         # DNN reader, quantization, golden GEMM
+  DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval                 # DNN reader, quantization, golden GEMM, traces
   ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
   ArrayStream                                                # the array's stream protocol on a fake array
   SeqGateSim                                                 # netlist and gate simulator

@@ -25,7 +25,7 @@ int bench_array() {
   std::printf("%-7s %-14s %9s %8s %10s %12s %12s %10s\n", "array", "gemm m,k,n", "build s", "sim s", "cpu s",
               "M MAC/s", "M cycles/s", "mismatch");
   for (const int side : {8, 16}) {
-    const ArrayConfig cfg = make_array_config(side, side, "drum:k=4,s=1", "", 32, false);
+    const ArrayConfig cfg = make_array_config(side, side, parse_spec("drum:k=4,s=1"), "", 32, false);
     const GemmRunner runner(cfg, MulModel::kLut);
     const GemmProblem p = random_gemm(cfg, 1024, 256, 256, 1);
     const GemmResult r = runner.run(p);
@@ -44,7 +44,7 @@ int bench_array() {
                 r.cycles / r.cpu_seconds / 1e6, static_cast<long long>(bad), side == 8 ? "   target >= 50 M MAC/s" : "");
   }
   // Icarus against Verilator on one small GEMM, same array (8x8, lookup tables in both).
-  const ArrayConfig cfg = make_array_config(8, 8, "drum:k=4,s=1", "", 32, false);
+  const ArrayConfig cfg = make_array_config(8, 8, parse_spec("drum:k=4,s=1"), "", 32, false);
   const GemmRunner runner(cfg, MulModel::kLut);
   const GemmProblem p = random_gemm(cfg, 64, 32, 32, 2);
   const GemmResult v = runner.run(p);

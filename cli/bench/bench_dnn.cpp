@@ -28,7 +28,7 @@ int bench_dnn() {
               "nominal MAC of the network, although zero activations are skipped when P(0, b) = 0 for every b; all cores)\n");
 
   DnnRtlOptions ro;
-  ro.mul = "drum:k=4,s=1";
+  ro.mul = parse_spec("drum:k=4,s=1");
   ro.images = 10000;
   const DnnRtlReport rr = dnn_rtl(ro);
   std::printf("\nRTL: cnn, %s on the Verilated %s array (lookup-table multipliers), %zu images\n", rr.spec.c_str(),

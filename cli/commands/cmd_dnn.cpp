@@ -127,12 +127,14 @@ int run_train(const TrainArgs& a) {
 
 struct RtlArgs {
   DnnRtlOptions opt;
+  std::string mul = "exact:s=1";
   std::string array = "8x8";
   bool json = false;
 };
 
 int run_rtl(const RtlArgs& a) {
   DnnRtlOptions opt = a.opt;
+  opt.mul = parse_spec(a.mul);
   std::tie(opt.rows, opt.cols) = parse_array_dims(a.array);
   const DnnRtlReport r = dnn_rtl(opt);
   if (a.json) {
@@ -181,7 +183,7 @@ const CommandRegistrar reg_dnn({
               "rtl", "the same int8 inference with every conv and fc layer on the Verilated systolic array; logits "
                      "checked bit for bit against the golden inference");
           rt->add_option("--array", rargs->array, "array size RxC")->capture_default_str();
-          rt->add_option("--mul", rargs->opt.mul, "multiplier spec (8-bit signed)")->capture_default_str();
+          rt->add_option("--mul", rargs->mul, "multiplier spec (8-bit signed)")->capture_default_str();
           rt->add_option("--model", rargs->opt.model, "cnn, mlp or a model file")->capture_default_str();
           rt->add_option("--images", rargs->opt.images, "first N test images")->check(CLI::Range(1, 10000))->capture_default_str();
           rt->add_option("--data", rargs->opt.data_dir, "Fashion-MNIST directory");

@@ -23,7 +23,7 @@ struct GemmArgs {
 
 int run_gemm(const GemmArgs& a) {
   const auto [rows, cols] = parse_array_dims(a.array);
-  const ArrayConfig cfg = make_array_config(rows, cols, a.mul, a.mul_map, a.acc_width, a.zero_gate);
+  const ArrayConfig cfg = make_array_config(rows, cols, parse_spec(a.mul), a.mul_map, a.acc_width, a.zero_gate);
   for (const int64_t d : {a.m, a.k, a.n})
     if (d < 1 || d > (int64_t{1} << 20)) throw UserError("--m, --k and --n must be 1..1048576");
   if (a.m * a.k > (int64_t{1} << 28) || a.k * a.n > (int64_t{1} << 28))

@@ -15,7 +15,7 @@ struct GenArrayArgs {
 };
 
 int run_gen_array(const GenArrayArgs& a) {
-  const ArrayConfig cfg = make_array_config(a.rows, a.cols, a.mul, a.mul_map, a.acc_width, a.zero_gate);
+  const ArrayConfig cfg = make_array_config(a.rows, a.cols, parse_spec(a.mul), a.mul_map, a.acc_width, a.zero_gate);
   const ArrayRtl rtl = generate_array(cfg, a.lut ? MulModel::kLut : MulModel::kGate);
   write_array(rtl, a.dir);
   std::cout << "wrote " << rtl.files.size() << " files and manifest.json to " << a.dir << ": " << rtl.top << " ("

@@ -94,7 +94,7 @@ void array_energy(const Spec& spec, const CharOptions& opt, int64_t macs_per_ima
   const ProductTable table(spec);
   CaptureGemm capture(table, opt.dnn.energy_gemm_rows);
   dnn::run_network(net, one.pixels.data(), 1, capture, 1);
-  const ArrayConfig cfg = make_array_config(opt.dnn.energy_rows, opt.dnn.energy_cols, spec.canonical(), "", 32, false);
+  const ArrayConfig cfg = make_array_config(opt.dnn.energy_rows, opt.dnn.energy_cols, spec, "", 32, false);
   ArraySynthOptions ao;
   ao.lib = opt.synth.lib;
   ao.clock_ns = opt.synth.clock_ns;
@@ -117,28 +117,35 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
   eo.model = opt.dnn.model;
   eo.images = opt.dnn.images;
   eo.data_dir = opt.dnn.data_dir;
+  eo.keep_traces = true;  // used here, in memory
+  // The files are written too, beside the report: the synthesis results name the stream they came from.
   eo.trace_dir = (opt.out_dir / "traces").string();
   const DnnEvalReport rep = dnn_eval(eo);
   std::map<std::string, const DnnEvalRow*> by_name;
   for (const auto& r : rep.rows) by_name[r.name] = &r;
-  std::vector<SynthResult> synth;
+  // Every design under its own network's operand stream, synthesized as one batch (-j designs at a time).
+  std::vector<SynthDesign> designs;
   for (size_t i = 0; i < specs.size(); ++i) {
     const DnnEvalRow& er = *by_name.at(specs[i].name());
-    dists[i] = parse_distribution(read_file(er.histogram_file), er.histogram_file);
-    SynthOptions so = opt.synth;
-    so.activity = er.stream_file;
-    synth.push_back(synth_designs({specs[i]}, so).front());
+    const std::string origin = "the operands of " + er.name + " in " + rep.model;
+    dists[i] = er.trace->histogram_distribution(origin + " (histogram)");
+    designs.push_back({specs[i], std::make_shared<Distribution>(er.trace->stream_distribution(origin + " (stream)")),
+                       er.stream_file});
+  }
+  const std::vector<SynthResult> synth = synth_designs(designs, opt.synth);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const DnnEvalRow& er = *by_name.at(specs[i].name());
     CharRow& row = rows[i];
     row.has_dnn = true;
     row.accuracy = er.accuracy;
     row.macs_per_image = rep.macs_per_image;
-    row.energy_per_inference_nj = synth.back().energy_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
+    row.energy_per_inference_nj = synth[i].energy_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
     if (opt.dnn.energy_rows > 0) array_energy(specs[i], opt, rep.macs_per_image, row);
     if (opt.dnn.rtl_images > 0 && !row.reference) {
       DnnRtlOptions ro;
       ro.rows = opt.dnn.rows;
       ro.cols = opt.dnn.cols;
-      ro.mul = specs[i].canonical();
+      ro.mul = specs[i];
       ro.model = opt.dnn.model;
       ro.images = opt.dnn.rtl_images;
       ro.data_dir = opt.dnn.data_dir;

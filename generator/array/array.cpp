@@ -146,7 +146,7 @@ void check_zero_gate(const Spec& spec) {
 
 }  // namespace
 
-ArrayConfig make_array_config(int rows, int cols, const std::string& mul, const std::string& mul_map_path,
+ArrayConfig make_array_config(int rows, int cols, const Spec& mul, const std::string& mul_map_path,
                               int acc_width, bool zero_gate) {
   const std::string range = "1.." + std::to_string(kMaxArraySide);
   if (rows < 1 || rows > kMaxArraySide || cols < 1 || cols > kMaxArraySide)
@@ -156,7 +156,7 @@ ArrayConfig make_array_config(int rows, int cols, const std::string& mul, const 
   cfg.cols = cols;
   cfg.acc_width = acc_width;
   cfg.zero_gate = zero_gate;
-  cfg.pe.assign(rows * cols, parse_spec(mul));
+  cfg.pe.assign(rows * cols, mul);
   if (!mul_map_path.empty()) apply_mul_map(cfg, read_file(mul_map_path), mul_map_path);
   const Spec& first = cfg.pe.front();
   for (const auto& s : cfg.distinct_specs())

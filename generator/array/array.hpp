@@ -54,7 +54,7 @@ void apply_mul_map(ArrayConfig& cfg, const std::string& text, const std::string&
 // Builds and validates a configuration: default multiplier `mul`, optional mul-map file, all
 // multipliers of one width and signedness, w <= kMaxArrayWidth, 2w <= acc_width <= 64, and with
 // zero_gate only multipliers with M(x, 0) = M(0, x) = 0. Throws SpecError or UserError.
-ArrayConfig make_array_config(int rows, int cols, const std::string& mul, const std::string& mul_map_path,
+ArrayConfig make_array_config(int rows, int cols, const Spec& mul, const std::string& mul_map_path,
                               int acc_width, bool zero_gate);
 
 // The product table of a multiplier, built once per process and shared.

@@ -1,8 +1,10 @@
 // The worker behind `greenmac dnn eval` and `greenmac bench dnn`: loads the model file and the test
-// set, runs the golden int8 inference for int8-exact and each multiplier, and writes operand traces.
+// set, runs the golden int8 inference for int8-exact and each multiplier, and records operand traces
+// (returned in memory, written to files, or both).
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,8 @@ struct DnnEvalOptions {
   std::string model = "cnn";  // "cnn", "mlp" or a model file path
   size_t images = 0;          // first N test images; 0 = all
   std::string data_dir;       // "" = $GREENMAC_FASHION_MNIST or the default
-  std::string trace_dir;      // "" = no traces
+  std::string trace_dir;      // "" = no trace files; else each multiplier's traces are written there too
+  bool keep_traces = false;   // return each multiplier's operand trace in DnnEvalRow::trace
   size_t batch = 500;         // images per GEMM call
   int threads = 0;            // golden GEMM threads (0 = all cores); traces force 1
 };
@@ -29,7 +32,10 @@ struct DnnEvalRow {
   double agreement = 0;    // share of images whose class equals the int8-exact network's
   double seconds = 0;      // inference wall time
   uint64_t macs = 0;       // products looked up
-  std::string histogram_file, stream_file;  // traces, when asked for
+  std::string histogram_file, stream_file;  // trace files, when a trace_dir was given
+  // With keep_traces: the operand pairs this multiplier's network multiplied (histogram of every
+  // product, sampled stream), for callers that use them in the same process (characterize --dnn).
+  std::shared_ptr<const dnn::OperandTrace> trace;
 };
 
 struct DnnEvalReport {

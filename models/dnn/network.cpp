@@ -84,6 +84,28 @@ std::string OperandTrace::stream_text(const std::string& header) const {
   return s;
 }
 
+Distribution OperandTrace::histogram_distribution(const std::string& origin) const {
+  std::vector<Distribution::Entry> pairs;
+  for (uint32_t i = 0; i < histogram.size(); ++i)
+    if (histogram[i])
+      pairs.push_back({static_cast<int8_t>(i >> 8), static_cast<int8_t>(i & 0xff), static_cast<double>(histogram[i]),
+                       static_cast<int>(pairs.size() + 1)});
+  return normalised_distribution(std::move(pairs), origin);
+}
+
+Distribution OperandTrace::stream_distribution(const std::string& origin) const {
+  std::vector<Distribution::Entry> pairs;
+  pairs.reserve(stream.size());
+  for (const auto& [a, b] : stream) pairs.push_back({a, b, 1.0, static_cast<int>(pairs.size() + 1)});
+  return normalised_distribution(std::move(pairs), origin);
+}
+
+uint64_t OperandTrace::histogram_total() const {
+  uint64_t n = 0;
+  for (const uint64_t c : histogram) n += c;
+  return n;
+}
+
 // ---- the golden GEMM ----------------------------------------------------------------------------------
 
 TableGemm::TableGemm(const ProductTable& table, int threads, OperandTrace* trace)

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "models/metrics.hpp"
 #include "models/product_table.hpp"
 
 namespace gm::dnn {
@@ -156,6 +157,11 @@ struct OperandTrace {
   // "a b weight" lines (metrics --dist format), only non-zero counts; "a b 1" lines for the stream.
   std::string histogram_text(const std::string& header) const;
   std::string stream_text(const std::string& header) const;
+  // The same pairs in memory, as histogram_text / stream_text would read back through
+  // parse_distribution (same entries, order and probabilities); `origin` names them in messages.
+  Distribution histogram_distribution(const std::string& origin) const;
+  Distribution stream_distribution(const std::string& origin) const;
+  uint64_t histogram_total() const;  // products counted: the sum of the histogram
 };
 
 // The golden engine: every product looked up in an 8-bit signed product table.

@@ -113,3 +113,47 @@ TEST(Characterize, DnnRefusesUnsignedDesigns) {
   const auto r = run_cli("characterize 'trunc:t=6' --dnn --images 10 -o /tmp/gm-char-unsigned-refused");
   gm::test::expect_one_line_error(r, "");
 }
+
+// characterize --dnn synthesizes every design under its own network's operand stream (held in memory)
+// as one batch: -j 2 gives the rows of -j 1, each run computing everything afresh in its own cache.
+// The stream file written beside the report is the same activity: `synth --activity FILE` finds the
+// entry characterize made and reports the same figures.
+TEST(Characterize, DnnBatchWithTwoJobsGivesTheRowsOfOneJob) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") && !getenv("GREENMAC_FASHION_MNIST"))
+    GTEST_SKIP() << "Fashion-MNIST not installed";
+  const fs::path dir = gm::test::temp_dir("gm-test-char-jobs");
+  std::map<int, nlohmann::json> designs;  // jobs -> report.json designs
+  for (const int jobs : {1, 2}) {
+    const std::string tag = "j" + std::to_string(jobs);
+    const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 60 -j " + std::to_string(jobs) +
+                               " -o " + (dir / tag).string(),
+                           "GREENMAC_CACHE=" + (dir / ("cache-" + tag)).string());
+    ASSERT_EQ(r.rc, 0) << r.out << r.err;
+    designs[jobs] = nlohmann::json::parse(gm::read_file(dir / tag / "report.json"))["designs"];
+  }
+  ASSERT_EQ(designs[1].size(), 4u);
+  ASSERT_EQ(designs[2].size(), designs[1].size());
+  for (size_t i = 0; i < designs[1].size(); ++i) {
+    nlohmann::json one = designs[1][i], two = designs[2][i];
+    const std::string name = one["name"];
+    EXPECT_FALSE(one["synth"]["cached"].get<bool>()) << name;
+    EXPECT_FALSE(two["synth"]["cached"].get<bool>()) << name;
+    // The activity names the stream file under each run's own -o directory.
+    EXPECT_EQ(one["synth"]["activity"], (dir / "j1" / "traces" / (name + "_cnn.stream")).string());
+    EXPECT_EQ(two["synth"]["activity"], (dir / "j2" / "traces" / (name + "_cnn.stream")).string());
+    one["synth"].erase("activity");
+    two["synth"].erase("activity");
+    EXPECT_EQ(one, two) << name;
+    EXPECT_GT(one["synth"]["power_mw"].get<double>(), 0) << name;
+  }
+  const nlohmann::json& row = designs[2][1];
+  const std::string stream = (dir / "j2" / "traces" / (row["name"].get<std::string>() + "_cnn.stream")).string();
+  const auto s = run_cli("synth '" + row["spec"].get<std::string>() + "' --activity " + stream + " --json",
+                         "GREENMAC_CACHE=" + (dir / "cache-j2").string());
+  ASSERT_EQ(s.rc, 0) << s.out << s.err;
+  const auto from_file = nlohmann::json::parse(s.out).at(0);
+  EXPECT_TRUE(from_file["cached"].get<bool>());
+  for (const char* k : {"area_um2", "delay_ns", "power_mw", "power_vectorless_mw", "energy_pj", "mean_activity"})
+    EXPECT_EQ(from_file[k], row["synth"][k]) << k;
+  fs::remove_all(dir);
+}

@@ -41,7 +41,7 @@ class ArraySynth : public ::testing::Test {
     const std::string key = mul + (zero_operands ? "/zero" : "") + "/stall" + std::to_string(stall_seed);
     auto it = results.find(key);
     if (it == results.end()) {
-      const ArrayConfig cfg = make_array_config(2, 2, mul, "", 32, false);
+      const ArrayConfig cfg = make_array_config(2, 2, parse_spec(mul), "", 32, false);
       GemmProblem g = default_array_gemm(cfg, 1);
       if (zero_operands) std::fill(g.x.begin(), g.x.end(), 0), std::fill(g.w.begin(), g.w.end(), 0);
       g.stall_seed = stall_seed;
@@ -99,7 +99,7 @@ TEST_F(ArraySynth, StalledStreamsGiveTheSameGemmInMoreCycles) {
 }
 
 TEST_F(ArraySynth, SecondRunComesFromTheCache) {
-  const ArrayConfig cfg = make_array_config(2, 2, "exact:w=8,s=1", "", 32, false);
+  const ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:w=8,s=1"), "", 32, false);
   const auto& first = run("exact:w=8,s=1");
   const auto again = synth_array(cfg, default_array_gemm(cfg, 1), ArraySynthOptions{});
   EXPECT_TRUE(again.cached);
@@ -108,7 +108,7 @@ TEST_F(ArraySynth, SecondRunComesFromTheCache) {
 }
 
 TEST_F(ArraySynth, OperandsOutsideTheRangeAreRejected) {
-  const ArrayConfig cfg = make_array_config(2, 2, "exact:w=8,s=1", "", 32, false);
+  const ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:w=8,s=1"), "", 32, false);
   GemmProblem g = default_array_gemm(cfg, 1);
   g.x[3] = 200;  // signed 8-bit: -128..127
   EXPECT_THROW(synth_array(cfg, g, ArraySynthOptions{}), UserError);

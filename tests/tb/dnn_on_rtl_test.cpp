@@ -25,7 +25,7 @@ TEST(DnnRtl, ArrayLogitsEqualGoldenForExactAndTwoApproximateMultipliers) {
     gm::DnnRtlOptions opt;
     opt.rows = 4;
     opt.cols = 4;
-    opt.mul = mul;
+    opt.mul = gm::parse_spec(mul);
     opt.images = 24;
     const auto r = gm::dnn_rtl(opt);
     EXPECT_EQ(r.images, 24u);

@@ -36,13 +36,13 @@ const GemmRunner& runner(const ArrayConfig& cfg, MulModel model = MulModel::kLut
 }
 
 ArrayConfig config(int r, int c, const std::string& mul, bool zero_gate = false) {
-  return make_array_config(r, c, mul, "", 32, zero_gate);
+  return make_array_config(r, c, parse_spec(mul), "", 32, zero_gate);
 }
 
 ArrayConfig mapped(int r, int c, const std::string& mul, const std::string& map, bool zero_gate) {
   const fs::path dir = gm::test::temp_dir("gm-array-test");
   write_file_atomic(dir / "map.txt", map);
-  ArrayConfig cfg = make_array_config(r, c, mul, (dir / "map.txt").string(), 32, zero_gate);
+  ArrayConfig cfg = make_array_config(r, c, parse_spec(mul), (dir / "map.txt").string(), 32, zero_gate);
   fs::remove_all(dir);
   return cfg;
 }
@@ -136,9 +136,9 @@ TEST(ArrayConfig, ZeroGateRefusedWhenZeroProductIsNotZero) {
   bool nonzero = false;
   for (int x = -128; x < 128; ++x) nonzero |= f(x, 0) != 0 || f(0, x) != 0;
   if (nonzero)
-    EXPECT_THROW(make_array_config(2, 2, s.canonical(), "", 32, true), UserError);
+    EXPECT_THROW(make_array_config(2, 2, s, "", 32, true), UserError);
   else
-    EXPECT_NO_THROW(make_array_config(2, 2, s.canonical(), "", 32, true));
+    EXPECT_NO_THROW(make_array_config(2, 2, s, "", 32, true));
 }
 
 TEST(ArrayRtl, LintClean) {
@@ -190,7 +190,7 @@ TEST(ArrayGemm, ExtremeOperands) {
 // Accumulator wrap-around: a 16-bit accumulator overflows at K = 2 > K_max = 1 and must wrap
 // exactly like the reference.
 TEST(ArrayGemm, AccumulatorWraps) {
-  ArrayConfig cfg = make_array_config(2, 2, "exact:s=1", "", 16, false);
+  ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:s=1"), "", 16, false);
   const GemmProblem p = filled(2, 6, 3, -128, -128);
   const auto r = runner(cfg).run(p);
   EXPECT_EQ(r.y[0], wrap(6 * 16384, 16, true));

@@ -335,7 +335,7 @@ TEST(HarnessCache, HarnessThatFailsAfterRebuildIsAnError) {
 TEST(HarnessCache, FailingArrayHarnessIsRebuiltOnce) {
   if (!have_tool("verilator")) GTEST_SKIP() << "verilator is missing";
   PrivateCache cache;
-  const ArrayConfig cfg = make_array_config(2, 2, "exact:w=4,s=1", "", 16, false);
+  const ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:w=4,s=1"), "", 16, false);
   const GemmProblem p = random_gemm(cfg, 3, 4, 2, 7);
   std::vector<int64_t> golden;
   {
