@@ -37,8 +37,8 @@ Columns booth4_matrix(Netlist& nl, int w, bool is_signed) {
   const int digits = (m + 1) / 2;
   for (int k = 0; k < digits; ++k) {
     const std::string d = "d" + std::to_string(k);
-    nl.section("Booth encoder, digit " + d + ": neg = b[2k+1], enc_" + d + "_one = b[2k] ^ b[2k-1], enc_" + d +
-               "_two = b[2k+1..2k-1] in {100 (is100), 011 (is011)}");
+    nl.section("Booth encoder of digit k = " + std::to_string(k) + " (enc_" + d + "_*): neg = b[2k+1], one = " +
+               "b[2k] ^ b[2k-1], two = b[2k+1..2k-1] in {100 (is100), 011 (is011)}");
     const Net hi = b_bit(2 * k + 1), mid = b_bit(2 * k), lo = b_bit(2 * k - 1);
     const Net neg = hi;
     const std::string enc = "enc_" + d;
@@ -46,8 +46,8 @@ Columns booth4_matrix(Netlist& nl, int w, bool is_signed) {
     const Net two = nl.or2(nl.and2(hi, nl.nor2(mid, lo, enc + "_nor_ml"), enc + "_is100"),
                            nl.and2(nl.not1(hi, enc + "_nhi"), nl.and2(mid, lo, enc + "_and_ml"), enc + "_is011"),
                            enc + "_two");
-    nl.section("Booth partial products, digit " + d + ": pp_" + d + "_a<i> = ((one & a[i]) | (two & a[i-1])) ^ neg" +
-               " (column 2k + i), the top one inverted");
+    nl.section("Booth partial products of digit k = " + std::to_string(k) + ": pp_" + d +
+               "_a<i> = ((one & a[i]) | (two & a[i-1])) ^ neg in column 2k+i, the top one inverted");
     for (int i = 0; i <= m; ++i) {
       const int col = 2 * k + i;
       if (col >= width) break;
