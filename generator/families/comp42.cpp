@@ -7,7 +7,7 @@
 //     carry = ~(~x1 & ~x2 | ~x3 & ~x4) = (x1 | x2) & (x3 | x4)
 //
 // Structure: the AND matrix (modified Baugh-Wooley NAND cells and two constant ones when signed,
-// generator/ppmatrix). In each column col < c the bits are taken in row order (b bit index
+// generator/gates/pp_tree). In each column col < c the bits are taken in row order (b bit index
 // ascending, Baugh-Wooley constant last) in groups of four; each group feeds one compressor whose
 // sum stays in col and whose carry joins col + 1. Leftover bits, the other columns and the
 // compressor outputs go to the exact Dadda tree and final adder. Signed: Baugh-Wooley.
