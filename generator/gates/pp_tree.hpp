@@ -12,6 +12,8 @@
 //   ha_c<col>_r<row>_k<n>_s / _c    column col in stage (row) r = 1, 2, ...
 //   fa_c<col>_r<row>_s / _c         carry-save array: the cell of column col that adds row j
 //   cpa_c<col>_s / _c               the final ripple-carry adder's cell of column col
+// A cell with a constant-one input folds: a half adder x + 1 leaves s = ~x and passes x itself on
+// as its carry, so that net is also read one column up from the one its name gives.
 #pragma once
 
 #include <functional>
