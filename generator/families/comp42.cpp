@@ -19,9 +19,11 @@
 namespace gm::rtl {
 namespace {
 
-// Momeni design 2: sum = xnor(x1, x2) | xnor(x3, x4), carry = (x1 | x2) & (x3 | x4).
-Netlist::SumCarry approx_compressor(Netlist& nl, Net x1, Net x2, Net x3, Net x4) {
-  return {nl.or2(nl.xnor2(x1, x2), nl.xnor2(x3, x4)), nl.and2(nl.or2(x1, x2), nl.or2(x3, x4))};
+// Momeni design 2: sum = xnor(x1, x2) | xnor(x3, x4), carry = (x1 | x2) & (x3 | x4). Nets `cell`_s
+// and `cell`_c, their terms `cell`_s_x12, _s_x34, _c_o12, _c_o34.
+Netlist::SumCarry approx_compressor(Netlist& nl, Net x1, Net x2, Net x3, Net x4, const std::string& cell) {
+  return {nl.or2(nl.xnor2(x1, x2, cell + "_s_x12"), nl.xnor2(x3, x4, cell + "_s_x34"), cell + "_s"),
+          nl.and2(nl.or2(x1, x2, cell + "_c_o12"), nl.or2(x3, x4, cell + "_c_o34"), cell + "_c")};
 }
 
 // The matrix bits by column in row order; the Baugh-Wooley constants (row -1) go last.
@@ -35,8 +37,8 @@ Columns row_ordered_columns(std::vector<PPBit> bits, int width) {
 
 // The first reduction stage: groups of four in columns below c through the approximate compressor.
 Columns approximate_stage(Netlist& nl, const Columns& cols, int c) {
-  nl.section("cmp", "approximate 4:2 compressors (Momeni design 2): s = ~(x1 ^ x2) | ~(x3 ^ x4), "
-                    "c = (x1 | x2) & (x3 | x4)");
+  nl.section("approximate 4:2 compressors (Momeni design 2), c42_c<col>_r<n> takes bits 4n..4n+3 of "
+             "column col: s = ~(x1 ^ x2) | ~(x3 ^ x4), c = (x1 | x2) & (x3 | x4)");
   const int width = static_cast<int>(cols.size());
   Columns next(width);
   for (int col = 0; col < width; ++col) {
@@ -44,7 +46,8 @@ Columns approximate_stage(Netlist& nl, const Columns& cols, int c) {
     size_t k = 0;
     if (col < c)
       for (; k + 4 <= bits.size(); k += 4) {
-        const auto sc = approx_compressor(nl, bits[k], bits[k + 1], bits[k + 2], bits[k + 3]);
+        const std::string cell = "c42_c" + std::to_string(col) + "_r" + std::to_string(k / 4);
+        const auto sc = approx_compressor(nl, bits[k], bits[k + 1], bits[k + 2], bits[k + 3], cell);
         next[col].push_back(sc.s);
         if (col + 1 < width) next[col + 1].push_back(sc.c);
       }

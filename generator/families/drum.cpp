@@ -19,15 +19,17 @@ struct Truncated {
   Bits shift;  // bits_for(w-k) bits
 };
 
+// Nets of operand `tag` (a or b): lod_<tag>, big_<tag>, sh_<tag> (the shift amount), shr_<tag>,
+// lsb_<tag>.
 Truncated truncate_operand(Netlist& nl, const Bits& x, int w, int k, const std::string& tag) {
-  const Bits h = leading_one_onehot(nl, x, "lod" + tag);
-  nl.section("big" + tag, "approximate operand: big = x[w-1] | ... | x[k]");
-  const Net big = any_set(nl, Bits(x.begin() + k, x.end()));
+  const Bits h = leading_one_onehot(nl, x, "lod_" + tag);
+  nl.section("approximate operand: big_" + tag + " = x[w-1] | ... | x[k]");
+  const Net big = any_set(nl, Bits(x.begin() + k, x.end()), "big_" + tag);
   const Bits shift = encode_onehot(
-      nl, h, [k](int i) { return i >= k ? i - k + 1 : 0; }, bits_for(w - k), "sh" + tag);
-  Bits value = shift_right(nl, x, shift, k, "rsh" + tag);
-  nl.section("lsb" + tag, "forced one: v[0] = (x >> sh)[0] | big");
-  value[0] = nl.or2(value[0], big);
+      nl, h, [k](int i) { return i >= k ? i - k + 1 : 0; }, bits_for(w - k), "sh_" + tag);
+  Bits value = shift_right(nl, x, shift, k, "shr_" + tag);
+  nl.section("forced one: lsb_" + tag + " = (x >> sh)[0] | big");
+  value[0] = nl.or2(value[0], big, "lsb_" + tag);
   return {value, shift};
 }
 
@@ -35,9 +37,9 @@ Bits drum_core(Netlist& nl, const Bits& a, const Bits& b, int w, int k) {
   const Truncated ta = truncate_operand(nl, a, w, k, "a");
   const Truncated tb = truncate_operand(nl, b, w, k, "b");
   const Bits p = multiply_unsigned(nl, ta.value, tb.value, 2 * k, "mul");
-  nl.section("shsum", "total shift: sha + shb");
-  const Bits total = nl.add(ta.shift, tb.shift, Netlist::zero(), bits_for(2 * (w - k)));
-  return shift_left(nl, p, total, 2 * w, "lsh");
+  nl.section("total shift: shsum = sh_a + sh_b (cells shsum_c<i>)");
+  const Bits total = nl.add(ta.shift, tb.shift, Netlist::zero(), bits_for(2 * (w - k)), "shsum");
+  return shift_left(nl, p, total, 2 * w, "shl");
 }
 
 std::string generate_drum(const Spec& spec, const std::vector<std::string>& header) {

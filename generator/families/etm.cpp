@@ -19,21 +19,27 @@ namespace {
 Bits slice(const Bits& x, int lo, int hi) { return Bits(x.begin() + lo, x.begin() + hi); }
 
 // any_high = a[w-1] | ... | a[l] | b[w-1] | ... | b[l]
+// Nets: any_high_ab<i> = a[i] | b[i], the OR chain any_high_upto<i>, and any_high last.
 Net any_high_bit(Netlist& nl, const Bits& a, const Bits& b, int l) {
-  nl.section("hi", "high-part detector: any_high = |a[w-1:l] | |b[w-1:l]");
+  nl.section("high-part detector: any_high = |a[w-1:l] | |b[w-1:l]");
   Net acc = Netlist::zero();
-  for (size_t i = l; i < a.size(); ++i) acc = nl.or2(acc, nl.or2(a[i], b[i]));
+  for (size_t i = l; i < a.size(); ++i) {
+    const std::string at = std::to_string(i);
+    acc = nl.or2(acc, nl.or2(a[i], b[i], "any_high_ab" + at), i + 1 == a.size() ? "any_high" : "any_high_upto" + at);
+  }
   return acc;
 }
 
 // The non-multiplication part, 2l bits: f[i] = a[i] | b[i] | f[i+1] from the top; bit i + l = f[i];
 // the l bits below follow f[0].
 Bits non_multiplication_part(Netlist& nl, const Bits& a, const Bits& b, int l) {
-  nl.section("nmp", "non-multiplication part: f[i] = a[i] | b[i] | f[i+1], scanned from bit l-1 down");
+  nl.section("non-multiplication part: nmp_f<i> = nmp_ab<i> | nmp_f<i+1>, nmp_ab<i> = a[i] | b[i], scanned "
+             "from bit l-1 down");
   Bits out(2 * l);
   Net f = Netlist::zero();
   for (int i = l - 1; i >= 0; --i) {
-    f = nl.or2(f, nl.or2(a[i], b[i]));
+    const std::string at = std::to_string(i);
+    f = nl.or2(f, nl.or2(a[i], b[i], "nmp_ab" + at), "nmp_f" + at);
     out[i + l] = f;
   }
   for (int i = 0; i < l; ++i) out[i] = f;
@@ -45,9 +51,9 @@ Bits etm_core(Netlist& nl, const Bits& a, const Bits& b, int w, int l) {
   const Bits hp = multiply_unsigned(nl, slice(a, l, w), slice(b, l, w), 2 * (w - l), "hmul");
   const Bits lp = multiply_unsigned(nl, slice(a, 0, l), slice(b, 0, l), 2 * l, "lmul");
   const Bits nmp = non_multiplication_part(nl, a, b, l);
-  nl.section("sel", "low product bits: y = any_high ? nmp : lp");
+  nl.section("low product bits: sel_y<k> = any_high ? nmp[k] : lp[k]");
   Bits y(2 * w);
-  for (int k = 0; k < 2 * l; ++k) y[k] = nl.mux2(any_high, lp[k], nmp[k]);
+  for (int k = 0; k < 2 * l; ++k) y[k] = nl.mux2(any_high, lp[k], nmp[k], "sel_y" + std::to_string(k));
   for (int k = 2 * l; k < 2 * w; ++k) y[k] = hp[k - 2 * l];
   return y;
 }

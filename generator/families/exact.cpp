@@ -36,17 +36,25 @@ Columns booth4_matrix(Netlist& nl, int w, bool is_signed) {
   uint64_t correction = 0;
   const int digits = (m + 1) / 2;
   for (int k = 0; k < digits; ++k) {
-    nl.section("enc", "Booth encoder: neg = b[2k+1], one = b[2k] ^ b[2k-1], two = b[2k+1..2k-1] in {100, 011}");
+    const std::string d = "d" + std::to_string(k);
+    nl.section("Booth encoder of digit k = " + std::to_string(k) + " (enc_" + d + "_*): neg = b[2k+1], one = " +
+               "b[2k] ^ b[2k-1], two = b[2k+1..2k-1] in {100 (is100), 011 (is011)}");
     const Net hi = b_bit(2 * k + 1), mid = b_bit(2 * k), lo = b_bit(2 * k - 1);
     const Net neg = hi;
-    const Net one = nl.xor2(mid, lo);
-    const Net two = nl.or2(nl.and2(hi, nl.nor2(mid, lo)), nl.and2(nl.not1(hi), nl.and2(mid, lo)));
-    nl.section("pp", "Booth partial products: pp = ((one & a[i]) | (two & a[i-1])) ^ neg");
+    const std::string enc = "enc_" + d;
+    const Net one = nl.xor2(mid, lo, enc + "_one");
+    const Net two = nl.or2(nl.and2(hi, nl.nor2(mid, lo, enc + "_nor_ml"), enc + "_is100"),
+                           nl.and2(nl.not1(hi, enc + "_nhi"), nl.and2(mid, lo, enc + "_and_ml"), enc + "_is011"),
+                           enc + "_two");
+    nl.section("Booth partial products of digit k = " + std::to_string(k) + ": pp_" + d +
+               "_a<i> = ((one & a[i]) | (two & a[i-1])) ^ neg in column 2k+i, the top one inverted");
     for (int i = 0; i <= m; ++i) {
       const int col = 2 * k + i;
       if (col >= width) break;
-      Net bit = nl.xor2(nl.or2(nl.and2(one, a_bit(i)), nl.and2(two, a_bit(i - 1))), neg);
-      if (i == m) bit = nl.not1(bit);
+      const std::string pp = "pp_" + d + "_a" + std::to_string(i);
+      Net bit = nl.xor2(nl.or2(nl.and2(one, a_bit(i), pp + "_one"), nl.and2(two, a_bit(i - 1), pp + "_two"), pp + "_sel"),
+                        neg, i == m ? pp + "_pos" : pp);
+      if (i == m) bit = nl.not1(bit, pp);
       cols[col].push_back(bit);
     }
     if (2 * k < width) cols[2 * k].push_back(neg);

@@ -25,32 +25,33 @@ struct LogOperand {
   Net nonzero;
 };
 
+// Nets of operand `tag` (a or b): lod_<tag>, k_<tag>, lz_<tag>, norm_<tag>, nz_<tag>.
 LogOperand binary_log(Netlist& nl, const Bits& x, int w, int f, const std::string& tag) {
-  const Bits h = leading_one_onehot(nl, x, "lod" + tag);
+  const Bits h = leading_one_onehot(nl, x, "lod_" + tag);
   const int ebits = bits_for(w - 1);
-  const Bits k = encode_onehot(nl, h, [](int i) { return i; }, ebits, "k" + tag);
-  const Bits lz = encode_onehot(nl, h, [w](int i) { return w - 1 - i; }, ebits, "lz" + tag);
-  const Bits n = shift_left(nl, x, lz, w, "norm" + tag);
-  nl.section("nz" + tag, "non-zero operand: nz = x[0] | ... | x[w-1]");
-  const Net nz = any_set(nl, x);
+  const Bits k = encode_onehot(nl, h, [](int i) { return i; }, ebits, "k_" + tag);
+  const Bits lz = encode_onehot(nl, h, [w](int i) { return w - 1 - i; }, ebits, "lz_" + tag);
+  const Bits n = shift_left(nl, x, lz, w, "norm_" + tag);
+  nl.section("non-zero operand: nz_" + tag + " = x[0] | ... | x[w-1]");
+  const Net nz = any_set(nl, x, "nz_" + tag);
   return {k, Bits(n.begin() + (w - 1 - f), n.begin() + (w - 1)), nz};
 }
 
 Bits mitchell_core(Netlist& nl, const Bits& a, const Bits& b, int w, int f) {
   const LogOperand la = binary_log(nl, a, w, f, "a");
   const LogOperand lb = binary_log(nl, b, w, f, "b");
-  nl.section("fsum", "fraction sum: S = Xa + Xb");
-  const Bits s = nl.add(la.fraction, lb.fraction, Netlist::zero(), f + 1);
+  nl.section("fraction sum: S = Xa + Xb (cells fsum_c<i>)");
+  const Bits s = nl.add(la.fraction, lb.fraction, Netlist::zero(), f + 1, "fsum");
   const Net carry = s[f];
-  nl.section("esum", "exponent: e = ka + kb + c");
-  const Bits e = nl.add(la.exponent, lb.exponent, carry, bits_for(2 * w - 1));
+  nl.section("exponent: e = ka + kb + c (cells esum_c<i>)");
+  const Bits e = nl.add(la.exponent, lb.exponent, carry, bits_for(2 * w - 1), "esum");
   Bits mantissa(s.begin(), s.begin() + f);
   mantissa.push_back(Netlist::one());
   const Bits shifted = shift_left(nl, mantissa, e, 2 * w + f, "alog");
-  nl.section("zero", "zero operand: y = shifted & nz_a & nz_b");
-  const Net both = nl.and2(la.nonzero, lb.nonzero);
+  nl.section("zero operand: y_nz<i> = alog[i + F] & nz_ab, nz_ab = nz_a & nz_b");
+  const Net both = nl.and2(la.nonzero, lb.nonzero, "nz_ab");
   Bits y;
-  for (int i = 0; i < 2 * w; ++i) y.push_back(nl.and2(shifted[i + f], both));
+  for (int i = 0; i < 2 * w; ++i) y.push_back(nl.and2(shifted[i + f], both, "y_nz" + std::to_string(i)));
   return y;
 }
 

@@ -20,35 +20,43 @@ namespace gm::rtl {
 namespace {
 
 // r[j] = (h[j] & ~up[j]) | (h[j-1] & up[j-1]), with up[t] = x[t-1] for t >= 2, else 0.
+// Nets rnd_<tag>_r<j> = rnd_<tag>_stay<j> | rnd_<tag>_below<j>, rnd_<tag>_nup<j> = ~up[j].
 Bits round_to_power_of_two(Netlist& nl, const Bits& x, const std::string& tag) {
   const int w = static_cast<int>(x.size());
-  const Bits h = leading_one_onehot(nl, x, "lod" + tag);
+  const Bits h = leading_one_onehot(nl, x, "lod_" + tag);
   auto up = [&](int t) { return t >= 2 ? x[t - 1] : Netlist::zero(); };
-  nl.section("rnd" + tag, "nearest power of two: r[j] = (h[j] & ~x[j-1]) | (h[j-1] & x[j-2]), j >= 2 terms only");
+  const std::string p = "rnd_" + tag;
+  nl.section("nearest power of two: " + p + "_r<j> = (h[j] & ~x[j-1]) | (h[j-1] & x[j-2]), j >= 2 terms only");
   Bits r(w + 1);
   for (int j = 0; j <= w; ++j) {
-    const Net stay = j < w ? nl.and2(h[j], nl.not1(up(j))) : Netlist::zero();
-    const Net from_below = j >= 1 ? nl.and2(h[j - 1], up(j - 1)) : Netlist::zero();
-    r[j] = nl.or2(stay, from_below);
+    const std::string at = std::to_string(j);
+    const Net stay = j < w ? nl.and2(h[j], nl.not1(up(j), p + "_nup" + at), p + "_stay" + at) : Netlist::zero();
+    const Net from_below = j >= 1 ? nl.and2(h[j - 1], up(j - 1), p + "_below" + at) : Netlist::zero();
+    r[j] = nl.or2(stay, from_below, p + "_r" + at);
   }
   return r;
 }
 
 // p[k] = OR over i + j = k of (x[i] & y[j]) for one-hot x, y; `width` bits.
+// Nets rr_a<i>_b<j> = x[i] & y[j] and the OR chain rr_c<k>_upto_a<i> of column k.
 Bits onehot_product(Netlist& nl, const Bits& x, const Bits& y, int width) {
-  nl.section("rr", "product of the rounded values, one-hot: rr[k] = OR over i+j=k of (ra[i] & rb[j])");
+  nl.section("product of the rounded values, one-hot: rr[k] = OR over i+j=k of (rr_a<i>_b<j> = ra[i] & rb[j])");
   Bits p(width, Netlist::zero());
   for (size_t i = 0; i < x.size(); ++i)
     for (size_t j = 0; j < y.size(); ++j)
-      if (static_cast<int>(i + j) < width) p[i + j] = nl.or2(p[i + j], nl.and2(x[i], y[j]));
+      if (static_cast<int>(i + j) < width) {
+        const std::string term = "rr_a" + std::to_string(i) + "_b" + std::to_string(j);
+        const std::string chain = "rr_c" + std::to_string(i + j) + "_upto_a" + std::to_string(i);
+        p[i + j] = nl.or2(p[i + j], nl.and2(x[i], y[j], term), chain);
+      }
   return p;
 }
 
-// y[i] = x[i] & enable
-Bits gate(Netlist& nl, const Bits& x, Net enable, const std::string& bank) {
-  nl.section(bank, "zero operand gate: y[i] = x[i] & nz, nz = other operand != 0");
+// y[i] = x[i] & enable, nets `name`<i>
+Bits gate(Netlist& nl, const Bits& x, Net enable, const std::string& name) {
+  nl.section("zero operand gate: " + name + "<i> = x[i] & nz, nz = other operand != 0");
   Bits y;
-  for (const Net& bit : x) y.push_back(nl.and2(bit, enable));
+  for (size_t i = 0; i < x.size(); ++i) y.push_back(nl.and2(x[i], enable, name + std::to_string(i)));
   return y;
 }
 
@@ -59,16 +67,17 @@ Bits roba_core(Netlist& nl, const Bits& a, const Bits& b, int w) {
   auto position = [](int j) { return j; };
   const Bits ea = encode_onehot(nl, ra, position, bits_for(w), "ea");
   const Bits eb = encode_onehot(nl, rb, position, bits_for(w), "eb");
-  const Bits ra_b = shift_left(nl, gate(nl, b, any_set(nl, a), "nza"), ea, width, "rab");
-  const Bits rb_a = shift_left(nl, gate(nl, a, any_set(nl, b), "nzb"), eb, width, "rba");
+  // b gated by nz_a, shifted by ea: ra * b; and the other way round.
+  const Bits ra_b = shift_left(nl, gate(nl, b, any_set(nl, a, "nz_a"), "b_nz"), ea, width, "rab");
+  const Bits rb_a = shift_left(nl, gate(nl, a, any_set(nl, b, "nz_b"), "a_nz"), eb, width, "rba");
   const Bits rr = onehot_product(nl, ra, rb, width);
   // ra_b + rb_a - rr = ra_b + rb_a + ~rr + 1 (mod 2^width).
-  nl.section("neg", "subtrahend: ~rr");
+  nl.section("subtrahend: rr_n<k> = ~rr[k]");
   Columns cols(width);
   for (int i = 0; i < width; ++i) {
     cols[i].push_back(ra_b[i]);
     cols[i].push_back(rb_a[i]);
-    cols[i].push_back(nl.not1(rr[i]));
+    cols[i].push_back(nl.not1(rr[i], "rr_n" + std::to_string(i)));
   }
   add_constant(cols, 1);
   return final_adder(nl, reduce(nl, cols, Reduction::kDadda));
