@@ -57,7 +57,7 @@ DriveResult drive_gemm(SeqGateSim& sim, const ArrayConfig& cfg, const GemmProble
   const int R = cfg.rows, C = cfg.cols, w = cfg.w(), acc = cfg.acc_width;
   const GemmTiling t{R, C, p.m, p.k, p.n};
   const int64_t tiles = t.tiles();
-  const int rst = sim.port("rst_ni"), wv = sim.port("w_valid_i"), wd = sim.port("w_data_i"), wr_o = sim.port("w_ready_o");
+  const int rst = sim.port("rst_sync_ni"), wv = sim.port("w_valid_i"), wd = sim.port("w_data_i"), wr_o = sim.port("w_ready_o");
   const int xv = sim.port("x_valid_i"), xd = sim.port("x_data_i"), xl = sim.port("x_last_i"), xr_o = sim.port("x_ready_o");
   const int yv_o = sim.port("y_valid_o"), yr = sim.port("y_ready_i"), yd_o = sim.port("y_data_o"), yl_o = sim.port("y_last_o");
   const auto tables = pe_tables(cfg);

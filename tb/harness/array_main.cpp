@@ -118,14 +118,14 @@ bool run(Vgm_array& top, const Problem& p, std::vector<int64_t>& y, uint64_t& cy
   const int64_t tiles = t.tiles();
   y.assign(p.m * p.n, 0);
 
-  top.rst_ni = 0;
+  top.rst_sync_ni = 0;
   top.w_valid_i = top.x_valid_i = top.x_last_i = 0;
   top.y_ready_i = 1;
   for (int i = 0; i < 2; ++i) {
     tick(top);
     tock(top);
   }
-  top.rst_ni = 1;
+  top.rst_sync_ni = 1;
 
   std::vector<uint32_t> wwords((kCols * kW + 31) / 32), xwords((kRows * kW + 31) / 32),
       ywords((kCols * kAcc + 31) / 32);
