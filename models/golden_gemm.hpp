@@ -73,7 +73,8 @@ std::vector<int64_t> golden_gemm(const std::vector<const ProductTable*>& pe, int
 // that accepts the last result. See docs/array.md for the derivation.
 //
 //   tile i: weights load in R beats, finishing at edge f_i; activations are accepted at edges
-//   s_i .. e_i = s_i + M - 1; a bank is reloadable C - 1 edges after its last activation;
+//   s_i .. e_i = s_i + M - 1; the bank a tile emptied at edge e takes its first new weight beat at
+//   edge e + C (a countdown of C - 1 cycles; manifest latency bank_refill_after_last_activation = C);
 //   the last result leaves R + C edges after the last activation enters.
 //     f_0 = R, f_1 = 2R, f_i = max(f_{i-1} + R, e_{i-2} + C - 1 + R)
 //     s_i = max(e_{i-1} + 1, f_i + 1)

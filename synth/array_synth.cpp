@@ -37,7 +37,7 @@ class GateSimPort {
  public:
   GateSimPort(SeqGateSim& sim, const ArrayShape& shape)
       : sim_(sim),
-        rst_(sim.port("rst_ni")),
+        rst_(sim.port("rst_sync_ni")),
         wv_(sim.port("w_valid_i")),
         wd_(sim.port("w_data_i")),
         wr_(sim.port("w_ready_o")),

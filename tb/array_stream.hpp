@@ -7,7 +7,7 @@
 //   Icarus      tb/harness/array_tb.v, a fixed bench whose every cycle calls tb/harness/array_vpi.cpp
 //
 // The protocol
-//   reset      kResetCycles clock edges with rst_ni = 0, every valid 0, y_ready_i = 1; not counted.
+//   reset      kResetCycles clock edges with rst_sync_ni = 0, every valid 0, y_ready_i = 1; not counted.
 //   weights    tile by tile (models/golden_gemm.hpp: column slices outside, K slices inside), R beats
 //              a tile: beat r carries row r of the tile's weights, field c for PE (r, c).
 //   activations  M beats a tile: beat m carries row m of X's K slice, field r for array row r; padding

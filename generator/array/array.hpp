@@ -8,6 +8,11 @@
 // way in and column c of the results de-skewed by C-1-c cycles on the way out, so a whole row of
 // X enters in one beat and a whole row of Y leaves in one beat. docs/array.md has the dataflow,
 // the stream protocol, the latencies, the zero-gating rule and the mul-map format.
+//
+// The fixed modules (PE, control, skew, de-skew, delay line) are hand-written, parameterized
+// Verilog in greenmac's rtl/ folder, read at run time and copied beside the generated top; the only
+// generated Verilog is the top (ports, parameters, the PE grid as generate loops and each PE's
+// multiplier) and the multipliers themselves.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +37,9 @@ struct ArrayConfig {
   bool zero_gate = false;
   // Test hook (no CLI option): the PE at (mutant_row, mutant_col) adds one extra to its partial sum.
   int mutant_row = -1, mutant_col = -1;
+  // Where the PEs' multipliers came from, for the header's regenerating command only (not part of
+  // canonical()): the --mul spec (canonical) and the --mul-map file as given, "" when not known or not used.
+  std::string mul, mul_map;
 
   const Spec& at(int r, int c) const { return pe[r * cols + c]; }
   int w() const { return pe.front().w; }
@@ -68,6 +76,27 @@ int64_t array_max_abs_product(const ArrayConfig& cfg);
 // truth table (valid because `greenmac verify` proves the gate-level design equal to that table).
 enum class MulModel { kGate, kLut };
 
+// The array's latencies in advancing clock edges (docs/array.md). The header of the generated top
+// and manifest.json both print this one table.
+struct ArrayLatency {
+  int weight_load_beats = 0;                        // R: beats that fill a weight bank
+  int first_activation_after_last_weight_beat = 0;  // 1
+  int result_after_activation = 0;                  // R + C: from accepting an activation row to accepting its result
+  int bank_refill_after_last_activation = 0;        // C: from the edge that accepts a tile's last activation to
+                                                    // the first edge that can accept a new weight beat for its bank
+};
+ArrayLatency array_latency(const ArrayConfig& cfg);
+
+// The hand-written modules every array uses, in greenmac's rtl/ folder (rtl/<name>.v).
+inline const std::vector<std::string>& array_rtl_modules() {
+  static const std::vector<std::string> names = {"gm_array_ctrl", "gm_array_skew", "gm_array_pe",
+                                                 "gm_array_deskew", "gm_array_delay"};
+  return names;
+}
+
+// The command line that regenerates the array's files into DIR (the header's second line).
+std::string gen_array_command(const ArrayConfig& cfg, MulModel mul_model);
+
 struct ArrayFile {
   std::string name;  // file name: <module>.v, or <module>.hex for a lookup table's contents
   std::string text;
@@ -75,12 +104,13 @@ struct ArrayFile {
 
 struct ArrayRtl {
   std::string top;
-  std::vector<ArrayFile> files;  // the array, its PE modules, each multiplier once
+  std::vector<ArrayFile> files;  // the top, the rtl/ modules, each multiplier once
   nlohmann::json manifest;
   int64_t max_abs_product = 0;
   int64_t k_max = 0;
 };
 
+// Reads the rtl/ modules through gm::data_file (throws UserError when greenmac's files are missing).
 ArrayRtl generate_array(const ArrayConfig& cfg, MulModel mul_model = MulModel::kGate);
 
 // Writes every file and DIR/manifest.json; returns the Verilog files. Throws UserError.

@@ -53,7 +53,7 @@ struct VerilatorPort {
   std::vector<uint32_t> y_words = std::vector<uint32_t>(gm::bus_words(kShape.cols * kShape.acc));
 
   void drive(const gm::ArrayInputs& in, const gm::ArrayStream& s) {
-    top.rst_ni = in.rst_n;
+    top.rst_sync_ni = in.rst_n;
     top.w_valid_i = in.w_valid;
     top.x_valid_i = in.x_valid;
     top.x_last_i = in.x_last;

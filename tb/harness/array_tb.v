@@ -16,7 +16,7 @@ module gm_array_tb;
   parameter integer ACC = 32;
 
   reg clk_i;
-  reg rst_ni;
+  reg rst_sync_ni;
   reg w_valid_i;
   reg [COLS*W-1:0] w_data_i;
   reg x_valid_i;
@@ -32,7 +32,7 @@ module gm_array_tb;
 
   `GM_ARRAY u_array (
     .clk_i(clk_i),
-    .rst_ni(rst_ni),
+    .rst_sync_ni(rst_sync_ni),
     .w_valid_i(w_valid_i),
     .w_ready_o(w_ready_o),
     .w_data_i(w_data_i),
@@ -48,7 +48,7 @@ module gm_array_tb;
 
   initial begin
     clk_i = 1'b0;
-    rst_ni = 1'b0;
+    rst_sync_ni = 1'b0;
     w_valid_i = 1'b0;
     w_data_i = {COLS*W{1'b0}};
     x_valid_i = 1'b0;
@@ -58,7 +58,7 @@ module gm_array_tb;
     running = 1'b1;
     $gm_stream_open(ROWS, COLS, W, ACC);
     while (running) begin
-      $gm_stream_drive(running, rst_ni, w_valid_i, w_data_i, x_valid_i, x_data_i, x_last_i, y_ready_i);
+      $gm_stream_drive(running, rst_sync_ni, w_valid_i, w_data_i, x_valid_i, x_data_i, x_last_i, y_ready_i);
       if (running) begin
         #1;
         $gm_stream_sense(w_ready_o, x_ready_o, y_valid_o, y_last_o, y_data_o);

@@ -7,7 +7,7 @@
 //
 // System tasks, in the bench's order:
 //   $gm_stream_open(ROWS, COLS, W, ACC)   reads the jobs; once, before the first cycle
-//   $gm_stream_drive(running, rst_ni, w_valid_i, w_data_i, x_valid_i, x_data_i, x_last_i, y_ready_i)
+//   $gm_stream_drive(running, rst_sync_ni, w_valid_i, w_data_i, x_valid_i, x_data_i, x_last_i, y_ready_i)
 //        sets this cycle's inputs; running = 0 once every job is done (results written)
 //   $gm_stream_sense(w_ready_o, x_ready_o, y_valid_o, y_last_o, y_data_o)
 //        reads the settled outputs; the rising edge follows

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <regex>
 
 #include "tests/support/temp_dir.hpp"
 #include "generator/array/array.hpp"
@@ -21,6 +22,7 @@
 #include "tb/lint.hpp"
 #include "models/arith.hpp"
 #include "models/golden_gemm.hpp"
+#include "models/install_layout.hpp"
 #include "tests/support/cli_util.hpp"
 
 namespace fs = std::filesystem;
@@ -141,14 +143,115 @@ TEST(ArrayConfig, ZeroGateRefusedWhenZeroProductIsNotZero) {
     EXPECT_NO_THROW(make_array_config(2, 2, s, "", 32, true));
 }
 
+// The configurations cover every generate branch of the rtl/ modules: zero-gated and plain PEs,
+// signed and unsigned, a 2w-bit accumulator, the mutant, one and several multipliers, and the
+// zero-length delay lines of 1x1 and one-column arrays.
+ArrayConfig mutant_acc16() {
+  ArrayConfig cfg = make_array_config(2, 2, "exact:s=1", "", 16, false);
+  cfg.mutant_row = 0, cfg.mutant_col = 1;
+  return cfg;
+}
+
 TEST(ArrayRtl, LintClean) {
   for (const auto& cfg : {mapped(2, 3, "exact:s=1", "row 1 drum:k=4,s=1\npe 0 2 trunc:t=6,s=1\n", true),
-                          config(1, 1, "mitchell:s=0"), config(3, 1, "exact:s=1,arch=booth4")}) {
+                          config(1, 1, "mitchell:s=0"), config(3, 1, "exact:s=1,arch=booth4"), mutant_acc16()}) {
     const fs::path dir = gm::test::temp_dir("gm-array-lint");
     const auto files = write_array(generate_array(cfg), dir);
     for (const auto& r : lint_files(files)) EXPECT_TRUE(r.clean) << cfg.name() << " " << r.tool << ":\n" << r.log;
     fs::remove_all(dir);
   }
+}
+
+std::string top_text(const ArrayRtl& rtl) { return rtl.files.front().text; }
+
+// The top is generate loops over the grid: its length does not grow with the array (only the header's
+// and PeMul's per-row lines do when the PEs differ). The 8x8 top was 1,485 lines when it was unrolled.
+TEST(ArrayRtl, TopIsGenerateLoops) {
+  const ArrayRtl a8 = generate_array(config(8, 8, "drum:k=4,s=1"));
+  const ArrayRtl a16 = generate_array(config(16, 16, "drum:k=4,s=1"));
+  EXPECT_EQ(test::count_lines(top_text(a8)), test::count_lines(top_text(a16)));
+  EXPECT_LT(test::count_lines(top_text(a8)), 250);
+  EXPECT_NE(top_text(a8).find("for (r = 0; r < Rows; r = r + 1) begin : g_row"), std::string::npos);
+  EXPECT_NE(top_text(a8).find("localparam integer Rows     = 8;"), std::string::npos);
+  // The rtl/ modules travel with the top, byte for byte the files of greenmac's rtl/ folder.
+  for (const auto& m : array_rtl_modules()) {
+    const auto f = std::find_if(a8.files.begin(), a8.files.end(), [&](const ArrayFile& x) { return x.name == m + ".v"; });
+    ASSERT_NE(f, a8.files.end()) << m;
+    EXPECT_EQ(f->text, read_file(data_dir() / "rtl" / (m + ".v"))) << m;
+  }
+}
+
+// The header names every multiplier with its spec and the PE map, and its `regenerate:` command,
+// run as it stands, writes the same files again.
+TEST(ArrayRtl, HeaderCommandRegenerates) {
+  const fs::path dir = gm::test::temp_dir("gm-array-header");
+  write_file_atomic(dir / "map.txt", "row 1 drum:k=4,s=1\npe 0 2 trunc:t=6,s=1\n");
+  const ArrayConfig mixed = make_array_config(2, 3, "exact:s=1", (dir / "map.txt").string(), 24, true);
+  const ArrayConfig plain = make_array_config(3, 2, "mitchell:s=0", "", 32, false);
+  for (const auto& [cfg, lut] : {std::pair{mixed, false}, std::pair{plain, true}}) {
+    const ArrayRtl rtl = generate_array(cfg, lut ? MulModel::kLut : MulModel::kGate);
+    const std::string top = top_text(rtl);
+    const std::string head = top.substr(0, top.find("`default_nettype"));
+    for (const auto& s : cfg.distinct_specs()) {
+      EXPECT_NE(head.find(s.name() + " = " + s.canonical()), std::string::npos) << s.canonical() << "\n" << head;
+      EXPECT_NE(top.find(s.name() + " u_mul ("), std::string::npos) << s.name();
+    }
+    if (cfg.distinct_specs().size() > 1) {
+      // Indices by first appearance: exact 0, trunc 1, drum 2.
+      EXPECT_NE(head.find("//   row 0: 0 0 1\n//   row 1: 2 2 2\n"), std::string::npos) << head;
+      EXPECT_NE(head.find("--mul-map " + (dir / "map.txt").string()), std::string::npos) << head;
+    }
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(head, m, std::regex(R"(// regenerate: greenmac (gen-array [^\n]*) -o DIR\n)"))) << head;
+    const fs::path out = dir / (lut ? "lut" : "gate");
+    const auto r = test::run_cli(m[1].str() + " -o " + out.string());
+    ASSERT_EQ(r.rc, 0) << r.out;
+    for (const auto& f : rtl.files) EXPECT_EQ(read_file(out / f.name), f.text) << f.name;
+  }
+  fs::remove_all(dir);
+}
+
+// When may a weight bank be refilled? The emitted header, the manifest and the hardware must agree.
+// The test replays the full-rate schedule from nothing but the manifest's latencies and compares it
+// with the cycles the Verilated array takes, on GEMMs with M = 1 where the refill wait decides the
+// timing; the same replay with one edge less must disagree, so the number is pinned by the RTL.
+int64_t replay_cycles(const nlohmann::json& lat, int64_t m, int64_t tiles, int64_t refill) {
+  const int64_t load = lat.at("weight_load_beats"), first = lat.at("first_activation_after_last_weight_beat"),
+                result = lat.at("result_after_activation");
+  std::vector<int64_t> f(tiles), e(tiles);  // edge of the last weight beat and of the last activation
+  for (int64_t i = 0; i < tiles; ++i) {
+    int64_t start = i == 0 ? 1 : f[i - 1] + 1;                // weight beats follow each other
+    if (i >= 2) start = std::max(start, e[i - 2] + refill);  // into the bank tile i-2 emptied
+    f[i] = start + load - 1;
+    const int64_t s = std::max(i == 0 ? 0 : e[i - 1] + 1, f[i] + first);
+    e[i] = s + m - 1;
+  }
+  return e[tiles - 1] + result;
+}
+
+TEST(ArrayLatency, BankRefillFromTheRtl) {
+  const ArrayConfig cfg = config(2, 3, "exact:s=1");
+  const ArrayRtl rtl = generate_array(cfg, MulModel::kLut);
+  const auto& lat = rtl.manifest.at("latency");
+  const int64_t refill = lat.at("bank_refill_after_last_activation");
+  std::smatch m;
+  const std::string top = top_text(rtl);
+  ASSERT_TRUE(std::regex_search(top, m, std::regex(R"(bank_refill_after_last_activation = (\d+)[^\n]*\n//\s+takes its first new weight beat at edge e \+ (\d+))")))
+      << top.substr(0, 3000);
+  EXPECT_EQ(std::stoll(m[1]), refill);
+  EXPECT_EQ(std::stoll(m[2]), refill);
+
+  std::vector<GemmProblem> ps;
+  const int64_t shapes[][3] = {{1, 6, 3}, {1, 5, 7}, {2, 7, 9}, {1, 2, 12}, {3, 4, 6}};
+  for (const auto& s : shapes) ps.push_back(random_gemm(cfg, s[0], s[1], s[2], 40 + ps.size()));
+  const auto res = runner(cfg).run(ps);
+  bool refill_decides = false;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    const GemmTiling t{cfg.rows, cfg.cols, ps[i].m, ps[i].k, ps[i].n};
+    EXPECT_EQ(static_cast<int64_t>(res[i].cycles), replay_cycles(lat, ps[i].m, t.tiles(), refill)) << i;
+    refill_decides |= replay_cycles(lat, ps[i].m, t.tiles(), refill - 1) != replay_cycles(lat, ps[i].m, t.tiles(), refill);
+  }
+  EXPECT_TRUE(refill_decides);
 }
 
 // Random shapes on a 2x3 array: M = 1, K and N not multiples of the sides, K larger than the array,

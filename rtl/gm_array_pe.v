@@ -1,0 +1,140 @@
+// gm_array_pe: one processing element of greenmac's weight-stationary systolic array
+// (docs/array.md). It holds two weight banks (one is filled while the other computes), registers
+// the activation and its valid and bank bits and passes them east, adds the product to the partial
+// sum from the north and passes that south:
+//
+//     psum_o <= psum_i + ext(M(x, w))      (AccWidth bits, wraps around)
+//
+// The multiplier M sits beside the PE, in the generated top: Verilog-2005 cannot pass a module name
+// as a parameter, and each PE may use a different multiplier (--mul-map). The PE drives its operands
+// on mul_a_o (the activation) and mul_b_o (the weight) and takes the product on mul_y_i.
+//
+// ZeroGate = 1: when the activation or its weight is 0, or the slot is empty, the operand registers
+// keep their old values, so the multiplier does not switch, and the PE adds 0 instead of the
+// product. That is exact only when M(x, 0) = M(0, x) = 0, which the generator checks.
+// Mutant = 1 is a test hook: the PE adds one extra to its sum, to prove the harness catches it.
+//
+// Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
+// rst_sync_ni: synchronous, active low (see gm_array_delay.v); it clears the control bits only.
+
+`default_nettype none
+
+module gm_array_pe #(
+  parameter integer Width    = 8,   // operand bits
+  parameter integer AccWidth = 32,  // partial-sum bits, at least 2 * Width
+  parameter integer Signed   = 1,   // 1: the product is sign-extended, 0: zero-extended
+  parameter integer ZeroGate = 0,   // 1: hold the multiplier's operands on zero operands
+  parameter integer Mutant   = 0    // 1: add one extra (test hook)
+) (
+  input  wire                  clk_i,
+  input  wire                  rst_sync_ni,
+  input  wire                  en_i,       // the array advances
+  input  wire [Width-1:0]      w_data_i,   // weight load: this PE's column of the beat
+  input  wire [1:0]            w_we_i,     // write {bank 1, bank 0}
+  input  wire [Width-1:0]      x_i,        // activation from the west
+  input  wire                  x_valid_i,
+  input  wire                  x_sel_i,    // its weight bank
+  input  wire [AccWidth-1:0]   psum_i,     // partial sum from the north
+  output wire [Width-1:0]      mul_a_o,    // the multiplier's operands and product
+  output wire [Width-1:0]      mul_b_o,
+  input  wire [2*Width-1:0]    mul_y_i,
+  output wire [Width-1:0]      x_o,        // to the east
+  output wire                  x_valid_o,
+  output wire                  x_sel_o,
+  output wire [AccWidth-1:0]   psum_o      // to the south
+);
+
+  localparam integer ProdWidth = 2 * Width;
+  localparam integer ExtWidth  = AccWidth - ProdWidth;
+
+  // Weight banks: bank 0 (lo) and bank 1 (hi); the load path writes one while the other computes.
+  reg [Width-1:0] wbank_lo_q;
+  reg [Width-1:0] wbank_hi_q;
+  always @(posedge clk_i) begin
+    if (w_we_i[0]) wbank_lo_q <= w_data_i;
+    if (w_we_i[1]) wbank_hi_q <= w_data_i;
+  end
+
+  // The activation and its control bits move east one PE per advancing cycle.
+  reg [Width-1:0] x_q;
+  reg             x_valid_q;
+  reg             x_sel_q;
+  always @(posedge clk_i) begin
+    if (!rst_sync_ni) begin
+      x_valid_q <= 1'b0;
+      x_sel_q   <= 1'b0;
+    end else if (en_i) begin
+      x_valid_q <= x_valid_i;
+      x_sel_q   <= x_sel_i;
+    end
+  end
+  always @(posedge clk_i) begin
+    if (en_i) x_q <= x_i;
+  end
+
+  // The product, sign- or zero-extended to the accumulator width.
+  wire [AccWidth-1:0] product;
+  generate
+    if (ExtWidth == 0) begin : g_ext_none
+      assign product = mul_y_i;
+    end else if (Signed != 0) begin : g_ext_sign
+      assign product = {{ExtWidth{mul_y_i[ProdWidth-1]}}, mul_y_i};
+    end else begin : g_ext_zero
+      assign product = {{ExtWidth{1'b0}}, mul_y_i};
+    end
+  endgenerate
+
+  wire [AccWidth-1:0] addend;
+  generate
+    if (ZeroGate != 0) begin : g_zero_gate
+      // The operands are taken one cycle early, from the inputs, and held while gate_d is high;
+      // gate_q travels with them and makes the PE add 0.
+      wire [Width-1:0] weight_next;
+      assign weight_next = x_sel_i ? wbank_hi_q : wbank_lo_q;
+      wire gate_d;
+      assign gate_d = ~x_valid_i | (x_i == {Width{1'b0}}) | (weight_next == {Width{1'b0}});
+      reg gate_q;
+      always @(posedge clk_i) begin
+        if (!rst_sync_ni) gate_q <= 1'b1;
+        else if (en_i) gate_q <= gate_d;
+      end
+      reg [Width-1:0] op_x_q;
+      reg [Width-1:0] op_w_q;
+      always @(posedge clk_i) begin
+        if (en_i && !gate_d) begin
+          op_x_q <= x_i;
+          op_w_q <= weight_next;
+        end
+      end
+      assign mul_a_o = op_x_q;
+      assign mul_b_o = op_w_q;
+      assign addend  = gate_q ? {AccWidth{1'b0}} : product;
+    end else begin : g_plain
+      assign mul_a_o = x_q;
+      assign mul_b_o = x_sel_q ? wbank_hi_q : wbank_lo_q;
+      assign addend  = product;
+    end
+  endgenerate
+
+  // Partial sum: AccWidth-bit two's complement, wraps around (the carry out is dropped on purpose).
+  wire [AccWidth-1:0] psum_d;
+  generate
+    if (Mutant != 0) begin : g_mutant
+      assign psum_d = psum_i + addend + {{(AccWidth-1){1'b0}}, 1'b1};
+    end else begin : g_sum
+      assign psum_d = psum_i + addend;
+    end
+  endgenerate
+  reg [AccWidth-1:0] psum_q;
+  always @(posedge clk_i) begin
+    if (en_i) psum_q <= psum_d;
+  end
+
+  assign x_o       = x_q;
+  assign x_valid_o = x_valid_q;
+  assign x_sel_o   = x_sel_q;
+  assign psum_o    = psum_q;
+
+endmodule
+
+`default_nettype wire
