@@ -77,7 +77,7 @@ fs::path HarnessBuild::build(const std::string& key) const {
     fs::remove_all(dir / "obj", ec);
     for (const auto& f : files)
       if (is_verilog(f.name)) fs::remove(dir / f.name, ec);
-  });
+  }, "build");
 }
 
 }  // namespace gm

@@ -57,8 +57,9 @@ fs::path CacheStore::put(const std::string& key, ScratchDir& work) const {
   return dir;
 }
 
-fs::path CacheStore::make(const std::string& key, const std::function<void(const fs::path&)>& fill) const {
-  ScratchDir work("work", root_);  // beside the entries, so that put()'s rename stays on one file system
+fs::path CacheStore::make(const std::string& key, const std::function<void(const fs::path&)>& fill,
+                         const std::string& stem) const {
+  ScratchDir work(stem, root_);  // beside the entries, so that put()'s rename stays on one file system
   fill(work.path());
   return put(key, work);
 }

@@ -40,10 +40,10 @@ class CacheStore {
   std::filesystem::path put(const std::string& key, ScratchDir& work) const;
 
   // Computes and publishes an entry: `fill` writes the entry's files into a fresh scratch directory
-  // beside the entries, which put() then publishes. Returns the entry (the first publisher's). When
-  // `fill` throws, nothing is published and the scratch directory is removed.
-  std::filesystem::path make(const std::string& key,
-                             const std::function<void(const std::filesystem::path&)>& fill) const;
+  // <stem>-XXXXXX beside the entries, which put() then publishes. Returns the entry (the first
+  // publisher's). When `fill` throws, nothing is published and the scratch directory is removed.
+  std::filesystem::path make(const std::string& key, const std::function<void(const std::filesystem::path&)>& fill,
+                             const std::string& stem = "work") const;
 
   // get(), then `usable(dir)` on a hit (a record must also parse); an entry that is intact but not
   // usable (written by an incompatible build), or whose check throws, is removed. On a miss, make().
