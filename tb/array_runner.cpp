@@ -28,8 +28,10 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 
 // The Verilator harness of an array: its files on tb/harness/array_main.cpp, the shape given to the
 // C++ as macros. Built at -O2: GEMMs run for minutes, so run time outweighs build time here.
+constexpr const char* kHarnessKind = "gemm";  // cache_dir()/gemm
+
 HarnessBuild harness_build(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
-  HarnessBuild b{.kind = "gemm", .what = "array harness", .main_cpp = "tb/harness/array_main.cpp",
+  HarnessBuild b{.kind = kHarnessKind, .what = "array harness", .main_cpp = "tb/harness/array_main.cpp",
                  .top = cfg.name(), .prefix = "Vgm_array", .binary = "gm_gemm",
                  .defines = {"-DGM_ROWS=" + std::to_string(cfg.rows), "-DGM_COLS=" + std::to_string(cfg.cols),
                              "-DGM_W=" + std::to_string(cfg.w()), "-DGM_ACC=" + std::to_string(cfg.acc_width)},
@@ -139,7 +141,7 @@ std::vector<GemmResult> GemmRunner::run(const std::vector<GemmProblem>& problems
   std::string why;
   if (try_run(problems, out, why)) return out;
   if (cached_) {
-    CacheStore("gemm").remove(key_);
+    CacheStore(kHarnessKind).remove(key_);
     build();
     if (try_run(problems, out, why)) return out;
   }
