@@ -277,27 +277,16 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   };
   fill_header();
   const CacheStore store("synth-array");
-  const std::string key = cache_key(lib, opt, verilog, gemm);
-  const fs::path entry = store.entry(key);
-  bool hit = false;
-  if (const auto dir = store.get(key)) {
-    try {
-      hit = from_cache_record(read_file(*dir / "result.json"), r);
-    } catch (const std::exception&) {
-      hit = false;
-    }
-    if (!hit) store.remove(key);  // intact but unreadable: written by an incompatible build
-  }
-  if (hit) {
-    r.cached = true;
-  } else {
-    r = ArraySynthResult{};
-    fill_header();
-    ScratchDir work("work", store.root());
-    run_flow(lib, opt, cfg, rtl, verilog, gemm, work.path(), r);
-    write_file_atomic(work / "result.json", cache_record(r).dump(2));
-    store.put(key, work);
-  }
+  const auto entry = store.get_or_make(
+      cache_key(lib, opt, verilog, gemm),
+      [&](const fs::path& dir) { return from_cache_record(read_file(dir / "result.json"), r); },
+      [&](const fs::path& dir) {
+        r = ArraySynthResult{};
+        fill_header();
+        run_flow(lib, opt, cfg, rtl, verilog, gemm, dir, r);
+        write_file_atomic(dir / "result.json", cache_record(r).dump(2));
+      });
+  r.cached = entry.cached;
   r.fmax_mhz = r.delay_ns > 0 ? 1000.0 / r.delay_ns : 0;
   r.cell_count = 0;
   for (const auto& [type, n] : r.cells) r.cell_count += n;
@@ -306,7 +295,7 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
     ensure_output_dir(out);
     for (const char* file : {"array.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "activity.tcl", "sta.tcl",
                              "sta.log", "result.json"})
-      if (fs::exists(entry / file)) write_file_atomic(out / file, read_file(entry / file));
+      if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));
   }
   return r;
 }

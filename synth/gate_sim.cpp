@@ -1,148 +1,33 @@
 #include "synth/gate_sim.hpp"
 
 #include <bit>
-#include <queue>
-#include <regex>
 #include <stdexcept>
 
 namespace gm {
 
-namespace {
-
-// Yosys JSON bit: a net number, or "0"/"1" (constants; "x"/"z" read as 0).
-int json_bit(const nlohmann::json& b) {
-  if (b.is_number_integer()) return b.get<int>();
-  return b.get<std::string>() == "1" ? 1 : 0;
-}
-
-// A port of the netlist is either one bit named "bus[k]" (after `splitnets -ports`) or a whole bus.
-void split_port_name(const std::string& name, size_t nbits, size_t k, int offset, std::string& bus, int& bit,
-                     std::string& bit_name) {
-  static const std::regex indexed(R"((.*)\[(\d+)\])");
-  std::smatch m;
-  if (nbits == 1 && std::regex_match(name, m, indexed)) {
-    bus = m[1];
-    bit = std::stoi(m[2]);
-    bit_name = name;
-    return;
-  }
-  bus = name;
-  bit = offset + static_cast<int>(k);
-  bit_name = nbits == 1 ? name : name + "[" + std::to_string(bit) + "]";
-}
-
-// Kahn's algorithm: an order in which every cell comes after the drivers of the nets it reads
-// (`reads(cell)` lists the functions whose inputs count). Shorter than `cells` when reads loop.
-template <class CellT, class Reads>
-std::vector<int> evaluation_order(const std::vector<CellT>& cells, int nets, Reads reads) {
-  std::vector<int> driver(nets, -1);
-  for (size_t k = 0; k < cells.size(); ++k)
-    for (const auto& [net, f] : cells[k].outs) driver[net] = static_cast<int>(k);
-  std::vector<std::vector<int>> users(cells.size());
-  std::vector<int> waiting(cells.size(), 0);
-  for (size_t k = 0; k < cells.size(); ++k)
-    for (const auto* f : reads(cells[k]))
-      for (int v : f->vars)
-        if (v >= 0 && driver[v] >= 0) {
-          users[driver[v]].push_back(static_cast<int>(k));
-          ++waiting[k];
-        }
-  std::queue<int> ready;
-  for (size_t k = 0; k < cells.size(); ++k)
-    if (!waiting[k]) ready.push(static_cast<int>(k));
-  std::vector<int> order;
-  while (!ready.empty()) {
-    const int k = ready.front();
-    ready.pop();
-    order.push_back(k);
-    for (int u : users[k])
-      if (--waiting[u] == 0) ready.push(u);
-  }
-  return order;
-}
-
-}  // namespace
-
 GateSim::GateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
                  const std::string& clock_port) {
-  if (!netlist.contains("modules") || !netlist["modules"].contains(top))
-    throw std::runtime_error("netlist has no module '" + top + "'");
-  const nlohmann::json& mod = netlist["modules"][top];
-
-  auto note_net = [&](int n) { nets_ = std::max(nets_, n + 1); };
-  for (const auto& [name, port] : mod["ports"].items()) {
-    const auto& bits = port["bits"];
-    const int offset = port.value("offset", 0);
-    for (size_t k = 0; k < bits.size(); ++k) {
-      PortBit pb;
-      split_port_name(name, bits.size(), k, offset, pb.bus, pb.bit, pb.name);
-      pb.net = json_bit(bits[k]);
-      note_net(pb.net);
-      const std::string dir = port["direction"];
-      if (dir == "input" && pb.bus != clock_port) inputs_.push_back(pb);
-      if (dir == "output") outputs_.push_back(pb);
-      if (dir == "input" && pb.bus == clock_port) {
-        is_clock_.resize(nets_, false);
-        is_clock_[pb.net] = true;
-      }
-    }
+  gate::Netlist n = gate::load_netlist(netlist, top, lib, clock_port);
+  nets_ = n.nets;
+  is_clock_.assign(nets_, false);
+  for (PortBit& pb : n.ports) {
+    if (pb.direction == "input" && pb.clock) is_clock_[pb.net] = true;
+    else if (pb.direction == "input") inputs_.push_back(pb);
+    if (pb.direction == "output") outputs_.push_back(pb);
   }
-
-  // Cells and their functions; nets driven by each.
-  std::vector<Cell> cells;
-  for (const auto& [name, c] : mod["cells"].items()) {
-    Cell cell;
-    cell.name = name;
-    const std::string type = c["type"];
-    cell.lib = lib.cell(type);
-    if (!cell.lib) throw std::runtime_error("cell type '" + type + "' of " + name + " is not in the library");
-    if (cell.lib->has_latch) throw std::runtime_error("cell " + type + " (latch or state table) cannot be simulated");
-    std::map<std::string, int> pin_net;
-    for (const auto& [pin, bits] : c["connections"].items()) {
-      if (bits.size() != 1) throw std::runtime_error("cell " + name + " pin " + pin + " is not a single bit");
-      const int net = json_bit(bits[0]);
-      note_net(net);
-      pin_net[pin] = net;
-      cell.pins.emplace_back(pin, net);
-    }
-    auto bind = [&](const LibExpr& e) {
-      Func f;
-      f.expr = &e;
-      for (const std::string& v : e.vars()) {
-        if (cell.lib->has_ff && v == cell.lib->ff.iq) f.vars.push_back(kStateVar);
-        else if (cell.lib->has_ff && v == cell.lib->ff.iqn) f.vars.push_back(kStateNotVar);
-        else if (pin_net.count(v)) f.vars.push_back(pin_net[v]);
-        else throw std::runtime_error("cell " + name + " (" + type + "): function uses unconnected '" + v + "'");
-      }
-      return f;
-    };
-    cell.flop = cell.lib->has_ff;
-    if (cell.flop) {
-      cell.next_state = bind(cell.lib->ff.next_state);
-      if (!cell.lib->ff.clear.empty()) cell.clear = bind(cell.lib->ff.clear);
-      if (!cell.lib->ff.preset.empty()) cell.preset = bind(cell.lib->ff.preset);
-    }
-    for (const LibPin& p : cell.lib->pins) {
-      if (p.direction != "output" || !pin_net.count(p.name)) continue;
-      if (p.expr.empty()) throw std::runtime_error("output " + type + "/" + p.name + " has no function in the library");
-      cell.outs.emplace_back(pin_net[p.name], bind(p.expr));
-    }
-    cells.push_back(std::move(cell));
-  }
-  is_clock_.resize(nets_, false);
 
   // Evaluation order (Kahn): a cell waits for the drivers of the nets it reads. A flop reads its D
   // (and clear/preset) inputs only: its state is D shifted by one cycle within the same word.
-  const std::vector<int> order = evaluation_order(cells, nets_, [](const Cell& c) {
+  const std::vector<int> order = gate::evaluation_order(n.cells, nets_, [](const Cell& c) {
     std::vector<const Func*> reads;
     if (c.flop) reads = {&c.next_state, &c.clear, &c.preset};  // outputs may read inputs directly too
     for (const auto& [net, f] : c.outs) reads.push_back(&f);
     return reads;
   });
-  if (order.size() != cells.size())
+  if (order.size() != n.cells.size())
     throw std::runtime_error("the netlist has a loop (feedback through logic or flip-flops); gate_sim handles "
                              "feed-forward pipelines only");
-  for (int k : order) cells_.push_back(std::move(cells[k]));
+  for (int k : order) cells_.push_back(std::move(n.cells[k]));
 }
 
 GateSimResult GateSim::run(const std::map<std::string, std::vector<uint64_t>>& inputs, bool record_outputs) const {
@@ -236,91 +121,36 @@ namespace gm {
 
 SeqGateSim::SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
                        const std::string& clock_port) {
-  if (!netlist.contains("modules") || !netlist["modules"].contains(top))
-    throw std::runtime_error("netlist has no module '" + top + "'");
-  const nlohmann::json& mod = netlist["modules"][top];
-  auto note_net = [&](int n) { nets_ = std::max(nets_, n + 1); };
-
-  // Ports: after `splitnets -ports` every bit is its own port "bus[k]"; gather them per bus.
-  std::vector<std::pair<int, int>> clock_nets;
-  for (const auto& [name, p] : mod["ports"].items()) {
-    const auto& bits = p["bits"];
-    const int offset = p.value("offset", 0);
-    const std::string dir = p["direction"];
-    for (size_t k = 0; k < bits.size(); ++k) {
-      std::string bus, bit_name;
-      int bit = 0;
-      split_port_name(name, bits.size(), k, offset, bus, bit, bit_name);
-      const int net = json_bit(bits[k]);
-      note_net(net);
-      if (bus == clock_port) {
-        clock_nets.emplace_back(net, 0);
-        continue;
-      }
-      auto [it, fresh] = port_index_.emplace(bus, static_cast<int>(ports_.size()));
-      if (fresh) ports_.push_back({bus, dir == "input", {}, {}});
-      Port& port = ports_[it->second];
-      if (static_cast<int>(port.nets.size()) <= bit) port.nets.resize(bit + 1, 0), port.bit_names.resize(bit + 1);
-      port.nets[bit] = net;
-      port.bit_names[bit] = bit_name;
-    }
-  }
-
-  std::vector<Cell> cells;
-  int flops = 0;
-  for (const auto& [name, c] : mod["cells"].items()) {
-    Cell cell;
-    cell.name = name;
-    const std::string type = c["type"];
-    const LibCell* lc = lib.cell(type);
-    if (!lc) throw std::runtime_error("cell type '" + type + "' of " + name + " is not in the library");
-    if (lc->has_latch) throw std::runtime_error("cell " + type + " (latch or state table) cannot be simulated");
-    std::map<std::string, int> pin_net;
-    for (const auto& [pin, bits] : c["connections"].items()) {
-      if (bits.size() != 1) throw std::runtime_error("cell " + name + " pin " + pin + " is not a single bit");
-      const int net = json_bit(bits[0]);
-      note_net(net);
-      pin_net[pin] = net;
-      cell.pins.emplace_back(pin, net);
-    }
-    auto bind = [&](const LibExpr& e) {
-      Func f;
-      f.expr = &e;
-      for (const std::string& v : e.vars()) {
-        if (lc->has_ff && v == lc->ff.iq) f.vars.push_back(kStateVar);
-        else if (lc->has_ff && v == lc->ff.iqn) f.vars.push_back(kStateNotVar);
-        else if (pin_net.count(v)) f.vars.push_back(pin_net[v]);
-        else throw std::runtime_error("cell " + name + " (" + type + "): function uses unconnected '" + v + "'");
-      }
-      return f;
-    };
-    cell.flop = lc->has_ff;
-    if (cell.flop) {
-      cell.next_state = bind(lc->ff.next_state);
-      if (!lc->ff.clear.empty()) cell.clear = bind(lc->ff.clear);
-      if (!lc->ff.preset.empty()) cell.preset = bind(lc->ff.preset);
-      cell.state = flops++;
-    }
-    for (const LibPin& p : lc->pins) {
-      if (p.direction != "output" || !pin_net.count(p.name)) continue;
-      if (p.expr.empty()) throw std::runtime_error("output " + type + "/" + p.name + " has no function in the library");
-      cell.outs.emplace_back(pin_net[p.name], bind(p.expr));
-    }
-    cells.push_back(std::move(cell));
-  }
+  gate::Netlist n = gate::load_netlist(netlist, top, lib, clock_port);
+  nets_ = n.nets;
   is_clock_.assign(nets_, false);
-  for (const auto& [net, unused] : clock_nets) is_clock_[net] = true;
+
+  // Ports: gather the bits per bus.
+  for (const gate::PortBit& pb : n.ports) {
+    if (pb.clock) {
+      is_clock_[pb.net] = true;
+      continue;
+    }
+    auto [it, fresh] = port_index_.emplace(pb.bus, static_cast<int>(ports_.size()));
+    if (fresh) ports_.push_back({pb.bus, pb.direction == "input", {}, {}});
+    Port& port = ports_[it->second];
+    if (static_cast<int>(port.nets.size()) <= pb.bit) port.nets.resize(pb.bit + 1, 0), port.bit_names.resize(pb.bit + 1);
+    port.nets[pb.bit] = pb.net;
+    port.bit_names[pb.bit] = pb.name;
+  }
+  int flops = 0;
+  for (const Cell& c : n.cells) flops += c.flop;
 
   // Combinational order (Kahn). A flop's outputs read its state (and clear/preset, which act as
   // levels); its D input is read only at the clock edge, so flops break every sequential loop.
-  const std::vector<int> order = evaluation_order(cells, nets_, [](const Cell& c) {
+  const std::vector<int> order = gate::evaluation_order(n.cells, nets_, [](const Cell& c) {
     std::vector<const Func*> reads;
     for (const auto& [net, f] : c.outs) reads.push_back(&f);
     if (c.flop) reads.push_back(&c.clear), reads.push_back(&c.preset);
     return reads;
   });
-  if (order.size() != cells.size()) throw std::runtime_error("the netlist has a combinational loop");
-  for (int k : order) cells_.push_back(std::move(cells[k]));
+  if (order.size() != n.cells.size()) throw std::runtime_error("the netlist has a combinational loop");
+  for (int k : order) cells_.push_back(std::move(n.cells[k]));
 
   net_.assign(nets_, 0);
   net_[1] = ~uint64_t{0};

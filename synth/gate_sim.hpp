@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "synth/gate_netlist.hpp"
 #include "synth/liberty.hpp"
 
 namespace gm {
@@ -52,25 +53,10 @@ class GateSim {
   GateSimResult run(const std::map<std::string, std::vector<uint64_t>>& inputs, bool record_outputs = false) const;
 
  private:
-  struct PortBit {
-    std::string name, bus;
-    int bit;
-    int net;
-  };
-  // A variable of a cell function: a net, or the flop's state (IQ) or its complement (IQN).
-  static constexpr int kStateVar = -1, kStateNotVar = -2;
-  struct Func {
-    const LibExpr* expr = nullptr;
-    std::vector<int> vars;  // per expr var: net id, kStateVar or kStateNotVar
-  };
-  struct Cell {
-    std::string name;
-    const LibCell* lib = nullptr;
-    std::vector<std::pair<std::string, int>> pins;  // pin name -> net, in the order of the netlist
-    std::vector<std::pair<int, Func>> outs;         // driven net, its function
-    bool flop = false;
-    Func next_state, clear, preset;                 // flops only
-  };
+  using PortBit = gate::PortBit;
+  using Func = gate::Func;
+  using Cell = gate::Cell;
+  static constexpr int kStateVar = gate::kStateVar;
 
   std::vector<Cell> cells_;  // in evaluation order
   std::vector<PortBit> inputs_, outputs_;
@@ -112,19 +98,9 @@ class SeqGateSim {
   GateSimResult activity() const;
 
  private:
-  static constexpr int kStateVar = -1, kStateNotVar = -2;
-  struct Func {
-    const LibExpr* expr = nullptr;
-    std::vector<int> vars;
-  };
-  struct Cell {
-    std::string name;
-    std::vector<std::pair<std::string, int>> pins;
-    std::vector<std::pair<int, Func>> outs;
-    bool flop = false;
-    Func next_state, clear, preset;
-    int state = -1;  // index into state_ for flops
-  };
+  using Func = gate::Func;
+  using Cell = gate::Cell;
+  static constexpr int kStateVar = gate::kStateVar;
   struct Port {
     std::string bus;
     bool input = false;

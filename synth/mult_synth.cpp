@@ -25,6 +25,7 @@
 #include "models/cache/cache_dir.hpp"
 #include "models/pairs.hpp"
 #include "tb/process.hpp"
+#include "models/install_layout.hpp"
 
 namespace fs = std::filesystem;
 
@@ -85,24 +86,20 @@ void make_stream(const ActivitySource& src, const Spec& spec, uint64_t cycles, u
   }
 }
 
-std::string wrapper_name(const Spec& spec, const std::string& rtl) {
-  std::string name = spec.name() + "_reg";
-  while (rtl.find("module " + name) != std::string::npos) name += "_x";
-  return name;
+// The register wrapper (rtl/gm_reg_wrapper.v): the synthesis top, clocked by clk_i.
+constexpr const char* kWrapper = "gm_reg_wrapper";
+
+const std::string& wrapper_verilog() {
+  static const std::string text = read_file(data_file(std::string("rtl/") + kWrapper + ".v"));
+  return text;
 }
 
-// Input and output registers around the design, so that the critical path is register to register
-// through the multiplier and the operands arrive once per clock.
-std::string wrapper_verilog(const Spec& spec, const std::string& top) {
-  const int w = spec.w;
-  std::ostringstream os;
-  os << "// registered wrapper for synthesis: a_i, b_i -> regs -> " << spec.name() << " -> regs -> y_o\n"
-     << "module " << top << " (\n  input  wire clk_i,\n  input  wire [" << w - 1 << ":0] a_i,\n  input  wire ["
-     << w - 1 << ":0] b_i,\n  output reg  [" << 2 * w - 1 << ":0] y_o\n);\n"
-     << "  reg [" << w - 1 << ":0] a_q, b_q;\n  wire [" << 2 * w - 1 << ":0] y_d;\n"
-     << "  " << spec.name() << " u_dut (.a_i(a_q), .b_i(b_q), .y_o(y_d));\n"
-     << "  always @(posedge clk_i) begin\n    a_q <= a_i;\n    b_q <= b_i;\n    y_o <= y_d;\n  end\nendmodule\n";
-  return os.str();
+// A design that defines the wrapper's module itself (an ext design copies the user's file) would
+// clash with it in Yosys.
+void check_no_wrapper_clash(const Spec& spec, const std::string& rtl) {
+  if (std::regex_search(rtl, std::regex(std::string(R"(\bmodule\s+)") + kWrapper + R"(\b)")))
+    throw UserError(spec.name() + ": the design defines a module named " + kWrapper +
+                    ", the name of greenmac's synthesis wrapper; rename that module");
 }
 
 // Checks the mapped netlist's products against the design's model: y_o in cycle t holds the product
@@ -143,10 +140,12 @@ struct Flow {
 void run_flow(const Flow& f, const ActivitySource& act_src, const Spec& spec, const std::string& rtl, const fs::path& dir,
               SynthResult& r) {
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string top = wrapper_name(spec, rtl);
+  const std::string top = kWrapper;
   write_file_atomic(dir / "dut.v", rtl);
-  write_file_atomic(dir / "wrap.v", wrapper_verilog(spec, top));
+  write_file_atomic(dir / (top + ".v"), wrapper_verilog());
   std::string ys = replace_all(flow_script("map.ys"), "{TOP}", top);
+  ys = replace_all(ys, "{DUT}", spec.name());
+  ys = replace_all(ys, "{W}", std::to_string(spec.w));
   ys = replace_all(ys, "{LIB}", link_liberty(f.lib, dir));
   ys = replace_all(ys, "{BUF}", f.lib.insbuf_args());
   write_file_atomic(dir / "synth.ys", ys);
@@ -199,7 +198,7 @@ void run_flow(const Flow& f, const ActivitySource& act_src, const Spec& spec, co
 // setting, Yosys and OpenSTA, and greenmac itself (gate simulator, Liberty reader, activity writer).
 std::string cache_key(const Flow& f, const ActivitySource& act, const Spec& spec, const std::string& rtl) {
   CacheKey k;
-  k.add("rtl", rtl).add("wrapper", wrapper_verilog(spec, wrapper_name(spec, rtl)));
+  k.add("rtl", rtl).add("wrapper", wrapper_verilog()).add("module", spec.name()).add("w", std::to_string(spec.w));
   k.add("map.ys", flow_script("map.ys")).add("power.tcl", flow_script("power.tcl"));
   k.add("liberty", f.lib.text).add("clock_ns", fmt(f.opt.clock_ns, 17));
   k.add("activity", act.dist.entries.empty() ? "uniform" : "pairs").add("activity pairs", pairs_key_text(act.dist));
@@ -215,34 +214,23 @@ SynthResult synth_one(const Flow& f, const ActivitySource& act, const Spec& spec
   r.clock_ns = f.opt.clock_ns;
   r.activity = act.label;
   const std::string rtl = rtl::generate_verilog(spec);
+  check_no_wrapper_clash(spec, rtl);
   const CacheStore store("synth");
-  const std::string key = cache_key(f, act, spec, rtl);
-  const fs::path entry = store.entry(key);
-  bool hit = false;
-  if (const auto dir = store.get(key)) {
-    try {
-      hit = from_cache_record(read_file(*dir / "result.json"), r);
-    } catch (const std::exception&) {
-      hit = false;
-    }
-    if (!hit) store.remove(key);  // intact but unreadable: written by an incompatible build
-  }
-  if (hit) {
-    r.cached = true;
+  const auto entry = store.get_or_make(
+      cache_key(f, act, spec, rtl), [&](const fs::path& dir) { return from_cache_record(read_file(dir / "result.json"), r); },
+      [&](const fs::path& dir) {
+        r = SynthResult{};
+        r.spec = spec;
+        r.lib = f.lib.path.string();
+        r.clock_ns = f.opt.clock_ns;
+        r.activity = act.label;
+        run_flow(f, act, spec, rtl, dir, r);
+        write_file_atomic(dir / "result.json", cache_record(r).dump(2));
+      });
+  r.cached = entry.cached;
+  {
     std::lock_guard<std::mutex> lock(mu);
-    ++st.cached;
-  } else {
-    r = SynthResult{};
-    r.spec = spec;
-    r.lib = f.lib.path.string();
-    r.clock_ns = f.opt.clock_ns;
-    r.activity = act.label;
-    ScratchDir work("work", store.root());
-    run_flow(f, act, spec, rtl, work.path(), r);
-    write_file_atomic(work / "result.json", cache_record(r).dump(2));
-    store.put(key, work);
-    std::lock_guard<std::mutex> lock(mu);
-    ++st.synthesized;
+    ++(entry.cached ? st.cached : st.synthesized);
   }
   r.fmax_mhz = r.delay_ns > 0 ? 1000.0 / r.delay_ns : 0;
   r.cell_count = 0;
@@ -250,9 +238,9 @@ SynthResult synth_one(const Flow& f, const ActivitySource& act, const Spec& spec
   if (!f.opt.keep_dir.empty()) {
     const fs::path out = f.opt.keep_dir / spec.name();
     ensure_output_dir(out);
-    for (const char* file : {"dut.v", "wrap.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "activity.tcl",
+    for (const char* file : {"dut.v", "gm_reg_wrapper.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "activity.tcl",
                              "sta.tcl", "sta.log", "result.json"})
-      if (fs::exists(entry / file)) write_file_atomic(out / file, read_file(entry / file));
+      if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));
   }
   return r;
 }

@@ -7,8 +7,6 @@
 #include <random>
 #include <sstream>
 
-#include "models/cache/cache_key.hpp"
-#include "tb/tool_version.hpp"
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
 #include "tb/process.hpp"
@@ -18,6 +16,7 @@
 #include "models/golden_gemm.hpp"
 #include "models/install_layout.hpp"
 #include "tb/array_job_file.hpp"
+#include "tb/harness_build.hpp"
 
 namespace fs = std::filesystem;
 
@@ -28,38 +27,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// Each word its own argument: Verilator writes -CFLAGS/-MAKEFLAGS words into its makefile or
-// make command line one by one.
-std::vector<std::string> verilator_argv(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
-  std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
-                                   "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-                                   "--top-module", cfg.name(), "--prefix", "Vgm_array", "-Mdir", "obj", "-o", "gm_gemm"};
-  for (const auto& f : files)
-    if (f.name.size() > 2 && f.name.substr(f.name.size() - 2) == ".v") argv.push_back(f.name);
-  argv.push_back(data_file("tb/harness/array_main.cpp").string());
-  for (const std::string& flag : {std::string("-std=c++20"), "-I" + data_dir().string(),
-                                  "-DGM_ROWS=" + std::to_string(cfg.rows), "-DGM_COLS=" + std::to_string(cfg.cols),
-                                  "-DGM_W=" + std::to_string(cfg.w()), "-DGM_ACC=" + std::to_string(cfg.acc_width)})
-    argv.insert(argv.end(), {"-CFLAGS", flag});
-  for (const std::string flag : {"OPT_FAST=-O2", "OPT_SLOW=-O1", "OPT_GLOBAL=-O2"})
-    argv.insert(argv.end(), {"-MAKEFLAGS", flag});
-  return argv;
-}
+// The Verilator harness of an array: its files on tb/harness/array_main.cpp, the shape given to the
+// C++ as macros. Built at -O2: GEMMs run for minutes, so run time outweighs build time here.
+constexpr const char* kHarnessKind = "gemm";  // cache_dir()/gemm
 
-// The array's files, the C++ harness and the headers it includes, the build command, Verilator,
-// the compiler and greenmac itself.
-std::string harness_key(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
-  CacheKey k;
-  for (const auto& f : files) k.add("file " + f.name, f.text);
-  k.add_file("array_main.cpp", data_file("tb/harness/array_main.cpp"));
-  for (const char* h : {"tb/array_stream.hpp", "tb/array_job_file.hpp"}) k.add_file(h, data_file(h));
-  for (const auto& e : fs::recursive_directory_iterator(data_dir() / "models"))
-    if (e.path().extension() == ".hpp")
-      k.add_file(fs::relative(e.path(), data_dir()).string(), e.path());
-  std::string cmd;
-  for (const auto& a : verilator_argv(cfg, files)) cmd += a + "\n";
-  k.add("command", cmd);
-  return add_tool_versions(k, {"verilator", "c++", "make"}).add_build_id().hex();
+HarnessBuild harness_build(const ArrayConfig& cfg, const std::vector<ArrayFile>& files) {
+  HarnessBuild b{.kind = kHarnessKind, .what = "array harness", .main_cpp = "tb/harness/array_main.cpp",
+                 .top = cfg.name(), .prefix = "Vgm_array", .binary = "gm_gemm",
+                 .defines = {"-DGM_ROWS=" + std::to_string(cfg.rows), "-DGM_COLS=" + std::to_string(cfg.cols),
+                             "-DGM_W=" + std::to_string(cfg.w()), "-DGM_ACC=" + std::to_string(cfg.acc_width)},
+                 .opt_level = 2};
+  for (const auto& f : files) b.files.push_back({f.name, f.text});
+  return b;
 }
 
 void check_problem(const ArrayConfig& cfg, const GemmProblem& p) {
@@ -123,8 +102,9 @@ GemmRunner::GemmRunner(ArrayConfig cfg, MulModel mul_model) : cfg_(std::move(cfg
   for (const auto& s : cfg_.pe) tables_.push_back(&shared_product_table(s));
   if (!have_tool("verilator"))
     throw UserError("verilator is not installed (not on PATH); install it with `apt-get install verilator`");
-  key_ = harness_key(cfg_, generate_array(cfg_, mul_model_).files);
-  if (const auto entry = CacheStore("gemm").get(key_)) {
+  const HarnessBuild b = harness_build(cfg_, generate_array(cfg_, mul_model_).files);
+  key_ = b.key();
+  if (const auto entry = b.store().get(key_)) {
     dir_ = *entry;
     cached_ = true;
     return;
@@ -133,25 +113,9 @@ GemmRunner::GemmRunner(ArrayConfig cfg, MulModel mul_model) : cfg_(std::move(cfg
 }
 
 void GemmRunner::build() const {
-  const CacheStore store("gemm");
-  const ArrayRtl rtl = generate_array(cfg_, mul_model_);
-  ScratchDir work("build", store.root());
-  for (const auto& f : rtl.files) write_file_atomic(work / f.name, f.text);
   const auto t0 = Clock::now();
-  const RunResult r = run_program(verilator_argv(cfg_, rtl.files), {.cwd = work.path()});
+  dir_ = harness_build(cfg_, generate_array(cfg_, mul_model_).files).build(key_);
   build_seconds_ += seconds_since(t0);
-  if (!r.ok()) {
-    const fs::path log = store.root() / ("build-failed-" + key_.substr(0, 16) + ".log");
-    write_file_atomic(log, r.output);
-    throw std::runtime_error("Verilator build of the array harness failed (log: " + log.string() +
-                             "): " + r.output.substr(0, 600));
-  }
-  std::error_code ec;
-  fs::rename(work / "obj" / "gm_gemm", work / "gm_gemm", ec);
-  fs::remove_all(work / "obj", ec);
-  for (const auto& f : rtl.files)
-    if (f.name.substr(f.name.size() - 2) == ".v") fs::remove(work / f.name, ec);
-  dir_ = store.put(key_, work);
   cached_ = false;
 }
 
@@ -181,7 +145,7 @@ std::vector<GemmResult> GemmRunner::run(const std::vector<GemmProblem>& problems
   std::string why;
   if (try_run(problems, out, why)) return out;
   if (cached_) {
-    CacheStore("gemm").remove(key_);
+    CacheStore(kHarnessKind).remove(key_);
     build();
     if (try_run(problems, out, why)) return out;
   }

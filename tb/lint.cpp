@@ -9,7 +9,7 @@ namespace fs = std::filesystem;
 
 namespace gm {
 
-std::vector<LintResult> lint_files(const std::vector<std::filesystem::path>& files) {
+std::vector<LintResult> lint_files(const std::vector<std::filesystem::path>& files, const LintOptions& opt) {
   for (const auto& [tool, pkg] : {std::pair<const char*, const char*>{"verilator", "verilator"},
                                   {"iverilog", "iverilog"}, {"yosys", "yosys"}})
     if (!have_tool(tool))
@@ -39,12 +39,30 @@ std::vector<LintResult> lint_files(const std::vector<std::filesystem::path>& fil
     if (r.clean) r.log.clear();
     out.push_back(r);
   };
-  check("verilator", {"verilator", "--lint-only", "-Wall", "-Wno-MULTITOP"}, paths);
-  check("iverilog", {"iverilog", "-g2005", "-Wall", "-o", "/dev/null"}, paths);
-  // Yosys reads the files given after `-f verilog` before it runs the -p script.
-  std::vector<std::string> yosys_files = paths;
-  yosys_files.insert(yosys_files.end(), {"-p", "hierarchy -check; proc; check -assert"});
-  check("yosys", {"yosys", "-q", "-f", "verilog"}, yosys_files);
+  std::vector<std::string> verilator = {"verilator", "--lint-only", "-Wall", "-Wno-MULTITOP"};
+  std::vector<std::string> iverilog = {"iverilog", "-g2005", "-Wall", "-o", "/dev/null"};
+  std::vector<std::string> yosys = {"yosys", "-q"};
+  for (const auto& d : opt.defines) {
+    verilator.push_back("-D" + d);
+    iverilog.push_back("-D" + d);
+    yosys.push_back("-D" + d);
+  }
+  if (opt.test_bench) verilator.push_back("--timing");
+  check("verilator", verilator, paths);
+  check("iverilog", iverilog, paths);
+  if (opt.test_bench) {
+    // Parsed only (-defer: no elaboration). The names are plain identifiers (checked above), so
+    // they can go into the script.
+    std::string script = "read_verilog -defer";
+    for (const auto& p : paths) script += " " + p;
+    check("yosys", yosys, {"-p", script});
+  } else {
+    // Yosys reads the files given after `-f verilog` before it runs the -p script.
+    std::vector<std::string> yosys_files = {"-f", "verilog"};
+    yosys_files.insert(yosys_files.end(), paths.begin(), paths.end());
+    yosys_files.insert(yosys_files.end(), {"-p", "hierarchy -check; proc; check -assert"});
+    check("yosys", yosys, yosys_files);
+  }
   return out;
 }
 

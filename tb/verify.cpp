@@ -7,8 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "models/cache/cache_key.hpp"
-#include "tb/tool_version.hpp"
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
@@ -16,6 +14,7 @@
 #include "generator/registry.hpp"
 #include "generator/sim_top.hpp"
 #include "models/families/ext.hpp"
+#include "tb/harness_build.hpp"
 #include "tb/tool_log.hpp"
 #include "models/pairs.hpp"
 #include "models/install_layout.hpp"
@@ -85,80 +84,23 @@ std::string config_text(const Group& g, uint64_t random_pairs, uint64_t seed) {
   return os.str();
 }
 
-void write_sources(const fs::path& dir, const Group& g, std::vector<fs::path>& files) {
-  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(g.specs, g.modules));
-  files.push_back(dir / "gm_vtop.v");
-  for (size_t k = 0; k < g.specs.size(); ++k) {
-    const fs::path p = dir / (g.modules[k] + ".v");
-    write_file_atomic(p, g.texts[k]);
-    files.push_back(p);
-  }
-}
-
-// The Verilator command that builds a group's harness in `dir` (sources already written there).
-std::vector<std::string> harness_build_argv(const std::vector<std::string>& sources) {
-  std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
-                                   "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-                                   "--top-module", kSimTop, "-Mdir", "obj", "-o", "gm_vsim"};
-  argv.insert(argv.end(), sources.begin(), sources.end());
-  argv.push_back(data_file("tb/harness/verify_main.cpp").string());
-  // Verilator writes each -CFLAGS/-LDFLAGS/-MAKEFLAGS word into its makefile or make command line,
-  // so every word is its own argument; the source directory and library are greenmac's own paths.
-  for (const std::string flag : {std::string("-std=c++20"), "-I" + data_dir().string()}) argv.insert(argv.end(), {"-CFLAGS", flag});
-  for (const std::string flag : {"OPT_FAST=-O1", "OPT_SLOW=-O0", "OPT_GLOBAL=-O1"})
-    argv.insert(argv.end(), {"-MAKEFLAGS", flag});
-  // The models library is linked whole (the families register themselves); it needs zlib (the IDX
-  // reader) and OpenSSL's libcrypto (cache keys).
-  for (const std::string flag : {std::string("-Wl,--whole-archive"), models_library().string(), std::string("-Wl,--no-whole-archive"), std::string("-lz"), std::string("-lcrypto")})
-    argv.insert(argv.end(), {"-LDFLAGS", flag});
-  return argv;
-}
-
-std::vector<std::string> source_names(const Group& g) {
-  std::vector<std::string> names = {"gm_vtop.v"};
-  for (const auto& m : g.modules) names.push_back(m + ".v");
-  return names;
-}
-
-// Everything the harness binary is made of: the designs, the top, the C++ harness and the headers
-// it includes, the models library it links, the build command, Verilator, the compiler, greenmac.
-std::string harness_key(const Group& g) {
-  CacheKey k;
-  k.add("top", sim_top_verilog(g.specs, g.modules));
-  for (size_t i = 0; i < g.modules.size(); ++i) k.add("design " + g.modules[i], g.texts[i]);
-  k.add_file("verify_main.cpp", data_file("tb/harness/verify_main.cpp"));
-  for (const auto& e : fs::recursive_directory_iterator(data_dir() / "models"))
-    if (e.path().extension() == ".hpp")
-      k.add_file(fs::relative(e.path(), data_dir()).string(), e.path());
-  k.add_file("models library", models_library());
-  std::string cmd;
-  for (const auto& a : harness_build_argv(source_names(g))) cmd += a + "\n";
-  k.add("command", cmd);
-  return add_tool_versions(k, {"verilator", "c++", "make"}).add_build_id().hex();
+// The Verilator harness of a group: gm_vtop and the designs on tb/harness/verify_main.cpp.
+HarnessBuild harness_build(const Group& g, const VerifyOptions& opt) {
+  HarnessBuild b{.kind = "verilator", .what = "verify harness", .main_cpp = "tb/harness/verify_main.cpp",
+                 .top = kSimTop, .binary = "gm_vsim", .link_models = true, .user_sources = user_sources(g.specs, opt)};
+  b.files.push_back({std::string(kSimTop) + ".v", sim_top_verilog(g.specs, g.modules)});
+  b.files.push_back({std::string(kSimSlot) + ".v", read_file(data_file(kSimSlotFile))});
+  for (size_t k = 0; k < g.specs.size(); ++k) b.files.push_back({g.modules[k] + ".v", g.texts[k]});
+  return b;
 }
 
 // Builds the Verilator harness for a group and publishes it in the cache; returns the binary.
-fs::path build_harness(const Group& g, const VerifyOptions& opt, const CacheStore& store, const std::string& key,
-                       VerifyStats& st) {
-  ScratchDir work("build", store.root());
-  std::vector<fs::path> files;
-  write_sources(work.path(), g, files);
+fs::path build_harness(const HarnessBuild& b, const std::string& key, VerifyStats& st) {
   const auto t0 = Clock::now();
-  const RunResult r = run_program(harness_build_argv(source_names(g)), {.cwd = work.path()});
-  st.build_seconds += seconds_since(t0);
   ++st.builds;
-  if (!r.ok()) {
-    // A syntax error in the user's own file is theirs: one line naming it; the ScratchDir goes away.
-    if (const auto user_error = first_user_source_error(r.output, user_sources(g.specs, opt), "verilator"))
-      throw UserError(*user_error);
-    const fs::path log = store.root() / ("build-failed-" + key.substr(0, 16) + ".log");
-    write_file_atomic(log, r.output);
-    throw std::runtime_error("Verilator build failed (log: " + log.string() + "): " + r.output.substr(0, 600));
-  }
-  std::error_code ec;
-  fs::rename(work / "obj" / "gm_vsim", work / "gm_vsim", ec);
-  fs::remove_all(work / "obj", ec);
-  return store.put(key, work) / "gm_vsim";
+  const fs::path entry = b.build(key);
+  st.build_seconds += seconds_since(t0);
+  return entry / b.binary;
 }
 
 // Runs the harness; returns false (with the reason in `why`) unless it printed one well-formed
@@ -211,19 +153,20 @@ bool run_harness(const fs::path& binary, const Group& g, const VerifyOptions& op
 // freshly built one that fails is an error, never a verdict.
 void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pairs, VerifyStats& st,
                    std::vector<VerifyResult>& out) {
-  const CacheStore store("verilator");
-  const std::string key = harness_key(g);
+  const HarnessBuild b = harness_build(g, opt);
+  const CacheStore store = b.store();
+  const std::string key = b.key();
   std::string why;
   if (const auto entry = store.get(key)) {
     ++st.cached_builds;
-    if (run_harness(*entry / "gm_vsim", g, opt, random_pairs, st, out, why)) {
+    if (run_harness(*entry / b.binary, g, opt, random_pairs, st, out, why)) {
       for (size_t k = 0; k < g.specs.size(); ++k) st.pair_evals += out[g.index[k]].pairs;
       return;
     }
     store.remove(key);
     ++st.rebuilt_harnesses;
   }
-  const fs::path binary = build_harness(g, opt, store, key, st);
+  const fs::path binary = build_harness(b, key, st);
   if (!run_harness(binary, g, opt, random_pairs, st, out, why)) {
     store.remove(key);
     throw std::runtime_error("the Verilator harness failed to run after a fresh build (" + why + ")");
@@ -231,20 +174,9 @@ void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pai
   for (size_t k = 0; k < g.specs.size(); ++k) st.pair_evals += out[g.index[k]].pairs;
 }
 
-// The Icarus test bench reads the pairs from a hex file and writes gm_vtop's output for each.
-std::string icarus_bench(int w, int slots, uint64_t n) {
-  std::ostringstream os;
-  os << "`timescale 1ns/1ps\nmodule gm_itb;\n";
-  os << "  reg [" << 2 * w - 1 << ":0] pairs [0:" << n - 1 << "];\n";
-  os << "  reg [" << w - 1 << ":0] a;\n  reg [" << w - 1 << ":0] b;\n";
-  os << "  wire [" << slots * kSlotBits - 1 << ":0] y;\n  integer k, fd;\n";
-  os << "  " << kSimTop << " dut (.a_i(a), .b_i(b), .y_o(y));\n";
-  os << "  initial begin\n    $readmemh(\"pairs.hex\", pairs);\n    fd = $fopen(\"out.hex\", \"w\");\n";
-  os << "    for (k = 0; k < " << n << "; k = k + 1) begin\n";
-  os << "      {a, b} = pairs[k];\n      #1;\n      $fwrite(fd, \"%h\\n\", y);\n    end\n";
-  os << "    $fclose(fd);\n    $finish;\n  end\nendmodule\n";
-  return os.str();
-}
+// The Icarus test bench (rtl/gm_verify_itb.v) reads the pairs from pairs.hex and writes gm_vtop's
+// output for each to out.hex.
+constexpr const char* kIcarusBench = "gm_verify_itb";
 
 constexpr uint64_t kUnknown = ~0ull;  // an output word with x or z bits
 
@@ -260,7 +192,14 @@ IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std:
                           const std::vector<UserSource>& user = {}) {
   const int w = specs.front().w;
   const ScratchDir dir("gm-icarus");
-  std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "gm_itb.v", "gm_vtop.v"};
+  const std::string bench = kIcarusBench;
+  std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp",
+                                      "-P" + bench + ".Width=" + std::to_string(w),
+                                      "-P" + bench + ".Slots=" + std::to_string(sim_slots(specs.size())),
+                                      "-P" + bench + ".NumPairs=" + std::to_string(n),
+                                      "-s", bench, bench + ".v", "gm_vtop.v", std::string(kSimSlot) + ".v"};
+  write_file_atomic(dir / (bench + ".v"), read_file(data_file(std::string("rtl/") + bench + ".v")));
+  write_file_atomic(dir / (std::string(kSimSlot) + ".v"), read_file(data_file(kSimSlotFile)));
   write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs, modules));
   for (size_t d = 0; d < specs.size(); ++d) {
     write_file_atomic(dir / (modules[d] + ".v"), texts[d]);
@@ -278,7 +217,6 @@ IcarusRun icarus_simulate(const std::vector<Spec>& specs, const std::vector<std:
     }
     write_file_atomic(dir / "pairs.hex", hex.str());
   }
-  write_file_atomic(dir / "gm_itb.v", icarus_bench(w, sim_slots(specs.size()), n));
   auto t0 = Clock::now();
   RunResult res = run_program(compile, {.cwd = dir.path()});
   st.build_seconds += seconds_since(t0);

@@ -17,6 +17,7 @@ set(GM_UNIT_SUITES
   SynthLiberty                                               # Liberty reader
   Process                                                    # argv-only program runner
   CacheStore                                                 # cache entries, checksums, publication
+  HarnessBuildArgv                                           # the Verilator harness command line
   CheckLog                                                   # failed checks decide the exit status
   Names SpecSyntax ToolNames ToolLog                         # names by content, strict specs, tool names and logs
   NetNames                                                   # emitted net names say where a net sits

@@ -57,6 +57,28 @@ fs::path CacheStore::put(const std::string& key, ScratchDir& work) const {
   return dir;
 }
 
+fs::path CacheStore::make(const std::string& key, const std::function<void(const fs::path&)>& fill,
+                         const std::string& stem) const {
+  ScratchDir work(stem, root_);  // beside the entries, so that put()'s rename stays on one file system
+  fill(work.path());
+  return put(key, work);
+}
+
+CacheStore::Served CacheStore::get_or_make(const std::string& key, const std::function<bool(const fs::path&)>& usable,
+                                           const std::function<void(const fs::path&)>& fill) const {
+  if (const auto dir = get(key)) {
+    bool ok = false;
+    try {
+      ok = usable(*dir);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    if (ok) return {*dir, true};
+    remove(key);
+  }
+  return {make(key, fill), false};
+}
+
 void CacheStore::remove(const std::string& key) const {
   // Renamed first, so that a reader sees the whole entry or none of it.
   ScratchDir trash("trash", root_);

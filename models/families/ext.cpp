@@ -10,6 +10,9 @@
 
 #include "models/arith.hpp"
 #include "models/cache/cache_dir.hpp"
+#include "models/cache/cache_key.hpp"
+#include "models/cache/cache_store.hpp"
+#include "models/files.hpp"
 #include "models/tool_names.hpp"
 
 namespace fs = std::filesystem;
@@ -32,59 +35,35 @@ Salt& salt() {
   return s;
 }
 
-// Cache file layout: "GMXT", w, s (int32 each), count (uint64), FNV-1a of the payload (uint64),
-// then count int32 products. A file whose size or checksum disagrees is treated as absent.
-constexpr char kMagic[4] = {'G', 'M', 'X', 'T'};
+// The table's cache entry (CacheStore, kind "ext") holds one file: the products as int32, entry
+// (a_bits << w) | b_bits. The store checks it against the manifest's SHA-256 and publishes it
+// atomically; the size is checked here, since the key already fixes w.
+constexpr const char* kTableFile = "table.bin";
 
-bool load_table(const fs::path& path, const Spec& spec, std::vector<int32_t>& table) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  char magic[4];
-  int32_t w = 0, s = 0;
-  uint64_t count = 0, sum = 0;
-  in.read(magic, 4);
-  in.read(reinterpret_cast<char*>(&w), 4);
-  in.read(reinterpret_cast<char*>(&s), 4);
-  in.read(reinterpret_cast<char*>(&count), 8);
-  in.read(reinterpret_cast<char*>(&sum), 8);
-  if (!in || std::memcmp(magic, kMagic, 4) != 0 || w != spec.w || s != spec.is_signed ||
-      count != (uint64_t{1} << (2 * spec.w)))
-    return false;
+bool load_table(const fs::path& entry, const Spec& spec, std::vector<int32_t>& table) {
+  const std::string bytes = read_file(entry / kTableFile);
+  const uint64_t count = uint64_t{1} << (2 * spec.w);
+  if (bytes.size() != count * sizeof(int32_t)) return false;
   table.resize(count);
-  in.read(reinterpret_cast<char*>(table.data()), static_cast<std::streamsize>(count * 4));
-  if (!in) return false;
-  const std::string payload(reinterpret_cast<const char*>(table.data()), count * 4);
-  return fnv1a(payload) == sum;
-}
-
-void store_table(const fs::path& path, const Spec& spec, const std::vector<int32_t>& table) {
-  fs::create_directories(path.parent_path());
-  const std::string payload(reinterpret_cast<const char*>(table.data()), table.size() * 4);
-  const int32_t w = spec.w, s = spec.is_signed;
-  const uint64_t count = table.size(), sum = fnv1a(payload);
-  const fs::path tmp = path.string() + ".tmp" + std::to_string(fnv1a(path.string() + std::to_string(clock())));
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(kMagic, 4);
-    out.write(reinterpret_cast<const char*>(&w), 4);
-    out.write(reinterpret_cast<const char*>(&s), 4);
-    out.write(reinterpret_cast<const char*>(&count), 8);
-    out.write(reinterpret_cast<const char*>(&sum), 8);
-    out << payload;
-  }
-  fs::rename(tmp, path);
+  std::memcpy(table.data(), bytes.data(), bytes.size());
+  return true;
 }
 
 ModelFn external_model(const Spec& spec) {
-  const fs::path path = external_table_path(spec);
+  const CacheStore store("ext");
+  const std::string key = external_table_key(spec);
   auto table = std::make_shared<std::vector<int32_t>>();
-  if (!load_table(path, spec, *table)) {
-    if (!provider())
-      throw std::runtime_error("truth table of " + spec.canonical() + " is not in the cache (" + path.string() + ")");
-    const std::vector<int64_t> fresh = provider()(spec);
-    table->assign(fresh.begin(), fresh.end());
-    store_table(path, spec, *table);
-  }
+  store.get_or_make(
+      key, [&](const fs::path& entry) { return load_table(entry, spec, *table); },
+      [&](const fs::path& work) {
+        if (!provider())
+          throw std::runtime_error("truth table of " + spec.canonical() + " is not in the cache (" +
+                                   store.entry(key).string() + ")");
+        const std::vector<int64_t> fresh = provider()(spec);
+        table->assign(fresh.begin(), fresh.end());
+        write_file_atomic(work / kTableFile,
+                          std::string(reinterpret_cast<const char*>(table->data()), table->size() * sizeof(int32_t)));
+      });
   const int w = spec.w;
   return [table, w](int64_t a, int64_t b) -> int64_t {
     const uint64_t mask = (uint64_t{1} << w) - 1;
@@ -159,9 +138,12 @@ std::string external_table_salt() {
   return *salt().value;
 }
 
-fs::path external_table_path(const Spec& spec) {
-  const uint64_t key = fnv1a(external_table_salt(), fnv1a(spec.canonical(), fnv1a(read_bytes(spec.get_str("path")))));
-  return cache_dir() / "ext" / (spec.name() + "-" + hex64(key) + ".tbl");
+std::string external_table_key(const Spec& spec) {
+  return CacheKey()
+      .add("salt", external_table_salt())
+      .add("spec", spec.canonical())
+      .add("file", read_bytes(spec.get_str("path")))
+      .hex();
 }
 
 }  // namespace gm

@@ -29,7 +29,8 @@ void set_external_table_provider(ExternalTableProvider provider);
 void set_external_table_salt(std::function<std::string()> salt);
 std::string external_table_salt();
 
-// The cache file that holds the spec's truth table.
-std::filesystem::path external_table_path(const Spec& spec);
+// The key of the spec's truth table in the cache (CacheStore kind "ext"): the salt, the canonical
+// spec and the file's bytes.
+std::string external_table_key(const Spec& spec);
 
 }  // namespace gm

@@ -232,6 +232,67 @@ TEST(CacheStore, FirstPublisherWins) {
   EXPECT_TRUE(fs::exists(second_dir));  // still the loser's own scratch, removed with it
 }
 
+TEST(CacheStore, GetOrMakeComputesOnceAndRecomputesWhatItCannotUse) {
+  PrivateCache cache;
+  const CacheStore store("unit");
+  int fills = 0;
+  const auto fill = [&](const fs::path& dir) {
+    ++fills;
+    write_text(dir / "result.json", "{\"n\": 1}");
+  };
+  const auto usable = [](const fs::path& dir) { return read_file(dir / "result.json") == "{\"n\": 1}"; };
+  const auto first = store.get_or_make("k", usable, fill);
+  EXPECT_FALSE(first.cached);
+  EXPECT_EQ(first.dir, store.entry("k"));
+  EXPECT_EQ(fills, 1);
+  const auto second = store.get_or_make("k", usable, fill);
+  EXPECT_TRUE(second.cached);
+  EXPECT_EQ(fills, 1);
+
+  // Intact (checksums match) but not usable, e.g. a record of an incompatible build: recomputed.
+  const auto never = [](const fs::path&) { return false; };
+  EXPECT_FALSE(store.get_or_make("k", never, fill).cached);
+  EXPECT_EQ(fills, 2);
+  // A check that throws (a file it needs is missing) counts as not usable.
+  const auto throws = [](const fs::path& dir) { return !read_file(dir / "missing").empty(); };
+  EXPECT_FALSE(store.get_or_make("k", throws, fill).cached);
+  EXPECT_EQ(fills, 3);
+
+  // A fill that fails publishes nothing and leaves no scratch directory behind.
+  EXPECT_THROW(store.get_or_make("bad", usable, [](const fs::path& dir) {
+    write_text(dir / "half", "x");
+    throw std::runtime_error("tool failed");
+  }),
+               std::runtime_error);
+  EXPECT_FALSE(fs::exists(store.entry("bad")));
+  for (const auto& e : fs::directory_iterator(store.root()))
+    EXPECT_NE(e.path().filename().string().rfind("work-", 0), 0u) << e.path();
+}
+
+TEST(ExtTableCache, TableIsAnIntactStoreEntryAndIsRecomputedWhenDamaged) {
+  if (!have_tool("iverilog") || !have_tool("yosys")) GTEST_SKIP() << "iverilog or yosys is missing";
+  PrivateCache cache;
+  write_text(cache.scratch() / "m.v",
+             "module m3 (input [2:0] a_i, input [2:0] b_i, output [5:0] y_o);\n"
+             "  assign y_o = a_i * b_i + 6'd1;\nendmodule\n");
+  const Spec spec = parse_spec("ext:path=" + (cache.scratch() / "m.v").string() + ",top=m3,w=3");
+  const auto check_model = [&] {
+    const ModelFn model = spec.def().make_model(spec);
+    for (int a = 0; a < 8; ++a)
+      for (int b = 0; b < 8; ++b) ASSERT_EQ(model(a, b), a * b + 1) << a << "*" << b;
+  };
+  check_model();
+  const fs::path entry = only_entry(cache.root() / "ext");
+  const fs::path table = entry / "table.bin";
+  ASSERT_EQ(fs::file_size(table), 64u * 4u);  // 2^(2w) int32 products
+  // An edited product is caught by the manifest's checksum, and the table simulated again.
+  std::string bytes = read_file(table);
+  bytes[4 * 9] ^= 1;
+  write_text(table, bytes);
+  check_model();
+  EXPECT_EQ(read_file(table).at(4 * 9), static_cast<char>(1 * 1 + 1));  // entry 9 = (1 << 3) | 1: a=1, b=1
+}
+
 // ---- the Verilator harness ---------------------------------------------------------------------
 
 bool all_pass(const std::vector<VerifyResult>& rs) {

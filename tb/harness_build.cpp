@@ -1,0 +1,85 @@
+#include "tb/harness_build.hpp"
+
+#include <stdexcept>
+
+#include "models/cache/cache_key.hpp"
+#include "models/errors.hpp"
+#include "models/files.hpp"
+#include "models/install_layout.hpp"
+#include "tb/process.hpp"
+#include "tb/tool_version.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+
+namespace {
+
+bool is_verilog(const std::string& name) { return fs::path(name).extension() == ".v"; }
+
+}  // namespace
+
+std::vector<std::string> HarnessBuild::argv() const {
+  std::vector<std::string> argv = {"verilator", "--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
+                                   "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+                                   "--top-module", top};
+  if (!prefix.empty()) argv.insert(argv.end(), {"--prefix", prefix});
+  argv.insert(argv.end(), {"-Mdir", "obj", "-o", binary});
+  for (const auto& f : files)
+    if (is_verilog(f.name)) argv.push_back(f.name);
+  argv.push_back(data_file(main_cpp).string());
+  // The harness includes models/ headers by their path under data_dir().
+  std::vector<std::string> cflags = {"-std=c++20", "-I" + data_dir().string()};
+  cflags.insert(cflags.end(), defines.begin(), defines.end());
+  for (const auto& flag : cflags) argv.insert(argv.end(), {"-CFLAGS", flag});
+  const std::string fast = "-O" + std::to_string(opt_level), slow = "-O" + std::to_string(opt_level - 1);
+  for (const std::string& flag : {"OPT_FAST=" + fast, "OPT_SLOW=" + slow, "OPT_GLOBAL=" + fast})
+    argv.insert(argv.end(), {"-MAKEFLAGS", flag});
+  // The models library is linked whole (the families register themselves); it needs zlib (the IDX
+  // reader) and OpenSSL's libcrypto (cache keys).
+  if (link_models)
+    for (const std::string& flag : {std::string("-Wl,--whole-archive"), models_library().string(),
+                                    std::string("-Wl,--no-whole-archive"), std::string("-lz"), std::string("-lcrypto")})
+      argv.insert(argv.end(), {"-LDFLAGS", flag});
+  return argv;
+}
+
+std::string HarnessBuild::key() const {
+  CacheKey k;
+  for (const auto& f : files) k.add("file " + f.name, f.text);
+  k.add_file(main_cpp, data_file(main_cpp));
+  // Every header a harness may include: the models' and tb/'s own (the array stream protocol).
+  for (const char* folder : {"models", "tb"})
+    for (const auto& e : fs::recursive_directory_iterator(data_dir() / folder))
+      if (e.path().extension() == ".hpp") k.add_file(fs::relative(e.path(), data_dir()).string(), e.path());
+  if (link_models) k.add_file("models library", models_library());
+  std::string cmd;
+  for (const auto& a : argv()) cmd += a + "\n";
+  k.add("command", cmd);
+  return add_tool_versions(k, {"verilator", "c++", "make"}).add_build_id().hex();
+}
+
+fs::path HarnessBuild::build(const std::string& key) const {
+  const CacheStore cache = store();
+  return cache.make(key, [&](const fs::path& dir) {
+    for (const auto& f : files) write_file_atomic(dir / f.name, f.text);
+    const RunResult r = run_program(argv(), {.cwd = dir});
+    if (!r.ok()) {
+      // A syntax error in the user's own file is theirs: one line naming it.
+      if (const auto user_error = first_user_source_error(r.output, user_sources, "verilator"))
+        throw UserError(*user_error);
+      const fs::path log = cache.root() / ("build-failed-" + key.substr(0, 16) + ".log");
+      write_file_atomic(log, r.output);
+      throw std::runtime_error("Verilator build of the " + what + " failed (log: " + log.string() +
+                               "): " + r.output.substr(0, 600));
+    }
+    // The entry keeps the binary and the files it reads at run time; the sources are in the key.
+    std::error_code ec;
+    fs::rename(dir / "obj" / binary, dir / binary, ec);
+    fs::remove_all(dir / "obj", ec);
+    for (const auto& f : files)
+      if (is_verilog(f.name)) fs::remove(dir / f.name, ec);
+  }, "build");
+}
+
+}  // namespace gm

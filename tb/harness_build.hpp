@@ -1,0 +1,61 @@
+// The Verilator harnesses, built once per content and kept in the cache: one place for the
+// Verilator command line, the compiler and make flags, the cache key and the build itself, shared by
+// `verify` (tb/harness/verify_main.cpp on gm_vtop) and the array runner (tb/harness/array_main.cpp
+// on a systolic array).
+//
+//   HarnessBuild b{.kind = "verilator", .what = "verify harness", .main_cpp = "tb/harness/verify_main.cpp",
+//                  .top = "gm_vtop", .binary = "gm_vsim", .files = {...}, .link_models = true};
+//   const std::string key = b.key();
+//   if (auto dir = b.store().get(key)) ... else dir = b.build(key);   // dir / b.binary
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/cache/cache_store.hpp"
+#include "tb/tool_log.hpp"
+
+namespace gm {
+
+struct HarnessFile {
+  std::string name;  // file name in the build directory; NAME.v files are Verilator's sources
+  std::string text;
+};
+
+struct HarnessBuild {
+  std::string kind;      // cache kind: cache_dir()/<kind>/<key>
+  std::string what;      // in messages: "verify harness"
+  std::string main_cpp;  // the C++ harness, relative to data_dir(): "tb/harness/verify_main.cpp"
+  std::string top;       // --top-module
+  std::string prefix;    // --prefix of the generated C++ classes; empty: Verilator's V<top>
+  std::string binary;    // the harness executable's name in the entry
+  std::vector<HarnessFile> files;   // written into the build directory
+  std::vector<std::string> defines;  // -D... for the C++ harness (e.g. the array's shape)
+  // -O level of the Verilated model's hot code (OPT_FAST, OPT_GLOBAL); the cold code gets one level
+  // less. The verify models are many small designs that run for seconds, the array one big design
+  // that runs GEMMs for minutes: they weigh build time against run time differently.
+  int opt_level = 1;
+  // Link libgm_models.a (models_library()) whole: the verify harness computes models; the array
+  // harness only includes header-only parts of models/.
+  bool link_models = false;
+  std::vector<UserSource> user_sources;  // the user's files among `files`: their syntax errors are the user's
+
+  // The Verilator command, run in the build directory; each -CFLAGS/-LDFLAGS/-MAKEFLAGS word is its
+  // own argument, since Verilator writes them into its makefile or make command line one by one.
+  std::vector<std::string> argv() const;
+
+  // Everything the binary is made of: the files, the C++ harness and the models and tb headers it
+  // may include, the models library when linked, the command, Verilator, the compiler, make, greenmac.
+  std::string key() const;
+
+  CacheStore store() const { return CacheStore(kind); }
+
+  // Builds the harness and publishes it under `key`; returns the entry's directory: the binary and
+  // the files other than Verilog sources (e.g. the array's lookup tables, read at run time).
+  // Throws UserError when Verilator fails on one of user_sources, std::runtime_error (with a log
+  // in the cache directory) for any other failure.
+  std::filesystem::path build(const std::string& key) const;
+};
+
+}  // namespace gm

@@ -1,0 +1,74 @@
+// The one Verilator harness build (tb/harness_build.hpp) that verify and the array runner share:
+// its command line says what each harness needs and nothing else, and its key follows every file.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "models/install_layout.hpp"
+#include "tb/harness_build.hpp"
+#include "tb/process.hpp"
+
+namespace gm {
+namespace {
+
+HarnessBuild example(bool link_models) {
+  HarnessBuild b{.kind = "unit", .what = "test harness", .main_cpp = "tb/harness/verify_main.cpp", .top = "gm_vtop",
+                 .binary = "gm_vsim", .link_models = link_models};
+  b.files = {{"gm_vtop.v", "module gm_vtop; endmodule\n"}, {"table.hex", "00\n"}};
+  return b;
+}
+
+// The value after each occurrence of `flag` in argv.
+std::vector<std::string> values_of(const std::vector<std::string>& argv, const std::string& flag) {
+  std::vector<std::string> out;
+  for (size_t k = 0; k + 1 < argv.size(); ++k)
+    if (argv[k] == flag) out.push_back(argv[k + 1]);
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+TEST(HarnessBuildArgv, SourcesFlagsAndLibraryAsAsked) {
+  HarnessBuild b = example(true);
+  b.defines = {"-DGM_ROWS=2"};
+  b.opt_level = 2;
+  const auto argv = b.argv();
+  EXPECT_EQ(values_of(argv, "--top-module"), std::vector<std::string>{"gm_vtop"});
+  EXPECT_TRUE(values_of(argv, "--prefix").empty());
+  EXPECT_EQ(values_of(argv, "-o"), std::vector<std::string>{"gm_vsim"});
+  EXPECT_TRUE(has(argv, "gm_vtop.v"));
+  EXPECT_FALSE(has(argv, "table.hex"));  // only Verilog is a source; the rest is data for the harness
+  EXPECT_TRUE(has(argv, data_file("tb/harness/verify_main.cpp").string()));
+  const auto cflags = values_of(argv, "-CFLAGS");
+  EXPECT_TRUE(has(cflags, "-std=c++20"));
+  EXPECT_TRUE(has(cflags, "-I" + data_dir().string()));
+  EXPECT_TRUE(has(cflags, "-DGM_ROWS=2"));
+  EXPECT_EQ(values_of(argv, "-MAKEFLAGS"), (std::vector<std::string>{"OPT_FAST=-O2", "OPT_SLOW=-O1", "OPT_GLOBAL=-O2"}));
+  EXPECT_TRUE(has(values_of(argv, "-LDFLAGS"), models_library().string()));
+
+  b.link_models = false;
+  b.prefix = "Vgm_array";
+  const auto plain = b.argv();
+  EXPECT_TRUE(values_of(plain, "-LDFLAGS").empty());
+  EXPECT_EQ(values_of(plain, "--prefix"), std::vector<std::string>{"Vgm_array"});
+}
+
+TEST(HarnessBuildKey, EveryFileAndSettingIsAnIngredient) {
+  if (!have_tool("verilator")) GTEST_SKIP() << "verilator is missing";
+  const HarnessBuild base = example(true);
+  const std::string key = base.key();
+  EXPECT_EQ(key.size(), 64u);
+  EXPECT_EQ(key, example(true).key());
+  HarnessBuild other = example(true);
+  other.files[1].text = "01\n";  // a data file, not a source: still part of what the entry is
+  EXPECT_NE(other.key(), key);
+  EXPECT_NE(example(false).key(), key);  // the command line and the models library
+  other = example(true);
+  other.opt_level = 2;
+  EXPECT_NE(other.key(), key);
+}
+
+}  // namespace
+}  // namespace gm
