@@ -31,6 +31,7 @@ set(GM_SLOW_CASES
   ArraySynth.*
   Characterize.*
   SynthFlow.*
+  Install.GenVerifySynthAndDnnEvalRunFromAMovedPrefix
 )
 
 # gtest filters: unit = the unit suites minus any slow case, slow = the slow cases, tool = the rest.
