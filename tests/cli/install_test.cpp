@@ -146,6 +146,7 @@ TEST(Install, GenVerifySynthAndDnnEvalRunFromAMovedPrefix) {
     EXPECT_EQ(acc[i].at("agreement_with_exact"), ref[i].at("agreement_with_exact")) << acc[i].at("spec");
   }
   EXPECT_EQ(acc[1].at("spec"), "drum:k=4,s=1,w=8");
+  if (!HasFailure()) fs::remove_all(root);  // a failed run keeps its prefix for inspection
 }
 
 TEST(Install, ABinaryWithoutItsDataFilesSaysSoInOneLine) {
@@ -159,6 +160,7 @@ TEST(Install, ABinaryWithoutItsDataFilesSaysSoInOneLine) {
     gm::test::expect_one_line_error(run_binary(root / "bin" / "greenmac", args, "", root), "share/greenmac");
   // Commands that need no data file still work.
   EXPECT_EQ(run_binary(root / "bin" / "greenmac", "gen 'exact:w=4,s=1' -o rtl", "", root).rc, 0);
+  if (!HasFailure()) fs::remove_all(root);
 }
 
 }  // namespace
