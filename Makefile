@@ -5,12 +5,12 @@ BUILD ?= build
 OUT ?= out
 JOBS ?= 2
 PACKAGES := cmake g++ make verilator yosys opensta iverilog qflow-tech-osu018 \
-            libcli11-dev nlohmann-json3-dev libgtest-dev gnuplot zlib1g-dev \
+            libcli11-dev nlohmann-json3-dev libgtest-dev gnuplot zlib1g-dev libssl-dev \
             libtorch-dev dataset-fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GREENMAC := $(BUILD)/greenmac
 
-.PHONY: all deps build demo test test-sanitize bench clean
+.PHONY: all deps build install install-check demo test test-sanitize bench clean
 
 all: build
 
@@ -25,6 +25,17 @@ deps:
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
+
+# greenmac with its data under PREFIX (bin/, share/greenmac/, lib/greenmac/; see cmake/install.cmake).
+# The binary finds its files relative to itself: the prefix can be moved, and the build tree deleted.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Installs into a temporary prefix, moves it, hides the build tree and runs gen, verify, synth and
+# dnn eval from the moved copy (tests/cli/install_test.cpp, which documents what it proves).
+install-check: build
+	cd $(BUILD) && ctest -R 'Install\.' --output-on-failure
 
 # The main job (issue 5): about ten 8-bit signed variants are generated, linted and verified
 # exhaustively; characterized with the DNN's own operands (accuracy on the 10,000 Fashion-MNIST test

@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "models/cache/cache_key.hpp"
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
 #include "tb/process.hpp"
@@ -17,6 +18,7 @@
 #include "models/install_layout.hpp"
 #include "tb/array_job_file.hpp"
 #include "tb/harness_build.hpp"
+#include "tb/tool_version.hpp"
 
 namespace fs = std::filesystem;
 
@@ -208,10 +210,13 @@ fs::path icarus_stream_module() {
   k.add("command", cmd);
   const std::string key = add_tool_versions(k, {"c++", "iverilog"}).add_build_id().hex();
   if (const auto entry = store.get(key)) return *entry;
-  ScratchDir work("build", store.root());
-  const RunResult r = run_program(argv, {.cwd = work.path()});
-  if (!r.ok()) throw std::runtime_error("build of the Icarus stream module failed: " + r.output.substr(0, 600));
-  return store.put(key, work);
+  return store.make(
+      key,
+      [&](const fs::path& dir) {
+        const RunResult r = run_program(argv, {.cwd = dir});
+        if (!r.ok()) throw std::runtime_error("build of the Icarus stream module failed: " + r.output.substr(0, 600));
+      },
+      "build");
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ set(GM_SLOW_CASES
   Characterize.*
   SynthFlow.*
   Layering.*                                                 # 25 compiles
+  Install.GenVerifySynthAndDnnEvalRunFromAMovedPrefix
 )
 
 # gtest filters: unit = the unit suites minus any slow case, slow = the slow cases, tool = the rest.

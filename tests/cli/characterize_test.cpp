@@ -10,6 +10,7 @@
 #include "tests/support/temp_dir.hpp"
 #include "models/files.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/tools.hpp"
 
 namespace fs = std::filesystem;
 using gm::test::run_cli;
@@ -71,7 +72,7 @@ TEST(Characterize, BadInputWritesNoReport) {
 }
 
 TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
-  if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") && !getenv("GREENMAC_FASHION_MNIST"))
+  if (!gm::test::fashion_mnist_present())
     GTEST_SKIP() << "Fashion-MNIST not installed";
   const fs::path dir = gm::test::temp_dir("gm-test-char-dnn");
   const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 300 --rtl-images 20 --array 2x2 --array-energy 2x2 -o " +

@@ -26,21 +26,14 @@
 #include "models/dnn/idx.hpp"
 #include "tests/support/cli_util.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/tools.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using gm::test::run_cli;
 
-bool synth_tools() {
-  return gm::have_tool("yosys") && gm::have_tool("sta") && gm::have_tool("iverilog") &&
-         fs::exists("/usr/share/qflow/tech/osu018/osu018_stdcells.lib");
-}
-
-bool have_data() {
-  const fs::path d = gm::fashion_mnist_dir();
-  return fs::exists(d / "t10k-images-idx3-ubyte.gz") || fs::exists(d / "t10k-images-idx3-ubyte");
-}
+bool synth_tools() { return gm::test::synth_tools_present() && gm::have_tool("iverilog"); }
 
 int count_of(const std::string& text, const std::string& what) {
   int n = 0;
@@ -177,7 +170,7 @@ TEST(Checks, GemmCycleDifferenceExitsOne) {
 }
 
 TEST(Checks, DnnRtlCycleDifferenceExitsOne) {
-  if (!gm::have_tool("verilator") || !have_data()) GTEST_SKIP() << "no verilator or no Fashion-MNIST";
+  if (!gm::have_tool("verilator") || !gm::test::fashion_mnist_present()) GTEST_SKIP() << "no verilator or no Fashion-MNIST";
   const std::string args = "dnn rtl --array 2x2 --model mlp --images 1";
   const auto good = run_cli(args);
   ASSERT_EQ(good.rc, 0) << good.out;
@@ -194,7 +187,7 @@ namespace {
 // The main job's RTL sample: a cycle difference on the array fails characterize --dnn (about 30 s
 // cold: three 8-bit syntheses; seconds with a warm cache).
 TEST(Checks, CharacterizeDnnRtlCycleDifferenceExitsOne) {
-  if (!synth_tools() || !gm::have_tool("gnuplot") || !gm::have_tool("verilator") || !have_data())
+  if (!synth_tools() || !gm::have_tool("gnuplot") || !gm::have_tool("verilator") || !gm::test::fashion_mnist_present())
     GTEST_SKIP() << "synthesis tools, gnuplot, verilator or Fashion-MNIST missing";
   const fs::path dir = gm::test::temp_dir("gm-test-checks");
   const auto r = run_cli("characterize 'drum:k=4,s=1' --dnn --model mlp --images 20 --rtl-images 1 --array 2x2 -o '" +

@@ -19,6 +19,7 @@
 #include "tests/support/cli_util.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tb/process.hpp"
+#include "tests/support/tools.hpp"
 
 namespace fs = std::filesystem;
 using gm::test::run_cli;
@@ -32,7 +33,6 @@ std::string sh(const std::string& s) {
   return out + "'";
 }
 
-bool tools_present() { return gm::have_tool("yosys") && gm::have_tool("iverilog") && gm::have_tool("verilator"); }
 
 const char* kGood = "module mymul (input [3:0] a_i, input [3:0] b_i, output [7:0] y_o);\n"
                     "  assign y_o = a_i * b_i;\nendmodule\n";
@@ -43,7 +43,7 @@ class Injection : public ::testing::Test {
   fs::path old_cwd = fs::current_path();
 
   void SetUp() override {
-    if (!tools_present()) GTEST_SKIP() << "yosys, iverilog or verilator not installed";
+    if (!gm::test::tools_present({"yosys", "iverilog", "verilator"})) GTEST_SKIP() << "yosys, iverilog or verilator not installed";
     fs::create_directories(dir / "tmp");
     gm::write_file_atomic(dir / "good.v", kGood);
     fs::current_path(dir);  // a relative `touch owned` run by greenmac itself lands here
@@ -155,9 +155,9 @@ TEST_F(Injection, RtlDirWithoutTheDesignIsRefused) {
 
 namespace {
 
-const char* kOsu018 = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+const char* const kOsu018 = gm::kOsu018Lib;
 
-bool synth_tools_present() { return gm::have_tool("yosys") && gm::have_tool("sta") && fs::is_regular_file(kOsu018); }
+using gm::test::synth_tools_present;
 
 TEST_F(Injection, LibertyPathWithQuoteIsJustAPath) {
   if (!synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library not installed";

@@ -57,13 +57,13 @@ inline std::vector<std::string> split_words(const std::string& text) {
   return words;
 }
 
-// Runs `greenmac ARGS` from an argument vector (ARGS is split by split_words); `env` holds
+// Runs `BINARY ARGS` from an argument vector (ARGS is split by split_words); `env` holds
 // NAME=VALUE words set for the run, e.g. "PATH=/x "; `cwd`, when given, is its working directory.
 // stdout goes to a temporary file and stderr is captured, so the two streams stay apart.
-inline CliResult run_cli(const std::string& args, const std::string& env = "",
-                         const std::filesystem::path& cwd = {}) {
+inline CliResult run_binary(const std::filesystem::path& binary, const std::string& args, const std::string& env = "",
+                            const std::filesystem::path& cwd = {}) {
   CliResult r;
-  std::vector<std::string> argv = {GM_BINARY};
+  std::vector<std::string> argv = {binary.string()};
   for (auto& w : split_words(args)) argv.push_back(std::move(w));
   std::string out_path = (std::filesystem::temp_directory_path() / "gm-cli-stdout-XXXXXX").string();
   const int fd = mkstemp(out_path.data());
@@ -78,6 +78,12 @@ inline CliResult run_cli(const std::string& args, const std::string& env = "",
   r.out = ss.str();
   std::remove(out_path.c_str());
   return r;
+}
+
+// run_binary with the greenmac of the build tree.
+inline CliResult run_cli(const std::string& args, const std::string& env = "",
+                         const std::filesystem::path& cwd = {}) {
+  return run_binary(GM_BINARY, args, env, cwd);
 }
 
 inline int count_lines(const std::string& s) {

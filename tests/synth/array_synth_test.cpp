@@ -13,13 +13,14 @@
 #include "synth/liberty.hpp"
 #include "tests/support/cli_util.hpp"
 #include "tb/process.hpp"
+#include "tests/support/tools.hpp"
 
 namespace fs = std::filesystem;
 
 namespace gm {
 namespace {
 
-bool tools_present() { return have_tool("yosys") && have_tool("sta") && fs::exists(kOsu018Lib); }
+using gm::test::synth_tools_present;
 
 class ArraySynth : public ::testing::Test {
  protected:
@@ -33,7 +34,7 @@ class ArraySynth : public ::testing::Test {
     delete scratch_;
   }
   void SetUp() override {
-    if (!tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library is missing";
+    if (!synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library is missing";
   }
   // One flow run per configuration and GEMM, shared by the tests.
   static const ArraySynthResult& run(const std::string& mul, bool zero_operands = false, uint64_t stall_seed = 0) {

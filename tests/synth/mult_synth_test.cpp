@@ -14,13 +14,14 @@
 #include "models/spec.hpp"
 #include "tests/support/cli_util.hpp"
 #include "tb/process.hpp"
+#include "tests/support/tools.hpp"
 
 namespace fs = std::filesystem;
 
 namespace gm {
 namespace {
 
-bool tools_present() { return have_tool("yosys") && have_tool("sta") && fs::exists(kOsu018Lib); }
+using gm::test::synth_tools_present;
 
 // Truth table of a function over A=1010, B=1100, C=11110000 (bit k = value for input pattern k).
 uint64_t table3(const LibExpr& e) {
@@ -79,7 +80,7 @@ TEST(SynthLiberty, MalformedIsAUserError) {
 class SynthFlow : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!tools_present()) return;
+    if (!synth_tools_present()) return;
     scratch_ = new fs::path(gm::test::temp_dir("gm-synth-test"));
     setenv("GREENMAC_CACHE", (*scratch_ / "cache").c_str(), 1);
     for (const char* s : {"exact:arch=dadda", "trunc:t=0", "trunc:t=4", "trunc:t=8", "trunc:t=12", "drum:k=4",
@@ -104,7 +105,7 @@ class SynthFlow : public ::testing::Test {
     }
   }
   void SetUp() override {
-    if (!tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library missing";
+    if (!synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library missing";
   }
   static const SynthResult* find(const std::string& spec) {
     const std::string c = parse_spec(spec).canonical();
@@ -249,7 +250,7 @@ TEST_F(SynthCli, ToolsMissingFromPath) {
 }
 
 TEST_F(SynthCli, WritesReportsAndKeepsArtifacts) {
-  if (!tools_present()) GTEST_SKIP();
+  if (!synth_tools_present()) GTEST_SKIP();
   const std::string env = "GREENMAC_CACHE='" + (dir_ / "cache").string() + "' ";
   const auto r = test::run_cli("synth yosys --cycles 2000 --csv -o '" + out_.string() + "'", env);
   ASSERT_EQ(r.rc, 0) << r.out;

@@ -31,7 +31,7 @@ std::vector<int64_t> matmul(const GemmProblem& p) {
 
 TEST(ArrayGemmIcarus, SameResultsAndCyclesAsVerilator) {
   if (!simulators_present()) GTEST_SKIP() << "needs verilator and iverilog (with vvp, iverilog-vpi)";
-  const ArrayConfig cfg = make_array_config(2, 3, "exact:s=1", "", 32, false);
+  const ArrayConfig cfg = make_array_config(2, 3, parse_spec("exact:s=1"), "", 32, false);
   const GemmRunner verilator(cfg, MulModel::kLut);
   const int64_t shapes[][3] = {{1, 1, 1}, {4, 5, 7}, {7, 2, 3}};
   uint64_t seed = 40;
@@ -58,7 +58,7 @@ TEST(ArrayGemmIcarus, SameResultsAndCyclesAsVerilator) {
 // which the padding rows add): still the Verilator harness's numbers.
 TEST(ArrayGemmIcarus, GateLevelApproximateAgreesWithVerilator) {
   if (!simulators_present()) GTEST_SKIP() << "needs verilator and iverilog (with vvp, iverilog-vpi)";
-  const ArrayConfig cfg = make_array_config(3, 2, "trunc:w=5,t=3,comp=1,s=1", "", 20, false);
+  const ArrayConfig cfg = make_array_config(3, 2, parse_spec("trunc:w=5,t=3,comp=1,s=1"), "", 20, false);
   const GemmRunner verilator(cfg, MulModel::kGate);
   const GemmProblem p = random_gemm(cfg, 6, 7, 5, 9);
   const GemmResult v = verilator.run(p);

@@ -9,18 +9,15 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_util.hpp"
+#include "tests/support/tools.hpp"
 
 namespace {
 
-bool have_data() {
-  return std::filesystem::exists(gm::fashion_mnist_dir() / "t10k-images-idx3-ubyte.gz") ||
-         std::filesystem::exists(gm::fashion_mnist_dir() / "t10k-images-idx3-ubyte");
-}
 
 }  // namespace
 
 TEST(DnnRtl, ArrayLogitsEqualGoldenForExactAndTwoApproximateMultipliers) {
-  if (!have_data()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "Fashion-MNIST not installed";
   for (const std::string mul : {"exact:s=1", "drum:k=4,s=1", "trunc:t=6,s=1"}) {
     gm::DnnRtlOptions opt;
     opt.rows = 4;
@@ -37,7 +34,7 @@ TEST(DnnRtl, ArrayLogitsEqualGoldenForExactAndTwoApproximateMultipliers) {
 }
 
 TEST(DnnRtl, CliJsonKeysAndMlpOnA2x3Array) {
-  if (!have_data()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "Fashion-MNIST not installed";
   const auto r = gm::test::run_cli("dnn rtl --array 2x3 --mul 'mitchell:s=1' --model mlp --images 20 --json");
   ASSERT_EQ(r.rc, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);

@@ -11,15 +11,15 @@
 #include "tb/process.hpp"
 #include "generator/registry.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/tools.hpp"
 
 namespace {
 
-bool tools_present() { return gm::have_tool("yosys") && gm::have_tool("verilator"); }
 
 }  // namespace
 
 TEST(Mutation, JsonCountsAddUpAndVerificationCatchesMutants) {
-  if (!tools_present()) GTEST_SKIP() << "yosys or verilator missing";
+  if (!gm::test::tools_present({"yosys", "verilator"})) GTEST_SKIP() << "yosys or verilator missing";
   const auto r = gm::test::run_cli("mutate 'exact:w=4,arch=array' 'trunc:w=4,t=2' 'drum:w=4,k=3,s=1' --count 5 --seed 3 --json");
   ASSERT_EQ(r.rc, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
@@ -43,7 +43,7 @@ TEST(Mutation, JsonCountsAddUpAndVerificationCatchesMutants) {
 }
 
 TEST(Mutation, TableHasARowPerDesignAndATotal) {
-  if (!tools_present()) GTEST_SKIP() << "yosys or verilator missing";
+  if (!gm::test::tools_present({"yosys", "verilator"})) GTEST_SKIP() << "yosys or verilator missing";
   const auto r = gm::test::run_cli("mutate 'exact:w=4' --count 3 --sim icarus");
   ASSERT_EQ(r.rc, 0) << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(gm::parse_spec("exact:w=4").name() + " +3 +\\d+ +\\d+ +0 ")))

@@ -147,7 +147,7 @@ TEST(ArrayConfig, ZeroGateRefusedWhenZeroProductIsNotZero) {
 // signed and unsigned, a 2w-bit accumulator, the mutant, one and several multipliers, and the
 // zero-length delay lines of 1x1 and one-column arrays.
 ArrayConfig mutant_acc16() {
-  ArrayConfig cfg = make_array_config(2, 2, "exact:s=1", "", 16, false);
+  ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:s=1"), "", 16, false);
   cfg.mutant_row = 0, cfg.mutant_col = 1;
   return cfg;
 }
@@ -186,8 +186,8 @@ TEST(ArrayRtl, TopIsGenerateLoops) {
 TEST(ArrayRtl, HeaderCommandRegenerates) {
   const fs::path dir = gm::test::temp_dir("gm-array-header");
   write_file_atomic(dir / "map.txt", "row 1 drum:k=4,s=1\npe 0 2 trunc:t=6,s=1\n");
-  const ArrayConfig mixed = make_array_config(2, 3, "exact:s=1", (dir / "map.txt").string(), 24, true);
-  const ArrayConfig plain = make_array_config(3, 2, "mitchell:s=0", "", 32, false);
+  const ArrayConfig mixed = make_array_config(2, 3, parse_spec("exact:s=1"), (dir / "map.txt").string(), 24, true);
+  const ArrayConfig plain = make_array_config(3, 2, parse_spec("mitchell:s=0"), "", 32, false);
   for (const auto& [cfg, lut] : {std::pair{mixed, false}, std::pair{plain, true}}) {
     const ArrayRtl rtl = generate_array(cfg, lut ? MulModel::kLut : MulModel::kGate);
     const std::string top = top_text(rtl);

@@ -22,6 +22,7 @@
 #include "tb/verify.hpp"
 #include "models/spec.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/tools.hpp"
 
 namespace fs = std::filesystem;
 
@@ -427,10 +428,9 @@ TEST(HarnessCache, FailingArrayHarnessIsRebuiltOnce) {
 
 // ---- synthesis records ---------------------------------------------------------------------------
 
-bool synth_tools() { return have_tool("yosys") && have_tool("sta") && fs::exists(kOsu018Lib); }
 
 TEST(SynthCache, EditedRecordIsRecomputedAndKeysFollowTheLibrary) {
-  if (!synth_tools()) GTEST_SKIP() << "yosys, sta or the osu018 library is missing";
+  if (!gm::test::synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library is missing";
   PrivateCache cache;
   const std::vector<Spec> specs = {parse_spec("exact:w=4,s=0")};
   SynthOptions opt;

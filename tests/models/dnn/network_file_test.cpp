@@ -13,6 +13,8 @@
 #include "models/dnn/network.hpp"
 #include "models/dnn/idx.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/tools.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -26,7 +28,11 @@ json shipped(const std::string& name) {
   return json::parse(f);
 }
 
-fs::path model_dir() { return fs::temp_directory_path() / ("gm-model-test-" + std::to_string(::getpid())); }
+// One private directory per test process (the cleanup removes it; write_model creates it again).
+const fs::path& model_dir() {
+  static const fs::path dir = gm::test::temp_dir("gm-model-test");
+  return dir;
+}
 
 // Removes the test's model files when the test ends.
 struct ModelDirCleanup {
@@ -39,12 +45,6 @@ fs::path write_model(const std::string& file, const std::string& text) {
   const fs::path p = dir / file;
   std::ofstream(p) << text;
   return p;
-}
-
-// The test set, when present: cases that need the data (the fit to it) skip without it.
-bool have_data() {
-  const fs::path d = gm::fashion_mnist_dir();
-  return fs::exists(d / "t10k-images-idx3-ubyte.gz") || fs::exists(d / "t10k-images-idx3-ubyte");
 }
 
 // The cnn with a 2-channel input: a well-formed file (the first conv takes 2 channels, each filter's
@@ -162,7 +162,7 @@ TEST(DnnModelFile, CliRefusesEveryBrokenModel) {
   const BrokenModel one = broken_models().front();
   const fs::path p = write_model("broken-kernel.json", one.make().dump());
   expect_one_line_error(run_cli("dnn rtl --images 2 --model '" + p.string() + "'"), one.fragment);
-  const fs::path out = fs::temp_directory_path() / ("gm-model-test-char-" + std::to_string(::getpid()));
+  const fs::path out = gm::test::temp_dir("gm-model-test-char") / "out";
   expect_one_line_error(run_cli("characterize exact:s=1 --dnn --images 2 -o '" + out.string() + "' --model '" + p.string() + "'"),
                         one.fragment);
   EXPECT_FALSE(fs::exists(out / "report.md"));
@@ -172,7 +172,7 @@ TEST(DnnModelFile, CliRefusesEveryBrokenModel) {
 // The case: a 2-channel input used to crash (10000 images) or read past the image buffer (100).
 TEST(DnnModelFile, TwoChannelModelDoesNotFitTheData) {
   ModelDirCleanup cleanup;
-  if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST";
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "no Fashion-MNIST";
   const fs::path p = write_model("twoch.json", two_channel_cnn().dump());
   EXPECT_NO_THROW(gm::dnn::load_network(p));  // well formed: it is the data it does not fit
   for (const char* images : {"10000", "100"}) {
@@ -185,7 +185,7 @@ TEST(DnnModelFile, TwoChannelModelDoesNotFitTheData) {
 
 TEST(DnnModelFile, TooFewClassesForTheLabels) {
   ModelDirCleanup cleanup;
-  if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST";
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "no Fashion-MNIST";
   const fs::path p = write_model("five.json", mlp_with_classes(5).dump());
   EXPECT_NO_THROW(gm::dnn::load_network(p));
   expect_one_line_error(run_cli("dnn eval --images 100 --model '" + p.string() + "'"),

@@ -18,6 +18,8 @@
 #include "models/metrics.hpp"
 #include "models/product_table.hpp"
 #include "models/spec.hpp"
+#include "tests/support/tools.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace gm;
@@ -26,16 +28,10 @@ using gm::test::run_cli;
 
 namespace {
 
-const fs::path kData = "/usr/share/datasets/fashion-mnist";
+const fs::path kData = "/usr/share/datasets/fashion-mnist";  // the default data directory
+using gm::test::temp_dir;
 
 fs::path model_path(const std::string& name) { return fs::path(GM_SOURCE_DIR) / "models" / "dnn" / "weights" / (name + ".json"); }
-
-fs::path temp_dir(const std::string& stem) {
-  const fs::path d = fs::temp_directory_path() / (stem + "-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
 
 std::vector<uint8_t> idx_bytes(uint8_t type, const std::vector<uint32_t>& dims, const std::vector<uint8_t>& data) {
   std::vector<uint8_t> b = {0, 0, type, static_cast<uint8_t>(dims.size())};
@@ -73,7 +69,6 @@ std::string read_text(const fs::path& p) {
   return ss.str();
 }
 
-bool have_data() { return fs::exists(kData / "t10k-images-idx3-ubyte.gz"); }
 
 // A straightforward reference of the quantized network, written from docs/quantization.md without
 // im2col and without the GEMM: direct convolution loops, exact products, 64-bit sums wrapped to 32
@@ -283,8 +278,8 @@ TEST(DnnNetwork, ShippedFilesLoadAndAreSmall) {
 }
 
 TEST(DnnNetwork, GoldenExactEqualsIndependentReference) {
-  if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST";
-  const ImageSet test = load_fashion_mnist(kData, "t10k", 24);
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "no Fashion-MNIST";
+  const ImageSet test = load_fashion_mnist(gm::fashion_mnist_dir(), "t10k", 24);
   const ProductTable exact(parse_spec("exact:s=1"));
   for (const std::string name : {"cnn", "mlp"}) {
     const Network net = load_network(model_path(name));
@@ -298,12 +293,12 @@ TEST(DnnNetwork, GoldenExactEqualsIndependentReference) {
 }
 
 TEST(DnnNetwork, QuantizedTracksTheFloatNetwork) {
-  if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST";
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "no Fashion-MNIST";
   const ProductTable exact(parse_spec("exact:s=1"));
   for (const std::string name : {"cnn", "mlp"}) {
     const Network net = load_network(model_path(name));
     const size_t n = net.reference_logits.size();
-    const ImageSet test = load_fashion_mnist(kData, "t10k", n);
+    const ImageSet test = load_fashion_mnist(gm::fashion_mnist_dir(), "t10k", n);
     TableGemm engine(exact, 2);
     const auto out = run_network(net, test.pixels.data(), n, engine);
     const double scale = net.layers.back().out_scale;
@@ -320,8 +315,8 @@ TEST(DnnNetwork, QuantizedTracksTheFloatNetwork) {
 }
 
 TEST(DnnNetwork, TruncationNeverGainsMoreThanNoise) {
-  if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST";
-  const ImageSet test = load_fashion_mnist(kData, "t10k", 1000);
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "no Fashion-MNIST";
+  const ImageSet test = load_fashion_mnist(gm::fashion_mnist_dir(), "t10k", 1000);
   const Network net = load_network(model_path("cnn"));
   double prev = 1.0;
   std::vector<double> acc;
@@ -357,7 +352,7 @@ TEST(DnnCli, BadInputIsExitTwoWithOneLine) {
 }
 
 TEST(DnnCli, EvalJsonAndTraces) {
-  if (!have_data()) GTEST_SKIP() << "no Fashion-MNIST";
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "no Fashion-MNIST";
   const fs::path d = temp_dir("gm-dnn-trace");
   const auto r = run_cli("dnn eval --model mlp --images 20 --mul drum:k=4,s=1 --json --trace-dir " + d.string());
   ASSERT_EQ(r.rc, 0) << r.out;

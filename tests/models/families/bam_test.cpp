@@ -11,17 +11,12 @@
 #include "models/arith.hpp"
 #include "models/pairs.hpp"
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model_of(const std::string& text) {
-  const gm::Spec spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
-
 std::string spec_text(int w, bool s, int h, int v) {
-  return "bam:w=" + std::to_string(w) + ",s=" + std::to_string(s) + ",h=" + std::to_string(h) +
-         ",v=" + std::to_string(v);
+  return gm::test::spec("bam", {{"w", w}, {"s", s}, {"h", h}, {"v", v}});
 }
 
 // Row j of the matrix as a w-bit word: b_j ? a : 0, and in the signed (Baugh-Wooley) matrix the
@@ -50,7 +45,7 @@ int64_t reference(int64_t a, int64_t b, int w, bool s, int h, int v) {
 
 
 void expect_matches_reference(int w, bool s, int h, int v) {
-  const auto model = model_of(spec_text(w, s, h, v));
+  const auto model = gm::test::model(spec_text(w, s, h, v));
   for (int64_t a = gm::operand_min(w, s); a <= gm::operand_max(w, s); ++a)
     for (int64_t b = gm::operand_min(w, s); b <= gm::operand_max(w, s); ++b)
       ASSERT_EQ(model(a, b), reference(a, b, w, s, h, v))
@@ -77,8 +72,8 @@ TEST(Bam, MatchesRowReferenceOnAllPairsAtWidth8) {
 TEST(Bam, NoHorizontalBreakIsTruncation) {
   for (bool s : {false, true})
     for (int v : {0, 5, 8, 13}) {
-      const auto bam = model_of(spec_text(8, s, 0, v));
-      const auto trunc = model_of("trunc:w=8,s=" + std::to_string(s) + ",t=" + std::to_string(v));
+      const auto bam = gm::test::model(spec_text(8, s, 0, v));
+      const auto trunc = gm::test::model("trunc:w=8,s=" + std::to_string(s) + ",t=" + std::to_string(v));
       for (int64_t a = gm::operand_min(8, s); a <= gm::operand_max(8, s); ++a)
         for (int64_t b = gm::operand_min(8, s); b <= gm::operand_max(8, s); ++b) {
           ASSERT_EQ(bam(a, b), trunc(a, b)) << "v=" << v;
@@ -107,7 +102,7 @@ TEST(Bam, PinnedErrorsAtWidth8) {
   const Case cases[] = {{false, 2, 6, -240.25, 961}, {true, 2, 6, -432.25, 961},
                         {false, 0, 8, -448.25, 1793}, {true, 0, 8, -576.25, 1793}};
   for (const auto& c : cases) {
-    const auto e = gm::test::error_totals(model_of(spec_text(8, c.s, c.h, c.v)), 8, c.s);
+    const auto e = gm::test::error_totals(gm::test::model(spec_text(8, c.s, c.h, c.v)), 8, c.s);
     EXPECT_DOUBLE_EQ(e.mean(), c.mean) << spec_text(8, c.s, c.h, c.v);
     EXPECT_EQ(e.worst, c.max_abs) << spec_text(8, c.s, c.h, c.v);
   }
@@ -123,8 +118,8 @@ TEST(Bam, PinnedErrorsAtWidth8) {
 //   and the 196 of rows 2..5: 1 - 577 = -576.
 //   x * 0 and 0 * x (signed): the omitted NAND cells (7,0), (7,1) are 1: -384.
 TEST(Bam, CornerCases) {
-  const auto u = model_of(spec_text(8, false, 2, 6));
-  const auto s = model_of(spec_text(8, true, 2, 6));
+  const auto u = gm::test::model(spec_text(8, false, 2, 6));
+  const auto s = gm::test::model(spec_text(8, true, 2, 6));
   EXPECT_EQ(u(255, 255), 64064);
   EXPECT_EQ(u(1, 1), 0);
   EXPECT_EQ(s(1, 1), -384);
@@ -140,7 +135,7 @@ TEST(Bam, CornerCases) {
 
 // The horizontal break treats a and b differently.
 TEST(Bam, HorizontalBreakIsNotCommutative) {
-  const auto u = model_of(spec_text(8, false, 2, 6));
+  const auto u = gm::test::model(spec_text(8, false, 2, 6));
   EXPECT_EQ(u(1, 255), 192);  // a_0 meets rows 0..7; kept: j >= 2 and 0 + j >= 6, i.e. 2^6 + 2^7
   EXPECT_EQ(u(255, 1), 0);    // b = 1 feeds row 0 only, which is omitted
 }
@@ -152,7 +147,7 @@ TEST(Bam, ErrorGrowsWithEitherBreakLevel) {
     for (int v : {0, 6}) {
       double previous = -1;
       for (int h = 0; h <= (s ? 6 : 8); ++h) {
-        const double med = gm::test::error_totals(model_of(spec_text(8, s, h, v)), 8, s).mean_abs();
+        const double med = gm::test::error_totals(gm::test::model(spec_text(8, s, h, v)), 8, s).mean_abs();
         EXPECT_GE(med, previous) << "s=" << s << " h=" << h << " v=" << v;
         previous = med;
       }
@@ -160,7 +155,7 @@ TEST(Bam, ErrorGrowsWithEitherBreakLevel) {
     for (int h : {0, 2}) {
       double previous = -1;
       for (int v = 0; v <= (s ? 14 : 16); ++v) {
-        const double med = gm::test::error_totals(model_of(spec_text(8, s, h, v)), 8, s).mean_abs();
+        const double med = gm::test::error_totals(gm::test::model(spec_text(8, s, h, v)), 8, s).mean_abs();
         EXPECT_GE(med, previous) << "s=" << s << " h=" << h << " v=" << v;
         previous = med;
       }

@@ -6,16 +6,14 @@
 #include <vector>
 
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model(const std::string& text) {
-  const auto spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
+using gm::test::model;
 
 std::string spec(int w, int s, int c) {
-  return "comp42:w=" + std::to_string(w) + ",s=" + std::to_string(s) + ",c=" + std::to_string(c);
+  return gm::test::spec("comp42", {{"w", w}, {"s", s}, {"c", c}});
 }
 
 // Momeni design 2 as a truth table of its output value (sum + 2 carry) against the input count:

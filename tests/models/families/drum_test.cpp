@@ -8,16 +8,14 @@
 #include <random>
 
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model(const std::string& text) {
-  const auto spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
+using gm::test::model;
 
 std::string spec(int w, int s, int k) {
-  return "drum:w=" + std::to_string(w) + ",s=" + std::to_string(s) + ",k=" + std::to_string(k);
+  return gm::test::spec("drum", {{"w", w}, {"s", s}, {"k", k}});
 }
 
 // The operand as DRUM sees it, at its own weight: find the leading one t by scanning down; when
@@ -39,11 +37,7 @@ int64_t drum_reference(uint64_t a, uint64_t b, int k) {
 
 // Sign-magnitude, then the 2w-bit word read as signed.
 int64_t signed_reference(int64_t a, int64_t b, int w, int k) {
-  const int64_t m = drum_reference(static_cast<uint64_t>(std::abs(a)), static_cast<uint64_t>(std::abs(b)), k);
-  int64_t v = ((a < 0) != (b < 0)) ? -m : m;
-  const int64_t range = int64_t{1} << (2 * w);
-  v = ((v % range) + range) % range;
-  return v >= range / 2 ? v - range : v;
+  return gm::test::sign_magnitude_reference(a, b, w, [k](uint64_t x, uint64_t y) { return drum_reference(x, y, k); });
 }
 
 }  // namespace

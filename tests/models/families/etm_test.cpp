@@ -5,13 +5,11 @@
 #include <cstdlib>
 
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model(const std::string& text) {
-  const auto spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
+using gm::test::model;
 
 // Reference: scan the low bit pairs from the top; from the first pair with a 1, the product bit
 // i + l and every bit below it are set. Exact low product when both high parts are zero.
@@ -29,15 +27,11 @@ int64_t etm_reference(uint64_t a, uint64_t b, int l) {
 }
 
 int64_t etm_signed_reference(int64_t a, int64_t b, int w, int l) {
-  const int64_t m = etm_reference(static_cast<uint64_t>(std::abs(a)), static_cast<uint64_t>(std::abs(b)), l);
-  int64_t v = ((a < 0) != (b < 0)) ? -m : m;
-  const int64_t range = int64_t{1} << (2 * w);
-  v = ((v % range) + range) % range;
-  return v >= range / 2 ? v - range : v;
+  return gm::test::sign_magnitude_reference(a, b, w, [l](uint64_t x, uint64_t y) { return etm_reference(x, y, l); });
 }
 
 std::string spec(int w, int s, int l) {
-  return "etm:w=" + std::to_string(w) + ",s=" + std::to_string(s) + ",l=" + std::to_string(l);
+  return gm::test::spec("etm", {{"w", w}, {"s", s}, {"l", l}});
 }
 
 }  // namespace

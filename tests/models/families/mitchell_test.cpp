@@ -8,16 +8,14 @@
 #include <cstdlib>
 
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model(const std::string& text) {
-  const auto spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
+using gm::test::model;
 
 std::string spec(int w, int s, int f) {
-  return "mitchell:w=" + std::to_string(w) + ",s=" + std::to_string(s) + ",f=" + std::to_string(f);
+  return gm::test::spec("mitchell", {{"w", w}, {"s", s}, {"f", f}});
 }
 
 // Mitchell in floating point: A = 2^k (1 + x), x truncated to f bits; every value here is a dyadic
@@ -38,11 +36,7 @@ int64_t mitchell_reference(uint64_t a, uint64_t b, int f) {
 }
 
 int64_t signed_reference(int64_t a, int64_t b, int w, int f) {
-  const int64_t m = mitchell_reference(static_cast<uint64_t>(std::abs(a)), static_cast<uint64_t>(std::abs(b)), f);
-  int64_t v = ((a < 0) != (b < 0)) ? -m : m;
-  const int64_t range = int64_t{1} << (2 * w);
-  v = ((v % range) + range) % range;
-  return v >= range / 2 ? v - range : v;
+  return gm::test::sign_magnitude_reference(a, b, w, [f](uint64_t x, uint64_t y) { return mitchell_reference(x, y, f); });
 }
 
 }  // namespace

@@ -11,17 +11,12 @@
 #include "models/arith.hpp"
 #include "models/pairs.hpp"
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model_of(const std::string& text) {
-  const gm::Spec spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
-
 std::string spec_text(int w, bool s, int j, int m) {
-  return "perf:w=" + std::to_string(w) + ",s=" + std::to_string(s) + ",j=" + std::to_string(j) +
-         ",m=" + std::to_string(m);
+  return gm::test::spec("perf", {{"w", w}, {"s", s}, {"j", j}, {"m", m}});
 }
 
 // The part of b the perforated rows would have contributed: sum of b_k times the weight of bit k
@@ -49,7 +44,7 @@ TEST(Perf, MatchesErrorFormulaOnAllPairs) {
       for (int j = 0; j < w; ++j)
         for (int m = 1; j + m <= w; ++m) {
           if (w == 8 && m > 3 && j + m != w) continue;  // keep the w = 8 sweep short
-          const auto model = model_of(spec_text(w, s, j, m));
+          const auto model = gm::test::model(spec_text(w, s, j, m));
           for (int64_t a = gm::operand_min(w, s); a <= gm::operand_max(w, s); ++a)
             for (int64_t b = gm::operand_min(w, s); b <= gm::operand_max(w, s); ++b)
               ASSERT_EQ(model(a, b), reference(a, b, w, s, j, m))
@@ -60,7 +55,7 @@ TEST(Perf, MatchesErrorFormulaOnAllPairs) {
 TEST(Perf, ExactWhenThePerforatedBitsOfBAreZero) {
   for (bool s : {false, true})
     for (const auto& [j, m] : {std::pair{0, 2}, {0, 3}, {2, 3}, {7, 1}, {0, 8}}) {
-      const auto model = model_of(spec_text(8, s, j, m));
+      const auto model = gm::test::model(spec_text(8, s, j, m));
       const uint64_t rows = ((uint64_t{1} << m) - 1) << j;
       for (int64_t a = gm::operand_min(8, s); a <= gm::operand_max(8, s); ++a)
         for (int64_t b = gm::operand_min(8, s); b <= gm::operand_max(8, s); ++b)
@@ -86,15 +81,15 @@ TEST(Perf, PinnedErrorsAtWidth8) {
   const Case cases[] = {{false, 0, 2, -191.25, 765}, {false, 0, 3, -446.25, 1785}, {true, 0, 2, 0.75, 384},
                         {true, 0, 3, 1.75, 896},      {true, 7, 1, -32, 16384}};
   for (const auto& c : cases) {
-    const auto e = gm::test::error_totals(model_of(spec_text(8, c.s, c.j, c.m)), 8, c.s);
+    const auto e = gm::test::error_totals(gm::test::model(spec_text(8, c.s, c.j, c.m)), 8, c.s);
     EXPECT_DOUBLE_EQ(e.mean(), c.mean) << spec_text(8, c.s, c.j, c.m);
     EXPECT_EQ(e.worst, c.max_abs) << spec_text(8, c.s, c.j, c.m);
   }
 }
 
 TEST(Perf, CornerCases) {
-  const auto u = model_of(spec_text(8, false, 0, 2));
-  const auto s = model_of(spec_text(8, true, 0, 2));
+  const auto u = gm::test::model(spec_text(8, false, 0, 2));
+  const auto s = gm::test::model(spec_text(8, true, 0, 2));
   EXPECT_EQ(u(255, 255), 255 * 252);
   EXPECT_EQ(u(1, 3), 0);
   EXPECT_EQ(u(3, 1), 3 * 0);
@@ -102,11 +97,11 @@ TEST(Perf, CornerCases) {
   EXPECT_EQ(s(-128, -128), 16384);  // bits 0, 1 of -128 are zero
   EXPECT_EQ(s(-1, -1), 4);          // b' = 1111_1100 = -4
   EXPECT_EQ(s(127, -1), -508);
-  const auto sign_row = model_of(spec_text(8, true, 7, 1));
+  const auto sign_row = gm::test::model(spec_text(8, true, 7, 1));
   EXPECT_EQ(sign_row(-1, -1), -127);     // b' = 0111_1111
   EXPECT_EQ(sign_row(-128, -128), 0);    // b' = 0
   EXPECT_EQ(sign_row(-128, -1), -16256); // -128 * 127
-  const auto all_rows = model_of(spec_text(8, true, 0, 8));
+  const auto all_rows = gm::test::model(spec_text(8, true, 0, 8));
   for (int64_t x = -128; x <= 127; ++x) {
     EXPECT_EQ(all_rows(x, x), 0);
     EXPECT_EQ(s(x, 0), 0);
@@ -122,7 +117,7 @@ TEST(Perf, ErrorGrowsWithRowsAndPosition) {
     for (int j : {0, 3}) {
       double previous = -1;
       for (int m = 1; j + m <= 8; ++m) {
-        const double med = gm::test::error_totals(model_of(spec_text(8, s, j, m)), 8, s).mean_abs();
+        const double med = gm::test::error_totals(gm::test::model(spec_text(8, s, j, m)), 8, s).mean_abs();
         EXPECT_GT(med, previous) << "s=" << s << " j=" << j << " m=" << m;
         previous = med;
       }
@@ -130,7 +125,7 @@ TEST(Perf, ErrorGrowsWithRowsAndPosition) {
     for (int m : {1, 2}) {
       double previous = -1;
       for (int j = 0; j + m <= 8; ++j) {
-        const double med = gm::test::error_totals(model_of(spec_text(8, s, j, m)), 8, s).mean_abs();
+        const double med = gm::test::error_totals(gm::test::model(spec_text(8, s, j, m)), 8, s).mean_abs();
         EXPECT_GT(med, previous) << "s=" << s << " j=" << j << " m=" << m;
         previous = med;
       }

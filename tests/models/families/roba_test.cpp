@@ -7,15 +7,13 @@
 #include <cstdlib>
 
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model(const std::string& text) {
-  const auto spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
+using gm::test::model;
 
-std::string spec(int w, int s) { return "roba:w=" + std::to_string(w) + ",s=" + std::to_string(s); }
+std::string spec(int w, int s) { return gm::test::spec("roba", {{"w", w}, {"s", s}}); }
 
 // Nearest power of two by trying 2^0 .. 2^40; on a tie (3 * 2^(p-2)) the paper takes the larger
 // one, except for 3, which rounds to 2.
@@ -35,11 +33,9 @@ int64_t roba_reference(int64_t a, int64_t b) {
 }
 
 int64_t signed_reference(int64_t a, int64_t b, int w) {
-  const int64_t m = roba_reference(std::abs(a), std::abs(b));
-  int64_t v = ((a < 0) != (b < 0)) ? -m : m;
-  const int64_t range = int64_t{1} << (2 * w);
-  v = ((v % range) + range) % range;
-  return v >= range / 2 ? v - range : v;
+  return gm::test::sign_magnitude_reference(a, b, w, [](uint64_t x, uint64_t y) {
+    return roba_reference(static_cast<int64_t>(x), static_cast<int64_t>(y));
+  });
 }
 
 }  // namespace

@@ -12,17 +12,12 @@
 #include "models/arith.hpp"
 #include "models/pairs.hpp"
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model_of(const std::string& text) {
-  const gm::Spec spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
-
 std::string spec_text(int w, bool s, int t, int comp) {
-  return "trunc:w=" + std::to_string(w) + ",s=" + std::to_string(s) + ",t=" + std::to_string(t) +
-         ",comp=" + std::to_string(comp);
+  return gm::test::spec("trunc", {{"w", w}, {"s", s}, {"t", t}, {"comp", comp}});
 }
 
 // Row j of the matrix as a w-bit word: b_j ? a : 0, and in the signed (Baugh-Wooley) matrix the
@@ -62,7 +57,7 @@ int64_t reference(int64_t a, int64_t b, int w, bool s, int t, int64_t correction
 
 
 void expect_matches_reference(int w, bool s, int t, int comp) {
-  const auto model = model_of(spec_text(w, s, t, comp));
+  const auto model = gm::test::model(spec_text(w, s, t, comp));
   const int64_t c = comp ? brute_force_correction(w, s, t) : 0;
   for (int64_t a = gm::operand_min(w, s); a <= gm::operand_max(w, s); ++a)
     for (int64_t b = gm::operand_min(w, s); b <= gm::operand_max(w, s); ++b)
@@ -87,7 +82,7 @@ TEST(Trunc, MatchesRowReferenceOnAllPairsAtWidth8) {
 
 TEST(Trunc, ZeroThresholdIsExact) {
   for (bool s : {false, true}) {
-    const auto model = model_of(spec_text(8, s, 0, 1));
+    const auto model = gm::test::model(spec_text(8, s, 0, 1));
     for (int64_t a = gm::operand_min(8, s); a <= gm::operand_max(8, s); ++a)
       for (int64_t b = gm::operand_min(8, s); b <= gm::operand_max(8, s); ++b) ASSERT_EQ(model(a, b), a * b);
   }
@@ -116,7 +111,7 @@ TEST(Trunc, PinnedErrorsAtWidth8) {
       {false, 8, 1, -0.25, 1345},  {true, 8, 1, -0.25, 1793 - 576},
   };
   for (const auto& c : cases) {
-    const auto e = gm::test::error_totals(model_of(spec_text(8, c.s, c.t, c.comp)), 8, c.s);
+    const auto e = gm::test::error_totals(gm::test::model(spec_text(8, c.s, c.t, c.comp)), 8, c.s);
     EXPECT_DOUBLE_EQ(e.mean(), c.mean) << spec_text(8, c.s, c.t, c.comp);
     EXPECT_EQ(e.worst, c.max_abs) << spec_text(8, c.s, c.t, c.comp);
   }
@@ -132,8 +127,8 @@ TEST(Trunc, PinnedErrorsAtWidth8) {
 //   1 - 1537 = -1536.
 //   x * 0 (signed): the dropped NAND cells (7,0) and (0,7) are 1: -256, so zero is not preserved.
 TEST(Trunc, CornerCases) {
-  const auto u = model_of(spec_text(8, false, 8, 0));
-  const auto s = model_of(spec_text(8, true, 8, 0));
+  const auto u = gm::test::model(spec_text(8, false, 8, 0));
+  const auto s = gm::test::model(spec_text(8, true, 8, 0));
   EXPECT_EQ(u(1, 1), 0);
   EXPECT_EQ(u(255, 255), 63232);
   EXPECT_EQ(s(1, 1), -256);
@@ -152,7 +147,7 @@ TEST(Trunc, CornerCases) {
 TEST(Trunc, ZeroOperandBelowSignColumnAndCommutative) {
   for (bool s : {false, true})
     for (int t = 0; t <= 16; t += 3) {
-      const auto model = model_of(spec_text(8, s, t, 0));
+      const auto model = gm::test::model(spec_text(8, s, t, 0));
       for (int64_t a = gm::operand_min(8, s); a <= gm::operand_max(8, s); ++a) {
         if (!s || t <= 7) {
           EXPECT_EQ(model(a, 0), 0) << spec_text(8, s, t, 0) << " a=" << a;
@@ -171,7 +166,7 @@ TEST(Trunc, ErrorGrowsWithThreshold) {
     double previous = -1;
     const int last = s ? 14 : 15;
     for (int t = 0; t <= last; ++t) {
-      const double med = gm::test::error_totals(model_of(spec_text(8, s, t, 0)), 8, s).mean_abs();
+      const double med = gm::test::error_totals(gm::test::model(spec_text(8, s, t, 0)), 8, s).mean_abs();
       if (t > 0) {
         EXPECT_GT(med, previous) << "s=" << s << " t=" << t;
       }
@@ -185,8 +180,8 @@ TEST(Trunc, ErrorGrowsWithThreshold) {
 TEST(Trunc, CorrectionCancelsTheBias) {
   for (bool s : {false, true})
     for (int t = 1; t <= (s ? 14 : 16); ++t) {
-      const double plain = gm::test::error_totals(model_of(spec_text(8, s, t, 0)), 8, s).mean();
-      const double corrected = gm::test::error_totals(model_of(spec_text(8, s, t, 1)), 8, s).mean();
+      const double plain = gm::test::error_totals(gm::test::model(spec_text(8, s, t, 0)), 8, s).mean();
+      const double corrected = gm::test::error_totals(gm::test::model(spec_text(8, s, t, 1)), 8, s).mean();
       EXPECT_LE(std::fabs(corrected), 0.5) << "s=" << s << " t=" << t;
       EXPECT_LE(std::fabs(corrected), std::fabs(plain)) << "s=" << s << " t=" << t;
       if (t >= 2) {

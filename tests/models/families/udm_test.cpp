@@ -8,13 +8,11 @@
 #include <vector>
 
 #include "models/spec.hpp"
+#include "tests/support/family.hpp"
 
 namespace {
 
-gm::ModelFn model(const std::string& text) {
-  const auto spec = gm::parse_spec(text);
-  return spec.def().make_model(spec);
-}
+using gm::test::model;
 
 // Leaf intervals (low bit, width) of the operand split: [lo, lo + n) halves until width <= 2.
 void leaves(int lo, int n, std::vector<std::pair<int, int>>& out) {
@@ -40,11 +38,7 @@ int64_t udm_reference(uint64_t a, uint64_t b, int w) {
 
 // Sign-magnitude around the reference, read back as the signed 2w-bit word.
 int64_t udm_signed_reference(int64_t a, int64_t b, int w) {
-  const int64_t m = udm_reference(static_cast<uint64_t>(std::abs(a)), static_cast<uint64_t>(std::abs(b)), w);
-  int64_t v = ((a < 0) != (b < 0)) ? -m : m;
-  const int64_t range = int64_t{1} << (2 * w);
-  v = ((v % range) + range) % range;
-  return v >= range / 2 ? v - range : v;
+  return gm::test::sign_magnitude_reference(a, b, w, [w](uint64_t x, uint64_t y) { return udm_reference(x, y, w); });
 }
 
 }  // namespace
