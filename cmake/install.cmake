@@ -4,7 +4,7 @@
 #
 #   P/bin/greenmac, P/bin/greenmac-train (when libtorch was found)
 #   P/share/greenmac/rtl/*.v                    the hand-written Verilog the generator reads
-#   P/share/greenmac/tb/harness/*.cpp, tb/*.hpp  the Verilator harnesses greenmac compiles at run time
+#   P/share/greenmac/tb/harness/*.{cpp,v}, tb/*.hpp  the harnesses and benches greenmac compiles at run time
 #   P/share/greenmac/synth/scripts/*             the Yosys and OpenSTA scripts
 #   P/share/greenmac/models/**/*.hpp             the headers the harnesses compile against
 #   P/share/greenmac/models/dnn/weights/*.json   the shipped networks
@@ -27,7 +27,7 @@ install(TARGETS gm_models ARCHIVE DESTINATION lib/greenmac)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/rtl/ DESTINATION ${GM_INSTALL_DATA}/rtl
         FILES_MATCHING PATTERN "*.v" PATTERN "*.vh" PATTERN "*.svh")
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/tb/ DESTINATION ${GM_INSTALL_DATA}/tb
-        FILES_MATCHING PATTERN "*.hpp" REGEX "/harness/[^/]*\\.cpp$")
+        FILES_MATCHING PATTERN "*.hpp" REGEX "/harness/[^/]*\\.(cpp|v)$")
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/synth/scripts/ DESTINATION ${GM_INSTALL_DATA}/synth/scripts)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/models/ DESTINATION ${GM_INSTALL_DATA}/models
         FILES_MATCHING PATTERN "*.hpp" REGEX "/dnn/weights/[^/]*\\.json$"

@@ -91,6 +91,17 @@ TEST(Install, GenVerifySynthAndDnnEvalRunFromAMovedPrefix) {
                         "share/greenmac/models/dnn/weights/cnn.json", "share/greenmac/models/dnn/weights/mlp.json"})
     EXPECT_TRUE(fs::is_regular_file(installed / f)) << f << " is not installed";
   EXPECT_TRUE(fs::is_directory(installed / "share/greenmac/rtl"));
+  // Every file greenmac reads at run time from these folders (rtl/ Verilog, the harness sources and
+  // benches, the scripts, tb/'s headers), as the source tree has them now.
+  const fs::path src(GM_SOURCE_DIR);
+  for (const char* folder : {"rtl", "tb", "tb/harness", "synth/scripts"})
+    for (const auto& e : fs::directory_iterator(src / folder)) {
+      const std::string ext = e.path().extension().string();
+      const bool read_at_run_time = std::string(folder) == "rtl" ? ext == ".v" : std::string(folder) == "tb" ? ext == ".hpp" : true;
+      if (e.is_regular_file() && read_at_run_time)
+        EXPECT_TRUE(fs::is_regular_file(installed / "share/greenmac" / fs::relative(e.path(), src)))
+            << fs::relative(e.path(), src) << " is not installed";
+    }
   for (const auto& e : fs::recursive_directory_iterator(installed / "share/greenmac/models"))
     EXPECT_NE(e.path().extension(), ".cpp") << e.path() << ": model sources are not installed, only headers";
 
