@@ -140,17 +140,20 @@ bool GemmRunner::try_run(const std::vector<GemmProblem>& problems, std::vector<G
   return true;
 }
 
-// A cached harness that fails to run is rebuilt once before its results are trusted or blamed.
+// A cached harness that fails to run is rebuilt once before its results are trusted or blamed
+// (run_rebuilding_once); try_run uses dir_, which a rebuild updates.
 std::vector<GemmResult> GemmRunner::run(const std::vector<GemmProblem>& problems) const {
   for (const auto& p : problems) check_problem(cfg_, p);
   std::vector<GemmResult> out;
   std::string why;
-  if (try_run(problems, out, why)) return out;
-  if (cached_) {
-    CacheStore(kHarnessKind).remove(key_);
-    build();
-    if (try_run(problems, out, why)) return out;
-  }
+  const bool ran = run_rebuilding_once(
+      CacheStore(kHarnessKind), key_, dir_, cached_,
+      [&] {
+        build();
+        return dir_;
+      },
+      [&](const fs::path&, std::string& reason) { return try_run(problems, out, reason); }, why);
+  if (ran) return out;
   throw std::runtime_error("the array harness failed to run after a fresh build (" + why + ")");
 }
 

@@ -82,4 +82,15 @@ fs::path HarnessBuild::build(const std::string& key) const {
   }, "build");
 }
 
+bool run_rebuilding_once(const CacheStore& store, const std::string& key, fs::path& dir, bool& cached,
+                         const std::function<fs::path()>& rebuild,
+                         const std::function<bool(const fs::path&, std::string&)>& attempt, std::string& why) {
+  if (attempt(dir, why)) return true;
+  if (!cached) return false;
+  store.remove(key);
+  dir = rebuild();
+  cached = false;
+  return attempt(dir, why);
+}
+
 }  // namespace gm

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -57,5 +58,14 @@ struct HarnessBuild {
   // in the cache directory) for any other failure.
   std::filesystem::path build(const std::string& key) const;
 };
+
+// The rule both harness users follow: a harness that came from the cache and fails to run is
+// removed from `store` and rebuilt once (by `rebuild`, which returns the new entry) before anything
+// is blamed on the designs. `dir` (the entry `attempt` runs) and `cached` are updated after a
+// rebuild. Returns false, with the reason in `why`, when a freshly built harness still fails.
+bool run_rebuilding_once(const CacheStore& store, const std::string& key, std::filesystem::path& dir, bool& cached,
+                         const std::function<std::filesystem::path()>& rebuild,
+                         const std::function<bool(const std::filesystem::path& dir, std::string& why)>& attempt,
+                         std::string& why);
 
 }  // namespace gm

@@ -94,13 +94,13 @@ HarnessBuild harness_build(const Group& g, const VerifyOptions& opt) {
   return b;
 }
 
-// Builds the Verilator harness for a group and publishes it in the cache; returns the binary.
+// Builds the Verilator harness for a group and publishes it in the cache; returns its entry.
 fs::path build_harness(const HarnessBuild& b, const std::string& key, VerifyStats& st) {
   const auto t0 = Clock::now();
   ++st.builds;
   const fs::path entry = b.build(key);
   st.build_seconds += seconds_since(t0);
-  return entry / b.binary;
+  return entry;
 }
 
 // Runs the harness; returns false (with the reason in `why`) unless it printed one well-formed
@@ -156,18 +156,20 @@ void run_verilator(const Group& g, const VerifyOptions& opt, uint64_t random_pai
   const HarnessBuild b = harness_build(g, opt);
   const CacheStore store = b.store();
   const std::string key = b.key();
+  const auto entry = store.get(key);
+  bool cached = entry.has_value();
+  if (cached) ++st.cached_builds;
+  fs::path dir = cached ? *entry : build_harness(b, key, st);
   std::string why;
-  if (const auto entry = store.get(key)) {
-    ++st.cached_builds;
-    if (run_harness(*entry / b.binary, g, opt, random_pairs, st, out, why)) {
-      for (size_t k = 0; k < g.specs.size(); ++k) st.pair_evals += out[g.index[k]].pairs;
-      return;
-    }
-    store.remove(key);
-    ++st.rebuilt_harnesses;
-  }
-  const fs::path binary = build_harness(b, key, st);
-  if (!run_harness(binary, g, opt, random_pairs, st, out, why)) {
+  const bool ran = run_rebuilding_once(
+      store, key, dir, cached,
+      [&] {
+        ++st.rebuilt_harnesses;
+        return build_harness(b, key, st);
+      },
+      [&](const fs::path& d, std::string& reason) { return run_harness(d / b.binary, g, opt, random_pairs, st, out, reason); },
+      why);
+  if (!ran) {
     store.remove(key);
     throw std::runtime_error("the Verilator harness failed to run after a fresh build (" + why + ")");
   }
