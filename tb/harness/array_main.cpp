@@ -2,7 +2,8 @@
 // through the one stream protocol (tb/array_stream.hpp); this file is only its Verilator adapter.
 //
 // The array is fixed at build time: GM_ROWS, GM_COLS, GM_W (operand bits), GM_ACC (accumulator
-// bits). The Verilated class is Vgm_array (verilator --prefix). Run in the directory that holds
+// bits), GM_DEPTH (accumulator entries D), GM_OUT_STAGE (0/1: the p_* ports exist). The Verilated
+// class is Vgm_array (verilator --prefix). Run in the directory that holds
 // the lookup tables' .hex files (lookup-table builds read them with $readmemh at start-up).
 //
 // Usage: gm_gemm JOBS RESULTS, the files of tb/array_job_file.hpp.
@@ -22,7 +23,7 @@
 
 namespace {
 
-constexpr gm::ArrayShape kShape{GM_ROWS, GM_COLS, GM_W, GM_ACC};
+constexpr gm::ArrayShape kShape{GM_ROWS, GM_COLS, GM_W, GM_ACC, GM_DEPTH, GM_OUT_STAGE != 0};
 
 // A Verilated port of up to 64 bits is an integer; a wider one is an array of 32-bit words.
 template <typename T>
@@ -55,19 +56,30 @@ struct VerilatorPort {
   void drive(const gm::ArrayInputs& in, const gm::ArrayStream& s) {
     top.rst_sync_ni = in.rst_n;
     top.w_valid_i = in.w_valid;
+    top.w_pad_i = in.w_pad;
     top.x_valid_i = in.x_valid;
     top.x_last_i = in.x_last;
+    top.x_first_k_i = in.x_first_k;
+    top.x_last_k_i = in.x_last_k;
     top.y_ready_i = in.y_ready;
     if (in.w_new) to_port(top.w_data_i, s.w_data());
     if (in.x_new) to_port(top.x_data_i, s.x_data());
+#if GM_OUT_STAGE
+    top.p_valid_i = in.p_valid;
+    if (in.p_new) to_port(top.p_data_i, s.p_data());
+#endif
   }
   void settle() {
     top.clk_i = 0;
     top.eval();
   }
   gm::ArrayOutputs outputs() const {
-    return {static_cast<bool>(top.w_ready_o), static_cast<bool>(top.x_ready_o), static_cast<bool>(top.y_valid_o),
-            static_cast<bool>(top.y_last_o)};
+    gm::ArrayOutputs out{static_cast<bool>(top.w_ready_o), static_cast<bool>(top.x_ready_o),
+                         static_cast<bool>(top.y_valid_o), static_cast<bool>(top.y_last_o)};
+#if GM_OUT_STAGE
+    out.p_ready = static_cast<bool>(top.p_ready_o);
+#endif
+    return out;
   }
   const uint32_t* y_data() {
     from_port(top.y_data_o, y_words);
@@ -88,7 +100,7 @@ int main(int argc, char** argv) {
   }
   std::vector<gm::GemmJobData> jobs;
   std::string why;
-  if (!gm::read_gemm_jobs(argv[1], kShape.rows * kShape.cols, jobs, why)) {
+  if (!gm::read_gemm_jobs(argv[1], kShape.out_stage, jobs, why)) {
     std::fprintf(stderr, "gm_gemm: %s\n", why.c_str());
     return 2;
   }

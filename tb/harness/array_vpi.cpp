@@ -6,10 +6,11 @@
 // with the files of tb/array_job_file.hpp.
 //
 // System tasks, in the bench's order:
-//   $gm_stream_open(ROWS, COLS, W, ACC)   reads the jobs; once, before the first cycle
-//   $gm_stream_drive(running, rst_sync_ni, w_valid_i, w_data_i, x_valid_i, x_data_i, x_last_i, y_ready_i)
+//   $gm_stream_open(ROWS, COLS, W, ACC, DEPTH, OUT_STAGE)   reads the jobs; once, before the first cycle
+//   $gm_stream_drive(running, rst_sync_ni, w_valid_i, w_data_i, w_pad_i, x_valid_i, x_data_i, x_last_i,
+//                    x_first_k_i, x_last_k_i, p_valid_i, p_data_i, y_ready_i)
 //        sets this cycle's inputs; running = 0 once every job is done (results written)
-//   $gm_stream_sense(w_ready_o, x_ready_o, y_valid_o, y_last_o, y_data_o)
+//   $gm_stream_sense(w_ready_o, x_ready_o, p_ready_o, y_valid_o, y_last_o, y_data_o)
 //        reads the settled outputs; the rising edge follows
 // A failed run (stuck array, y_last_o out of place, x or z in a result) prints one line on stderr and
 // exits vvp with status 3.
@@ -114,10 +115,11 @@ bool get_words(vpiHandle h, std::vector<uint32_t>& words) {
 PLI_INT32 open_task(PLI_BYTE8*) {
   Bench& b = bench();
   const auto args = task_args();
-  if (args.size() != 4) fail("$gm_stream_open takes ROWS, COLS, W, ACC");
-  b.shape = {get_int(args[0]), get_int(args[1]), get_int(args[2]), get_int(args[3])};
+  if (args.size() != 6) fail("$gm_stream_open takes ROWS, COLS, W, ACC, DEPTH, OUT_STAGE");
+  b.shape = {get_int(args[0]), get_int(args[1]), get_int(args[2]), get_int(args[3]), get_int(args[4]),
+             get_int(args[5]) != 0};
   std::string why;
-  if (!gm::read_gemm_jobs(plusarg("gm_jobs").c_str(), b.shape.rows * b.shape.cols, b.jobs, why)) fail(why);
+  if (!gm::read_gemm_jobs(plusarg("gm_jobs").c_str(), b.shape.out_stage, b.jobs, why)) fail(why);
   const std::string out = plusarg("gm_results");
   b.results = std::fopen(out.c_str(), "wb");
   if (!b.results) fail("cannot write " + out);
@@ -147,7 +149,7 @@ bool next_job(Bench& b) {
 PLI_INT32 drive_task(PLI_BYTE8*) {
   Bench& b = bench();
   const auto a = task_args();
-  if (a.size() != 8) fail("$gm_stream_drive takes 8 arguments");
+  if (a.size() != 13) fail("$gm_stream_drive takes 13 arguments");
   if (!b.results) fail("$gm_stream_open was not called");
   if (!b.stream || !b.stream->running()) {
     if (!next_job(b)) {
@@ -162,21 +164,27 @@ PLI_INT32 drive_task(PLI_BYTE8*) {
   put_bit(a[1], in.rst_n);
   put_bit(a[2], in.w_valid);
   if (in.w_new) put_words(a[3], b.stream->w_data());
-  put_bit(a[4], in.x_valid);
-  if (in.x_new) put_words(a[5], b.stream->x_data());
-  put_bit(a[6], in.x_last);
-  put_bit(a[7], in.y_ready);
+  put_bit(a[4], in.w_pad);
+  put_bit(a[5], in.x_valid);
+  if (in.x_new) put_words(a[6], b.stream->x_data());
+  put_bit(a[7], in.x_last);
+  put_bit(a[8], in.x_first_k);
+  put_bit(a[9], in.x_last_k);
+  put_bit(a[10], in.p_valid);
+  if (in.p_new) put_words(a[11], b.stream->p_data());
+  put_bit(a[12], in.y_ready);
   return 0;
 }
 
 PLI_INT32 sense_task(PLI_BYTE8*) {
   Bench& b = bench();
   const auto a = task_args();
-  if (a.size() != 5) fail("$gm_stream_sense takes 5 arguments");
+  if (a.size() != 6) fail("$gm_stream_sense takes 6 arguments");
   if (!b.stream) fail("$gm_stream_sense before $gm_stream_drive");
-  const gm::ArrayOutputs out{get_bit(a[0]), get_bit(a[1]), get_bit(a[2]), get_bit(a[3])};
+  gm::ArrayOutputs out{get_bit(a[0]), get_bit(a[1]), get_bit(a[3]), get_bit(a[4])};
+  out.p_ready = get_bit(a[2]);
   if (b.stream->sense(out)) {
-    if (!get_words(a[4], b.y_words)) fail("a result beat has x or z bits");
+    if (!get_words(a[5], b.y_words)) fail("a result beat has x or z bits");
     b.stream->take_result(b.y_words.data());
   }
   if (!b.stream->running() && !b.stream->ok()) fail(b.stream->error());
