@@ -8,14 +8,20 @@ void ArrayArgs::add_to(CLI::App& sub, bool with_array) {
   sub.add_option("--mul-map", mul_map, "with --array: per-row/column/PE multipliers (docs/array.md)");
   sub.add_option("--acc-width", acc_width, "with --array: accumulator bits (2w..64, default 32)");
   sub.add_flag("--zero-gate", zero_gate, "with --array: zero-gated PEs");
+  sub.add_option("--acc-depth", acc_depth, "with --array: accumulator entries per column D (1..4096, "
+                                                           "default R + C)");
+  sub.add_flag("--requant", requant, "with --array: the output stage (bias, requantization, clamp; --acc-width 32); "
+                                     "the GEMM gets random params from --seed");
   sub.add_option("--gemm", gemm_dims, "with --array: the GEMM whose streams give the activity, MxKxN "
                                       "(default 32x(2R)x(2C), random operands from --seed)");
 }
 
 bool ArrayArgs::given(const SpecArgs& designs) const {
   if (array.empty()) {
-    if (!mul.empty() || !mul_map.empty() || !gemm_dims.empty() || zero_gate || acc_width != 32)
-      throw UserError("--mul, --mul-map, --acc-width, --zero-gate and --gemm need --array RxC --mul SPEC");
+    if (!mul.empty() || !mul_map.empty() || !gemm_dims.empty() || zero_gate || acc_width != 32 || requant ||
+        acc_depth != -1)
+      throw UserError("--mul, --mul-map, --acc-width, --acc-depth, --requant, --zero-gate and --gemm need --array RxC "
+                      "--mul SPEC");
     return false;
   }
   if (!designs.specs.empty() || !designs.set.empty())
@@ -26,7 +32,8 @@ bool ArrayArgs::given(const SpecArgs& designs) const {
 
 ArrayConfig ArrayArgs::config() const {
   const auto [rows, cols] = parse_array_dims(array);
-  return make_array_config(rows, cols, parse_spec(mul), mul_map, acc_width, zero_gate);
+  return make_array_config(rows, cols, parse_spec(mul), mul_map, acc_width, zero_gate, acc_depth_option(acc_depth),
+                           requant);
 }
 
 GemmProblem ArrayArgs::gemm(uint64_t seed) const {

@@ -11,11 +11,11 @@
 namespace gm {
 
 // The array options of `synth` and `characterize`: --array RxC --mul SPEC [--mul-map FILE]
-// [--acc-width N] [--zero-gate] [--gemm MxKxN].
+// [--acc-width N] [--acc-depth D] [--requant] [--zero-gate] [--gemm MxKxN].
 struct ArrayArgs {
   std::string array, mul, mul_map, gemm_dims;
-  int acc_width = 32;
-  bool zero_gate = false;
+  int acc_width = 32, acc_depth = -1;  // acc_depth -1: not given, the default R + C (acc_depth_option)
+  bool zero_gate = false, requant = false;
 
   // with_array = false: the command declares --array itself (characterize) and copies it in.
   void add_to(CLI::App& sub, bool with_array = true);

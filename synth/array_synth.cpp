@@ -40,11 +40,17 @@ class GateSimPort {
         rst_(sim.port("rst_sync_ni")),
         wv_(sim.port("w_valid_i")),
         wd_(sim.port("w_data_i")),
+        wp_(sim.port("w_pad_i")),
         wr_(sim.port("w_ready_o")),
         xv_(sim.port("x_valid_i")),
         xd_(sim.port("x_data_i")),
         xl_(sim.port("x_last_i")),
+        xf_(sim.port("x_first_k_i")),
+        xk_(sim.port("x_last_k_i")),
         xr_(sim.port("x_ready_o")),
+        pv_(shape.out_stage ? sim.port("p_valid_i") : -1),
+        pd_(shape.out_stage ? sim.port("p_data_i") : -1),
+        pr_(shape.out_stage ? sim.port("p_ready_o") : -1),
         yv_(sim.port("y_valid_o")),
         yr_(sim.port("y_ready_i")),
         yd_(sim.port("y_data_o")),
@@ -54,15 +60,24 @@ class GateSimPort {
   void drive(const ArrayInputs& in, const ArrayStream& s) {
     sim_.set_input(rst_, uint64_t{in.rst_n});
     sim_.set_input(wv_, uint64_t{in.w_valid});
+    sim_.set_input(wp_, uint64_t{in.w_pad});
     sim_.set_input(xv_, uint64_t{in.x_valid});
     sim_.set_input(xl_, uint64_t{in.x_last});
+    sim_.set_input(xf_, uint64_t{in.x_first_k});
+    sim_.set_input(xk_, uint64_t{in.x_last_k});
     sim_.set_input(yr_, uint64_t{in.y_ready});
     if (in.w_new) sim_.set_input(wd_, bits_of(s.w_data(), s.shape().cols * s.shape().w));
     if (in.x_new) sim_.set_input(xd_, bits_of(s.x_data(), s.shape().rows * s.shape().w));
+    if (pv_ >= 0) {
+      sim_.set_input(pv_, uint64_t{in.p_valid});
+      if (in.p_new) sim_.set_input(pd_, bits_of(s.p_data(), s.shape().cols * kParamBits));
+    }
   }
   void settle() { sim_.settle(); }
   ArrayOutputs outputs() const {
-    return {sim_.output_bit(wr_), sim_.output_bit(xr_), sim_.output_bit(yv_), sim_.output_bit(yl_)};
+    ArrayOutputs out{sim_.output_bit(wr_), sim_.output_bit(xr_), sim_.output_bit(yv_), sim_.output_bit(yl_)};
+    out.p_ready = pr_ >= 0 && sim_.output_bit(pr_);
+    return out;
   }
   const uint32_t* y_data() {
     const std::vector<uint8_t> bits = sim_.output(yd_);
@@ -84,7 +99,7 @@ class GateSimPort {
   }
 
   SeqGateSim& sim_;
-  int rst_, wv_, wd_, wr_, xv_, xd_, xl_, xr_, yv_, yr_, yd_, yl_;
+  int rst_, wv_, wd_, wp_, wr_, xv_, xd_, xl_, xf_, xk_, xr_, pv_, pd_, pr_, yv_, yr_, yd_, yl_;
   std::vector<uint32_t> y_words_;
 };
 
@@ -94,10 +109,9 @@ struct DriveResult {
 };
 
 DriveResult drive_gemm(SeqGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p) {
-  const ArrayShape shape{cfg.rows, cfg.cols, cfg.w(), cfg.acc_width};
-  std::vector<int64_t> pad;
-  for (const ProductTable* t : pe_tables(cfg)) pad.push_back(t->value(0, 0));
-  ArrayStream stream(shape, {p.m, p.k, p.n, p.stall_seed, p.x.data(), p.w.data(), pad.data()});
+  const ArrayShape shape = array_shape(cfg);
+  ArrayStream stream(shape, {p.m, p.k, p.n, p.stall_seed, p.x.data(), p.w.data(),
+                             p.params.empty() ? nullptr : p.params.data()});
   GateSimPort port(sim, shape);
   if (!run_array_stream(stream, port)) throw std::runtime_error("array netlist: " + stream.error());
   return {stream.y(), stream.cycles()};
@@ -161,12 +175,12 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   const GateSimResult act = sim.activity();
   r.cycles = run.cycles;
   r.mean_activity = act.mean_net_activity;
-  const auto golden = golden_gemm(pe_tables(cfg), cfg.rows, cfg.cols, cfg.acc_width, gemm.x.data(), gemm.w.data(),
-                                  gemm.m, gemm.k, gemm.n);
+  std::vector<int64_t> golden = golden_gemm(pe_tables(cfg), cfg.rows, cfg.cols, cfg.acc_width, gemm.x.data(),
+                                           gemm.w.data(), gemm.m, gemm.k, gemm.n);
+  if (cfg.out_stage) golden = apply_output_stage(golden, gemm.m, gemm.n, gemm.params);
   // Stalls (a nonzero stall_seed) add cycles the cycle model does not count.
   r.netlist_matches_model =
-      run.y == golden &&
-      (gemm.stall_seed != 0 || run.cycles == gemm_cycles(cfg.rows, cfg.cols, gemm.m, gemm.k, gemm.n));
+      run.y == golden && (gemm.stall_seed != 0 || run.cycles == gemm_cycles(cfg, gemm.m, gemm.k, gemm.n));
   write_file_atomic(dir / "activity.tcl", activity_tcl(act, "switching activity of a GEMM on the array"));
   fs::remove(dir / "net.json");  // large, and rebuilt on demand
   const auto t2 = std::chrono::steady_clock::now();
@@ -204,6 +218,11 @@ std::string cache_key(const LibInfo& lib, const ArraySynthOptions& opt, const st
   k.add("gemm", std::to_string(g.m) + " " + std::to_string(g.k) + " " + std::to_string(g.n) + " stall " +
                     std::to_string(g.stall_seed));
   k.add("gemm x", bytes(g.x)).add("gemm w", bytes(g.w));
+  std::string params;  // the output stage's params (out stage only): they drive its activity
+  for (const OutParams& p : g.params)
+    params += std::to_string(p.bias) + " " + std::to_string(p.m0) + " " + std::to_string(p.shift) + " " +
+              std::to_string(p.out_min) + " " + std::to_string(p.out_max) + "\n";
+  k.add("gemm params", params);
   return add_tool_versions(k, {"yosys", "sta"}).add_build_id().hex();
 }
 
@@ -217,6 +236,9 @@ void check_gemm(const ArrayConfig& cfg, const GemmProblem& g) {
       if (e < lo || e > hi)
         throw UserError("GEMM operand " + std::to_string(e) + " is outside the multipliers' range " +
                         std::to_string(lo) + ".." + std::to_string(hi));
+  if (static_cast<int64_t>(g.params.size()) != (cfg.out_stage ? g.n : 0))
+    throw UserError(cfg.out_stage ? "the array's output stage needs params for every GEMM output column"
+                                  : "GEMM output-stage params given, but the array has no output stage (--requant)");
 }
 
 std::string mul_label(const ArrayConfig& cfg) {

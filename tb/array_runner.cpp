@@ -1,6 +1,8 @@
 #include "tb/array_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -37,7 +39,9 @@ HarnessBuild harness_build(const ArrayConfig& cfg, const std::vector<ArrayFile>&
   HarnessBuild b{.kind = kHarnessKind, .what = "array harness", .main_cpp = "tb/harness/array_main.cpp",
                  .top = cfg.name(), .prefix = "Vgm_array", .binary = "gm_gemm",
                  .defines = {"-DGM_ROWS=" + std::to_string(cfg.rows), "-DGM_COLS=" + std::to_string(cfg.cols),
-                             "-DGM_W=" + std::to_string(cfg.w()), "-DGM_ACC=" + std::to_string(cfg.acc_width)},
+                             "-DGM_W=" + std::to_string(cfg.w()), "-DGM_ACC=" + std::to_string(cfg.acc_width),
+                             "-DGM_DEPTH=" + std::to_string(cfg.acc_depth),
+                             std::string("-DGM_OUT_STAGE=") + (cfg.out_stage ? "1" : "0")},
                  .opt_level = 2};
   for (const auto& f : files) b.files.push_back({f.name, f.text});
   return b;
@@ -55,6 +59,18 @@ void check_problem(const ArrayConfig& cfg, const GemmProblem& p) {
       if (e < lo || e > hi)
         throw UserError("GEMM operand " + std::to_string(e) + " is outside the multipliers' range " +
                         std::to_string(lo) + ".." + std::to_string(hi));
+  if (!cfg.out_stage) {
+    if (!p.params.empty()) throw UserError("GEMM output-stage params given, but the array has no output stage (--requant)");
+    return;
+  }
+  if (static_cast<int64_t>(p.params.size()) != p.n)
+    throw UserError("the array's output stage needs one set of params per output column (" + std::to_string(p.n) +
+                    "), got " + std::to_string(p.params.size()));
+  for (const OutParams& q : p.params)
+    if (q.m0 < 0 || q.shift < 1 || q.shift > 62 || q.out_min > q.out_max)
+      throw UserError("output-stage params need m0 >= 0, shift 1..62 and out_min <= out_max, got m0=" +
+                      std::to_string(q.m0) + " shift=" + std::to_string(q.shift) + " out " +
+                      std::to_string(q.out_min) + ".." + std::to_string(q.out_max));
 }
 
 // Test-only fault injection: GM_TEST_CYCLE_SKEW=N adds N to every cycle count the Verilated array
@@ -66,18 +82,11 @@ uint64_t test_cycle_skew() {
   return v ? std::strtoull(v, nullptr, 10) : 0;
 }
 
-// M(0, 0) of every PE, row-major: what the padding rows of a K slice add (tb/array_stream.hpp).
-std::vector<int64_t> pe_pads(const ArrayConfig& cfg) {
-  std::vector<int64_t> pad;
-  for (const auto& s : cfg.pe) pad.push_back(shared_product_table(s).value(0, 0));
-  return pad;
-}
-
 // The simulators' input file (tb/array_job_file.hpp).
-std::string jobs_file(const std::vector<GemmProblem>& problems, const std::vector<int64_t>& pad) {
+std::string jobs_file(const std::vector<GemmProblem>& problems) {
   std::string in;
   begin_gemm_jobs(in, static_cast<int64_t>(problems.size()));
-  for (const auto& p : problems) append_gemm_job(in, p.m, p.k, p.n, p.stall_seed, p.x, p.w, pad);
+  for (const auto& p : problems) append_gemm_job(in, p.m, p.k, p.n, p.stall_seed, p.x, p.w, p.params);
   return in;
 }
 
@@ -124,7 +133,7 @@ void GemmRunner::build() const {
 bool GemmRunner::try_run(const std::vector<GemmProblem>& problems, std::vector<GemmResult>& out,
                          std::string& why) const {
   ScratchDir tmp("gm-gemm");
-  write_file_atomic(tmp / "in.bin", jobs_file(problems, pe_pads(cfg_)));
+  write_file_atomic(tmp / "in.bin", jobs_file(problems));
   const RunResult r =
       run_program({(dir_ / "gm_gemm").string(), (tmp / "in.bin").string(), (tmp / "out.bin").string()}, {.cwd = dir_});
   out.clear();
@@ -161,7 +170,50 @@ GemmResult GemmRunner::run(const GemmProblem& problem) const { return run(std::v
 
 std::vector<int64_t> GemmRunner::golden(const GemmProblem& p) const {
   check_problem(cfg_, p);
-  return golden_gemm(tables_, cfg_.rows, cfg_.cols, cfg_.acc_width, p.x.data(), p.w.data(), p.m, p.k, p.n);
+  const auto y = golden_gemm(tables_, cfg_.rows, cfg_.cols, cfg_.acc_width, p.x.data(), p.w.data(), p.m, p.k, p.n);
+  return cfg_.out_stage ? apply_output_stage(y, p.m, p.n, p.params) : y;
+}
+
+uint64_t GemmRunner::model_cycles(int64_t m, int64_t k, int64_t n) const { return gemm_cycles(cfg_, m, k, n); }
+
+ArrayShape array_shape(const ArrayConfig& cfg) {
+  return {cfg.rows, cfg.cols, cfg.w(), cfg.acc_width, cfg.acc_depth, cfg.out_stage};
+}
+
+ArrayTiming array_timing(const ArrayConfig& cfg) {
+  const ArrayLatency l = array_latency(cfg);
+  ArrayTiming a;
+  a.rows = cfg.rows, a.cols = cfg.cols, a.acc_depth = cfg.acc_depth, a.out_stage = cfg.out_stage;
+  a.first_activation_after_last_weight_beat = l.first_activation_after_last_weight_beat;
+  a.result_after_activation = l.result_after_activation;
+  a.bank_refill_after_last_activation = l.bank_refill_after_last_activation;
+  a.param_refill_after_last_activation = l.param_refill_after_last_activation;
+  return a;
+}
+
+std::vector<OutParams> random_out_params(const ArrayConfig& cfg, int64_t k, int64_t n, uint64_t seed) {
+  // The typical |sum| of K products of independent operands uniform over the range: sqrt(K) * E[x^2].
+  const double lo = static_cast<double>(operand_min(cfg.w(), cfg.is_signed()));
+  const double hi = static_cast<double>(operand_max(cfg.w(), cfg.is_signed()));
+  const double ex2 = (lo * lo + lo * hi + hi * hi) / 3.0;  // E[x^2] of a uniform distribution on [lo, hi]
+  const double sigma = std::max(1.0, ex2 * std::sqrt(static_cast<double>(k)));
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 7);
+  std::vector<OutParams> out;
+  for (int64_t j = 0; j < n; ++j) {
+    const bool hidden = j % 2 == 0;
+    OutParams p;
+    p.m0 = static_cast<int32_t>((int64_t{1} << 30) + static_cast<int64_t>(rng() % (uint64_t{1} << 30)));
+    // v ~ sum * m0 / 2^shift with m0 ~ 1.5 * 2^30: put sigma at 64 (hidden) or 4096 (scores).
+    const double target = hidden ? 64.0 : 4096.0;
+    p.shift = static_cast<int>(std::lround(30.0 + std::log2(1.5 * sigma / target)));
+    p.shift = std::clamp(p.shift, 1, 62);
+    const int64_t b = static_cast<int64_t>(sigma / 4) + 1;
+    p.bias = static_cast<int32_t>(static_cast<int64_t>(rng() % static_cast<uint64_t>(2 * b + 1)) - b);
+    if (hidden) p.out_min = 0, p.out_max = 127;
+    else p.out_min = -32768, p.out_max = 32767;
+    out.push_back(p);
+  }
+  return out;
 }
 
 GemmProblem random_gemm(const ArrayConfig& cfg, int64_t m, int64_t k, int64_t n, uint64_t seed) {
@@ -173,6 +225,7 @@ GemmProblem random_gemm(const ArrayConfig& cfg, int64_t m, int64_t k, int64_t n,
   p.w.resize(k * n);
   for (auto& v : p.x) v = static_cast<int32_t>(d(rng));
   for (auto& v : p.w) v = static_cast<int32_t>(d(rng));
+  if (cfg.out_stage) p.params = random_out_params(cfg, k, n, seed);
   return p;
 }
 
@@ -234,15 +287,17 @@ GemmResult run_gemm_icarus(const ArrayConfig& cfg, MulModel mul_model, const Gem
   const ScratchDir dir("gm-gemm-icarus");
   const std::string tb = "gm_array_tb";
   std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "sim.vvp", "-DGM_ARRAY=" + rtl.top};
+  if (cfg.out_stage) compile.push_back("-DGM_OUT_STAGE");
   for (const auto& [name, value] : {std::pair<const char*, int>{"ROWS", cfg.rows}, {"COLS", cfg.cols},
-                                    {"W", cfg.w()}, {"ACC", cfg.acc_width}})
+                                    {"W", cfg.w()}, {"ACC", cfg.acc_width}, {"DEPTH", cfg.acc_depth},
+                                    {"OUT_STAGE", cfg.out_stage ? 1 : 0}})
     compile.push_back("-P" + tb + "." + name + "=" + std::to_string(value));
   compile.push_back(data_file("tb/harness/array_tb.v").string());
   for (const auto& f : rtl.files) {
     write_file_atomic(dir / f.name, f.text);
     if (f.name.substr(f.name.size() - 2) == ".v") compile.push_back(f.name);
   }
-  write_file_atomic(dir / "jobs.bin", jobs_file({p}, pe_pads(cfg)));
+  write_file_atomic(dir / "jobs.bin", jobs_file({p}));
   auto t0 = Clock::now();
   RunResult run = run_program(compile, {.cwd = dir.path()});
   if (!run.ok()) throw std::runtime_error("Icarus compile of the array failed: " + run.output.substr(0, 600));

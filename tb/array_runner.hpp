@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "generator/array/array.hpp"
+#include "models/golden_gemm.hpp"
+#include "tb/array_stream.hpp"
 
 namespace gm {
 
@@ -28,10 +30,13 @@ struct GemmProblem {
   std::vector<int32_t> x;  // m x k, row-major
   std::vector<int32_t> w;  // k x n, row-major
   uint64_t stall_seed = 0;  // 0: full-rate streams (cycle model); else seeded random valid/ready gaps
+  // The output stage's parameters of each output column (n entries): required exactly when the
+  // array has the output stage (ArrayConfig::out_stage), empty otherwise.
+  std::vector<OutParams> params;
 };
 
 struct GemmResult {
-  std::vector<int64_t> y;  // m x n, row-major: acc-bit two's-complement values
+  std::vector<int64_t> y;  // m x n, row-major: acc-bit two's-complement values (out stage: its outputs)
   uint64_t cycles = 0;     // clock edges from reset release to the last result accepted
   double sim_seconds = 0;  // simulation time inside the harness (wall clock)
   double cpu_seconds = 0;  // the same in CPU time of the simulating thread (one core)
@@ -51,8 +56,11 @@ class GemmRunner {
   std::vector<GemmResult> run(const std::vector<GemmProblem>& problems) const;
   GemmResult run(const GemmProblem& problem) const;
 
-  // The golden result through each PE's multiplier model (models/golden_gemm.hpp).
+  // The golden result through each PE's multiplier model (models/golden_gemm.hpp), then the
+  // output stage when the array has one.
   std::vector<int64_t> golden(const GemmProblem& problem) const;
+  // The cycle model's count for a full-rate run of this shape (gemm_cycles of array_timing).
+  uint64_t model_cycles(int64_t m, int64_t k, int64_t n) const;
 
  private:
   // Builds the harness and publishes it in the cache (dir_).
@@ -69,8 +77,24 @@ class GemmRunner {
   std::vector<const ProductTable*> tables_;  // per PE, row-major
 };
 
-// A random GEMM with operands uniform over the multipliers' operand range.
+// The stream widths and configuration of an array (tb/array_stream.hpp).
+ArrayShape array_shape(const ArrayConfig& cfg);
+
+// The array's timing for the cycle model: sides, D and the manifest's latencies (gm::array_latency).
+ArrayTiming array_timing(const ArrayConfig& cfg);
+inline uint64_t gemm_cycles(const ArrayConfig& cfg, int64_t m, int64_t k, int64_t n) {
+  return gemm_cycles(array_timing(cfg), m, k, n);
+}
+
+// A random GEMM with operands uniform over the multipliers' operand range; with the output stage,
+// also random_out_params.
 GemmProblem random_gemm(const ArrayConfig& cfg, int64_t m, int64_t k, int64_t n, uint64_t seed);
+
+// Random but sensible output-stage parameters for n columns of a K-long sum: m0 in [2^30, 2^31),
+// a shift that maps the sums' typical size (random operands) to the middle of the output range,
+// a bias up to a quarter of it; even columns clamp like a hidden layer (0..127, the ReLU), odd
+// columns like the score layer (-32768..32767).
+std::vector<OutParams> random_out_params(const ArrayConfig& cfg, int64_t k, int64_t n, uint64_t seed);
 
 // The same GEMM simulated in Icarus (for the benchmark's speed ratio): the fixed bench
 // tb/harness/array_tb.v runs the same stream protocol (tb/array_stream.hpp) through a VPI module,

@@ -1,6 +1,8 @@
 #include "tb/dnn_on_rtl.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "models/dnn/evaluate.hpp"
 #include "models/golden_gemm.hpp"
@@ -10,6 +12,8 @@
 namespace gm {
 
 void ArrayGemm::gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) {
+  const ArrayConfig& cfg = runner_.config();
+  if (cfg.out_stage) throw std::logic_error("ArrayGemm::gemm: an output-stage array gives layer outputs, not sums");
   GemmProblem p;
   p.m = m;
   p.k = k;
@@ -19,11 +23,45 @@ void ArrayGemm::gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int
   const GemmResult r = runner_.run(p);
   // The array's accumulators are acc-width (32) two's-complement values: the golden wrap32 sum.
   for (int64_t i = 0; i < m * n; ++i) y[i] = static_cast<int32_t>(r.y[i]);
-  const ArrayConfig& cfg = runner_.config();
   cycles += r.cycles;
-  cycles_model += gemm_cycles(cfg.rows, cfg.cols, m, k, n);
+  cycles_model += runner_.model_cycles(m, k, n);
   macs += static_cast<uint64_t>(m * k * n);
   sim_cpu_seconds += r.cpu_seconds;
+}
+
+void ArrayGemm::gemm_layer(const int8_t* x, int64_t m, int64_t k, const dnn::Layer& l, int32_t* out) {
+  if (!runner_.config().out_stage) {  // sums from the array, the output stage on the host
+    dnn::GemmEngine::gemm_layer(x, m, k, l, out);
+    return;
+  }
+  const int64_t n = l.n();
+  GemmProblem p;
+  p.m = m;
+  p.k = k;
+  p.n = n;
+  p.x.assign(x, x + m * k);
+  p.w.assign(l.weights.begin(), l.weights.end());
+  for (int64_t j = 0; j < n; ++j)
+    p.params.push_back({l.bias[j], l.requant[j].m0, l.requant[j].shift, l.out_min, l.out_max});
+  const GemmResult r = runner_.run(p);
+  for (int64_t i = 0; i < m * n; ++i) out[i] = static_cast<int32_t>(r.y[i]);
+  const uint64_t model = runner_.model_cycles(m, k, n);
+  cycles += r.cycles;
+  cycles_model += model;
+  macs += static_cast<uint64_t>(m * k * n);
+  sim_cpu_seconds += r.cpu_seconds;
+
+  // The golden layer on the same inputs: products through the model, the host's output stage.
+  std::vector<int32_t> golden(m * n);
+  golden_.gemm_layer(x, m, k, l, golden.data());
+  const auto at = std::find_if(net_.layers.begin(), net_.layers.end(), [&](const dnn::Layer& q) { return &q == &l; });
+  if (at == net_.layers.end()) throw std::logic_error("ArrayGemm::gemm_layer: the layer is not in the network");
+  DnnLayerCheck& c = layers[at - net_.layers.begin()];
+  c.layer = l.describe();
+  c.outputs += static_cast<uint64_t>(m * n);
+  for (int64_t i = 0; i < m * n; ++i) c.mismatches += out[i] != golden[i];
+  c.cycles += r.cycles;
+  c.cycles_model += model;
 }
 
 void check_dnn_rtl(const std::string& who, const std::string& name, const std::string& array, uint64_t images,
@@ -34,19 +72,27 @@ void check_dnn_rtl(const std::string& who, const std::string& name, const std::s
                 what + std::to_string(cycles) + " cycles, the cycle model says " + std::to_string(cycles_model));
 }
 
+void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& checks) {
+  check_dnn_rtl(who, r.name, r.array, r.images, r.mismatches, r.cycles, r.cycles_model, checks);
+  for (size_t i = 0; i < r.layers.size(); ++i)
+    checks.expect(r.layers[i].mismatches == 0,
+                  who + ": " + r.name + " on the " + r.array + " array: layer " + std::to_string(i) + " (" +
+                      r.layers[i].layer + "): " + std::to_string(r.layers[i].mismatches) + " of " +
+                      std::to_string(r.layers[i].outputs) + " outputs differ from the golden layer");
+}
+
 DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   const Spec& spec = opt.mul;
   dnn::check_dnn_spec(spec);
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   const auto t0 = std::chrono::steady_clock::now();
-  // 32-bit accumulators: the golden definition's wrap32 sums.
-  const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false));
-  ArrayGemm engine(runner);
-  const auto rtl = dnn::run_network(net, test.pixels.data(), test.count(), engine, opt.batch);
-
+  // 32-bit accumulators (the golden definition's wrap32 sums) and the output stage: whole layers.
+  const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false, opt.acc_depth, true));
   const ProductTable table(spec);
   dnn::TableGemm golden_engine(table);
+  ArrayGemm engine(runner, net, golden_engine);
+  const auto rtl = dnn::run_network(net, test.pixels.data(), test.count(), engine, opt.batch);
   const auto golden = dnn::run_network(net, test.pixels.data(), test.count(), golden_engine, opt.batch);
 
   DnnRtlReport rep;
@@ -55,6 +101,12 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   rep.array = std::to_string(opt.rows) + "x" + std::to_string(opt.cols);
   rep.model = opt.model;
   rep.images = test.count();
+  rep.acc_depth = runner.config().acc_depth;
+  for (size_t i = 0; i < net.layers.size(); ++i)
+    if (net.layers[i].is_gemm()) {
+      rep.layers.push_back(engine.layers[i]);
+      rep.layer_mismatches += engine.layers[i].mismatches;
+    }
   for (size_t i = 0; i < rtl.size(); ++i) rep.mismatches += rtl[i] != golden[i];
   rep.accuracy = dnn::accuracy(rtl, net.classes(), test.labels.data(), test.count());
   rep.golden_accuracy = dnn::accuracy(golden, net.classes(), test.labels.data(), test.count());

@@ -1,7 +1,10 @@
-// RTL inference: every conv (through im2col) and fully connected layer of the quantized network
-// multiplies and accumulates on the Verilated systolic array; bias, requantization, ReLU and pooling
-// run on the host, exactly as in the golden path (models/dnn/network.hpp). The logits are compared with the
-// golden inference's on every image, and the array's cycle count with the cycle model's.
+// RTL inference: every conv (through im2col) and fully connected layer of the quantized network runs
+// whole on the Verilated systolic array: products, K sums in the accumulators, then bias,
+// requantization, ReLU and the clamp in the array's output stage (--requant), so the layer's int8
+// outputs leave the hardware. Only im2col, the layout and max pooling run on the host.
+// Every layer's outputs are compared bit for bit with the golden layer (models/dnn/network.hpp) on
+// the same inputs, the logits with the golden inference's on every image, and the array's cycle
+// count with the cycle model's.
 #pragma once
 
 #include <string>
@@ -13,16 +16,32 @@
 
 namespace gm {
 
+// One conv or fc layer's check: its outputs on the array against the golden layer on the same
+// inputs, and its cycles against the model, summed over the batches.
+struct DnnLayerCheck {
+  std::string layer;  // Layer::describe()
+  uint64_t outputs = 0, mismatches = 0;
+  uint64_t cycles = 0, cycles_model = 0;
+};
+
 // A GemmEngine on the Verilated array (the multiplier's a operand is the activation, b the weight).
+// With an output-stage array (ArrayConfig::out_stage), gemm_layer runs a whole layer on it and
+// checks the layer's outputs against `golden` (the golden engine) on the same inputs; gemm() gives
+// the plain sums and needs an array without the output stage.
 class ArrayGemm : public dnn::GemmEngine {
  public:
-  explicit ArrayGemm(const GemmRunner& runner) : runner_(runner) {}
+  ArrayGemm(const GemmRunner& runner, const dnn::Network& net, dnn::GemmEngine& golden)
+      : layers(net.layers.size()), runner_(runner), net_(net), golden_(golden) {}
   void gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) override;
+  void gemm_layer(const int8_t* x, int64_t m, int64_t k, const dnn::Layer& layer, int32_t* out) override;
   uint64_t cycles = 0, cycles_model = 0, macs = 0;
   double sim_cpu_seconds = 0;
+  std::vector<DnnLayerCheck> layers;  // by layer index of the network (pooling layers stay empty)
 
  private:
   const GemmRunner& runner_;
+  const dnn::Network& net_;
+  dnn::GemmEngine& golden_;
 };
 
 struct DnnRtlOptions {
@@ -32,6 +51,7 @@ struct DnnRtlOptions {
   size_t images = 200;
   std::string data_dir;
   size_t batch = 1000;  // images per GEMM (one harness run per layer and batch)
+  int acc_depth = 0;    // accumulator entries per column D; 0: R + C
 };
 
 struct DnnRtlReport {
@@ -39,6 +59,9 @@ struct DnnRtlReport {
   size_t images = 0;
   double accuracy = 0, golden_accuracy = 0;
   uint64_t mismatches = 0;  // logits that differ from the golden inference
+  int acc_depth = 0;        // D of the array
+  std::vector<DnnLayerCheck> layers;  // conv and fc layers only, in network order
+  uint64_t layer_mismatches = 0;      // layer outputs that differ from the golden layer's, all layers
   uint64_t cycles = 0, cycles_model = 0, macs = 0;
   double seconds = 0, sim_cpu_seconds = 0, build_seconds = 0;
 };
@@ -46,12 +69,11 @@ struct DnnRtlReport {
 // Throws UserError / SpecError on bad input.
 DnnRtlReport dnn_rtl(const DnnRtlOptions& opt);
 
-// The run's checks: logits equal the golden inference's, cycles equal the cycle model's. `who` names
-// the command ("dnn rtl", "characterize", ...).
+// The run's checks: logits equal the golden inference's, cycles equal the cycle model's (and, with
+// the report, every layer's outputs equal the golden layer's). `who` names the command ("dnn rtl",
+// "characterize", ...).
 void check_dnn_rtl(const std::string& who, const std::string& name, const std::string& array, uint64_t images,
                    uint64_t mismatches, uint64_t cycles, uint64_t cycles_model, CheckLog& checks);
-inline void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& checks) {
-  check_dnn_rtl(who, r.name, r.array, r.images, r.mismatches, r.cycles, r.cycles_model, checks);
-}
+void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& checks);
 
 }  // namespace gm

@@ -32,7 +32,7 @@ int bench_array() {
     const auto golden = runner.golden(p);
     int64_t bad = 0;
     for (size_t i = 0; i < golden.size(); ++i) bad += golden[i] != r.y[i];
-    const uint64_t model = gemm_cycles(side, side, p.m, p.k, p.n);
+    const uint64_t model = gemm_cycles(cfg, p.m, p.k, p.n);
     const std::string what = "bench array: " + std::to_string(side) + "x" + std::to_string(side) + ": ";
     checks.expect(bad == 0, what + std::to_string(bad) + " outputs differ from the golden GEMM");
     checks.expect(r.cycles == model, what + std::to_string(r.cycles) + " cycles, the cycle model says " + std::to_string(model));

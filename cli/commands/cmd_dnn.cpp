@@ -138,15 +138,26 @@ int run_rtl(const RtlArgs& a) {
   std::tie(opt.rows, opt.cols) = parse_array_dims(a.array);
   const DnnRtlReport r = dnn_rtl(opt);
   if (a.json) {
-    const nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
-                              {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
-                              {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
-                              {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds}};
+    nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
+                        {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
+                        {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
+                        {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds}};
+    j["acc_depth"] = r.acc_depth;
+    j["layer_mismatches"] = r.layer_mismatches;
+    j["layers"] = nlohmann::json::array();
+    for (const DnnLayerCheck& l : r.layers)
+      j["layers"].push_back({{"layer", l.layer}, {"outputs", l.outputs}, {"mismatches", l.mismatches},
+                             {"cycles", l.cycles}, {"cycles_model", l.cycles_model}});
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << r.name << " on a " << r.array << " array, " << r.model << ", " << r.images << " images\n";
     std::cout << "  accuracy        " << percent(r.accuracy) << " (golden " << percent(r.golden_accuracy) << ")\n";
     std::cout << "  logit mismatches " << r.mismatches << " (against the golden inference)\n";
+    std::cout << "  layer outputs   " << r.layer_mismatches << " mismatches (each conv/fc layer's int8 outputs from "
+              << "the array's output stage, D=" << r.acc_depth << ", against the golden layer)\n";
+    for (const DnnLayerCheck& l : r.layers)
+      std::cout << "    " << l.layer << ": " << l.mismatches << " of " << l.outputs << " differ, " << l.cycles
+                << " cycles (model " << l.cycles_model << ")\n";
     std::cout << "  cycles          " << r.cycles << " (cycle model " << r.cycles_model << ")\n";
     std::cout << "  MACs            " << r.macs << "; " << r.seconds << " s wall, " << r.sim_cpu_seconds
               << " s simulation CPU\n";
@@ -190,6 +201,8 @@ const CommandRegistrar reg_dnn({
           rt->add_option("--batch", rargs->opt.batch, "images per GEMM (one simulator run per layer and batch)")
               ->check(CLI::Range(1, 10000))
               ->capture_default_str();
+          rt->add_option("--acc-depth", rargs->opt.acc_depth, "accumulator entries per column D (default R + C)")
+              ->check(CLI::Range(1, 4096));
           rt->add_flag("--json", rargs->json, "print JSON");
           return [=] { return rt->parsed() ? run_rtl(*rargs) : run_eval(*args); };
         },

@@ -1,6 +1,8 @@
-// greenmac gemm --array RxC --mul SPEC [--mul-map FILE] [--zero-gate] --m M --k K --n N [--seed S] [--json]:
+// greenmac gemm --array RxC --mul SPEC [--mul-map FILE] [--zero-gate] [--acc-depth D] [--requant]
+//   --m M --k K --n N [--seed S] [--json]:
 // a random GEMM on the Verilated systolic array, every output checked bit for bit against the golden
-// GEMM through each PE's multiplier model, cycles checked against the cycle model (without
+// GEMM through each PE's multiplier model (with --requant: then through the output stage, with
+// random per-column params from --seed), cycles checked against the cycle model (without
 // --stall-seed). Exit 0 iff all match, 1 (one stderr line per failed check) otherwise.
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -15,15 +17,16 @@ namespace {
 
 struct GemmArgs {
   std::string array, mul = "exact:s=1", mul_map, sim_mul = "lut";
-  int acc_width = 32;
-  bool zero_gate = false, json = false;
+  int acc_width = 32, acc_depth = -1;  // -1: not given (acc_depth_option)
+  bool zero_gate = false, requant = false, json = false;
   int64_t m = 0, k = 0, n = 0;
   uint64_t seed = 1, stall_seed = 0;
 };
 
 int run_gemm(const GemmArgs& a) {
   const auto [rows, cols] = parse_array_dims(a.array);
-  const ArrayConfig cfg = make_array_config(rows, cols, parse_spec(a.mul), a.mul_map, a.acc_width, a.zero_gate);
+  const ArrayConfig cfg = make_array_config(rows, cols, parse_spec(a.mul), a.mul_map, a.acc_width, a.zero_gate,
+                                             acc_depth_option(a.acc_depth), a.requant);
   for (const int64_t d : {a.m, a.k, a.n})
     if (d < 1 || d > (int64_t{1} << 20)) throw UserError("--m, --k and --n must be 1..1048576");
   if (a.m * a.k > (int64_t{1} << 28) || a.k * a.n > (int64_t{1} << 28))
@@ -37,7 +40,7 @@ int run_gemm(const GemmArgs& a) {
   int64_t first = -1;
   for (size_t i = 0; i < golden.size(); ++i)
     if (golden[i] != r.y[i] && mismatches++ == 0) first = static_cast<int64_t>(i);
-  const uint64_t model = gemm_cycles(rows, cols, a.m, a.k, a.n);
+  const uint64_t model = runner.model_cycles(a.m, a.k, a.n);
   const uint64_t macs = static_cast<uint64_t>(a.m * a.k * a.n);
   const int64_t kmax = k_max(cfg.acc_width, array_max_abs_product(cfg));
   CheckLog checks;
@@ -54,18 +57,27 @@ int run_gemm(const GemmArgs& a) {
                         {"cycles", r.cycles}, {"cycles_model", model},
                         {"macs", macs}, {"mismatches", mismatches},
                         {"module", cfg.name()}, {"sim_mul", a.sim_mul}, {"zero_gate", a.zero_gate},
-                        {"acc_width", cfg.acc_width}, {"k_max", kmax},
+                        {"acc_width", cfg.acc_width}, {"acc_depth", cfg.acc_depth},
+                        {"requant", cfg.out_stage}, {"k_max", kmax},
                         {"sim_seconds", r.sim_seconds},
                         {"cpu_seconds", r.cpu_seconds},
                         {"macs_per_second", r.cpu_seconds > 0 ? macs / r.cpu_seconds : 0.0},
                         {"build_seconds", runner.build_seconds()}, {"cached_build", runner.cached()}};
+    if (cfg.out_stage) {
+      nlohmann::json params = nlohmann::json::array();
+      for (const OutParams& q : p.params)
+        params.push_back({{"bias", q.bias}, {"m0", q.m0}, {"shift", q.shift}, {"out_min", q.out_min},
+                          {"out_max", q.out_max}});
+      j["out_params"] = params;
+    }
     if (first >= 0)
       j["first_mismatch"] = {{"row", first / a.n}, {"col", first % a.n}, {"expected", golden[first]}, {"got", r.y[first]}};
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << (checks.ok() ? "PASS " : "FAIL ") << rows << "x" << cols << " " << cfg.name() << "  Y = X*W with m="
-              << a.m << " k=" << a.k << " n=" << a.n << ": " << mismatches << " mismatches of " << golden.size()
-              << "\n";
+              << a.m << " k=" << a.k << " n=" << a.n << " (D=" << cfg.acc_depth
+              << (cfg.out_stage ? ", requantized in the output stage" : "") << "): " << mismatches
+              << " mismatches of " << golden.size() << "\n";
     if (first >= 0)
       std::cout << "  first mismatch Y[" << first / a.n << "][" << first % a.n << "]: expected " << golden[first]
                 << " got " << r.y[first] << "\n";
@@ -91,6 +103,9 @@ const CommandRegistrar reg({
           sub.add_option("--mul-map", a->mul_map, "per-row/column/PE multipliers (see gen-array --help)");
           sub.add_flag("--zero-gate", a->zero_gate, "zero-gated PEs");
           sub.add_option("--acc-width", a->acc_width, "accumulator bits (2w..64, default 32)");
+          sub.add_option("--acc-depth", a->acc_depth, "accumulator entries per column D (1..4096, default R + C)");
+          sub.add_flag("--requant", a->requant,
+                       "the output stage (bias, requantization, clamp; needs --acc-width 32), random params from --seed");
           sub.add_option("--m", a->m, "rows of X and Y")->required();
           sub.add_option("--k", a->k, "columns of X, rows of W")->required();
           sub.add_option("--n", a->n, "columns of W and Y")->required();

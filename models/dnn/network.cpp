@@ -225,18 +225,29 @@ std::vector<int32_t> run_layer(const Layer& l, const std::vector<int32_t>& in, s
     for (size_t i = 0; i < in.size(); ++i) x[i] = static_cast<int8_t>(in[i]);
   }
   std::vector<int32_t> y(m * n);
-  engine.gemm(x.data(), m, k, l.weights.data(), n, y.data());
-  // Y row (image, position), column channel -> output (image, channel, position), requantized.
+  engine.gemm_layer(x.data(), m, k, l, y.data());
+  // Y row (image, position), column channel -> output (image, channel, position).
   const int64_t pos = l.rows_per_image();
   std::vector<int32_t> out(images * l.out_size());
   for (int64_t r = 0; r < m; ++r) {
     const int64_t img = r / pos, p = r % pos;
-    for (int64_t j = 0; j < n; ++j) {
-      const int32_t acc = add_wrap(y[r * n + j], l.bias[j]);
-      out[(img * n + j) * pos + p] = saturate(requantize(acc, l.requant[j]), l.out_min, l.out_max);
-    }
+    for (int64_t j = 0; j < n; ++j) out[(img * n + j) * pos + p] = y[r * n + j];
   }
   return out;
+}
+
+void host_output_stage(const Layer& l, int64_t m, int32_t* y) {
+  const int64_t n = l.n();
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t j = 0; j < n; ++j) {
+      const int32_t acc = add_wrap(y[r * n + j], l.bias[j]);
+      y[r * n + j] = saturate(requantize(acc, l.requant[j]), l.out_min, l.out_max);
+    }
+}
+
+void GemmEngine::gemm_layer(const int8_t* x, int64_t m, int64_t k, const Layer& l, int32_t* out) {
+  gemm(x, m, k, l.weights.data(), l.n(), out);
+  host_output_stage(l, m, out);
 }
 
 std::vector<int32_t> run_network(const Network& net, const uint8_t* pixels, size_t count, GemmEngine& engine, size_t batch) {

@@ -14,7 +14,7 @@
 // The class is the index of the largest final output (the lowest index on ties).
 //
 // GEMM engines are pluggable (GemmEngine): TableGemm looks every product up in the design's
-// ProductTable; the lead's systolic-array engine plugs in with the same signature.
+// ProductTable; the systolic array (tb/dnn_on_rtl) plugs in as a whole-layer engine (gemm_layer).
 #pragma once
 
 #include <cstdint>
@@ -139,11 +139,22 @@ void check_fits_data(const Network& net, int channels, int rows, int cols, const
 //     Y[i][j] = wrap32( sum_t P(X[i][t], W[t][j]) )
 // for the engine's multiplier P (summation order is free: the sum wraps). m covers every image of the
 // batch (images x output positions), so one call is one whole layer for many images.
+//
+// gemm_layer is one whole conv or fc layer: its GEMM and its output stage (bias, requantization,
+// clamp), giving the layer's int8 (or score) outputs out[i][j], m x n row-major, for X and the
+// layer's weights. The default runs gemm() and then the output stage on the host
+// (host_output_stage: the golden path); an engine whose hardware has the output stage (the array
+// with --requant, tb/dnn_on_rtl) overrides it so that the layer's outputs leave the hardware.
 class GemmEngine {
  public:
   virtual ~GemmEngine() = default;
   virtual void gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) = 0;
+  virtual void gemm_layer(const int8_t* x, int64_t m, int64_t k, const Layer& layer, int32_t* out);
 };
+
+// The output stage of `layer` on Y = its GEMM's sums (m x n, row-major), in place:
+// clamp(requantize(wrap32(Y[i][j] + bias[j]), requant[j]), out_min, out_max).
+void host_output_stage(const Layer& layer, int64_t m, int32_t* y);
 
 // The operand pairs one engine multiplied: a full histogram (count of each (a, b) pattern pair,
 // index (a_bits << 8) | b_bits) and a sampled stream of whole dot products in order.
@@ -191,7 +202,7 @@ std::vector<int32_t> run_network(const Network& net, const uint8_t* pixels, size
                                  size_t batch = 256);
 
 // One layer on a batch (exposed for tests): input int8 activations of `images` images, (C, H, W) each.
-// Conv and fc layers make exactly one engine.gemm call.
+// Conv and fc layers make exactly one engine.gemm_layer call (by default one engine.gemm call).
 std::vector<int32_t> run_layer(const Layer& layer, const std::vector<int32_t>& in, size_t images, GemmEngine& engine);
 
 // im2col of one conv layer: rows (image, oy, ox), columns (ci, ky, kx); padding taps are activation 0

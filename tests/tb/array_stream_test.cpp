@@ -81,11 +81,11 @@ class FakeArray {
 
   // The adapter interface of run_array_stream.
   void drive(const ArrayInputs& in, const ArrayStream& st) {
-    if (!in.rst_n) EXPECT_FALSE(in.w_valid || in.x_valid || in.x_last || in.p_valid) << "a valid during reset";
-    if (in.x_last) EXPECT_TRUE(in.x_valid) << "x_last_i without x_valid_i";
-    if (in.w_new) EXPECT_TRUE(in.w_valid) << "a new weight beat without w_valid_i";
-    if (in.x_new) EXPECT_TRUE(in.x_valid) << "a new activation beat without x_valid_i";
-    if (in.p_valid) EXPECT_TRUE(s_.out_stage) << "p_valid_i without an output stage";
+    EXPECT_TRUE(in.rst_n || !(in.w_valid || in.x_valid || in.x_last || in.p_valid)) << "a valid during reset";
+    EXPECT_TRUE(!in.x_last || in.x_valid) << "x_last_i without x_valid_i";
+    EXPECT_TRUE(!in.w_new || in.w_valid) << "a new weight beat without w_valid_i";
+    EXPECT_TRUE(!in.x_new || in.x_valid) << "a new activation beat without x_valid_i";
+    EXPECT_TRUE(!in.p_valid || s_.out_stage) << "p_valid_i without an output stage";
     in_ = in;
     if (in.w_new) w_bus_ = st.w_data();
     if (in.x_new) x_bus_ = st.x_data();
