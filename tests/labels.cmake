@@ -36,6 +36,7 @@ set(GM_SLOW_CASES
   SynthFlow.*
   Layering.*                                                 # 25 compiles
   Install.GenVerifySynthAndDnnEvalRunFromAMovedPrefix
+  ArraySchedule.ResultsAndCyclesEqualTheModelsOnVerilator     # 7 array harnesses (60 s cold)
 )
 
 # gtest filters: unit = the unit suites minus any slow case, slow = the slow cases, tool = the rest.

@@ -8,6 +8,7 @@
 
 #include "tests/support/temp_dir.hpp"
 #include "synth/array_synth.hpp"
+#include "tb/array_runner.hpp"
 #include "models/files.hpp"
 #include "synth/gate_sim.hpp"
 #include "synth/liberty.hpp"
@@ -37,12 +38,14 @@ class ArraySynth : public ::testing::Test {
     if (!synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library is missing";
   }
   // One flow run per configuration and GEMM, shared by the tests.
-  static const ArraySynthResult& run(const std::string& mul, bool zero_operands = false, uint64_t stall_seed = 0) {
+  static const ArraySynthResult& run(const std::string& mul, bool zero_operands = false, uint64_t stall_seed = 0,
+                                     bool requant = false) {
     static std::map<std::string, ArraySynthResult> results;
-    const std::string key = mul + (zero_operands ? "/zero" : "") + "/stall" + std::to_string(stall_seed);
+    const std::string key = mul + (zero_operands ? "/zero" : "") + "/stall" + std::to_string(stall_seed) +
+                            (requant ? "/requant" : "");
     auto it = results.find(key);
     if (it == results.end()) {
-      const ArrayConfig cfg = make_array_config(2, 2, parse_spec(mul), "", 32, false);
+      const ArrayConfig cfg = make_array_config(2, 2, parse_spec(mul), "", 32, false, 0, requant);
       GemmProblem g = default_array_gemm(cfg, 1);
       if (zero_operands) std::fill(g.x.begin(), g.x.end(), 0), std::fill(g.w.begin(), g.w.end(), 0);
       g.stall_seed = stall_seed;
@@ -96,7 +99,19 @@ TEST_F(ArraySynth, ZeroOperandsDissipateLessThanRandomOnes) {
 TEST_F(ArraySynth, StalledStreamsGiveTheSameGemmInMoreCycles) {
   const auto& stalled = run("exact:w=8,s=1", false, 5);
   EXPECT_TRUE(stalled.netlist_matches_model);
-  EXPECT_GT(stalled.cycles, 134u);
+  const ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:w=8,s=1"), "", 32, false);
+  EXPECT_GT(stalled.cycles, gemm_cycles(cfg, 32, 4, 4));  // the full-rate count of the default GEMM
+}
+
+// The output stage in gates: the netlist's GEMM (params streamed, outputs requantized) equals the
+// golden GEMM followed by the output stage, in the model's cycles, and the stage costs area.
+TEST_F(ArraySynth, OutputStageReproducesTheRequantizedGemm) {
+  const auto& plain = run("exact:w=8,s=1");
+  const auto& out = run("exact:w=8,s=1", false, 0, true);
+  EXPECT_TRUE(out.netlist_matches_model);
+  const ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:w=8,s=1"), "", 32, false, 0, true);
+  EXPECT_EQ(out.cycles, gemm_cycles(cfg, 32, 4, 4));
+  EXPECT_GT(out.area_um2, plain.area_um2);
 }
 
 TEST_F(ArraySynth, SecondRunComesFromTheCache) {

@@ -12,10 +12,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "models/arith.hpp"
 #include "models/golden_gemm.hpp"
 #include "tb/array_runner.hpp"
 #include "tb/process.hpp"
+#include "tests/support/cli_util.hpp"
 #include "tests/support/requant_ref.hpp"
 
 namespace gm {
@@ -131,6 +134,30 @@ TEST(ArraySchedule, MutantPeIsCaughtThroughTheOutputStage) {
   int64_t bad = 0;
   for (size_t i = 0; i < ref.size(); ++i) bad += r.y[i] != ref[i];
   EXPECT_GT(bad, 0);
+}
+
+// `gemm --acc-depth D --requant`: the JSON says D, the out stage and its params; the outputs and
+// cycles pass their checks. Bad values are one-line errors with exit status 2.
+TEST(ArraySchedule, GemmCliRequantAndAccDepth) {
+  if (!have_tool("verilator")) GTEST_SKIP() << "needs verilator";
+  const auto r = test::run_cli("gemm --array 2x3 --mul exact:s=1 --acc-depth 2 --requant --m 5 --k 7 --n 4 --seed 3 --json");
+  ASSERT_EQ(r.rc, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["acc_depth"], 2);
+  EXPECT_EQ(j["requant"], true);
+  EXPECT_EQ(j["mismatches"], 0);
+  EXPECT_EQ(j["cycles"], j["cycles_model"]);
+  ASSERT_EQ(j["out_params"].size(), 4u);
+  EXPECT_EQ(j["out_params"][0]["out_min"], 0);       // a hidden layer's clamp
+  EXPECT_EQ(j["out_params"][1]["out_min"], -32768);  // the score layer's
+  const auto plain = nlohmann::json::parse(test::run_cli("gemm --array 2x3 --m 5 --k 7 --n 4 --json").out);
+  EXPECT_EQ(plain["acc_depth"], 5);  // R + C
+  EXPECT_EQ(plain["requant"], false);
+  EXPECT_FALSE(plain.contains("out_params"));
+  test::expect_one_line_error(test::run_cli("gemm --array 2x3 --acc-depth 0 --m 5 --k 7 --n 4"), "--acc-depth");
+  test::expect_one_line_error(test::run_cli("gemm --array 2x3 --acc-depth 4097 --m 5 --k 7 --n 4"), "--acc-depth");
+  test::expect_one_line_error(test::run_cli("gemm --array 2x3 --requant --acc-width 16 --m 5 --k 7 --n 4"),
+                              "--acc-width 32");
 }
 
 }  // namespace
