@@ -1,6 +1,7 @@
 // gm_array_ctrl: the control of greenmac's systolic array (docs/array.md): the pipeline enable, the
-// three stream handshakes, the bookkeeping of the two weight banks, and the result's valid and last
-// bits.
+// stream handshakes, the bookkeeping of the two weight banks (with each row's pad bit) and of the
+// two parameter banks of the output stage, and the delay line that carries each activation beat's
+// flags to the accumulators and the result's valid and last bits to y_valid_o and y_last_o.
 //
 // Double-buffered weights: the load stream fills the load bank row by row (beat j writes row j, so
 // Rows beats fill it), then the load bank switches, and the next tile's weights load while the
@@ -14,23 +15,47 @@
 // the bank for the Cols-1 advancing cycles between those edges. The generated top's header and
 // manifest.json state the same number as `bank_refill_after_last_activation` (= Cols edges).
 //
+// Padding rows: each weight beat carries w_pad_i, stored per bank and row beside the weights. A pad
+// row's valid bit is cleared at the west edge (gm_array_skew), so all its PEs add 0 for the tile.
+//
+// Parameter banks (OutStage = 1): one p beat fills the load bank of the output stage's channel
+// parameters. The activations of a last_k tile are accepted only while the parameter compute bank
+// is full; the beat with x_last_i & x_last_k_i empties it and switches it. Its parameters are read
+// until that beat's row latches in the stage's last register, at edge e + Rows + Cols - 1 + OutDepth
+// for a beat accepted at edge e; a write at that edge is still safe, so the refill countdown holds
+// the bank for Rows + Cols + OutDepth - 2 advancing cycles (`param_refill_after_last_activation` =
+// Rows + Cols + OutDepth - 1 in the header and manifest.json).
+//
+// Result flags: an accepted beat's {valid, first_k, last_k, last, parameter bank} travel Rows + Cols
+// stages, beside the data through skew, grid and de-skew, to the accumulators (south_*_o). The
+// beats of a last_k tile then travel OutDepth more stages to y_valid_o / y_last_o: the acc
+// register, plus the output stage's registers. They are not taken from the PEs' valid bits,
+// because a pad row carries none.
+//
 // Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
 // rst_sync_ni: synchronous, active low (see gm_array_delay.v); it clears every control bit.
 
 `default_nettype none
 
 module gm_array_ctrl #(
-  parameter integer Rows = 2,  // PE rows: weight beats per tile
-  parameter integer Cols = 2   // PE columns
+  parameter integer Rows     = 2,  // PE rows: weight beats per tile
+  parameter integer Cols     = 2,  // PE columns
+  parameter integer OutStage = 0,  // 1: the output stage and its parameter banks exist
+  parameter integer OutDepth = 1   // registers from the de-skew to y_data_o (acc + output stage)
 ) (
   input  wire              clk_i,
   input  wire              rst_sync_ni,
   // The array's streams (valid/ready: a beat moves on an edge where both are high).
   input  wire              w_valid_i,
   output wire              w_ready_o,
+  input  wire              w_pad_i,        // with each weight beat: its row is K padding
   input  wire              x_valid_i,
   output wire              x_ready_o,
   input  wire              x_last_i,
+  input  wire              x_first_k_i,    // the tile flags, constant over a tile's beats
+  input  wire              x_last_k_i,
+  input  wire              p_valid_i,      // parameter beats (OutStage = 1; else tie to 0)
+  output wire              p_ready_o,
   output wire              y_valid_o,
   input  wire              y_ready_i,
   output wire              y_last_o,
@@ -39,7 +64,13 @@ module gm_array_ctrl #(
   output wire [2*Rows-1:0] w_we_o,         // row r's bank write enables {bank 1, bank 0} at [2*r +: 2]
   output wire              x_fire_o,       // an activation beat is accepted this cycle
   output wire              x_bank_o,       // the compute bank it multiplies with
-  input  wire              south_valid_i   // valid bit leaving PE (Rows-1, Cols-1): a result next cycle
+  output wire [2*Rows-1:0] pad_o,          // row r's pad bits {bank 1, bank 0} at [2*r +: 2]
+  output wire [1:0]        p_we_o,         // parameter bank write enables {bank 1, bank 0}
+  output wire              south_valid_o,  // at the de-skew's output: an activation row's sums
+  output wire              south_first_k_o,
+  output wire              south_last_k_o,
+  output wire              south_last_o,   // the tile's last row
+  output wire              acc_bank_o      // at the acc register: its parameter bank
 );
 
   localparam integer RowBits   = (Rows > 1) ? $clog2(Rows) : 1;
@@ -53,9 +84,9 @@ module gm_array_ctrl #(
   localparam [DrainBits-1:0] DrainZero  = 0;
 
   // The whole pipeline advances together; it holds while a result waits to be accepted.
-  reg  y_valid_q;
+  wire y_valid;
   wire en;
-  assign en = ~y_valid_q | y_ready_i;
+  assign en = ~y_valid | y_ready_i;
 
   reg  [RowBits-1:0]   w_row_q;      // the row the next weight beat writes
   reg                  load_bank_q;  // the bank being filled
@@ -68,7 +99,9 @@ module gm_array_ctrl #(
   assign load_blocked = load_bank_q ? (full_q[1] | (drain_hi_q != DrainZero)) :
                                       (full_q[0] | (drain_lo_q != DrainZero));
   assign w_ready_o = en & ~load_blocked;
-  assign x_ready_o = en & (comp_bank_q ? full_q[1] : full_q[0]);
+  // A last_k tile also needs its parameters (param_ok, below).
+  wire param_ok;
+  assign x_ready_o = en & (comp_bank_q ? full_q[1] : full_q[0]) & (param_ok | ~x_last_k_i);
 
   wire w_fire;
   assign w_fire = w_valid_i & w_ready_o;
@@ -116,25 +149,122 @@ module gm_array_ctrl #(
     end
   endgenerate
 
-  // Result valid: the last column's valid bit, one cycle after its sum. `last` follows the tile's
-  // last activation through the same Rows + Cols stages.
+  // Pad bits: written with the row's weights, so they switch banks with them.
+  reg [2*Rows-1:0] pad_q;
   always @(posedge clk_i) begin
-    if (!rst_sync_ni) y_valid_q <= 1'b0;
-    else if (en) y_valid_q <= south_valid_i;
+    if (!rst_sync_ni) pad_q <= {(2*Rows){1'b0}};
+    else pad_q <= (pad_q & ~w_we_o) | ({(2*Rows){w_pad_i}} & w_we_o);
   end
+
+  // Parameter banks of the output stage: the same scheme as the weight banks, one beat per bank.
+  wire p_fire;
+  wire p_bank;
+  generate
+    if (OutStage != 0) begin : g_param
+      localparam integer PDrainCycles = Rows + Cols + OutDepth - 2;  // see the top of this file
+      localparam integer PDrainBits   = $clog2(PDrainCycles + 1);
+      localparam [PDrainBits-1:0] PDrainStart = PDrainCycles[PDrainBits-1:0];
+      localparam [PDrainBits-1:0] PDrainOne   = 1;
+      localparam [PDrainBits-1:0] PDrainZero  = 0;
+      reg                  p_load_bank_q;
+      reg                  p_comp_bank_q;
+      reg  [1:0]           p_full_q;
+      reg  [PDrainBits-1:0] p_drain_lo_q;
+      reg  [PDrainBits-1:0] p_drain_hi_q;
+      wire p_blocked;
+      assign p_blocked = p_load_bank_q ? (p_full_q[1] | (p_drain_hi_q != PDrainZero)) :
+                                         (p_full_q[0] | (p_drain_lo_q != PDrainZero));
+      assign p_ready_o = en & ~p_blocked;
+      assign p_fire    = p_valid_i & p_ready_o;
+      assign param_ok  = p_comp_bank_q ? p_full_q[1] : p_full_q[0];
+      wire p_done;
+      assign p_done = tile_done & x_last_k_i;
+      always @(posedge clk_i) begin
+        if (!rst_sync_ni) begin
+          p_load_bank_q <= 1'b0;
+          p_comp_bank_q <= 1'b0;
+          p_full_q      <= 2'b00;
+          p_drain_lo_q  <= PDrainZero;
+          p_drain_hi_q  <= PDrainZero;
+        end else begin
+          p_full_q[0] <= (p_full_q[0] | (p_fire & ~p_load_bank_q)) & ~(p_done & ~p_comp_bank_q);
+          p_full_q[1] <= (p_full_q[1] | (p_fire & p_load_bank_q)) & ~(p_done & p_comp_bank_q);
+          if (p_fire) p_load_bank_q <= ~p_load_bank_q;
+          if (p_done) p_comp_bank_q <= ~p_comp_bank_q;
+          if (p_done && !p_comp_bank_q) p_drain_lo_q <= PDrainStart;
+          else if (en && p_drain_lo_q != PDrainZero) p_drain_lo_q <= p_drain_lo_q - PDrainOne;
+          if (p_done && p_comp_bank_q) p_drain_hi_q <= PDrainStart;
+          else if (en && p_drain_hi_q != PDrainZero) p_drain_hi_q <= p_drain_hi_q - PDrainOne;
+        end
+      end
+      assign p_we_o = {2{p_fire}} & {p_load_bank_q, ~p_load_bank_q};
+      assign p_bank = p_comp_bank_q;
+    end else begin : g_no_param
+      // No output stage: nothing to wait for, and no parameter beat is ever taken.
+      assign p_ready_o = 1'b0;
+      assign p_fire    = 1'b0;
+      assign param_ok  = 1'b1;
+      assign p_we_o    = 2'b00;
+      assign p_bank    = 1'b0;
+      wire unused_p_valid;
+      assign unused_p_valid = p_valid_i;
+    end
+  endgenerate
+  wire unused_p_fire;
+  assign unused_p_fire = p_fire;
+
+  // The flags of each accepted beat, beside its data down to the de-skew's output: Rows + Cols
+  // stages (the skew and the grid take Rows - 1 + Cols - 1, the PE registers 1 more, the de-skew
+  // the rest, so that the flags arrive with the row's last column).
+  wire [4:0] south;
   gm_array_delay #(
-    .Width(1),
+    .Width(5),
     .Depth(Rows + Cols),
     .Reset(1)
-  ) u_last (
+  ) u_south (
     .clk_i      (clk_i),
     .rst_sync_ni(rst_sync_ni),
     .en_i       (en),
-    .d_i        (tile_done),
-    .q_o        (y_last_o)
+    .d_i        ({x_fire, x_first_k_i, x_last_k_i, x_last_i, p_bank}),
+    .q_o        (south)
   );
+  assign south_valid_o   = south[4];
+  assign south_first_k_o = south[3];
+  assign south_last_k_o  = south[2];
+  assign south_last_o    = south[1];
 
-  assign y_valid_o = y_valid_q;
+  // From the de-skew to y_data_o: only a last_k tile's rows leave; the bank bit goes to the output
+  // stage with the acc register.
+  wire [2:0] acc_flags;
+  gm_array_delay #(
+    .Width(3),
+    .Depth(1),
+    .Reset(1)
+  ) u_acc_flags (
+    .clk_i      (clk_i),
+    .rst_sync_ni(rst_sync_ni),
+    .en_i       (en),
+    .d_i        ({south[4] & south[2], south[1] & south[2], south[0]}),
+    .q_o        (acc_flags)
+  );
+  assign acc_bank_o = acc_flags[0];
+  wire [1:0] result;
+  gm_array_delay #(
+    .Width(2),
+    .Depth(OutDepth - 1),
+    .Reset(1)
+  ) u_result (
+    .clk_i      (clk_i),
+    .rst_sync_ni(rst_sync_ni),
+    .en_i       (en),
+    .d_i        (acc_flags[2:1]),
+    .q_o        (result)
+  );
+  assign y_valid  = result[1];
+  assign y_last_o = result[0];
+
+  assign y_valid_o = y_valid;
+  assign pad_o     = pad_q;
   assign en_o      = en;
   assign x_fire_o  = x_fire;
   assign x_bank_o  = comp_bank_q;

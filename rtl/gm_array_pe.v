@@ -9,6 +9,8 @@
 // as a parameter, and each PE may use a different multiplier (--mul-map). The PE drives its operands
 // on mul_a_o (the activation) and mul_b_o (the weight) and takes the product on mul_y_i.
 //
+// A slot without a valid activation (an empty cycle, or a K padding row) adds 0, so the partial
+// sums carry only the tile's real products.
 // ZeroGate = 1: when the activation or its weight is 0, or the slot is empty, the operand registers
 // keep their old values, so the multiplier does not switch, and the PE adds 0 instead of the
 // product. That is exact only when M(x, 0) = M(0, x) = 0, which the generator checks.
@@ -112,7 +114,7 @@ module gm_array_pe #(
     end else begin : g_plain
       assign mul_a_o = x_q;
       assign mul_b_o = x_sel_q ? wbank_hi_q : wbank_lo_q;
-      assign addend  = product;
+      assign addend  = x_valid_q ? product : {AccWidth{1'b0}};
     end
   endgenerate
 

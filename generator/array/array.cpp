@@ -33,7 +33,8 @@ std::vector<Spec> ArrayConfig::distinct_specs() const {
 
 std::string ArrayConfig::canonical() const {
   std::ostringstream os;
-  os << "array rows=" << rows << " cols=" << cols << " acc=" << acc_width << " zero_gate=" << zero_gate << "\n";
+  os << "array rows=" << rows << " cols=" << cols << " acc=" << acc_width << " zero_gate=" << zero_gate
+     << " acc_depth=" << acc_depth << " out_stage=" << out_stage << "\n";
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) os << "pe " << r << " " << c << " " << at(r, c).canonical() << "\n";
   if (mutant_row >= 0) os << "mutant " << mutant_row << " " << mutant_col << "\n";
@@ -108,6 +109,14 @@ void apply_mul_map(ArrayConfig& cfg, const std::string& text, const std::string&
   }
 }
 
+int acc_depth_option(int given) {
+  if (given == -1) return 0;
+  if (given < 1 || given > kMaxAccDepth)
+    throw UserError("--acc-depth must be 1.." + std::to_string(kMaxAccDepth) +
+                    " (accumulators per column, the most rows of a tile), got " + std::to_string(given));
+  return given;
+}
+
 const ProductTable& shared_product_table(const Spec& spec) {
   static std::mutex mu;
   static std::map<std::string, std::unique_ptr<ProductTable>> tables;
@@ -146,7 +155,7 @@ void check_zero_gate(const Spec& spec) {
 }  // namespace
 
 ArrayConfig make_array_config(int rows, int cols, const Spec& mul, const std::string& mul_map_path,
-                              int acc_width, bool zero_gate) {
+                              int acc_width, bool zero_gate, int acc_depth, bool out_stage) {
   const std::string range = "1.." + std::to_string(kMaxArraySide);
   if (rows < 1 || rows > kMaxArraySide || cols < 1 || cols > kMaxArraySide)
     throw UserError("array sides must be " + range + ", got " + std::to_string(rows) + "x" + std::to_string(cols));
@@ -170,6 +179,15 @@ ArrayConfig make_array_config(int rows, int cols, const Spec& mul, const std::st
   if (acc_width < 2 * first.w || acc_width > 64)
     throw UserError("--acc-width must be " + std::to_string(2 * first.w) + "..64 (at least the " +
                     std::to_string(2 * first.w) + "-bit product), got " + std::to_string(acc_width));
+  if (acc_depth == 0) acc_depth = rows + cols;
+  if (acc_depth < 1 || acc_depth > kMaxAccDepth)
+    throw UserError("--acc-depth must be 1.." + std::to_string(kMaxAccDepth) +
+                    " (accumulators per column, the most rows of a tile), got " + std::to_string(acc_depth));
+  if (out_stage && acc_width != 32)
+    throw UserError("--requant needs --acc-width 32 (the requantization is defined on int32 sums), got --acc-width " +
+                    std::to_string(acc_width));
+  cfg.acc_depth = acc_depth;
+  cfg.out_stage = out_stage;
   if (zero_gate)
     for (const auto& s : cfg.distinct_specs()) check_zero_gate(s);
   return cfg;

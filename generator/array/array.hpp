@@ -29,12 +29,20 @@ namespace gm {
 
 inline constexpr int kMaxArraySide = 64;
 inline constexpr int kMaxArrayWidth = kMaxTableWidth;  // the K_max figure and the golden GEMM use the full table
+inline constexpr int kMaxAccDepth = 4096;               // accumulators per column, at most
+inline constexpr int kParamFieldBits = 136;             // a column's field of a parameter beat (docs/array.md)
 
 struct ArrayConfig {
   int rows = 1, cols = 1;
   std::vector<Spec> pe;  // rows * cols, row-major: pe[r * cols + c] is PE (r, c)'s multiplier
   int acc_width = 32;
   bool zero_gate = false;
+  // Accumulators per column at the south edge (docs/array.md): the most activation beats of a tile.
+  // make_array_config resolves 0 to R + C, the least D for which weight loads hide behind the
+  // computation; never stored as 0.
+  int acc_depth = 0;
+  // The output stage: bias add, requantization and clamp of docs/quantization.md (needs acc_width 32).
+  bool out_stage = false;
   // Test hook (no CLI option): the PE at (mutant_row, mutant_col) adds one extra to its partial sum.
   int mutant_row = -1, mutant_col = -1;
   // Where the PEs' multipliers came from, for the header's regenerating command only (not part of
@@ -61,9 +69,14 @@ void apply_mul_map(ArrayConfig& cfg, const std::string& text, const std::string&
 
 // Builds and validates a configuration: default multiplier `mul`, optional mul-map file, all
 // multipliers of one width and signedness, w <= kMaxArrayWidth, 2w <= acc_width <= 64, and with
-// zero_gate only multipliers with M(x, 0) = M(0, x) = 0. Throws SpecError or UserError.
+// zero_gate only multipliers with M(x, 0) = M(0, x) = 0, acc_depth 1..kMaxAccDepth (0: R + C),
+// out_stage only with acc_width 32. Throws SpecError or UserError.
 ArrayConfig make_array_config(int rows, int cols, const Spec& mul, const std::string& mul_map_path,
-                              int acc_width, bool zero_gate);
+                              int acc_width, bool zero_gate, int acc_depth = 0, bool out_stage = false);
+
+// --acc-depth as a command line gives it (-1: not given) to make_array_config's acc_depth (0: the
+// default R + C). An explicit 0 is an error there: throws UserError.
+int acc_depth_option(int given);
 
 // The product table of a multiplier, built once per process and shared.
 const ProductTable& shared_product_table(const Spec& spec);
@@ -81,16 +94,22 @@ enum class MulModel { kGate, kLut };
 struct ArrayLatency {
   int weight_load_beats = 0;                        // R: beats that fill a weight bank
   int first_activation_after_last_weight_beat = 0;  // 1
-  int result_after_activation = 0;                  // R + C: from accepting an activation row to accepting its result
+  int result_after_activation = 0;                  // R + C + out_stage_depth: from accepting an activation row
+                                                    // (of a last_k tile) to accepting its result
   int bank_refill_after_last_activation = 0;        // C: from the edge that accepts a tile's last activation to
                                                     // the first edge that can accept a new weight beat for its bank
+  int param_refill_after_last_activation = 0;       // R + C + out_stage_depth - 1 (0 without the output stage):
+                                                    // from the edge that accepts a last_k tile's last activation
+                                                    // to the first edge that can accept a parameter beat for its bank
+  int out_stage_depth = 0;                          // registers from the de-skew to y_data_o: 1 (the acc
+                                                    // register), 5 with the output stage
 };
 ArrayLatency array_latency(const ArrayConfig& cfg);
 
 // The hand-written modules every array uses, in greenmac's rtl/ folder (rtl/<name>.v).
 inline const std::vector<std::string>& array_rtl_modules() {
-  static const std::vector<std::string> names = {"gm_array_ctrl", "gm_array_skew", "gm_array_pe",
-                                                 "gm_array_deskew", "gm_array_delay"};
+  static const std::vector<std::string> names = {"gm_array_ctrl",   "gm_array_skew", "gm_array_pe", "gm_array_deskew",
+                                                 "gm_array_delay", "gm_array_acc",  "gm_array_out"};
   return names;
 }
 

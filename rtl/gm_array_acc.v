@@ -1,0 +1,97 @@
+// gm_array_acc: the accumulator bank at the south edge of greenmac's systolic array (docs/array.md).
+// Per column, Depth AccWidth-bit accumulators hold the partial rows of a tile's M chunk while the
+// K slices of the chunk pass through the array, so the host never adds anything.
+//
+// For activation beat m of a tile (m counted here, from 0, reset by the tile's last beat), per
+// column c:
+//     s = (first_k ? 0 : acc[m]) + sum_c        AccWidth bits, wraps around
+//     !last_k: acc[m] <= s                      (nothing leaves)
+//      last_k: res_o  <= s                      (to the output stage, or y_data_o)
+// The read, the add and the write happen in one advancing cycle, so the next K slice of a one-row
+// chunk can follow on the very next cycle and read the value just written.
+//
+// One beat counter serves every column: the de-skew hands over a whole row at once. The host keeps
+// a tile at Depth beats or fewer; a longer tile would index past the bank.
+//
+// Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
+// rst_sync_ni: synchronous, active low (see gm_array_delay.v); it clears the beat counter only: the
+// accumulators are data, and a tile with first_k never reads them.
+
+`default_nettype none
+
+module gm_array_acc #(
+  parameter integer Cols     = 2,   // PE columns
+  parameter integer AccWidth = 32,  // accumulator bits
+  parameter integer Depth    = 4    // accumulators per column (activation beats per tile, at most)
+) (
+  input  wire                     clk_i,
+  input  wire                     rst_sync_ni,
+  input  wire                     en_i,        // the array advances
+  input  wire [Cols*AccWidth-1:0] sum_i,       // the de-skewed row: column c at [c*AccWidth +: AccWidth]
+  input  wire                     valid_i,     // sum_i is an activation row's (from the control)
+  input  wire                     first_k_i,   // its tile's flags
+  input  wire                     last_k_i,
+  input  wire                     last_i,      // the tile's last row: the counter restarts
+  output wire [Cols*AccWidth-1:0] res_o        // s of the last last_k row, column c as in sum_i
+);
+
+  localparam integer IndexBits = (Depth > 1) ? $clog2(Depth) : 1;
+  localparam [IndexBits-1:0] IndexOne = 1;
+
+  // The beat counter m.
+  reg [IndexBits-1:0] beat_q;
+  always @(posedge clk_i) begin
+    if (!rst_sync_ni) begin
+      beat_q <= {IndexBits{1'b0}};
+    end else if (en_i && valid_i) begin
+      beat_q <= last_i ? {IndexBits{1'b0}} : beat_q + IndexOne;
+    end
+  end
+
+  // Which entry this row writes back (not on last_k: that row's sum leaves instead).
+  wire             write_back;
+  assign write_back = en_i & valid_i & ~last_k_i;
+  wire [Depth-1:0] entry_we;
+  genvar i;
+  generate
+    for (i = 0; i < Depth; i = i + 1) begin : g_we
+      localparam [IndexBits-1:0] ThisEntry = i;
+      assign entry_we[i] = write_back & (beat_q == ThisEntry);
+    end
+  endgenerate
+
+  genvar c;
+  generate
+    for (c = 0; c < Cols; c = c + 1) begin : g_col
+      // The bank, entry i at [i*AccWidth +: AccWidth].
+      reg  [Depth*AccWidth-1:0] entries_q;
+      wire [AccWidth-1:0]       entry;
+      if (Depth == 1) begin : g_one
+        assign entry = entries_q;
+        wire unused_beat;
+        assign unused_beat = ^beat_q;
+      end else begin : g_many
+        assign entry = entries_q[beat_q*AccWidth +: AccWidth];
+      end
+
+      // s, wrapping around like the partial sums (the carry out is dropped on purpose).
+      wire [AccWidth-1:0] s;
+      assign s = (first_k_i ? {AccWidth{1'b0}} : entry) + sum_i[c*AccWidth +: AccWidth];
+
+      for (i = 0; i < Depth; i = i + 1) begin : g_entry
+        always @(posedge clk_i) begin
+          if (entry_we[i]) entries_q[i*AccWidth +: AccWidth] <= s;
+        end
+      end
+
+      reg [AccWidth-1:0] res_q;
+      always @(posedge clk_i) begin
+        if (en_i && valid_i && last_k_i) res_q <= s;
+      end
+      assign res_o[c*AccWidth +: AccWidth] = res_q;
+    end
+  endgenerate
+
+endmodule
+
+`default_nettype wire
