@@ -178,7 +178,9 @@ TEST(ArraySynthCli, RejectsBadArrayArguments) {
   for (const std::string args :
        {"synth exact --array 2x2 --mul exact:w=8,s=1", "synth --array 2by2 --mul exact:w=8,s=1",
         "synth --array 0x3 --mul exact:w=8,s=1", "synth --array 2x2", "synth --mul exact:w=8,s=1 exact",
-        "synth --array 2x2 --mul exact:w=8,s=1 --gemm 4x4", "characterize exact --mul exact:w=8,s=1"}) {
+        "synth --array 2x2 --mul exact:w=8,s=1 --gemm 4x4", "characterize exact --mul exact:w=8,s=1",
+        "synth exact --requant", "synth exact --acc-depth 4", "synth --array 2x2 --mul exact:w=8,s=1 --acc-depth 0",
+        "synth --array 2x2 --mul exact:w=8,s=1 --requant --acc-width 16"}) {
     const auto r = test::run_cli(args);
     SCOPED_TRACE(args);
     test::expect_one_line_error(r, "");
