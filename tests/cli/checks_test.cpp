@@ -75,6 +75,22 @@ TEST(CheckLog, DnnRtlChecksLogitsAndCycles) {
   EXPECT_NE(c.failures()[1].find("101 cycles, the cycle model says 100"), std::string::npos);
 }
 
+// With the report, every conv/fc layer's outputs are checked too: one failed check per layer that
+// differs from the golden layer, even when the logits agree.
+TEST(CheckLog, DnnRtlChecksEveryLayer) {
+  gm::DnnRtlReport r;
+  r.name = "gm_x", r.array = "2x2", r.images = 5, r.cycles = r.cycles_model = 100;
+  r.layers = {{"conv a", 40, 0, 60, 60}, {"fc b", 10, 2, 40, 40}};
+  gm::CheckLog c;
+  gm::check_dnn_rtl("dnn rtl", r, c);
+  ASSERT_EQ(c.failures().size(), 1u);
+  EXPECT_NE(c.failures()[0].find("layer 1 (fc b): 2 of 10 outputs differ"), std::string::npos) << c.failures()[0];
+  r.layers[1].mismatches = 0;
+  gm::CheckLog ok;
+  gm::check_dnn_rtl("dnn rtl", r, ok);
+  EXPECT_TRUE(ok.ok());
+}
+
 // characterize's own list: netlist, array-energy netlist, RTL logits, RTL cycles, one line each.
 TEST(CheckLog, CharacterizeChecksEveryRow) {
   std::vector<gm::CharRow> rows(2);
