@@ -10,8 +10,9 @@
 // The read, the add and the write happen in one advancing cycle, so the next K slice of a one-row
 // chunk can follow on the very next cycle and read the value just written.
 //
-// One beat counter serves every column: the de-skew hands over a whole row at once. The host keeps
-// a tile at Depth beats or fewer; a longer tile would index past the bank.
+// The de-skew hands over a whole row at once, so one beat count serves every column (each column
+// keeps a copy, for fan-out). The host keeps a tile at Depth beats or fewer; a longer tile would
+// wrap around to entry 0.
 //
 // Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
 // rst_sync_ni: synchronous, active low (see gm_array_delay.v); it clears the beat counter only: the
@@ -35,52 +36,53 @@ module gm_array_acc #(
   output wire [Cols*AccWidth-1:0] res_o        // s of the last last_k row, column c as in sum_i
 );
 
-  localparam integer IndexBits = (Depth > 1) ? $clog2(Depth) : 1;
-  localparam [IndexBits-1:0] IndexOne = 1;
-
-  // The beat counter m.
-  reg [IndexBits-1:0] beat_q;
-  always @(posedge clk_i) begin
-    if (!rst_sync_ni) begin
-      beat_q <= {IndexBits{1'b0}};
-    end else if (en_i && valid_i) begin
-      beat_q <= last_i ? {IndexBits{1'b0}} : beat_q + IndexOne;
-    end
-  end
-
-  // Which entry this row writes back (not on last_k: that row's sum leaves instead).
-  wire             write_back;
-  assign write_back = en_i & valid_i & ~last_k_i;
-  wire [Depth-1:0] entry_we;
-  genvar i;
-  generate
-    for (i = 0; i < Depth; i = i + 1) begin : g_we
-      localparam [IndexBits-1:0] ThisEntry = i;
-      assign entry_we[i] = write_back & (beat_q == ThisEntry);
-    end
-  endgenerate
+  localparam [Depth-1:0] BeatFirst = 1;  // entry 0
 
   genvar c;
+  genvar i;
   generate
     for (c = 0; c < Cols; c = c + 1) begin : g_col
-      // The bank, entry i at [i*AccWidth +: AccWidth].
-      reg  [Depth*AccWidth-1:0] entries_q;
-      wire [AccWidth-1:0]       entry;
+      // The beat counter m, one-hot: bit i selects entry i. Each column keeps its own copy (all
+      // copies hold the same value) so that a select bit drives only this column's AccWidth read
+      // gates and write enables: a shared binary counter would drive Cols * AccWidth * Depth / 2
+      // mux selects and, on OSU018, dominate the cycle time.
+      reg  [Depth-1:0] beat_q;
+      wire [Depth-1:0] beat_next;  // the next entry: a rotation
       if (Depth == 1) begin : g_one
-        assign entry = entries_q;
-        wire unused_beat;
-        assign unused_beat = ^beat_q;
+        assign beat_next = beat_q;
       end else begin : g_many
-        assign entry = entries_q[beat_q*AccWidth +: AccWidth];
+        assign beat_next = {beat_q[Depth-2:0], beat_q[Depth-1]};
+      end
+      always @(posedge clk_i) begin
+        if (!rst_sync_ni) begin
+          beat_q <= BeatFirst;
+        end else if (en_i && valid_i) begin
+          beat_q <= last_i ? BeatFirst : beat_next;
+        end
+      end
+
+      // The bank, entry i at [i*AccWidth +: AccWidth], read as an AND-OR with the one-hot beat (the
+      // synthesis balances the OR).
+      reg [Depth*AccWidth-1:0] entries_q;
+      reg [AccWidth-1:0]       entry;
+      integer j;
+      always @* begin
+        entry = {AccWidth{1'b0}};
+        for (j = 0; j < Depth; j = j + 1) begin
+          entry = entry | (entries_q[j*AccWidth +: AccWidth] & {AccWidth{beat_q[j]}});
+        end
       end
 
       // s, wrapping around like the partial sums (the carry out is dropped on purpose).
       wire [AccWidth-1:0] s;
       assign s = (first_k_i ? {AccWidth{1'b0}} : entry) + sum_i[c*AccWidth +: AccWidth];
 
+      // Write back (not on last_k: that row's sum leaves instead).
+      wire write_back;
+      assign write_back = en_i & valid_i & ~last_k_i;
       for (i = 0; i < Depth; i = i + 1) begin : g_entry
         always @(posedge clk_i) begin
-          if (entry_we[i]) entries_q[i*AccWidth +: AccWidth] <= s;
+          if (write_back && beat_q[i]) entries_q[i*AccWidth +: AccWidth] <= s;
         end
       end
 

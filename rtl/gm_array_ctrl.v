@@ -20,11 +20,12 @@
 //
 // Parameter banks (OutStage = 1): one p beat fills the load bank of the output stage's channel
 // parameters. The activations of a last_k tile are accepted only while the parameter compute bank
-// is full; the beat with x_last_i & x_last_k_i empties it and switches it. Its parameters are read
-// until that beat's row latches in the stage's last register, at edge e + Rows + Cols - 1 + OutDepth
-// for a beat accepted at edge e; a write at that edge is still safe, so the refill countdown holds
-// the bank for Rows + Cols + OutDepth - 2 advancing cycles (`param_refill_after_last_activation` =
-// Rows + Cols + OutDepth - 1 in the header and manifest.json).
+// is full; the beat with x_last_i & x_last_k_i empties it and switches it. The refill countdown
+// holds the bank until that beat's row latches in the stage's last register, at edge
+// e + Rows + Cols - 1 + OutDepth for a beat accepted at edge e (Rows + Cols + OutDepth - 2 advancing
+// cycles; `param_refill_after_last_activation` = Rows + Cols + OutDepth - 1 in the header and
+// manifest.json). The stage reads its parameters one register earlier (gm_array_out.v picks them a
+// stage ahead), so this keeps one cycle of margin, and a write on that edge is safe in any case.
 //
 // Result flags: an accepted beat's {valid, first_k, last_k, last, parameter bank} travel Rows + Cols
 // stages, beside the data through skew, grid and de-skew, to the accumulators (south_*_o). The
@@ -70,7 +71,7 @@ module gm_array_ctrl #(
   output wire              south_first_k_o,
   output wire              south_last_k_o,
   output wire              south_last_o,   // the tile's last row
-  output wire              acc_bank_o      // at the acc register: its parameter bank
+  output wire              south_bank_o    // its parameter bank (output stage)
 );
 
   localparam integer RowBits   = (Rows > 1) ? $clog2(Rows) : 1;
@@ -233,21 +234,21 @@ module gm_array_ctrl #(
   assign south_last_k_o  = south[2];
   assign south_last_o    = south[1];
 
-  // From the de-skew to y_data_o: only a last_k tile's rows leave; the bank bit goes to the output
-  // stage with the acc register.
-  wire [2:0] acc_flags;
+  assign south_bank_o    = south[0];
+
+  // From the de-skew to y_data_o: only a last_k tile's rows leave.
+  wire [1:0] acc_flags;
   gm_array_delay #(
-    .Width(3),
+    .Width(2),
     .Depth(1),
     .Reset(1)
   ) u_acc_flags (
     .clk_i      (clk_i),
     .rst_sync_ni(rst_sync_ni),
     .en_i       (en),
-    .d_i        ({south[4] & south[2], south[1] & south[2], south[0]}),
+    .d_i        ({south[4] & south[2], south[1] & south[2]}),
     .q_o        (acc_flags)
   );
-  assign acc_bank_o = acc_flags[0];
   wire [1:0] result;
   gm_array_delay #(
     .Width(2),
@@ -257,7 +258,7 @@ module gm_array_ctrl #(
     .clk_i      (clk_i),
     .rst_sync_ni(rst_sync_ni),
     .en_i       (en),
-    .d_i        (acc_flags[2:1]),
+    .d_i        (acc_flags),
     .q_o        (result)
   );
   assign y_valid  = result[1];

@@ -18,6 +18,8 @@
 //     [103:72] out_min (signed)  [135:104] out_max (signed)
 // Each row carries its bank bit from stage to stage, so a stage reads the parameters of the tile its
 // row belongs to; gm_array_ctrl refills a bank only after its last row has left the last stage.
+// bank_i comes one cycle ahead of s_i (with the row at the de-skew's output, as the acc register
+// loads it), because the bias is picked in the cycle the row spends in the acc register.
 // m0's bit 31 and shift's bits 7:6 are outside those ranges and are ignored.
 //
 // Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
@@ -35,7 +37,7 @@ module gm_array_out #(
   input  wire [Cols*136-1:0] p_data_i, // a parameter beat
   input  wire [1:0]         p_we_i,    // write it into {bank 1, bank 0}
   input  wire [Cols*32-1:0] s_i,       // the acc register: column c at [c*32 +: 32]
-  input  wire               bank_i,    // the parameter bank of s_i's row
+  input  wire               bank_i,    // the parameter bank of the row entering the acc register
   output wire [Cols*32-1:0] y_o        // the requantized, clamped row
 );
 
@@ -43,18 +45,6 @@ module gm_array_out #(
 
   wire unused_rst;
   assign unused_rst = rst_sync_ni;
-
-  // The bank bit of the row in each stage: bias add, multiply, rounding add.
-  reg bank_t_q;
-  reg bank_p_q;
-  reg bank_r_q;
-  always @(posedge clk_i) begin
-    if (en_i) begin
-      bank_t_q <= bank_i;
-      bank_p_q <= bank_t_q;
-      bank_r_q <= bank_p_q;
-    end
-  end
 
   genvar c;
   generate
@@ -66,54 +56,77 @@ module gm_array_out #(
         if (p_we_i[1]) bank_hi_q <= p_data_i[c*PWidth +: PWidth];
       end
 
-      // Stage 1: t = wrap32(s + bias), with the parameters of the row's bank.
-      wire [PWidth-1:0] param_s;
-      assign param_s = bank_i ? bank_hi_q : bank_lo_q;
-      reg [31:0] t_q;
+      // Each stage's parameters are picked from the row's bank one stage early and registered
+      // beside the row, so no stage's arithmetic waits for a bank multiplexer, and each column has
+      // its own bank bits, so a bank bit drives one column's multiplexers only (fan-out).
+      // Stage 0, the acc register: the bank of the row entering the acc register, registered here.
+      reg bank_s_q;
       always @(posedge clk_i) begin
-        if (en_i) t_q <= s_i[c*32 +: 32] + param_s[31:0];
+        if (en_i) bank_s_q <= bank_i;
       end
+      wire [PWidth-1:0] param_s;
+      assign param_s = bank_s_q ? bank_hi_q : bank_lo_q;
 
-      // Stage 2: the product t * m0, signed times unsigned (m0 < 2^31, so 31 bits), 63 bits + sign.
+      // Stage 1: t = wrap32(s + bias); m0 and the bank go along.
+      reg [31:0] t_q;
+      reg [30:0] m0_t_q;  // m0 < 2^31
+      reg        bank_t_q;
+      always @(posedge clk_i) begin
+        if (en_i) begin
+          t_q      <= s_i[c*32 +: 32] + param_s[31:0];
+          m0_t_q   <= param_s[62:32];
+          bank_t_q <= bank_s_q;
+        end
+      end
       wire [PWidth-1:0] param_t;
       assign param_t = bank_t_q ? bank_hi_q : bank_lo_q;
+
+      // Stage 2: the product t * m0, signed times unsigned, 63 bits and the sign; the shift goes along.
       wire signed [31:0] t_signed;
       assign t_signed = t_q;
       wire signed [31:0] m0_signed;
-      assign m0_signed = {1'b0, param_t[62:32]};
+      assign m0_signed = {1'b0, m0_t_q};
       reg signed [63:0] prod_q;
+      reg        [5:0]  shift_p_q;  // 1..62
+      reg               bank_p_q;
       always @(posedge clk_i) begin
-        if (en_i) prod_q <= t_signed * m0_signed;
+        if (en_i) begin
+          prod_q    <= t_signed * m0_signed;
+          shift_p_q <= param_t[69:64];
+          bank_p_q  <= bank_t_q;
+        end
       end
-
-      // Stage 3: the rounding constant 2^(shift-1).
       wire [PWidth-1:0] param_p;
       assign param_p = bank_p_q ? bank_hi_q : bank_lo_q;
-      wire [5:0] shift_p;
-      assign shift_p = param_p[69:64];
+
+      // Stage 3: the rounding constant 2^(shift-1) added; the shift and the clamp bounds go along.
       wire [63:0] half;
-      assign half = 64'd1 << (shift_p - 6'd1);
+      assign half = 64'd1 << (shift_p_q - 6'd1);
       reg signed [63:0] round_q;
+      reg        [5:0]  shift_r_q;
+      reg signed [31:0] out_min_q;
+      reg signed [31:0] out_max_q;
       always @(posedge clk_i) begin
-        if (en_i) round_q <= prod_q + $signed(half);
+        if (en_i) begin
+          round_q   <= prod_q + $signed(half);
+          shift_r_q <= shift_p_q;
+          out_min_q <= param_p[103:72];
+          out_max_q <= param_p[135:104];
+        end
       end
 
       // Stage 4: the arithmetic shift (floor) and the clamp to [out_min, out_max].
-      wire [PWidth-1:0] param_r;
-      assign param_r = bank_r_q ? bank_hi_q : bank_lo_q;
-      wire [5:0] shift_r;
-      assign shift_r = param_r[69:64];
       wire signed [63:0] v;
-      assign v = round_q >>> shift_r;
+      assign v = round_q >>> shift_r_q;
       wire signed [63:0] out_min;  // sign-extended, to compare with v
       wire signed [63:0] out_max;
-      assign out_min = {{32{param_r[103]}}, param_r[103:72]};
-      assign out_max = {{32{param_r[135]}}, param_r[135:104]};
+      assign out_min = {{32{out_min_q[31]}}, out_min_q};
+      assign out_max = {{32{out_max_q[31]}}, out_max_q};
       reg [31:0] y_q;
       always @(posedge clk_i) begin
         if (en_i) begin
-          if (v < out_min) y_q <= out_min[31:0];
-          else if (v > out_max) y_q <= out_max[31:0];
+          if (v < out_min) y_q <= out_min_q;
+          else if (v > out_max) y_q <= out_max_q;
           else y_q <= v[31:0];
         end
       end
@@ -121,9 +134,8 @@ module gm_array_out #(
 
       // Outside the documented ranges (see the top of this file), and the fields each stage ignores.
       wire unused_param;
-      assign unused_param = ^{param_s[135:32], param_t[135:63], param_t[31:0], param_p[135:70],
-                              param_p[63:0], param_r[71:70], param_r[63:0], v[63:32],
-                              out_min[63:32], out_max[63:32]};
+      assign unused_param = ^{param_s[135:63], param_t[135:70], param_t[63:0], param_p[71:0],
+                              v[63:32]};
     end
   endgenerate
 

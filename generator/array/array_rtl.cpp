@@ -23,9 +23,9 @@ ArrayLatency array_latency(const ArrayConfig& cfg) {
   // out_stage_depth registers (the acc register of rtl/gm_array_acc.v, and the four of
   // rtl/gm_array_out.v) to y_data_o, and one more edge is the one that accepts it; a bank's refill
   // countdown of C - 1 cycles, started at the edge that accepts the tile's last activation, lets the
-  // first new weight beat in C edges after that edge. The output stage reads a parameter bank until
-  // the tile's last row latches in its last register, R + C - 1 + out_stage_depth edges after that
-  // row was accepted, and a write on that same edge is safe.
+  // first new weight beat in C edges after that edge. A parameter bank is refilled only after the
+  // tile's last row latches in the output stage's last register, R + C - 1 + out_stage_depth edges
+  // after that row was accepted (the stage reads its parameters one register earlier).
   const int depth = cfg.out_stage ? 5 : 1;
   return {.weight_load_beats = cfg.rows,
           .first_activation_after_last_weight_beat = 1,
@@ -238,7 +238,7 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
   wire              south_first_k;
   wire              south_last_k;
   wire              south_last;
-  wire              acc_bank;
+  wire              south_bank;
 )";
   if (!cfg.out_stage)
     os << R"(  wire              p_ready;  // no output stage: no parameter beats
@@ -274,7 +274,7 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
     .south_first_k_o(south_first_k),
     .south_last_k_o (south_last_k),
     .south_last_o   (south_last),
-    .acc_bank_o     (acc_bank)
+    .south_bank_o   (south_bank)
   );
 
   // Input skew: row r of an accepted activation beat, with its valid and bank bits, is delayed r
@@ -415,7 +415,7 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
     .p_data_i   (p_data_i),
     .p_we_i     (p_we),
     .s_i        (acc_sum),
-    .bank_i     (acc_bank),
+    .bank_i     (south_bank),
     .y_o        (y_data_o)
   );
 
@@ -425,7 +425,7 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
 
   // No output stage: no parameters, and the bank bit has no reader.
   wire unused_param;
-  assign unused_param = ^{p_we, p_ready, acc_bank};
+  assign unused_param = ^{p_we, p_ready, south_bank};
 
 )";
   }
