@@ -6,6 +6,7 @@
 #include "models/golden_gemm.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/product_table.hpp"
+#include "tb/pe_multiplier.hpp"
 
 namespace gm {
 
@@ -40,8 +41,20 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   const auto t0 = std::chrono::steady_clock::now();
+  const PeMultiplier mul = prepare_pe_multiplier(spec, opt.mul_model, opt.mul_rtl);
+  if (!mul.failure.empty()) {  // a lookup table that is not proven equal to the RTL runs nothing
+    DnnRtlReport rep;
+    rep.spec = spec.canonical();
+    rep.name = spec.name();
+    rep.array = std::to_string(opt.rows) + "x" + std::to_string(opt.cols);
+    rep.model = opt.model;
+    rep.mul_model = mul_model_name(mul.model);
+    rep.mul_rtl = opt.mul_rtl;
+    rep.mul_failure = mul.failure;
+    return rep;
+  }
   // 32-bit accumulators: the golden definition's wrap32 sums.
-  const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false));
+  const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false), mul.model, mul.rtl);
   ArrayGemm engine(runner);
   const auto rtl = dnn::run_network(net, test.pixels.data(), test.count(), engine, opt.batch);
 
@@ -63,6 +76,9 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   rep.macs = engine.macs;
   rep.sim_cpu_seconds = engine.sim_cpu_seconds;
   rep.build_seconds = runner.build_seconds();
+  rep.mul_model = mul_model_name(mul.model);
+  rep.mul_rtl = opt.mul_rtl;
+  rep.mul_verified_pairs = mul.verified_pairs;
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
 }

@@ -32,6 +32,11 @@ struct DnnRtlOptions {
   size_t images = 200;
   std::string data_dir;
   size_t batch = 1000;  // images per GEMM (one harness run per layer and batch)
+  // The PE multiplier (tb/pe_multiplier.hpp): its gate-level RTL (default) or its lookup table,
+  // verified first against the RTL it stands for; mul_rtl: the user's Verilog in place of the
+  // generated RTL.
+  MulModel mul_model = MulModel::kGate;
+  std::string mul_rtl;
 };
 
 struct DnnRtlReport {
@@ -41,6 +46,10 @@ struct DnnRtlReport {
   uint64_t mismatches = 0;  // logits that differ from the golden inference
   uint64_t cycles = 0, cycles_model = 0, macs = 0;
   double seconds = 0, sim_cpu_seconds = 0, build_seconds = 0;
+  std::string mul_model;      // "gates" | "lut"
+  std::string mul_rtl;        // the user's multiplier file, or empty (generated)
+  uint64_t mul_verified_pairs = 0;  // lut: pairs on which the RTL was proven equal to the table
+  std::string mul_failure;    // lut: the RTL differs from the model (one line); nothing was run
 };
 
 // Throws UserError / SpecError on bad input.
@@ -51,6 +60,7 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt);
 void check_dnn_rtl(const std::string& who, const std::string& name, const std::string& array, uint64_t images,
                    uint64_t mismatches, uint64_t cycles, uint64_t cycles_model, CheckLog& checks);
 inline void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& checks) {
+  if (!r.mul_failure.empty()) return checks.fail(who + ": " + r.mul_failure);
   check_dnn_rtl(who, r.name, r.array, r.images, r.mismatches, r.cycles, r.cycles_model, checks);
 }
 

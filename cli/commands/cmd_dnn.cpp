@@ -1,4 +1,5 @@
 // greenmac dnn eval --mul SPEC... [--model cnn|mlp|FILE] [--images N] [--json] [--data DIR] [--trace-dir DIR]
+// greenmac dnn rtl --array RxC --mul SPEC [--images N] [--mul-model gates|lut] [--mul-rtl FILE] [--json]
 // greenmac train --model cnn|mlp [--epochs N] [--seed S] -o FILE
 //
 // dnn eval: int8 inference of the quantized Fashion-MNIST network (docs/dnn.md) with every product
@@ -17,6 +18,7 @@
 
 #include "cli/command.hpp"
 #include "tb/dnn_on_rtl.hpp"
+#include "tb/pe_multiplier.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/files.hpp"
 
@@ -129,6 +131,7 @@ struct RtlArgs {
   DnnRtlOptions opt;
   std::string mul = "exact:s=1";
   std::string array = "8x8";
+  std::string mul_model = "gates";
   bool json = false;
 };
 
@@ -136,15 +139,27 @@ int run_rtl(const RtlArgs& a) {
   DnnRtlOptions opt = a.opt;
   opt.mul = parse_spec(a.mul);
   std::tie(opt.rows, opt.cols) = parse_array_dims(a.array);
+  opt.mul_model = parse_mul_model(a.mul_model);
   const DnnRtlReport r = dnn_rtl(opt);
   if (a.json) {
-    const nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
+    nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
                               {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
                               {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
-                              {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds}};
+                              {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds},
+                              {"mul_model", r.mul_model}, {"mul_verified_pairs", r.mul_verified_pairs}};
+    if (!r.mul_rtl.empty()) j["mul_rtl"] = r.mul_rtl;
+    if (!r.mul_failure.empty()) j["mul_failure"] = r.mul_failure;
     std::cout << j.dump(2) << "\n";
+  } else if (!r.mul_failure.empty()) {
+    std::cout << r.name << " on a " << r.array << " array: nothing run, the multiplier RTL failed verification\n";
   } else {
     std::cout << r.name << " on a " << r.array << " array, " << r.model << ", " << r.images << " images\n";
+    const std::string rtl = r.mul_rtl.empty() ? "the generated RTL" : r.mul_rtl;
+    if (r.mul_model == "gates")
+      std::cout << "  PE multipliers  gates: " << rtl << " simulated in every PE\n";
+    else
+      std::cout << "  PE multipliers  lut: lookup tables of the model, " << rtl << " verified equal on all "
+                << r.mul_verified_pairs << " operand pairs\n";
     std::cout << "  accuracy        " << percent(r.accuracy) << " (golden " << percent(r.golden_accuracy) << ")\n";
     std::cout << "  logit mismatches " << r.mismatches << " (against the golden inference)\n";
     std::cout << "  cycles          " << r.cycles << " (cycle model " << r.cycles_model << ")\n";
@@ -190,6 +205,13 @@ const CommandRegistrar reg_dnn({
           rt->add_option("--batch", rargs->opt.batch, "images per GEMM (one simulator run per layer and batch)")
               ->check(CLI::Range(1, 10000))
               ->capture_default_str();
+          rt->add_option("--mul-model", rargs->mul_model,
+                         "PE multipliers: gates (the multiplier's RTL in every PE) or lut (lookup tables of the model, "
+                         "after verifying the RTL against it on every operand pair)")
+              ->capture_default_str();
+          rt->add_option("--mul-rtl", rargs->opt.mul_rtl,
+                         "Verilog file to use as the PE multiplier instead of the generated RTL (must define the "
+                         "spec's module with ports a_i, b_i, y_o); the spec's model stays the oracle");
           rt->add_flag("--json", rargs->json, "print JSON");
           return [=] { return rt->parsed() ? run_rtl(*rargs) : run_eval(*args); };
         },
