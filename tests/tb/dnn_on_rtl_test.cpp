@@ -43,11 +43,12 @@ TEST(DnnRtl, CliJsonKeysAndMlpOnA2x3Array) {
   const auto r = gm::test::run_cli("dnn rtl --array 2x3 --mul 'mitchell:s=1' --model mlp --images 20 --json");
   ASSERT_EQ(r.rc, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"spec", "array", "images", "accuracy", "mismatches", "cycles", "cycles_model"})
+  for (const char* key : {"spec", "array", "images", "accuracy", "mismatches", "cycles", "cycles_model", "mul_model"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["array"], "2x3");
   EXPECT_EQ(j["mismatches"], 0);
   EXPECT_EQ(j["cycles"], j["cycles_model"]);
+  EXPECT_EQ(j["mul_model"], "gates");  // the default
 }
 
 TEST(DnnRtl, RejectsUnsignedMultiplier) {
