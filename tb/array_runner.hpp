@@ -44,8 +44,10 @@ struct GemmResult {
 
 class GemmRunner {
  public:
-  // Builds or reuses the harness. Throws UserError when Verilator is missing.
-  explicit GemmRunner(ArrayConfig cfg, MulModel mul_model = MulModel::kLut);
+  // Builds or reuses the harness. Throws UserError when Verilator is missing. `mul_rtl` (gate
+  // model only) replaces generated multiplier files of the same name, e.g. the user's netlist of
+  // one multiplier (`dnn rtl --mul-rtl`); the multipliers' models stay the oracle (golden()).
+  explicit GemmRunner(ArrayConfig cfg, MulModel mul_model = MulModel::kLut, std::vector<ArrayFile> mul_rtl = {});
 
   const ArrayConfig& config() const { return cfg_; }
   MulModel mul_model() const { return mul_model_; }
@@ -63,6 +65,8 @@ class GemmRunner {
   uint64_t model_cycles(int64_t m, int64_t k, int64_t n) const;
 
  private:
+  // The generated array with mul_rtl_ in place of the generated multipliers.
+  std::vector<ArrayFile> array_files() const;
   // Builds the harness and publishes it in the cache (dir_).
   void build() const;
   // Runs the harness once; false (reason in `why`) when it fails or its output is short.
@@ -70,6 +74,7 @@ class GemmRunner {
 
   ArrayConfig cfg_;
   MulModel mul_model_;
+  std::vector<ArrayFile> mul_rtl_;
   std::string key_;                    // the harness's cache key (models/cache/cache_key.hpp)
   mutable std::filesystem::path dir_;  // the harness binary and the lookup tables
   mutable bool cached_ = false;

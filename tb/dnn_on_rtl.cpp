@@ -8,6 +8,7 @@
 #include "models/golden_gemm.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/product_table.hpp"
+#include "tb/pe_multiplier.hpp"
 
 namespace gm {
 
@@ -73,6 +74,7 @@ void check_dnn_rtl(const std::string& who, const std::string& name, const std::s
 }
 
 void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& checks) {
+  if (!r.mul_failure.empty()) return checks.fail(who + ": " + r.mul_failure);
   check_dnn_rtl(who, r.name, r.array, r.images, r.mismatches, r.cycles, r.cycles_model, checks);
   for (size_t i = 0; i < r.layers.size(); ++i)
     checks.expect(r.layers[i].mismatches == 0,
@@ -87,8 +89,21 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   const auto t0 = std::chrono::steady_clock::now();
+  const PeMultiplier mul = prepare_pe_multiplier(spec, opt.mul_model, opt.mul_rtl);
+  if (!mul.failure.empty()) {  // a lookup table that is not proven equal to the RTL runs nothing
+    DnnRtlReport rep;
+    rep.spec = spec.canonical();
+    rep.name = spec.name();
+    rep.array = std::to_string(opt.rows) + "x" + std::to_string(opt.cols);
+    rep.model = opt.model;
+    rep.mul_model = mul_model_name(mul.model);
+    rep.mul_rtl = opt.mul_rtl;
+    rep.mul_failure = mul.failure;
+    return rep;
+  }
   // 32-bit accumulators (the golden definition's wrap32 sums) and the output stage: whole layers.
-  const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false, opt.acc_depth, true));
+  const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false, opt.acc_depth, true), mul.model,
+                          mul.rtl);
   const ProductTable table(spec);
   dnn::TableGemm golden_engine(table);
   ArrayGemm engine(runner, net, golden_engine);
@@ -115,6 +130,9 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   rep.macs = engine.macs;
   rep.sim_cpu_seconds = engine.sim_cpu_seconds;
   rep.build_seconds = runner.build_seconds();
+  rep.mul_model = mul_model_name(mul.model);
+  rep.mul_rtl = opt.mul_rtl;
+  rep.mul_verified_pairs = mul.verified_pairs;
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
 }

@@ -52,6 +52,11 @@ struct DnnRtlOptions {
   std::string data_dir;
   size_t batch = 1000;  // images per GEMM (one harness run per layer and batch)
   int acc_depth = 0;    // accumulator entries per column D; 0: R + C
+  // The PE multiplier (tb/pe_multiplier.hpp): its gate-level RTL (default) or its lookup table,
+  // verified first against the RTL it stands for; mul_rtl: the user's Verilog in place of the
+  // generated RTL.
+  MulModel mul_model = MulModel::kGate;
+  std::string mul_rtl;
 };
 
 struct DnnRtlReport {
@@ -64,6 +69,10 @@ struct DnnRtlReport {
   uint64_t layer_mismatches = 0;      // layer outputs that differ from the golden layer's, all layers
   uint64_t cycles = 0, cycles_model = 0, macs = 0;
   double seconds = 0, sim_cpu_seconds = 0, build_seconds = 0;
+  std::string mul_model;      // "gates" | "lut"
+  std::string mul_rtl;        // the user's multiplier file, or empty (generated)
+  uint64_t mul_verified_pairs = 0;  // lut: pairs on which the RTL was proven equal to the table
+  std::string mul_failure;    // lut: the RTL differs from the model (one line); nothing was run
 };
 
 // Throws UserError / SpecError on bad input.

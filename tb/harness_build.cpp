@@ -16,6 +16,9 @@ namespace gm {
 namespace {
 
 bool is_verilog(const std::string& name) { return fs::path(name).extension() == ".v"; }
+// A Verilator configuration file (`verilator_config`: e.g. no_inline of a module), given on the
+// command line so that the Verilog itself carries no Verilator metacomments.
+bool is_config(const std::string& name) { return fs::path(name).extension() == ".vlt"; }
 
 }  // namespace
 
@@ -24,7 +27,11 @@ std::vector<std::string> HarnessBuild::argv() const {
                                    "--x-initial", "fast", "--noassert", "-Wno-fatal", "-Wno-lint", "-Wno-style",
                                    "--top-module", top};
   if (!prefix.empty()) argv.insert(argv.end(), {"--prefix", prefix});
+  argv.insert(argv.end(), verilator_flags.begin(), verilator_flags.end());
   argv.insert(argv.end(), {"-Mdir", "obj", "-o", binary});
+  // Configuration files come before the sources they apply to.
+  for (const auto& f : files)
+    if (is_config(f.name)) argv.push_back(f.name);
   for (const auto& f : files)
     if (is_verilog(f.name)) argv.push_back(f.name);
   argv.push_back(data_file(main_cpp).string());
@@ -78,7 +85,7 @@ fs::path HarnessBuild::build(const std::string& key) const {
     fs::rename(dir / "obj" / binary, dir / binary, ec);
     fs::remove_all(dir / "obj", ec);
     for (const auto& f : files)
-      if (is_verilog(f.name)) fs::remove(dir / f.name, ec);
+      if (is_verilog(f.name) || is_config(f.name)) fs::remove(dir / f.name, ec);
   }, "build");
 }
 

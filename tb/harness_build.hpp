@@ -20,7 +20,8 @@
 namespace gm {
 
 struct HarnessFile {
-  std::string name;  // file name in the build directory; NAME.v files are Verilator's sources
+  std::string name;  // file name in the build directory; NAME.v files are Verilator's sources, NAME.vlt
+                     // its configuration files (passed before the sources)
   std::string text;
 };
 
@@ -33,6 +34,7 @@ struct HarnessBuild {
   std::string binary;    // the harness executable's name in the entry
   std::vector<HarnessFile> files;   // written into the build directory
   std::vector<std::string> defines;  // -D... for the C++ harness (e.g. the array's shape)
+  std::vector<std::string> verilator_flags;  // more Verilator options (e.g. --hierarchical)
   // -O level of the Verilated model's hot code (OPT_FAST, OPT_GLOBAL); the cold code gets one level
   // less. The verify models are many small designs that run for seconds, the array one big design
   // that runs GEMMs for minutes: they weigh build time against run time differently.

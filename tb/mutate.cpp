@@ -98,6 +98,25 @@ void make_mutants(const Spec& spec, size_t d, const MutateOptions& opt, DesignWo
 
 }  // namespace
 
+std::vector<std::string> single_gate_mutants(const Spec& spec, int count, uint64_t seed) {
+  if (!have_tool("yosys")) throw UserError("yosys is not installed (not on PATH); install it with `apt-get install yosys`");
+  MutateOptions opt;
+  opt.count = count;
+  opt.seed = seed;
+  DesignWork w;
+  make_mutants(spec, 0, opt, w);
+  // make_mutants renames each mutant apart; give it the design's own name back.
+  std::vector<std::string> out;
+  for (size_t i = 0; i < w.mutants.size(); ++i) {
+    std::string text = w.mutants[i];
+    const std::string from = "module " + mutant_module(0, i) + "(", to = "module " + spec.name() + "(";
+    const size_t at = text.find(from);
+    if (at == std::string::npos) throw std::runtime_error("Yosys wrote mutant " + std::to_string(i) + " without its module");
+    out.push_back(text.replace(at, from.size(), to));
+  }
+  return out;
+}
+
 bool sat_equivalent(const std::string& gold_text, const std::string& gold_module, const std::string& gate_text,
                     const std::string& gate_module, int timeout_s) {
   ScratchDir dir("gm-mutate-sat");

@@ -38,6 +38,11 @@ struct MutateResult {
 bool sat_equivalent(const std::string& gold_text, const std::string& gold_module, const std::string& gate_text,
                     const std::string& gate_module, int timeout_s);
 
+// Up to `count` single-gate mutants of the spec's generated RTL (`mutate -list count -seed seed`), each
+// a flattened Verilog file that keeps the design's module name and ports, so it can stand in for
+// the design (e.g. `dnn rtl --mul-rtl`). Throws UserError when yosys is missing.
+std::vector<std::string> single_gate_mutants(const Spec& spec, int count, uint64_t seed);
+
 // Throws UserError when yosys or the simulator is missing or the options are out of range.
 std::vector<MutateResult> mutate_designs(const std::vector<Spec>& specs, const MutateOptions& opt);
 

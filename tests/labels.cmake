@@ -31,6 +31,8 @@ set(GM_SLOW_CASES
   Lint.*
   Prove.SignedBoothAndUnsignedDaddaAtWidth8ThroughTheCli
   DnnRtl.*
+  DnnRtlMulRtl.MutatedGateIsALogitMismatchWithGatesAndAFailedVerificationWithLut   # cold: ~50 s, cached: ~4 s
+  ArrayGemm.GateLevelMixedMapOneHierBlockPerMultiplier       # five hier_block builds
   ArraySynth.*
   Characterize.*
   SynthFlow.*

@@ -1,4 +1,5 @@
 // greenmac dnn eval --mul SPEC... [--model cnn|mlp|FILE] [--images N] [--json] [--data DIR] [--trace-dir DIR]
+// greenmac dnn rtl --array RxC --mul SPEC [--images N] [--mul-model gates|lut] [--mul-rtl FILE] [--json]
 // greenmac train --model cnn|mlp [--epochs N] [--seed S] -o FILE
 //
 // dnn eval: int8 inference of the quantized Fashion-MNIST network (docs/dnn.md) with every product
@@ -17,6 +18,7 @@
 
 #include "cli/command.hpp"
 #include "tb/dnn_on_rtl.hpp"
+#include "tb/pe_multiplier.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/files.hpp"
 
@@ -129,6 +131,7 @@ struct RtlArgs {
   DnnRtlOptions opt;
   std::string mul = "exact:s=1";
   std::string array = "8x8";
+  std::string mul_model = "gates";
   bool json = false;
 };
 
@@ -136,6 +139,7 @@ int run_rtl(const RtlArgs& a) {
   DnnRtlOptions opt = a.opt;
   opt.mul = parse_spec(a.mul);
   std::tie(opt.rows, opt.cols) = parse_array_dims(a.array);
+  opt.mul_model = parse_mul_model(a.mul_model);
   const DnnRtlReport r = dnn_rtl(opt);
   if (a.json) {
     nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
@@ -143,14 +147,26 @@ int run_rtl(const RtlArgs& a) {
                         {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
                         {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds}};
     j["acc_depth"] = r.acc_depth;
+    j["mul_model"] = r.mul_model;
+    j["mul_verified_pairs"] = r.mul_verified_pairs;
+    if (!r.mul_rtl.empty()) j["mul_rtl"] = r.mul_rtl;
+    if (!r.mul_failure.empty()) j["mul_failure"] = r.mul_failure;
     j["layer_mismatches"] = r.layer_mismatches;
     j["layers"] = nlohmann::json::array();
     for (const DnnLayerCheck& l : r.layers)
       j["layers"].push_back({{"layer", l.layer}, {"outputs", l.outputs}, {"mismatches", l.mismatches},
                              {"cycles", l.cycles}, {"cycles_model", l.cycles_model}});
     std::cout << j.dump(2) << "\n";
+  } else if (!r.mul_failure.empty()) {
+    std::cout << r.name << " on a " << r.array << " array: nothing run, the multiplier RTL failed verification\n";
   } else {
     std::cout << r.name << " on a " << r.array << " array, " << r.model << ", " << r.images << " images\n";
+    const std::string rtl = r.mul_rtl.empty() ? "the generated RTL" : r.mul_rtl;
+    if (r.mul_model == "gates")
+      std::cout << "  PE multipliers  gates: " << rtl << " simulated in every PE\n";
+    else
+      std::cout << "  PE multipliers  lut: lookup tables of the model, " << rtl << " verified equal on all "
+                << r.mul_verified_pairs << " operand pairs\n";
     std::cout << "  accuracy        " << percent(r.accuracy) << " (golden " << percent(r.golden_accuracy) << ")\n";
     std::cout << "  logit mismatches " << r.mismatches << " (against the golden inference)\n";
     std::cout << "  layer outputs   " << r.layer_mismatches << " mismatches (each conv/fc layer's int8 outputs from "
@@ -203,6 +219,13 @@ const CommandRegistrar reg_dnn({
               ->capture_default_str();
           rt->add_option("--acc-depth", rargs->opt.acc_depth, "accumulator entries per column D (default R + C)")
               ->check(CLI::Range(1, 4096));
+          rt->add_option("--mul-model", rargs->mul_model,
+                         "PE multipliers: gates (the multiplier's RTL in every PE) or lut (lookup tables of the model, "
+                         "after verifying the RTL against it on every operand pair)")
+              ->capture_default_str();
+          rt->add_option("--mul-rtl", rargs->opt.mul_rtl,
+                         "Verilog file to use as the PE multiplier instead of the generated RTL (must define the "
+                         "spec's module with ports a_i, b_i, y_o); the spec's model stays the oracle");
           rt->add_flag("--json", rargs->json, "print JSON");
           return [=] { return rt->parsed() ? run_rtl(*rargs) : run_eval(*args); };
         },

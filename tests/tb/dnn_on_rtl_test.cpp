@@ -9,11 +9,16 @@
 
 #include "tb/dnn_on_rtl.hpp"
 #include "models/dnn/evaluate.hpp"
+#include "generator/registry.hpp"
+#include "models/files.hpp"
+#include "tb/mutate.hpp"
+#include "tb/verify.hpp"
 #include "models/dnn/idx.hpp"
 #include "tb/process.hpp"
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_util.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
 
 namespace {
@@ -86,7 +91,7 @@ TEST(DnnRtl, CliJsonKeysAndMlpOnA2x3Array) {
   ASSERT_EQ(r.rc, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   for (const char* key : {"spec", "array", "images", "accuracy", "mismatches", "cycles", "cycles_model", "acc_depth",
-                          "layer_mismatches", "layers"})
+                          "layer_mismatches", "layers", "mul_model"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["array"], "2x3");
   EXPECT_EQ(j["mismatches"], 0);
@@ -95,9 +100,85 @@ TEST(DnnRtl, CliJsonKeysAndMlpOnA2x3Array) {
   EXPECT_EQ(j["acc_depth"], 5);
   ASSERT_EQ(j["layers"].size(), 3u);  // the MLP's three fc layers
   for (const auto& l : j["layers"]) EXPECT_EQ(l["mismatches"], 0);
+  EXPECT_EQ(j["mul_model"], "gates");  // the default
 }
 
 TEST(DnnRtl, RejectsUnsignedMultiplier) {
   const auto r = gm::test::run_cli("dnn rtl --array 2x2 --mul 'exact:s=0' --images 20");
   gm::test::expect_one_line_error(r, "");
+}
+
+// --mul-rtl: a multiplier file with one gate mutated (Yosys `mutate`, tb/mutate.hpp) must show up in
+// RTL inference. Gate-level PEs simulate it: logit mismatches against the golden inference (the
+// model is the oracle), exit 1. Lookup-table PEs must refuse to stand in for it: the exhaustive
+// verification catches it, exit 1. The unmutated generated file passes both ways, so the test can
+// tell a caught mutant from a run that always fails.
+TEST(DnnRtlMulRtl, MutatedGateIsALogitMismatchWithGatesAndAFailedVerificationWithLut) {
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (!gm::test::tools_present({"verilator", "yosys"})) GTEST_SKIP() << "verilator or yosys missing";
+  const gm::Spec spec = gm::parse_spec("drum:k=4,s=1");
+  const auto mutants = gm::single_gate_mutants(spec, 12, 1);
+  ASSERT_FALSE(mutants.empty());
+  // The mutant that differs from the model on the most operand pairs (verified independently of
+  // the array), so that 20 images certainly exercise it. verify_rtl needs distinct module names.
+  std::vector<gm::RtlDesign> designs;
+  for (size_t i = 0; i < mutants.size(); ++i) {
+    std::string text = mutants[i];
+    const std::string name = "gm_dnn_mutant_" + std::to_string(i);
+    text.replace(text.find("module " + spec.name()), 7 + spec.name().size(), "module " + name);
+    designs.push_back({spec, name, text});
+  }
+  const auto verdicts = gm::verify_rtl(designs, gm::VerifyOptions{});
+  size_t worst = 0;
+  for (size_t i = 0; i < verdicts.size(); ++i)
+    if (verdicts[i].mismatches > verdicts[worst].mismatches) worst = i;
+  ASSERT_GT(verdicts[worst].mismatches, 1000u) << "no mutant changes enough products";
+
+  const auto dir = gm::test::temp_dir("gm-dnn-mul-rtl");
+  gm::write_file_atomic(dir / "mutant.v", mutants[worst]);
+  gm::write_file_atomic(dir / "reference.v", gm::rtl::generate_verilog(spec));
+  const std::string base = "dnn rtl --array 4x4 --mul drum:k=4,s=1 --images 20 --json --mul-rtl ";
+
+  const auto ref = gm::test::run_cli(base + (dir / "reference.v").string() + " --mul-model gates");
+  ASSERT_EQ(ref.rc, 0) << ref.err;
+  const auto rj = nlohmann::json::parse(ref.out);
+  EXPECT_EQ(rj["mul_model"], "gates");
+  EXPECT_EQ(rj["mismatches"], 0);
+
+  const auto gates = gm::test::run_cli(base + (dir / "mutant.v").string() + " --mul-model gates");
+  EXPECT_EQ(gates.rc, 1) << gates.err;
+  const auto gj = nlohmann::json::parse(gates.out);
+  EXPECT_EQ(gj["mul_model"], "gates");
+  EXPECT_GT(gj["mismatches"].get<int>(), 0);
+  EXPECT_NE(gates.err.find("logits differ from the golden inference"), std::string::npos) << gates.err;
+
+  const auto lut = gm::test::run_cli(base + (dir / "mutant.v").string() + " --mul-model lut");
+  EXPECT_EQ(lut.rc, 1) << lut.err;
+  EXPECT_EQ(gm::test::count_lines(lut.err), 1) << lut.err;
+  EXPECT_NE(lut.err.find("differs from the model"), std::string::npos) << lut.err;
+  EXPECT_EQ(nlohmann::json::parse(lut.out)["mul_model"], "lut");
+
+  const auto lut_ref = gm::test::run_cli(base + (dir / "reference.v").string() + " --mul-model lut");
+  EXPECT_EQ(lut_ref.rc, 0) << lut_ref.err;
+  EXPECT_EQ(nlohmann::json::parse(lut_ref.out)["mul_verified_pairs"], 65536);
+}
+
+// A --mul-rtl file that does not define the spec's module with its ports is bad input: one line, exit 2.
+TEST(DnnRtlMulRtl, FileWithoutTheModuleOrItsPortsIsOneLineError) {
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (!gm::test::tools_present({"verilator"})) GTEST_SKIP() << "verilator missing";
+  const auto dir = gm::test::temp_dir("gm-dnn-mul-rtl-bad");
+  const std::string good = gm::rtl::generate_verilog(gm::parse_spec("drum:k=4,s=1"));
+  std::string renamed = good, narrow = good;
+  renamed.replace(renamed.find("module gm_drum_s8_k4"), 20, "module gm_other_name");
+  narrow.replace(narrow.find("output wire [15:0] y_o"), 22, "output wire [14:0] y_o");
+  narrow.replace(narrow.find("assign y_o[15] ="), 16, "wire gm_unused_y15 =");
+  gm::write_file_atomic(dir / "renamed.v", renamed);
+  gm::write_file_atomic(dir / "narrow.v", narrow);
+  const std::string base = "dnn rtl --array 2x2 --mul drum:k=4,s=1 --images 20 --mul-rtl ";
+  gm::test::expect_one_line_error(gm::test::run_cli(base + (dir / "renamed.v").string()), "must define module gm_drum_s8_k4");
+  gm::test::expect_one_line_error(gm::test::run_cli(base + (dir / "narrow.v").string()), "y_o");
+  gm::test::expect_one_line_error(gm::test::run_cli(base + (dir / "missing.v").string()), "missing.v");
+  gm::test::expect_one_line_error(gm::test::run_cli("dnn rtl --array 2x2 --mul drum:k=4,s=1 --mul-model table"),
+                                  "--mul-model");
 }

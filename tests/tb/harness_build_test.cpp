@@ -55,6 +55,21 @@ TEST(HarnessBuildArgv, SourcesFlagsAndLibraryAsAsked) {
   EXPECT_EQ(values_of(plain, "--prefix"), std::vector<std::string>{"Vgm_array"});
 }
 
+// A .vlt file is a Verilator configuration (the gate-level array's hier_block list): given on the
+// command line before the sources, with the extra flags (--hierarchical) before -Mdir.
+TEST(HarnessBuildArgv, ConfigFilesBeforeSourcesAndExtraFlags) {
+  HarnessBuild b = example(false);
+  b.files.push_back({"blocks.vlt", "`verilator_config\nhier_block -module \"m\"\n"});
+  b.verilator_flags = {"--hierarchical"};
+  const auto argv = b.argv();
+  const auto at = [&](const std::string& x) { return std::find(argv.begin(), argv.end(), x) - argv.begin(); };
+  ASSERT_TRUE(has(argv, "blocks.vlt"));
+  ASSERT_TRUE(has(argv, "--hierarchical"));
+  EXPECT_LT(at("blocks.vlt"), at("gm_vtop.v"));
+  EXPECT_LT(at("--hierarchical"), at("-Mdir"));
+  EXPECT_FALSE(has(example(false).argv(), "--hierarchical"));
+}
+
 TEST(HarnessBuildKey, EveryFileAndSettingIsAnIngredient) {
   if (!have_tool("verilator")) GTEST_SKIP() << "verilator is missing";
   const HarnessBuild base = example(true);

@@ -328,6 +328,17 @@ TEST(ArrayGemm, MixedMapZeroGate4x4) {
   EXPECT_TRUE(differs_from_exact);
 }
 
+// Gate-level PEs with five distinct multipliers: each is its own Verilator hier_block (compiled once,
+// shared by its PEs); every PE still multiplies with its own design (the per-PE reference).
+TEST(ArrayGemm, GateLevelMixedMapOneHierBlockPerMultiplier) {
+  const std::string map = "row 0 drum:k=4,s=1\nrow 1 trunc:t=6,s=1\ncol 3 mitchell:s=1\npe 2 2 drum:k=3,s=1\n";
+  const ArrayConfig cfg = mapped(4, 4, "exact:s=1", map, false);
+  const GemmProblem p = random_gemm(cfg, 9, 11, 7, 5);
+  const auto r = runner(cfg, MulModel::kGate).run(p);
+  EXPECT_EQ(count_mismatches(r.y, reference(cfg, p)), 0);
+  EXPECT_EQ(r.cycles, gemm_cycles(4, 4, p.m, p.k, p.n));
+}
+
 TEST(ArrayGemm, GateLevelZeroGate) {
   const ArrayConfig cfg = config(3, 2, "trunc:t=6,s=1", true);
   GemmProblem p = random_gemm(cfg, 5, 7, 3, 11);
