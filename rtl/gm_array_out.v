@@ -12,7 +12,8 @@
 // in a register. With the acc register before it that makes Depth = 5 registers from the de-skew to
 // y_data_o (gm_array_ctrl's OutDepth, the manifest's out_stage_depth).
 //
-// Parameters: two banks per column (one is loaded while the other is read), written by p_we_i.
+// Parameters: two banks per column (one is loaded while the other is read); a beat is registered
+// with p_we_i and written into its bank one edge later.
 // Field of column c in a parameter beat (136 bits, at [c*136 +: 136] of p_data_i):
 //     [31:0] bias (signed)  [63:32] m0 (unsigned, < 2^31)  [71:64] shift (1..62)
 //     [103:72] out_min (signed)  [135:104] out_max (signed)
@@ -32,14 +33,14 @@
 module gm_array_out #(
   parameter integer Cols = 2  // PE columns
 ) (
-  input  wire               clk_i,
-  input  wire               rst_sync_ni,
-  input  wire               en_i,      // the array advances
+  input  wire                clk_i,
+  input  wire                rst_sync_ni,
+  input  wire                en_i,      // the array advances
   input  wire [Cols*136-1:0] p_data_i, // a parameter beat
-  input  wire [1:0]         p_we_i,    // write it into {bank 1, bank 0}
-  input  wire [Cols*32-1:0] s_i,       // the acc register: column c at [c*32 +: 32]
-  input  wire               bank_i,    // the parameter bank of the row, two cycles before s_i
-  output wire [Cols*32-1:0] y_o        // the requantized, clamped row
+  input  wire [1:0]          p_we_i,    // write it into {bank 1, bank 0}
+  input  wire [Cols*32-1:0]  s_i,       // the acc register: column c at [c*32 +: 32]
+  input  wire                bank_i,    // the parameter bank of the row, two cycles before s_i
+  output wire [Cols*32-1:0]  y_o        // the requantized, clamped row
 );
 
   localparam integer PWidth = 136;
