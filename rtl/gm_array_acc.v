@@ -29,7 +29,8 @@ module gm_array_acc #(
   input  wire                     rst_sync_ni,
   input  wire                     en_i,        // the array advances
   input  wire [Cols*AccWidth-1:0] sum_i,       // the de-skewed row: column c at [c*AccWidth +: AccWidth]
-  input  wire                     valid_i,     // sum_i is an activation row's (from the control)
+  // The row's flags, from the control ONE CYCLE AHEAD of sum_i (registered here per column):
+  input  wire                     valid_i,     // sum_i is an activation row's
   input  wire                     first_k_i,   // its tile's flags
   input  wire                     last_k_i,
   input  wire                     last_i,      // the tile's last row: the counter restarts
@@ -42,10 +43,32 @@ module gm_array_acc #(
   genvar i;
   generate
     for (c = 0; c < Cols; c = c + 1) begin : g_col
-      // The beat counter m, one-hot: bit i selects entry i. Each column keeps its own copy (all
-      // copies hold the same value) so that a select bit drives only this column's AccWidth read
-      // gates and write enables: a shared binary counter would drive Cols * AccWidth * Depth / 2
-      // mux selects and, on OSU018, dominate the cycle time.
+      // The beat counter m, one-hot: bit i selects entry i. Each column keeps its own copy (kept
+      // apart like the flags) so that a select bit drives only this column's AccWidth read gates
+      // and write enables: a shared binary counter would drive Cols * AccWidth * Depth / 2 mux
+      // selects and, on OSU018, dominate the cycle time.
+      // The flags, one copy per column: a shared copy would drive Cols * AccWidth gates from one
+      // flip-flop, and this synthesis flow builds no buffer tree on a flip-flop's output. `keep`
+      // stops Yosys from merging the copies back into one (they hold the same value).
+      reg valid_q;
+      reg first_k_q;
+      reg last_k_q;
+      reg last_q;
+      (* keep *)
+      always @(posedge clk_i) begin
+        if (!rst_sync_ni) begin
+          valid_q   <= 1'b0;
+          first_k_q <= 1'b0;
+          last_k_q  <= 1'b0;
+          last_q    <= 1'b0;
+        end else if (en_i) begin
+          valid_q   <= valid_i;
+          first_k_q <= first_k_i;
+          last_k_q  <= last_k_i;
+          last_q    <= last_i;
+        end
+      end
+
       reg  [Depth-1:0] beat_q;
       wire [Depth-1:0] beat_next;  // the next entry: a rotation
       if (Depth == 1) begin : g_one
@@ -53,11 +76,12 @@ module gm_array_acc #(
       end else begin : g_many
         assign beat_next = {beat_q[Depth-2:0], beat_q[Depth-1]};
       end
+      (* keep *)
       always @(posedge clk_i) begin
         if (!rst_sync_ni) begin
           beat_q <= BeatFirst;
-        end else if (en_i && valid_i) begin
-          beat_q <= last_i ? BeatFirst : beat_next;
+        end else if (en_i && valid_q) begin
+          beat_q <= last_q ? BeatFirst : beat_next;
         end
       end
 
@@ -75,11 +99,11 @@ module gm_array_acc #(
 
       // s, wrapping around like the partial sums (the carry out is dropped on purpose).
       wire [AccWidth-1:0] s;
-      assign s = (first_k_i ? {AccWidth{1'b0}} : entry) + sum_i[c*AccWidth +: AccWidth];
+      assign s = (first_k_q ? {AccWidth{1'b0}} : entry) + sum_i[c*AccWidth +: AccWidth];
 
       // Write back (not on last_k: that row's sum leaves instead).
       wire write_back;
-      assign write_back = en_i & valid_i & ~last_k_i;
+      assign write_back = en_i & valid_q & ~last_k_q;
       for (i = 0; i < Depth; i = i + 1) begin : g_entry
         always @(posedge clk_i) begin
           if (write_back && beat_q[i]) entries_q[i*AccWidth +: AccWidth] <= s;
@@ -88,7 +112,7 @@ module gm_array_acc #(
 
       reg [AccWidth-1:0] res_q;
       always @(posedge clk_i) begin
-        if (en_i && valid_i && last_k_i) res_q <= s;
+        if (en_i && valid_q && last_k_q) res_q <= s;
       end
       assign res_o[c*AccWidth +: AccWidth] = res_q;
     end

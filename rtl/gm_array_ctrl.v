@@ -27,10 +27,10 @@
 // manifest.json). The stage reads its parameters one register earlier (gm_array_out.v picks them a
 // stage ahead), so this keeps one cycle of margin, and a write on that edge is safe in any case.
 //
-// Result flags: an accepted beat's {valid, first_k, last_k, last, parameter bank} travel Rows + Cols
-// stages, beside the data through skew, grid and de-skew, to the accumulators (south_*_o). The
-// beats of a last_k tile then travel OutDepth more stages to y_valid_o / y_last_o: the acc
-// register, plus the output stage's registers. They are not taken from the PEs' valid bits,
+// Result flags: an accepted beat's {valid, first_k, last_k, last, parameter bank} travel beside the
+// data through skew, grid and de-skew to the accumulators (south_*_o, one stage early: the
+// accumulators register them per column). The beats of a last_k tile then travel on to y_valid_o /
+// y_last_o, through as many stages as the acc register and the output stage. They are not taken from the PEs' valid bits,
 // because a pad row carries none.
 //
 // Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
@@ -67,11 +67,11 @@ module gm_array_ctrl #(
   output wire              x_bank_o,       // the compute bank it multiplies with
   output wire [2*Rows-1:0] pad_o,          // row r's pad bits {bank 1, bank 0} at [2*r +: 2]
   output wire [1:0]        p_we_o,         // parameter bank write enables {bank 1, bank 0}
-  output wire              south_valid_o,  // at the de-skew's output: an activation row's sums
+  output wire              south_valid_o,  // a cycle before the de-skew's output: an activation row's sums
   output wire              south_first_k_o,
   output wire              south_last_k_o,
   output wire              south_last_o,   // the tile's last row
-  output wire              south_bank_o    // its parameter bank (output stage)
+  output wire              south_bank_o    // the row's parameter bank, as early as the flags
 );
 
   localparam integer RowBits   = (Rows > 1) ? $clog2(Rows) : 1;
@@ -214,13 +214,15 @@ module gm_array_ctrl #(
   wire unused_p_fire;
   assign unused_p_fire = p_fire;
 
-  // The flags of each accepted beat, beside its data down to the de-skew's output: Rows + Cols
-  // stages (the skew and the grid take Rows - 1 + Cols - 1, the PE registers 1 more, the de-skew
-  // the rest, so that the flags arrive with the row's last column).
+  // The flags of each accepted beat, beside its data, to one stage before the de-skew's output:
+  // Rows + Cols - 1 stages (the skew and the grid take Rows - 1 + Cols - 1, the PE registers 1
+  // more, the de-skew the rest). gm_array_acc registers them per column for the last stage, so
+  // that no flip-flop here drives Cols * AccWidth loads (this synthesis flow builds no buffer
+  // tree on a flip-flop's output).
   wire [4:0] south;
   gm_array_delay #(
     .Width(5),
-    .Depth(Rows + Cols),
+    .Depth(Rows + Cols - 1),
     .Reset(1)
   ) u_south (
     .clk_i      (clk_i),
@@ -236,29 +238,18 @@ module gm_array_ctrl #(
 
   assign south_bank_o    = south[0];
 
-  // From the de-skew to y_data_o: only a last_k tile's rows leave.
-  wire [1:0] acc_flags;
-  gm_array_delay #(
-    .Width(2),
-    .Depth(1),
-    .Reset(1)
-  ) u_acc_flags (
-    .clk_i      (clk_i),
-    .rst_sync_ni(rst_sync_ni),
-    .en_i       (en),
-    .d_i        ({south[4] & south[2], south[1] & south[2]}),
-    .q_o        (acc_flags)
-  );
+  // From there to y_data_o: only a last_k tile's rows leave; OutDepth + 1 stages (the de-skew's
+  // last, the acc register, the output stage).
   wire [1:0] result;
   gm_array_delay #(
     .Width(2),
-    .Depth(OutDepth - 1),
+    .Depth(OutDepth + 1),
     .Reset(1)
   ) u_result (
     .clk_i      (clk_i),
     .rst_sync_ni(rst_sync_ni),
     .en_i       (en),
-    .d_i        (acc_flags),
+    .d_i        ({south[4] & south[2], south[1] & south[2]}),
     .q_o        (result)
   );
   assign y_valid  = result[1];

@@ -12,74 +12,121 @@
 // in a register. With the acc register before it that makes Depth = 5 registers from the de-skew to
 // y_data_o (gm_array_ctrl's OutDepth, the manifest's out_stage_depth).
 //
-// Parameters: two banks per column (one is loaded while the other is read), written by p_we_i.
+// Parameters: two banks per column (one is loaded while the other is read); a beat is registered
+// with p_we_i and written into its bank one edge later.
 // Field of column c in a parameter beat (136 bits, at [c*136 +: 136] of p_data_i):
 //     [31:0] bias (signed)  [63:32] m0 (unsigned, < 2^31)  [71:64] shift (1..62)
 //     [103:72] out_min (signed)  [135:104] out_max (signed)
 // Each row carries its bank bit from stage to stage, so a stage reads the parameters of the tile its
 // row belongs to; gm_array_ctrl refills a bank only after its last row has left the last stage.
-// bank_i comes one cycle ahead of s_i (with the row at the de-skew's output, as the acc register
-// loads it), because the bias is picked in the cycle the row spends in the acc register.
+// bank_i comes two cycles ahead of s_i (with the flags the control hands to the accumulators),
+// because the bias is picked in the cycle the row spends in the acc register, from registered
+// copies of the bank bit.
 // m0's bit 31 and shift's bits 7:6 are outside those ranges and are ignored.
 //
 // Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
-// The data and the bank bits are not reset (rst_sync_ni is unused): the control's valid bits say
-// which rows are results.
+// rst_sync_ni clears only the registered write enables; the data and the bank bits are not reset:
+// the control's valid bits say which rows are results.
 
 `default_nettype none
 
 module gm_array_out #(
   parameter integer Cols = 2  // PE columns
 ) (
-  input  wire               clk_i,
-  input  wire               rst_sync_ni,
-  input  wire               en_i,      // the array advances
+  input  wire                clk_i,
+  input  wire                rst_sync_ni,
+  input  wire                en_i,      // the array advances
   input  wire [Cols*136-1:0] p_data_i, // a parameter beat
-  input  wire [1:0]         p_we_i,    // write it into {bank 1, bank 0}
-  input  wire [Cols*32-1:0] s_i,       // the acc register: column c at [c*32 +: 32]
-  input  wire               bank_i,    // the parameter bank of the row entering the acc register
-  output wire [Cols*32-1:0] y_o        // the requantized, clamped row
+  input  wire [1:0]          p_we_i,    // write it into {bank 1, bank 0}
+  input  wire [Cols*32-1:0]  s_i,       // the acc register: column c at [c*32 +: 32]
+  input  wire                bank_i,    // the parameter bank of the row, two cycles before s_i
+  output wire [Cols*32-1:0]  y_o        // the requantized, clamped row
 );
 
   localparam integer PWidth = 136;
 
-  wire unused_rst;
-  assign unused_rst = rst_sync_ni;
+  localparam integer Bytes  = PWidth / 8;
 
   genvar c;
+  genvar g;
   generate
     for (c = 0; c < Cols; c = c + 1) begin : g_col
+      // The beat is registered (every cycle, no enable) and written into its bank one edge later,
+      // by write enables registered with it: one copy per byte of the field, so that each drives
+      // 8 bank flip-flops. A single enable would drive all Cols * 272 of them, and this synthesis
+      // flow builds no buffer tree on a flip-flop's output (a 4x4 array missed 10 ns by 7.6 ns on
+      // it). `keep` stops Yosys from merging the copies. The late write is safe: a bank is read
+      // only many edges after the beat that fills it, and it is refilled only after its last read
+      // (gm_array_ctrl.v).
+      reg [PWidth-1:0] p_data_q;
+      always @(posedge clk_i) begin
+        p_data_q <= p_data_i[c*PWidth +: PWidth];
+      end
       reg [PWidth-1:0] bank_lo_q;
       reg [PWidth-1:0] bank_hi_q;
-      always @(posedge clk_i) begin
-        if (p_we_i[0]) bank_lo_q <= p_data_i[c*PWidth +: PWidth];
-        if (p_we_i[1]) bank_hi_q <= p_data_i[c*PWidth +: PWidth];
+      reg [Bytes-1:0]  we_lo_q;
+      reg [Bytes-1:0]  we_hi_q;
+      for (g = 0; g < Bytes; g = g + 1) begin : g_byte
+        (* keep *)
+        always @(posedge clk_i) begin
+          if (!rst_sync_ni) begin
+            we_lo_q[g] <= 1'b0;
+            we_hi_q[g] <= 1'b0;
+          end else begin
+            we_lo_q[g] <= p_we_i[0];
+            we_hi_q[g] <= p_we_i[1];
+          end
+        end
+        always @(posedge clk_i) begin
+          if (we_lo_q[g]) bank_lo_q[g*8 +: 8] <= p_data_q[g*8 +: 8];
+          if (we_hi_q[g]) bank_hi_q[g*8 +: 8] <= p_data_q[g*8 +: 8];
+        end
       end
 
       // Each stage's parameters are picked from the row's bank one stage early and registered
-      // beside the row, so no stage's arithmetic waits for a bank multiplexer, and each column has
-      // its own bank bits, so a bank bit drives one column's multiplexers only (fan-out).
-      // Stage 0, the acc register: the bank of the row entering the acc register, registered here.
-      reg bank_s_q;
+      // beside the row, so no stage's arithmetic waits for a bank multiplexer; the bank bits that
+      // pick them have one copy per byte (kept apart as above), each driving 8 multiplexers.
+      // bank_i comes two cycles before s_i; bank_a_q holds it for the cycle before the acc
+      // register loads, bank_s_q while the row sits in the acc register.
+      reg bank_a_q;
+      (* keep *)
       always @(posedge clk_i) begin
-        if (en_i) bank_s_q <= bank_i;
+        if (en_i) bank_a_q <= bank_i;
       end
-      wire [PWidth-1:0] param_s;
-      assign param_s = bank_s_q ? bank_hi_q : bank_lo_q;
+      reg [7:0] bank_s_q;  // picks bias and m0 (bits 62:0): copy k for bits 8k+7:8k
+      reg [7:0] bank_p_q;  // picks out_min and out_max (bits 135:72): copy k for bits 72+8k+7:72+8k
+      reg       bank_t_q;  // picks the shift (bits 69:64)
+      for (g = 0; g < 8; g = g + 1) begin : g_copy
+        (* keep *)
+        always @(posedge clk_i) begin
+          if (en_i) bank_s_q[g] <= bank_a_q;
+        end
+        (* keep *)
+        always @(posedge clk_i) begin
+          if (en_i) bank_p_q[g] <= bank_t_q;
+        end
+      end
+      wire [62:0] param_s;
+      wire [63:0] param_p;  // bits 135:72 of the field
+      for (g = 0; g < 63; g = g + 1) begin : g_pick_s
+        assign param_s[g] = bank_s_q[g/8] ? bank_hi_q[g] : bank_lo_q[g];
+      end
+      for (g = 0; g < 64; g = g + 1) begin : g_pick_p
+        assign param_p[g] = bank_p_q[g/8] ? bank_hi_q[72+g] : bank_lo_q[72+g];
+      end
 
       // Stage 1: t = wrap32(s + bias); m0 and the bank go along.
       reg [31:0] t_q;
       reg [30:0] m0_t_q;  // m0 < 2^31
-      reg        bank_t_q;
       always @(posedge clk_i) begin
         if (en_i) begin
           t_q      <= s_i[c*32 +: 32] + param_s[31:0];
           m0_t_q   <= param_s[62:32];
-          bank_t_q <= bank_s_q;
+          bank_t_q <= bank_s_q[0];
         end
       end
-      wire [PWidth-1:0] param_t;
-      assign param_t = bank_t_q ? bank_hi_q : bank_lo_q;
+      wire [5:0] shift_t;
+      assign shift_t = bank_t_q ? bank_hi_q[69:64] : bank_lo_q[69:64];
 
       // Stage 2: the product t * m0, signed times unsigned, 63 bits and the sign; the shift goes along.
       wire signed [31:0] t_signed;
@@ -88,16 +135,12 @@ module gm_array_out #(
       assign m0_signed = {1'b0, m0_t_q};
       reg signed [63:0] prod_q;
       reg        [5:0]  shift_p_q;  // 1..62
-      reg               bank_p_q;
       always @(posedge clk_i) begin
         if (en_i) begin
           prod_q    <= t_signed * m0_signed;
-          shift_p_q <= param_t[69:64];
-          bank_p_q  <= bank_t_q;
+          shift_p_q <= shift_t;
         end
       end
-      wire [PWidth-1:0] param_p;
-      assign param_p = bank_p_q ? bank_hi_q : bank_lo_q;
 
       // Stage 3: the rounding constant 2^(shift-1) added; the shift and the clamp bounds go along.
       wire [63:0] half;
@@ -110,8 +153,8 @@ module gm_array_out #(
         if (en_i) begin
           round_q   <= prod_q + $signed(half);
           shift_r_q <= shift_p_q;
-          out_min_q <= param_p[103:72];
-          out_max_q <= param_p[135:104];
+          out_min_q <= param_p[31:0];
+          out_max_q <= param_p[63:32];
         end
       end
 
@@ -134,8 +177,7 @@ module gm_array_out #(
 
       // Outside the documented ranges (see the top of this file), and the fields each stage ignores.
       wire unused_param;
-      assign unused_param = ^{param_s[135:63], param_t[135:70], param_t[63:0], param_p[71:0],
-                              v[63:32]};
+      assign unused_param = ^{bank_lo_q[71:70], bank_lo_q[63], bank_hi_q[71:70], bank_hi_q[63], v[63:32]};
     end
   endgenerate
 

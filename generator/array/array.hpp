@@ -9,10 +9,14 @@
 // X enters in one beat and a whole row of Y leaves in one beat. docs/array.md has the dataflow,
 // the stream protocol, the latencies, the zero-gating rule and the mul-map format.
 //
-// The fixed modules (PE, control, skew, de-skew, delay line) are hand-written, parameterized
-// Verilog in greenmac's rtl/ folder, read at run time and copied beside the generated top; the only
-// generated Verilog is the top (ports, parameters, the PE grid as generate loops and each PE's
-// multiplier) and the multipliers themselves.
+// At the south edge, per column, acc_depth accumulators add up the K slices of a tile's rows, and
+// with out_stage an output stage adds the bias, requantizes and clamps (docs/quantization.md), so
+// the host only orders tiles and streams operands.
+//
+// The fixed modules (PE, control, skew, de-skew, delay line, accumulator bank, output stage) are
+// hand-written, parameterized Verilog in greenmac's rtl/ folder, read at run time and copied beside
+// the generated top; the only generated Verilog is the top (ports, parameters, the PE grid as
+// generate loops and each PE's multiplier) and the multipliers themselves.
 #pragma once
 
 #include <cstdint>

@@ -132,7 +132,7 @@ std::vector<std::string> top_header(const ArrayConfig& cfg, MulModel mul_model, 
       "  result_after_activation = " + std::to_string(lat.result_after_activation) +
           ": the result row of the activation row accepted at edge e (of a last_k tile)",
       "    is accepted at edge e + " + std::to_string(lat.result_after_activation) + " (out_stage_depth = " +
-          std::to_string(lat.out_stage_depth) + " registers from the de-skew to y_data_o)",
+          std::to_string(lat.out_stage_depth) + ": the registers from the de-skew to y_data_o)",
       "  bank_refill_after_last_activation = " + std::to_string(lat.bank_refill_after_last_activation) +
           ": a bank emptied by the last activation accepted at edge e",
       "    takes its first new weight beat at edge e + " + std::to_string(lat.bank_refill_after_last_activation) +

@@ -75,13 +75,14 @@ std::string bench(size_t groups, size_t rows_per_group) {
      << "      @(negedge clk_i) p_data_i = params[2*g]; p_we_i = 2'b01;\n"
      << "      @(negedge clk_i) p_data_i = params[2*g+1]; p_we_i = 2'b10;\n"
      << "      @(negedge clk_i) p_we_i = 2'b00;\n"
-     // bank_i runs one row ahead of s_i, as in the array (the bank is picked while the row sits in
-     // the acc register that drives s_i).
+     // bank_i runs two rows ahead of s_i, as in the array (it comes with the accumulators' flags).
      << "      bank_i = rows[g*" << rows_per_group << "][64];\n"
+     << "      @(negedge clk_i);\n"
+     << "      bank_i = rows[g*" << rows_per_group << "+1][64];\n"
      << "      @(negedge clk_i);\n"
      << "      for (i = 0; i < " << rows_per_group + 3 << "; i = i + 1) begin\n"
      << "        if (i < " << rows_per_group << ") s_i = rows[g*" << rows_per_group << "+i][63:0];\n"
-     << "        if (i + 1 < " << rows_per_group << ") bank_i = rows[g*" << rows_per_group << "+i+1][64];\n"
+     << "        if (i + 2 < " << rows_per_group << ") bank_i = rows[g*" << rows_per_group << "+i+2][64];\n"
      << "        @(negedge clk_i);\n"
      << "        if (i >= 3) $display(\"y %h\", y_o);\n"
      << "      end\n"
