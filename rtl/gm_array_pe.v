@@ -16,6 +16,15 @@
 // product. That is exact only when M(x, 0) = M(0, x) = 0, which the generator checks.
 // Mutant = 1 is a test hook: the PE adds one extra to its sum, to prove the harness catches it.
 //
+// Weight writes are registered here (timing): w_we_i is the combinational row enable of the control,
+// and w_data_i the beat as the top registered it, one edge after it was accepted. Each PE keeps its
+// own copy of the enable in w_we_q, so no flip-flop drives more than this PE's 2 * Width bank bits
+// (a single bank-select flop drove every bank bit of the array: 524 loads and 8 ns in an 8x8 array,
+// as flip-flop outputs get no buffer tree from ABC). A bank is therefore written one edge after its
+// beat is accepted; the schedule still holds (docs/array.md, "Weight writes"), except for a zero-gated
+// one-row array, whose PEs read the weight on the edge that writes it: WriteForward = 1 there passes
+// the beat being written straight to the operand register.
+//
 // Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
 // rst_sync_ni: synchronous, active low (see gm_array_delay.v); it clears the control bits only.
 
@@ -26,13 +35,14 @@ module gm_array_pe #(
   parameter integer AccWidth = 32,  // partial-sum bits, at least 2 * Width
   parameter integer Signed   = 1,   // 1: the product is sign-extended, 0: zero-extended
   parameter integer ZeroGate = 0,   // 1: hold the multiplier's operands on zero operands
+  parameter integer WriteForward = 0,  // 1: a zero-gated PE reads a weight on the edge that writes it
   parameter integer Mutant   = 0    // 1: add one extra (test hook)
 ) (
   input  wire                  clk_i,
   input  wire                  rst_sync_ni,
   input  wire                  en_i,       // the array advances
-  input  wire [Width-1:0]      w_data_i,   // weight load: this PE's column of the beat
-  input  wire [1:0]            w_we_i,     // write {bank 1, bank 0}
+  input  wire [Width-1:0]      w_data_i,   // weight load: this PE's column of the beat, registered
+  input  wire [1:0]            w_we_i,     // write {bank 1, bank 0}: the beat accepted at this edge
   input  wire [Width-1:0]      x_i,        // activation from the west
   input  wire                  x_valid_i,
   input  wire                  x_sel_i,    // its weight bank
@@ -50,11 +60,17 @@ module gm_array_pe #(
   localparam integer ExtWidth  = AccWidth - ProdWidth;
 
   // Weight banks: bank 0 (lo) and bank 1 (hi); the load path writes one while the other computes.
+  // The write lands one edge after the beat is accepted, together with w_data_i (see the top).
+  reg [1:0] w_we_q;
+  always @(posedge clk_i) begin
+    if (!rst_sync_ni) w_we_q <= 2'b00;
+    else w_we_q <= w_we_i;
+  end
   reg [Width-1:0] wbank_lo_q;
   reg [Width-1:0] wbank_hi_q;
   always @(posedge clk_i) begin
-    if (w_we_i[0]) wbank_lo_q <= w_data_i;
-    if (w_we_i[1]) wbank_hi_q <= w_data_i;
+    if (w_we_q[0]) wbank_lo_q <= w_data_i;
+    if (w_we_q[1]) wbank_hi_q <= w_data_i;
   end
 
   // The activation and its control bits move east one PE per advancing cycle.
@@ -92,7 +108,13 @@ module gm_array_pe #(
       // The operands are taken one cycle early, from the inputs, and held while gate_d is high;
       // gate_q travels with them and makes the PE add 0.
       wire [Width-1:0] weight_next;
-      assign weight_next = x_sel_i ? wbank_hi_q : wbank_lo_q;
+      if (WriteForward != 0) begin : g_forward
+        // A write pending into the bank this activation reads is its tile's weight.
+        assign weight_next = (x_sel_i ? w_we_q[1] : w_we_q[0]) ? w_data_i :
+                             (x_sel_i ? wbank_hi_q : wbank_lo_q);
+      end else begin : g_no_forward
+        assign weight_next = x_sel_i ? wbank_hi_q : wbank_lo_q;
+      end
       wire gate_d;
       assign gate_d = ~x_valid_i | (x_i == {Width{1'b0}}) | (weight_next == {Width{1'b0}});
       reg gate_q;

@@ -298,6 +298,13 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
     .lane_sel_o  (lane_sel)
   );
 
+  // The weight beat, registered: the PEs write it into their banks one edge after it is accepted,
+  // each from its own copy of the row's write enable (timing: see gm_array_pe.v).
+  reg [Cols*Width-1:0] w_data_q;
+  always @(posedge clk_i) begin
+    w_data_q <= w_data_i;
+  end
+
   // The PE grid: activations move east, partial sums move south. Activation link (r, c) enters
   // PE (r, c) from the west (c = Cols leaves the east edge); partial-sum link (r, c) enters it from
   // the north (r = Rows leaves the south edge).
@@ -323,13 +330,14 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
           .Width   (Width),
           .AccWidth(AccWidth),
           .Signed  (Signed),
-)" << (cfg.mutant_row >= 0 ? "          .ZeroGate(ZeroGate),\n          .Mutant  ((r == MutantRow && c == MutantCol) ? 1 : 0)\n"
-                             : "          .ZeroGate(ZeroGate)\n")
+)" << (cfg.mutant_row >= 0 ? "          .ZeroGate(ZeroGate),\n          .WriteForward((Rows == 1) ? 1 : 0),\n"
+                                     "          .Mutant  ((r == MutantRow && c == MutantCol) ? 1 : 0)\n"
+                             : "          .ZeroGate(ZeroGate),\n          .WriteForward((Rows == 1) ? 1 : 0)\n")
      << R"(        ) u_pe (
           .clk_i      (clk_i),
           .rst_sync_ni(rst_sync_ni),
           .en_i       (en),
-          .w_data_i   (w_data_i[c*Width +: Width]),
+          .w_data_i   (w_data_q[c*Width +: Width]),
           .w_we_i     (w_we[2*r +: 2]),
           .x_i        (x_link[(r*(Cols+1)+c)*Width +: Width]),
           .x_valid_i  (x_valid_link[r*(Cols+1)+c]),

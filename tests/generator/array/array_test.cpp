@@ -347,6 +347,20 @@ TEST(ArrayGemm, GateLevelZeroGate) {
   EXPECT_EQ(count_mismatches(r.y, reference(cfg, p)), 0);
 }
 
+// A one-row zero-gated array reads each weight on the edge that writes it (the PEs register their
+// bank writes, rtl/gm_array_pe.v): WriteForward must hand over the new weight, on the first tile and
+// on every refill.
+TEST(ArrayGemm, OneRowZeroGate) {
+  const ArrayConfig cfg = config(1, 3, "exact:s=1", true);
+  std::vector<GemmProblem> ps = {random_gemm(cfg, 1, 1, 3, 12), random_gemm(cfg, 4, 5, 7, 13),
+                                 random_gemm(cfg, 1, 6, 2, 14)};
+  const auto res = runner(cfg).run(ps);
+  for (size_t i = 0; i < ps.size(); ++i) {
+    EXPECT_EQ(count_mismatches(res[i].y, reference(cfg, ps[i])), 0) << i;
+    EXPECT_EQ(res[i].cycles, gemm_cycles(1, 3, ps[i].m, ps[i].k, ps[i].n)) << i;
+  }
+}
+
 TEST(ArrayGemm, Large8x8And16x16) {
   const ArrayConfig a8 = config(8, 8, "drum:k=4,s=1");
   const GemmProblem p8 = random_gemm(a8, 70, 45, 19, 21);
