@@ -154,6 +154,7 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
       row.rtl_images = rr.images;
       row.rtl_array = rr.array;
       row.rtl_mismatches = rr.mismatches;
+      row.rtl_layer_mismatches = rr.layer_mismatches;
       row.rtl_cycles = rr.cycles;
       row.rtl_cycles_model = rr.cycles_model;
     }
@@ -273,9 +274,13 @@ CheckLog characterize_checks(const std::vector<CharRow>& rows) {
     if (r.has_array_energy)
       checks.expect(r.array_netlist_ok, "characterize: the mapped " + r.energy_array + " array netlist of " + name +
                                             " does not reproduce the golden GEMM and the cycle model");
-    if (r.has_rtl)
+    if (r.has_rtl) {
       check_dnn_rtl("characterize", name, r.rtl_array, r.rtl_images, r.rtl_mismatches, r.rtl_cycles, r.rtl_cycles_model,
                     checks);
+      checks.expect(r.rtl_layer_mismatches == 0, "characterize: " + name + " on the " + r.rtl_array + " array: " +
+                                                     std::to_string(r.rtl_layer_mismatches) +
+                                                     " layer outputs differ from the golden layers'");
+    }
   }
   return checks;
 }

@@ -45,6 +45,7 @@ struct CharRow {
   size_t rtl_images = 0;
   std::string rtl_array;  // "RxC"
   uint64_t rtl_mismatches = 0, rtl_cycles = 0, rtl_cycles_model = 0;
+  uint64_t rtl_layer_mismatches = 0;  // conv/fc layer outputs of the array that differ from the golden layer's
 };
 
 // The DNN side of a characterization (issue 5): accuracy, DNN-weighted metrics, DNN activity.
