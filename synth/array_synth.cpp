@@ -380,14 +380,14 @@ std::string array_synth_table(const std::vector<ArraySynthResult>& results) {
   for (const auto& r : results) wmul = std::max(wmul, r.mul.size());
   os << std::left << std::setw(7) << "array" << std::setw(static_cast<int>(wmul) + 2) << "mul" << std::right
      << std::setw(11) << "area_um2" << std::setw(7) << "cells" << std::setw(9) << "delay_ns" << std::setw(9)
-     << "fmax_MHz" << std::setw(10) << "P_vl_mW" << std::setw(10) << "P_sim_mW" << std::setw(12) << "E_pJ/MAC"
+     << "slack_ns" << std::setw(9) << "fmax_MHz" << std::setw(10) << "P_vl_mW" << std::setw(10) << "P_sim_mW" << std::setw(12) << "E_pJ/MAC"
      << std::setw(8) << "cycles" << "\n";
   os << std::fixed;
   for (const auto& r : results) {
     os << std::left << std::setw(7) << (std::to_string(r.rows) + "x" + std::to_string(r.cols))
        << std::setw(static_cast<int>(wmul) + 2) << r.mul << std::right << std::setprecision(0) << std::setw(11)
        << r.area_um2 << std::setw(7) << r.cell_count << std::setprecision(3) << std::setw(9) << r.delay_ns
-       << std::setprecision(1) << std::setw(9) << r.fmax_mhz << std::setprecision(4) << std::setw(10)
+       << std::setw(9) << r.slack_ns << std::setprecision(1) << std::setw(9) << r.fmax_mhz << std::setprecision(4) << std::setw(10)
        << r.vectorless.total_mw << std::setw(10) << r.simulated.total_mw << std::setw(12) << r.energy_per_mac_pj()
        << std::setw(8) << r.cycles << (r.netlist_matches_model ? "" : "  (netlist != golden GEMM!)") << "\n";
   }
