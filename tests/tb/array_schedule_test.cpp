@@ -1,6 +1,6 @@
 // The array's new schedule on the Verilated array (issue 10): M chunks of at most D rows, K sums in
 // the accumulators, results only from last_k tiles, hardware K padding, and the output stage with
-// its param stream. Every Y is compared with a reference computed here (each product through the
+// its param stream. Every Y is compared with a reference independent of the code under test (tests/support/array_reference.hpp: each product through the
 // PE's ModelFn, summed in 64 bits and cut to the accumulator width, then the output stage written
 // out in 128-bit arithmetic: tests/support/requant_ref.hpp), and every full-rate cycle count with
 // the cycle model (models/golden_gemm.hpp gemm_cycles on the manifest's latencies), exactly.
@@ -18,26 +18,12 @@
 #include "models/golden_gemm.hpp"
 #include "tb/array_runner.hpp"
 #include "tb/process.hpp"
+#include "tests/support/array_reference.hpp"
 #include "tests/support/cli_util.hpp"
 #include "tests/support/requant_ref.hpp"
 
 namespace gm {
 namespace {
-
-std::vector<int64_t> reference(const ArrayConfig& cfg, const GemmProblem& p) {
-  std::map<std::string, ModelFn> models;
-  for (const auto& s : cfg.pe) models.emplace(s.canonical(), s.def().make_model(s));
-  std::vector<int64_t> y(p.m * p.n);
-  for (int64_t i = 0; i < p.m; ++i)
-    for (int64_t j = 0; j < p.n; ++j) {
-      int64_t sum = 0;
-      for (int64_t q = 0; q < p.k; ++q)
-        sum += models.at(cfg.at(q % cfg.rows, j % cfg.cols).canonical())(p.x[i * p.k + q], p.w[q * p.n + j]);
-      const int64_t acc = test::wrap_bits(sum, cfg.acc_width);
-      y[i * p.n + j] = cfg.out_stage ? test::requant_ref(acc, p.params[j]) : acc;
-    }
-  return y;
-}
 
 struct Case {
   int rows, cols, depth;  // depth -1: the default R + C
@@ -79,7 +65,7 @@ TEST(ArraySchedule, ResultsAndCyclesEqualTheModelsOnVerilator) {
                                std::to_string(cfg.acc_depth) + (c.out_stage ? " requant " : " ") + c.mul + " gemm " +
                                std::to_string(p.m) + "x" + std::to_string(p.k) + "x" + std::to_string(p.n) +
                                (p.stall_seed ? " stalled" : "");
-      const auto ref = reference(cfg, p);
+      const auto ref = test::array_reference(cfg, p);
       EXPECT_EQ(res[i].y, ref) << what;
       EXPECT_EQ(runner.golden(p), ref) << what << ": the library's golden";
       const uint64_t model = gemm_cycles(cfg, p.m, p.k, p.n);
@@ -103,7 +89,7 @@ TEST(ArraySchedule, RandomParamsSpreadTheOutputs) {
   const ArrayConfig cfg = make_array_config(4, 4, parse_spec("exact:s=1"), "", 32, false, 0, true);
   const GemmProblem p = random_gemm(cfg, 200, 64, 8, 5);
   ASSERT_EQ(p.params.size(), 8u);
-  const auto y = reference(cfg, p);
+  const auto y = test::array_reference(cfg, p);
   for (int64_t j = 0; j < p.n; ++j) {
     const OutParams& q = p.params[j];
     EXPECT_GE(q.m0, 1 << 30);
@@ -130,7 +116,7 @@ TEST(ArraySchedule, MutantPeIsCaughtThroughTheOutputStage) {
   for (auto& q : p.params) q = {0, 1 << 30, 30, -32768, 32767};  // v = s exactly: an off-by-one survives
   const GemmRunner runner(cfg);
   const auto r = runner.run(p);
-  const auto ref = reference(cfg, p);
+  const auto ref = test::array_reference(cfg, p);
   int64_t bad = 0;
   for (size_t i = 0; i < ref.size(); ++i) bad += r.y[i] != ref[i];
   EXPECT_GT(bad, 0);

@@ -23,6 +23,7 @@
 #include "models/arith.hpp"
 #include "models/golden_gemm.hpp"
 #include "models/install_layout.hpp"
+#include "tests/support/array_reference.hpp"
 #include "tests/support/cli_util.hpp"
 
 namespace fs = std::filesystem;
@@ -47,23 +48,6 @@ ArrayConfig mapped(int r, int c, const std::string& mul, const std::string& map,
   ArrayConfig cfg = make_array_config(r, c, parse_spec(mul), (dir / "map.txt").string(), 32, zero_gate);
   fs::remove_all(dir);
   return cfg;
-}
-
-// Independent reference: each product through the PE's ModelFn, summed in 64 bits, cut to acc bits.
-std::vector<int64_t> reference(const ArrayConfig& cfg, const GemmProblem& p) {
-  std::map<std::string, ModelFn> models;
-  for (const auto& s : cfg.pe) models.emplace(s.canonical(), s.def().make_model(s));
-  std::vector<int64_t> y(p.m * p.n);
-  for (int64_t i = 0; i < p.m; ++i)
-    for (int64_t j = 0; j < p.n; ++j) {
-      uint64_t sum = 0;
-      for (int64_t q = 0; q < p.k; ++q) {
-        const ModelFn& f = models.at(cfg.at(q % cfg.rows, j % cfg.cols).canonical());
-        sum += static_cast<uint64_t>(f(p.x[i * p.k + q], p.w[q * p.n + j]));
-      }
-      y[i * p.n + j] = wrap(static_cast<int64_t>(sum), cfg.acc_width, true);
-    }
-  return y;
 }
 
 int64_t count_mismatches(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
@@ -263,7 +247,7 @@ TEST(ArrayGemm, RandomShapes2x3) {
   const auto gate = runner(cfg, MulModel::kGate).run(ps);
   for (size_t i = 0; i < ps.size(); ++i) {
     const auto& p = ps[i];
-    EXPECT_EQ(count_mismatches(lut[i].y, reference(cfg, p)), 0) << p.m << "x" << p.k << "x" << p.n;
+    EXPECT_EQ(count_mismatches(lut[i].y, test::array_reference(cfg, p)), 0) << p.m << "x" << p.k << "x" << p.n;
     EXPECT_EQ(count_mismatches(gate[i].y, lut[i].y), 0);
     EXPECT_EQ(gate[i].cycles, lut[i].cycles);
     if (!p.stall_seed) EXPECT_EQ(lut[i].cycles, gemm_cycles(cfg, p.m, p.k, p.n)) << p.m << "x" << p.k << "x" << p.n;
@@ -279,7 +263,7 @@ TEST(ArrayGemm, ExtremeOperands) {
   for (size_t i = 0; i < alt.w.size(); ++i) alt.w[i] = i % 3 ? -128 : 127;
   ps.push_back(alt);
   const auto res = runner(cfg).run(ps);
-  for (size_t i = 0; i < ps.size(); ++i) EXPECT_EQ(count_mismatches(res[i].y, reference(cfg, ps[i])), 0) << i;
+  for (size_t i = 0; i < ps.size(); ++i) EXPECT_EQ(count_mismatches(res[i].y, test::array_reference(cfg, ps[i])), 0) << i;
   EXPECT_EQ(res[0].y[0], 5 * 16384);  // -128 * -128 summed over K = 5
 }
 
@@ -290,7 +274,7 @@ TEST(ArrayGemm, AccumulatorWraps) {
   const GemmProblem p = filled(2, 6, 3, -128, -128);
   const auto r = runner(cfg).run(p);
   EXPECT_EQ(r.y[0], wrap(6 * 16384, 16, true));
-  EXPECT_EQ(count_mismatches(r.y, reference(cfg, p)), 0);
+  EXPECT_EQ(count_mismatches(r.y, test::array_reference(cfg, p)), 0);
 }
 
 TEST(ArrayGemm, Approximate1x1) {
@@ -298,7 +282,7 @@ TEST(ArrayGemm, Approximate1x1) {
   std::vector<GemmProblem> ps = {random_gemm(cfg, 1, 1, 1, 3), random_gemm(cfg, 5, 3, 4, 4), filled(2, 3, 2, -128, 127)};
   const auto res = runner(cfg).run(ps);
   for (size_t i = 0; i < ps.size(); ++i) {
-    EXPECT_EQ(count_mismatches(res[i].y, reference(cfg, ps[i])), 0);
+    EXPECT_EQ(count_mismatches(res[i].y, test::array_reference(cfg, ps[i])), 0);
     EXPECT_EQ(res[i].cycles, gemm_cycles(cfg, ps[i].m, ps[i].k, ps[i].n));
   }
 }
@@ -318,12 +302,12 @@ TEST(ArrayGemm, MixedMapZeroGate4x4) {
   const auto b = runner(gated).run(ps);
   bool differs_from_exact = false;
   for (size_t i = 0; i < ps.size(); ++i) {
-    const auto ref = reference(plain, ps[i]);
+    const auto ref = test::array_reference(plain, ps[i]);
     EXPECT_EQ(count_mismatches(a[i].y, ref), 0) << i;
     EXPECT_EQ(count_mismatches(b[i].y, a[i].y), 0) << i;
     EXPECT_EQ(a[i].cycles, b[i].cycles);
     EXPECT_EQ(a[i].cycles, gemm_cycles(plain, ps[i].m, ps[i].k, ps[i].n));
-    differs_from_exact |= count_mismatches(ref, reference(config(4, 4, "exact:s=1"), ps[i])) > 0;
+    differs_from_exact |= count_mismatches(ref, test::array_reference(config(4, 4, "exact:s=1"), ps[i])) > 0;
   }
   EXPECT_TRUE(differs_from_exact);
 }
@@ -335,7 +319,7 @@ TEST(ArrayGemm, GateLevelMixedMapOneHierBlockPerMultiplier) {
   const ArrayConfig cfg = mapped(4, 4, "exact:s=1", map, false);
   const GemmProblem p = random_gemm(cfg, 9, 11, 7, 5);
   const auto r = runner(cfg, MulModel::kGate).run(p);
-  EXPECT_EQ(count_mismatches(r.y, reference(cfg, p)), 0);
+  EXPECT_EQ(count_mismatches(r.y, test::array_reference(cfg, p)), 0);
   EXPECT_EQ(r.cycles, gemm_cycles(cfg, p.m, p.k, p.n));
 }
 
@@ -344,7 +328,7 @@ TEST(ArrayGemm, GateLevelZeroGate) {
   GemmProblem p = random_gemm(cfg, 5, 7, 3, 11);
   for (size_t i = 0; i < p.x.size(); i += 2) p.x[i] = 0;
   const auto r = runner(cfg, MulModel::kGate).run(p);
-  EXPECT_EQ(count_mismatches(r.y, reference(cfg, p)), 0);
+  EXPECT_EQ(count_mismatches(r.y, test::array_reference(cfg, p)), 0);
 }
 
 // A one-row zero-gated array reads each weight on the edge that writes it (the PEs register their
@@ -356,7 +340,7 @@ TEST(ArrayGemm, OneRowZeroGate) {
                                  random_gemm(cfg, 1, 6, 2, 14)};
   const auto res = runner(cfg).run(ps);
   for (size_t i = 0; i < ps.size(); ++i) {
-    EXPECT_EQ(count_mismatches(res[i].y, reference(cfg, ps[i])), 0) << i;
+    EXPECT_EQ(count_mismatches(res[i].y, test::array_reference(cfg, ps[i])), 0) << i;
     EXPECT_EQ(res[i].cycles, gemm_cycles(cfg, ps[i].m, ps[i].k, ps[i].n)) << i;
   }
 }
@@ -367,17 +351,17 @@ TEST(ArrayGemm, Large8x8And16x16) {
   const GemmProblem q8 = random_gemm(a8, 64, 45, 19, 23);  // M a multiple of D = 16: the closed form
   const auto r8s = runner(a8).run({p8, q8});
   const auto& r8 = r8s[0];
-  EXPECT_EQ(count_mismatches(r8.y, reference(a8, p8)), 0);
+  EXPECT_EQ(count_mismatches(r8.y, test::array_reference(a8, p8)), 0);
   EXPECT_EQ(r8.cycles, gemm_cycles(a8, 70, 45, 19));
   // 70 = 4 chunks of 16 + a ragged chunk of 6 rows, too short to hide a load: no closed form.
   EXPECT_EQ(gemm_cycles_closed_form(array_timing(a8), 70, 45, 19), 0u);
-  EXPECT_EQ(count_mismatches(r8s[1].y, reference(a8, q8)), 0);
+  EXPECT_EQ(count_mismatches(r8s[1].y, test::array_reference(a8, q8)), 0);
   EXPECT_EQ(r8s[1].cycles, gemm_cycles_closed_form(array_timing(a8), 64, 45, 19));
 
   const ArrayConfig a16 = config(16, 16, "exact:s=1");
   const GemmProblem p16 = random_gemm(a16, 33, 40, 35, 22);
   const auto r16 = runner(a16).run(p16);
-  EXPECT_EQ(count_mismatches(r16.y, reference(a16, p16)), 0);
+  EXPECT_EQ(count_mismatches(r16.y, test::array_reference(a16, p16)), 0);
   EXPECT_EQ(r16.cycles, gemm_cycles(a16, 33, 40, 35));
 }
 
@@ -387,7 +371,7 @@ TEST(ArrayGemm, MutantIsCaught) {
   cfg.mutant_col = 0;
   const GemmProblem p = random_gemm(cfg, 3, 4, 3, 8);
   const auto r = runner(cfg).run(p);
-  const auto ref = reference(cfg, p);
+  const auto ref = test::array_reference(cfg, p);
   // Columns n with n mod 2 = 0 pass the mutant PE: off by one per K slice (K = 4: two slices).
   EXPECT_GT(count_mismatches(r.y, ref), 0);
   for (int64_t i = 0; i < p.m; ++i)
