@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <stdexcept>
+#include <thread>
 
 #include "models/dnn/evaluate.hpp"
 #include "models/golden_gemm.hpp"
@@ -83,6 +85,59 @@ void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& chec
                       std::to_string(r.layers[i].outputs) + " outputs differ from the golden layer");
 }
 
+void ArrayRunCounts::add(const ArrayRunCounts& other) {
+  cycles += other.cycles;
+  cycles_model += other.cycles_model;
+  macs += other.macs;
+  sim_cpu_seconds += other.sim_cpu_seconds;
+  for (size_t i = 0; i < layers.size() && i < other.layers.size(); ++i) {
+    DnnLayerCheck& c = layers[i];
+    const DnnLayerCheck& o = other.layers[i];
+    if (c.layer.empty()) c.layer = o.layer;
+    c.outputs += o.outputs;
+    c.mismatches += o.mismatches;
+    c.cycles += o.cycles;
+    c.cycles_model += o.cycles_model;
+  }
+}
+
+// Batch b holds images [b * batch, (b + 1) * batch): the same GEMMs, and so the same cycle counts,
+// whatever the number of workers. Worker t takes batches t, t + jobs, ...; each has its own
+// runner copy (one simulator process per call), golden engine and counters, merged at the end.
+BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& net, const ImageSet& images,
+                                size_t batch, int jobs, const ProductTable& table) {
+  const size_t count = images.count(), classes = static_cast<size_t>(net.classes());
+  const size_t batches = (count + batch - 1) / batch;
+  if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const size_t workers = std::min<size_t>(static_cast<size_t>(jobs), std::max<size_t>(batches, 1));
+  BatchedRun out{.logits = std::vector<int32_t>(count * classes), .totals = ArrayRunCounts(net.layers.size())};
+  std::vector<ArrayRunCounts> totals(workers, ArrayRunCounts(net.layers.size()));
+  std::vector<std::exception_ptr> errors(workers);
+  std::vector<std::thread> threads;
+  auto work = [&](size_t t) {
+    try {
+      const GemmRunner local = runner;
+      dnn::TableGemm golden(table, 1);
+      ArrayGemm engine(local, net, golden);
+      for (size_t b = t; b < batches; b += workers) {
+        const size_t first = b * batch, n = std::min(batch, count - first);
+        const auto logits = dnn::run_network(net, images.image(first), n, engine, batch);
+        std::copy(logits.begin(), logits.end(), out.logits.begin() + static_cast<std::ptrdiff_t>(first * classes));
+      }
+      totals[t].add(engine);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  for (size_t t = 1; t < workers; ++t) threads.emplace_back(work, t);
+  work(0);
+  for (auto& th : threads) th.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  for (const auto& t : totals) out.totals.add(t);
+  return out;
+}
+
 DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   const Spec& spec = opt.mul;
   dnn::check_dnn_spec(spec);
@@ -105,10 +160,10 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false, opt.acc_depth, true), mul.model,
                           mul.rtl);
   const ProductTable table(spec);
+  const BatchedRun run = run_batches_on_array(runner, net, test, opt.batch, opt.jobs, table);
   dnn::TableGemm golden_engine(table);
-  ArrayGemm engine(runner, net, golden_engine);
-  const auto rtl = dnn::run_network(net, test.pixels.data(), test.count(), engine, opt.batch);
   const auto golden = dnn::run_network(net, test.pixels.data(), test.count(), golden_engine, opt.batch);
+  const std::vector<int32_t>& rtl = run.logits;
 
   DnnRtlReport rep;
   rep.spec = spec.canonical();
@@ -117,6 +172,7 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   rep.model = opt.model;
   rep.images = test.count();
   rep.acc_depth = runner.config().acc_depth;
+  const ArrayRunCounts& engine = run.totals;
   for (size_t i = 0; i < net.layers.size(); ++i)
     if (net.layers[i].is_gemm()) {
       rep.layers.push_back(engine.layers[i]);

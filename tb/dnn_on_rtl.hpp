@@ -12,7 +12,9 @@
 
 #include "models/checks.hpp"
 #include "tb/array_runner.hpp"
+#include "models/dnn/idx.hpp"
 #include "models/dnn/network.hpp"
+#include "models/product_table.hpp"
 
 namespace gm {
 
@@ -24,25 +26,42 @@ struct DnnLayerCheck {
   uint64_t cycles = 0, cycles_model = 0;
 };
 
+// What the array did over some GEMMs: cycles (measured and modelled), MACs, simulator CPU time and
+// the per-layer checks, by layer index of the network (pooling layers stay empty).
+struct ArrayRunCounts {
+  explicit ArrayRunCounts(size_t network_layers = 0) : layers(network_layers) {}
+  void add(const ArrayRunCounts& other);
+  uint64_t cycles = 0, cycles_model = 0, macs = 0;
+  double sim_cpu_seconds = 0;
+  std::vector<DnnLayerCheck> layers;
+};
+
 // A GemmEngine on the Verilated array (the multiplier's a operand is the activation, b the weight).
 // With an output-stage array (ArrayConfig::out_stage), gemm_layer runs a whole layer on it and
 // checks the layer's outputs against `golden` (the golden engine) on the same inputs; gemm() gives
 // the plain sums and needs an array without the output stage.
-class ArrayGemm : public dnn::GemmEngine {
+class ArrayGemm : public dnn::GemmEngine, public ArrayRunCounts {
  public:
   ArrayGemm(const GemmRunner& runner, const dnn::Network& net, dnn::GemmEngine& golden)
-      : layers(net.layers.size()), runner_(runner), net_(net), golden_(golden) {}
+      : ArrayRunCounts(net.layers.size()), runner_(runner), net_(net), golden_(golden) {}
   void gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) override;
   void gemm_layer(const int8_t* x, int64_t m, int64_t k, const dnn::Layer& layer, int32_t* out) override;
-  uint64_t cycles = 0, cycles_model = 0, macs = 0;
-  double sim_cpu_seconds = 0;
-  std::vector<DnnLayerCheck> layers;  // by layer index of the network (pooling layers stay empty)
 
  private:
   const GemmRunner& runner_;
   const dnn::Network& net_;
   dnn::GemmEngine& golden_;
 };
+
+// The network on `images` in batches of `batch` images, every batch on the array (ArrayGemm), the
+// batches spread over `jobs` workers (0: one per core), each running its own simulator processes.
+// The batches, and so the GEMMs and their cycle counts, do not depend on `jobs`.
+struct BatchedRun {
+  std::vector<int32_t> logits;  // images x classes, in image order
+  ArrayRunCounts totals;
+};
+BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& net, const ImageSet& images,
+                                size_t batch, int jobs, const ProductTable& table);
 
 struct DnnRtlOptions {
   int rows = 8, cols = 8;
@@ -51,6 +70,7 @@ struct DnnRtlOptions {
   size_t images = 200;
   std::string data_dir;
   size_t batch = 1000;  // images per GEMM (one harness run per layer and batch)
+  int jobs = 0;         // batches simulated at once; 0: one per core
   int acc_depth = 0;    // accumulator entries per column D; 0: R + C
   // The PE multiplier (tb/pe_multiplier.hpp): its gate-level RTL (default) or its lookup table,
   // verified first against the RTL it stands for; mul_rtl: the user's Verilog in place of the

@@ -217,6 +217,10 @@ const CommandRegistrar reg_dnn({
           rt->add_option("--batch", rargs->opt.batch, "images per GEMM (one simulator run per layer and batch)")
               ->check(CLI::Range(1, 10000))
               ->capture_default_str();
+          rt->add_option("-j,--jobs", rargs->opt.jobs,
+                         "batches simulated at once, one simulator process each (default: one per core); the "
+                         "results and cycle counts do not depend on it")
+              ->check(CLI::Range(1, 256));
           rt->add_option("--acc-depth", rargs->opt.acc_depth, "accumulator entries per column D (default R + C)")
               ->check(CLI::Range(1, 4096));
           rt->add_option("--mul-model", rargs->mul_model,

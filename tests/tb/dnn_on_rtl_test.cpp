@@ -85,6 +85,43 @@ TEST(DnnRtl, ALayerLeavesTheArrayAsTheGoldenLayerAndAMutantIsCaught) {
   EXPECT_GT(wrong.layers[idx].mismatches, 0u);
 }
 
+// Batches spread over workers: the logits equal the golden inference's image for image (so the
+// workers' results land in image order), and the cycles, MACs and per-layer counts equal a one-worker
+// run's, since the GEMMs are the same batches. A mutant PE is still caught in every worker's batches.
+TEST(DnnRtl, WorkersDoNotChangeLogitsOrCycles) {
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  const gm::dnn::Network net = gm::load_dnn_model("mlp");
+  const gm::ImageSet test = gm::load_dnn_test_set("", 15, net);
+  const gm::Spec spec = gm::parse_spec("drum:k=4,s=1");
+  const gm::ProductTable table(spec);
+  gm::dnn::TableGemm golden_engine(table);
+  const auto golden = gm::dnn::run_network(net, test.pixels.data(), test.count(), golden_engine, 4);
+  const gm::GemmRunner runner(gm::make_array_config(3, 2, spec, "", 32, false, 0, true));
+  const auto one = gm::run_batches_on_array(runner, net, test, 4, 1, table);
+  const auto three = gm::run_batches_on_array(runner, net, test, 4, 3, table);
+  EXPECT_EQ(one.logits, golden);
+  EXPECT_EQ(three.logits, golden);
+  EXPECT_EQ(three.totals.cycles, one.totals.cycles);
+  EXPECT_EQ(three.totals.cycles, three.totals.cycles_model);
+  EXPECT_EQ(three.totals.macs, one.totals.macs);
+  ASSERT_EQ(three.totals.layers.size(), one.totals.layers.size());
+  for (size_t i = 0; i < one.totals.layers.size(); ++i) {
+    EXPECT_EQ(three.totals.layers[i].outputs, one.totals.layers[i].outputs) << i;
+    EXPECT_EQ(three.totals.layers[i].cycles, one.totals.layers[i].cycles) << i;
+    EXPECT_EQ(three.totals.layers[i].mismatches, 0u) << i;
+  }
+
+  gm::ArrayConfig bad = gm::make_array_config(3, 2, spec, "", 32, false, 0, true);
+  bad.mutant_row = 1;
+  bad.mutant_col = 1;
+  const gm::GemmRunner mutant(bad);
+  const auto wrong = gm::run_batches_on_array(mutant, net, test, 4, 3, table);
+  uint64_t layer_mismatches = 0;
+  for (const auto& l : wrong.totals.layers) layer_mismatches += l.mismatches;
+  EXPECT_GT(layer_mismatches, 0u);
+  EXPECT_NE(wrong.logits, golden);
+}
+
 TEST(DnnRtl, CliJsonKeysAndMlpOnA2x3Array) {
   if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "Fashion-MNIST not installed";
   const auto r = gm::test::run_cli("dnn rtl --array 2x3 --mul 'mitchell:s=1' --model mlp --images 20 --json");
