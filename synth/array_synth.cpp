@@ -12,6 +12,7 @@
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "synth/fanout.hpp"
 #include "synth/gate_sim.hpp"
 #include "synth/liberty.hpp"
 #include "synth/flow.hpp"
@@ -117,10 +118,16 @@ DriveResult drive_gemm(SeqGateSim& sim, const ArrayConfig& cfg, const GemmProble
   return {stream.y(), stream.cycles()};
 }
 
+nlohmann::json fanout_json(const FanoutReport& f) {
+  return {{"max_cell", f.max_cell_fanout}, {"max_cell_net", f.max_cell_net}, {"max_port", f.max_port_fanout},
+          {"max_port_name", f.max_port}};
+}
+
 nlohmann::json cache_record(const ArraySynthResult& r) {
   nlohmann::json j = figures_json(r);
   j["yosys_seconds"] = r.yosys_seconds;
   j["sim_seconds"] = r.sim_seconds;
+  j["fanout"] = fanout_json(r.fanout);
   return j;
 }
 
@@ -130,6 +137,11 @@ bool from_cache_record(const std::string& text, ArraySynthResult& r) {
     figures_from_json(j, r);
     r.yosys_seconds = j.at("yosys_seconds").get<double>();
     r.sim_seconds = j.at("sim_seconds").get<double>();
+    const auto& f = j.at("fanout");
+    r.fanout.max_cell_fanout = f.at("max_cell").get<int>();
+    r.fanout.max_cell_net = f.at("max_cell_net").get<std::string>();
+    r.fanout.max_port_fanout = f.at("max_port").get<int>();
+    r.fanout.max_port = f.at("max_port_name").get<std::string>();
     return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0 && r.cycles > 0;
   } catch (const std::exception&) {
     return false;
@@ -169,6 +181,7 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   const auto netlist = nlohmann::json::parse(read_file(dir / "net.json"));
   for (const auto& [name, c] : netlist.at("modules").at(rtl.top).at("cells").items())
     ++r.cells[c.at("type").get<std::string>()];
+  r.fanout = netlist_fanout(netlist, rtl.top, lib.lib, "clk_i");
 
   SeqGateSim sim(netlist, rtl.top, lib.lib, "clk_i");
   const DriveResult run = drive_gemm(sim, cfg, gemm);
@@ -353,6 +366,7 @@ nlohmann::json array_synth_json(const ArraySynthResult& r) {
           {"power_vectorless_dyn_mw", r.vectorless.dynamic_mw()},
           {"energy_vectorless_per_mac_pj", r.energy_vectorless_per_mac_pj()},
           {"netlist_matches_model", r.netlist_matches_model},
+          {"fanout", fanout_json(r.fanout)},
           {"cached", r.cached},
           {"seconds", r.seconds},
           {"yosys_seconds", r.yosys_seconds},
@@ -396,6 +410,10 @@ std::string array_synth_table(const std::vector<ArraySynthResult>& results) {
     os << "clock " << std::setprecision(3) << r.clock_ns << " ns; GEMM " << r.gemm_m << "x" << r.gemm_k << "x"
        << r.gemm_n << " (" << r.macs() << " MACs); P_vl: vectorless (inputs at 0.5 transitions/cycle), P_sim: "
        << "gate-level simulation of the GEMM's streams (zero-delay, no glitches); E = P_sim x period x cycles / MACs\n";
+    for (const auto& q : results)
+      os << (std::to_string(q.rows) + "x" + std::to_string(q.cols)) << " worst fanout: " << q.fanout.max_cell_fanout
+         << " pins from a cell (" << q.fanout.max_cell_net << "), " << q.fanout.max_port_fanout
+         << " from an input port (" << q.fanout.max_port << ", timed with an ideal driver)\n";
   }
   return os.str();
 }

@@ -26,6 +26,7 @@
 #include "generator/array/array.hpp"
 #include "models/errors.hpp"
 #include "tb/array_runner.hpp"
+#include "synth/fanout.hpp"
 #include "synth/mult_synth.hpp"
 
 namespace gm {
@@ -54,6 +55,7 @@ struct ArraySynthResult {
   uint64_t cycles = 0;          // GEMM clock cycles (reset release to last result), the simulated cycles
   double mean_activity = 0;     // mean simulated transitions per cycle over the nets
   bool netlist_matches_model = true;  // the netlist's Y equals the golden GEMM
+  FanoutReport fanout;                // the mapped netlist's worst fanout (synth/fanout.hpp)
   bool cached = false;
   double seconds = 0, yosys_seconds = 0, sim_seconds = 0;
 

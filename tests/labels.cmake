@@ -34,6 +34,7 @@ set(GM_SLOW_CASES
   DnnRtlMulRtl.MutatedGateIsALogitMismatchWithGatesAndAFailedVerificationWithLut   # cold: ~50 s, cached: ~4 s
   ArrayGemm.GateLevelMixedMapOneHierBlockPerMultiplier       # five hier_block builds
   ArraySynth.*
+  Fanout.FourByFourArrayHasNoBroadcastControl                # a 4x4 synthesis (~20 s)
   Characterize.*
   SynthFlow.*
   Layering.*                                                 # 25 compiles
