@@ -31,6 +31,23 @@ std::vector<int64_t> matmul(const GemmProblem& p) {
   return y;
 }
 
+// One random GEMM (with stalls when stall_seed != 0) on the Verilator harness and on Icarus.
+struct BothSimulators {
+  GemmProblem p;
+  GemmResult verilator, icarus;
+  std::string what;  // names the case in failure messages
+};
+BothSimulators run_both(const ArrayConfig& cfg, const GemmRunner& verilator, int64_t m, int64_t k, int64_t n,
+                        uint64_t seed, uint64_t stall_seed) {
+  BothSimulators r;
+  r.p = random_gemm(cfg, m, k, n, seed);
+  r.p.stall_seed = stall_seed;
+  r.what = std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n) + " stall " + std::to_string(stall_seed);
+  r.verilator = verilator.run(r.p);
+  r.icarus = run_gemm_icarus(cfg, MulModel::kLut, r.p);
+  return r;
+}
+
 TEST(ArrayGemmIcarus, SameResultsAndCyclesAsVerilator) {
   if (!simulators_present()) GTEST_SKIP() << "needs verilator and iverilog (with vvp, iverilog-vpi)";
   const ArrayConfig cfg = make_array_config(2, 3, parse_spec("exact:s=1"), "", 32, false);
@@ -40,12 +57,10 @@ TEST(ArrayGemmIcarus, SameResultsAndCyclesAsVerilator) {
   bool stalled_longer = false;
   for (const auto& s : shapes)
     for (const uint64_t stall : {0u, 3u}) {
-      GemmProblem p = random_gemm(cfg, s[0], s[1], s[2], seed++);
-      p.stall_seed = stall;
-      const std::string what = std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]) +
-                               " stall " + std::to_string(stall);
-      const GemmResult v = verilator.run(p);
-      const GemmResult ic = run_gemm_icarus(cfg, MulModel::kLut, p);
+      const BothSimulators r = run_both(cfg, verilator, s[0], s[1], s[2], seed++, stall);
+      const GemmProblem& p = r.p;
+      const GemmResult &v = r.verilator, &ic = r.icarus;
+      const std::string& what = r.what;
       EXPECT_EQ(ic.y, matmul(p)) << what;
       EXPECT_EQ(ic.y, v.y) << what;
       EXPECT_EQ(ic.cycles, v.cycles) << what;
@@ -64,12 +79,10 @@ TEST(ArrayGemmIcarus, OutputStageSameAsVerilator) {
   uint64_t seed = 70;
   for (const auto& s : {std::array<int64_t, 3>{1, 1, 1}, {5, 7, 4}})
     for (const uint64_t stall : {0u, 5u}) {
-      GemmProblem p = random_gemm(cfg, s[0], s[1], s[2], seed++);
-      p.stall_seed = stall;
-      const std::string what = std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]) +
-                               " stall " + std::to_string(stall);
-      const GemmResult v = verilator.run(p);
-      const GemmResult ic = run_gemm_icarus(cfg, MulModel::kLut, p);
+      const BothSimulators r = run_both(cfg, verilator, s[0], s[1], s[2], seed++, stall);
+      const GemmProblem& p = r.p;
+      const GemmResult &v = r.verilator, &ic = r.icarus;
+      const std::string& what = r.what;
       const std::vector<int64_t> sums = matmul(p);
       for (size_t i = 0; i < sums.size(); ++i)
         EXPECT_EQ(ic.y[i], test::requant_ref(sums[i], p.params[i % p.n])) << what << " output " << i;
