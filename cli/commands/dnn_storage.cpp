@@ -30,11 +30,11 @@ nlohmann::json accesses_json(const energy::AccessCounts& c) {
   return {{"weight_reads", c.weight_reads},           {"weight_writes", c.weight_writes},
           {"activation_reads", c.activation_reads},   {"accumulator_reads", c.accumulator_reads},
           {"accumulator_writes", c.accumulator_writes}, {"output_writes", c.output_writes},
-          {"dram_reads", c.dram_reads}};
+          {"param_reads", c.param_reads},             {"dram_reads", c.dram_reads}};
 }
 
 nlohmann::json energy_json(const energy::StorageEnergy& e, double per) {
-  return {{"weight_pj", e.weight / per},           {"activation_pj", e.activation / per},
+  return {{"weight_pj", e.weight / per},           {"param_pj", e.param / per},           {"activation_pj", e.activation / per},
           {"accumulator_pj", e.accumulator / per}, {"output_pj", e.output / per},
           {"dram_pj", e.dram / per},               {"on_chip_pj", e.on_chip() / per},
           {"outside_array_pj", e.outside_array() / per},
@@ -107,9 +107,9 @@ int run_storage(const StorageArgs& a) {
                 l.accesses.output_writes / n, l.int8.total() / n / 1000, l.fp32.total() / n / 1000);
   auto line = [&](const char* what, const energy::StorageEnergy& e, double compute) {
     std::printf("%-5s storage %9.2f nJ = outside the array %.2f (weight %.2f, activation %.2f, output %.2f, dram "
-                "%.2f) + accumulator %.2f; MAC compute %.2f nJ\n",
+                "%.2f, params %.2f) + accumulator %.2f; MAC compute %.2f nJ\n",
                 what, e.total() / n / 1000, e.outside_array() / n / 1000, e.weight / n / 1000,
-                e.activation / n / 1000, e.output / n / 1000, e.dram / n / 1000, e.accumulator / n / 1000,
+                e.activation / n / 1000, e.output / n / 1000, e.dram / n / 1000, e.param / n / 1000, e.accumulator / n / 1000,
                 compute / n / 1000);
   };
   std::printf("per image, table estimates:\n");

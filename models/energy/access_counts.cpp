@@ -9,6 +9,7 @@ AccessCounts& AccessCounts::operator+=(const AccessCounts& o) {
   activation_reads += o.activation_reads;
   accumulator_reads += o.accumulator_reads, accumulator_writes += o.accumulator_writes;
   output_writes += o.output_writes;
+  param_reads += o.param_reads;
   dram_reads += o.dram_reads;
   return *this;
 }
@@ -30,6 +31,7 @@ AccessCounts gemm_accesses(const ArrayTiming& a, int64_t m, int64_t k, int64_t n
     if (!t.first_k(i)) c.accumulator_reads += beats * ncols;
     if (!t.last_k(i)) c.accumulator_writes += beats * ncols;
     if (t.last_k(i)) c.output_writes += beats * ncols;
+    if (t.last_k(i) && a.out_stage) c.param_reads += ncols;
   }
   c.weight_writes = c.dram_reads = static_cast<uint64_t>(k) * static_cast<uint64_t>(n);
   return c;

@@ -12,6 +12,8 @@
 //   accumulator writes M * N * (KT-1)  and written for every K slice but the last (the last sum
 //                                      leaves the array; docs/array.md "Accumulators")
 //   output writes      M * N           one write per result
+//   param reads        MC * N          with the output stage: each result tile loads its columns'
+//                                      parameters (bias, m0, shift, clamp) once; 0 without it
 //   dram reads         K * N           the weights fetched once per GEMM (one batch of images)
 #pragma once
 
@@ -26,11 +28,13 @@ struct AccessCounts {
   uint64_t activation_reads = 0;
   uint64_t accumulator_reads = 0, accumulator_writes = 0;
   uint64_t output_writes = 0;
+  uint64_t param_reads = 0;  // output-stage parameters, one per column per result tile
   uint64_t dram_reads = 0;
   AccessCounts& operator+=(const AccessCounts& o);
 };
 
-// The accesses of Y = X * W (X m x k, W k x n) on the array `a` (rows, cols, acc_depth). m, k, n >= 1.
+// The accesses of Y = X * W (X m x k, W k x n) on the array `a` (rows, cols, acc_depth, out_stage).
+// m, k, n >= 1.
 AccessCounts gemm_accesses(const ArrayTiming& a, int64_t m, int64_t k, int64_t n);
 
 }  // namespace gm::energy

@@ -6,7 +6,7 @@
 namespace gm::energy {
 
 StorageEnergy& StorageEnergy::operator+=(const StorageEnergy& o) {
-  weight += o.weight, activation += o.activation, accumulator += o.accumulator, output += o.output, dram += o.dram;
+  weight += o.weight, param += o.param, activation += o.activation, accumulator += o.accumulator, output += o.output, dram += o.dram;
   return *this;
 }
 
@@ -15,10 +15,10 @@ ElementBits int8_bits(const ArrayTiming& a, const dnn::Layer& layer, int acc_wid
     return layer.out_min >= -(int64_t{1} << (bits - 1)) && layer.out_max < (int64_t{1} << (bits - 1));
   };
   const int out = !a.out_stage ? acc_width : fits(8) ? 8 : fits(16) ? 16 : 32;
-  return {8, 8, acc_width, out};
+  return {8, 8, acc_width, out, a.out_stage ? kOutParamBits : 0};
 }
 
-ElementBits fp32_bits() { return {32, 32, 32, 32}; }
+ElementBits fp32_bits() { return {32, 32, 32, 32, 32}; }
 
 StorageEnergy storage_energy(const AccessCounts& c, const ElementBits& b, const MemEnergyTable& t) {
   auto rw = [](const MemCost& m, uint64_t reads, uint64_t writes, int bits) {
@@ -29,6 +29,7 @@ StorageEnergy storage_energy(const AccessCounts& c, const ElementBits& b, const 
   e.activation = rw(t.activation, c.activation_reads, 0, b.activation);
   e.accumulator = rw(t.accumulator, c.accumulator_reads, c.accumulator_writes, b.accumulator);
   e.output = rw(t.output, 0, c.output_writes, b.output);
+  e.param = rw(t.weight, c.param_reads, 0, b.param);
   e.dram = t.has_dram ? rw(t.dram, c.dram_reads, 0, b.weight) : 0;
   return e;
 }

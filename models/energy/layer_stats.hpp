@@ -18,10 +18,11 @@ namespace gm::energy {
 // Energy per buffer in pJ (table estimates).
 struct StorageEnergy {
   double weight = 0, activation = 0, accumulator = 0, output = 0, dram = 0;
-  double on_chip() const { return weight + activation + accumulator + output; }
+  double param = 0;  // output-stage parameters (weight buffer)
+  double on_chip() const { return weight + param + activation + accumulator + output; }
   // Without the accumulators: greenmac's accumulator bank is flops inside the array netlist, whose
   // measured (netlist) energy already counts it. Add this, not total(), to a netlist energy.
-  double outside_array() const { return weight + activation + output + dram; }
+  double outside_array() const { return weight + param + activation + output + dram; }
   double total() const { return on_chip() + dram; }
   StorageEnergy& operator+=(const StorageEnergy& o);
 };
@@ -29,8 +30,14 @@ struct StorageEnergy {
 // Element widths of the storage: int8 (weights, activations 8, accumulator acc bits, outputs: with
 // the output stage the narrowest of 8/16/32 bits that holds the layer's [out_min, out_max], e.g. 8
 // for hidden layers and 16 for the scores; without it acc bits) or fp32 (32 everywhere).
+// A column's field of a parameter beat (generator/array/array.hpp kParamFieldBits; the models cannot
+// include the generator, and tests/models/energy checks the two agree).
+inline constexpr int kOutParamBits = 136;
+
+// Parameters: with the output stage the array's 136-bit parameter field per column (docs/array.md),
+// charged at the weight buffer's read cost (they are stored beside the weights); fp32 a 32-bit bias.
 struct ElementBits {
-  int weight = 8, activation = 8, accumulator = 32, output = 8;
+  int weight = 8, activation = 8, accumulator = 32, output = 8, param = 0;
 };
 ElementBits int8_bits(const ArrayTiming& a, const dnn::Layer& layer, int acc_width = 32);
 ElementBits fp32_bits();

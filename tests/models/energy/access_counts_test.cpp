@@ -77,6 +77,16 @@ TEST(StorageAccesses, OneByOneArray) {
   EXPECT_EQ(c.output_writes, 6u);
 }
 
+// With the output stage every result tile (last_k) loads its real columns' parameters once: the
+// 2x2 case above has MC = 2 chunks x (2 + 1) columns = 6; without the stage none.
+TEST(StorageAccesses, OutputStageParamsOncePerResultTile) {
+  ArrayTiming a = array(2, 2, 3);
+  EXPECT_EQ(gemm_accesses(a, 5, 3, 3).param_reads, 0u);
+  a.out_stage = true;
+  EXPECT_EQ(gemm_accesses(a, 5, 3, 3).param_reads, 6u);
+  EXPECT_EQ(gemm_accesses(a, 5, 3, 3).output_writes, 15u);
+}
+
 TEST(StorageAccesses, SumsAdd) {
   AccessCounts a = gemm_accesses(array(2, 2, 3), 5, 3, 3);
   a += gemm_accesses(array(2, 2, 3), 5, 3, 3);

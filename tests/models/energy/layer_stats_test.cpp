@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "generator/array/array.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/energy/layer_stats.hpp"
 #include "models/spec.hpp"
@@ -72,6 +73,7 @@ TEST(StorageLayerStats, HandBuiltNetworkCountsByHand) {
   EXPECT_EQ(l.accesses.accumulator_writes, 192u);
   EXPECT_EQ(l.accesses.output_writes, 4u);
   EXPECT_EQ(l.accesses.dram_reads, 784u);
+  EXPECT_EQ(l.accesses.param_reads, 4u);  // 2 columns per image with the output stage
   // Default table, 2.5 pJ per on-chip bit: weights (784 reads + 784 writes) x 8 bits; outputs are
   // 16-bit (the scores' range); accumulators 32-bit; DRAM 1950 pJ per 64 bits.
   EXPECT_DOUBLE_EQ(l.int8.weight, 1568 * 8 * 2.5);
@@ -81,6 +83,8 @@ TEST(StorageLayerStats, HandBuiltNetworkCountsByHand) {
   EXPECT_DOUBLE_EQ(l.int8.dram, 784 * 8 * 1950.0 / 64);
   EXPECT_DOUBLE_EQ(l.fp32.weight, 1568 * 32 * 2.5);
   EXPECT_DOUBLE_EQ(l.fp32.output, 4 * 32 * 2.5);
+  EXPECT_DOUBLE_EQ(l.int8.param, 4 * 136 * 2.5);  // the array's 136-bit parameter field
+  EXPECT_DOUBLE_EQ(l.fp32.param, 4 * 32 * 2.5);   // fp32: a bias per column
   EXPECT_NEAR(l.compute_int8_pj, 784 * 4.8, 1e-9);
   EXPECT_NEAR(l.compute_fp32_pj, 784 * 73.6, 1e-9);
 }
@@ -103,6 +107,8 @@ TEST(StorageLayerStats, BatchingSharesTheWeightLoads) {
   EXPECT_EQ(l.zero_operand_macs, 343u);
   EXPECT_EQ(l.cycles, gemm_cycles(a, 2, 196, 2));
 }
+
+TEST(StorageLayerStats, ParamWidthIsTheArrays) { EXPECT_EQ(kOutParamBits, gm::kParamFieldBits); }
 
 bool have_data() { return std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"); }
 
