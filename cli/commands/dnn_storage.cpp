@@ -34,9 +34,13 @@ nlohmann::json accesses_json(const energy::AccessCounts& c) {
 }
 
 nlohmann::json energy_json(const energy::StorageEnergy& e, double per) {
-  return {{"weight_pj", e.weight / per},           {"param_pj", e.param / per},           {"activation_pj", e.activation / per},
-          {"accumulator_pj", e.accumulator / per}, {"output_pj", e.output / per},
-          {"dram_pj", e.dram / per},               {"on_chip_pj", e.on_chip() / per},
+  return {{"weight_pj", e.weight / per},
+          {"param_pj", e.param / per},
+          {"activation_pj", e.activation / per},
+          {"accumulator_pj", e.accumulator / per},
+          {"output_pj", e.output / per},
+          {"dram_pj", e.dram / per},
+          {"on_chip_pj", e.on_chip() / per},
           {"outside_array_pj", e.outside_array() / per},
           {"total_pj", e.total() / per}};
 }
@@ -67,8 +71,7 @@ int run_storage(const StorageArgs& a) {
                         {"images", rep.images},
                         {"batch", rep.batch},
                         {"energy_kind", "table estimate"},
-                        {"table", {{"name", table.name}, {"node", table.node}, {"source", table.source}}},
-                        {"per_image", true}};
+                        {"table", {{"name", table.name}, {"node", table.node}, {"source", table.source}}}};
     j["layers"] = nlohmann::json::array();
     for (const auto& l : rep.layers)
       j["layers"].push_back({{"index", l.index},
@@ -109,8 +112,8 @@ int run_storage(const StorageArgs& a) {
     std::printf("%-5s storage %9.2f nJ = outside the array %.2f (weight %.2f, activation %.2f, output %.2f, dram "
                 "%.2f, params %.2f) + accumulator %.2f; MAC compute %.2f nJ\n",
                 what, e.total() / n / 1000, e.outside_array() / n / 1000, e.weight / n / 1000,
-                e.activation / n / 1000, e.output / n / 1000, e.dram / n / 1000, e.param / n / 1000, e.accumulator / n / 1000,
-                compute / n / 1000);
+                e.activation / n / 1000, e.output / n / 1000, e.dram / n / 1000, e.param / n / 1000,
+                e.accumulator / n / 1000, compute / n / 1000);
   };
   std::printf("per image, table estimates:\n");
   line("int8", int8, c8);

@@ -17,7 +17,8 @@ AccessCounts& AccessCounts::operator+=(const AccessCounts& o) {
 // Walks the tiles of the schedule rather than using the closed forms of the header, so the test's
 // hand-derived totals check the schedule and the closed forms together.
 AccessCounts gemm_accesses(const ArrayTiming& a, int64_t m, int64_t k, int64_t n) {
-  if (m < 1 || k < 1 || n < 1 || a.rows < 1 || a.cols < 1) throw std::invalid_argument("gemm_accesses: empty GEMM or array");
+  if (m < 1 || k < 1 || n < 1 || a.rows < 1 || a.cols < 1)
+    throw std::invalid_argument("gemm_accesses: empty GEMM or array");
   GemmTiling t;
   t.rows = a.rows, t.cols = a.cols, t.m = m, t.k = k, t.n = n, t.depth = a.acc_depth;
   AccessCounts c;

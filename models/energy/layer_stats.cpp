@@ -6,7 +6,8 @@
 namespace gm::energy {
 
 StorageEnergy& StorageEnergy::operator+=(const StorageEnergy& o) {
-  weight += o.weight, param += o.param, activation += o.activation, accumulator += o.accumulator, output += o.output, dram += o.dram;
+  weight += o.weight, param += o.param, activation += o.activation;
+  accumulator += o.accumulator, output += o.output, dram += o.dram;
   return *this;
 }
 
