@@ -1,5 +1,6 @@
 // greenmac dnn eval --mul SPEC... [--model cnn|mlp|FILE] [--images N] [--json] [--data DIR] [--trace-dir DIR]
 // greenmac dnn rtl --array RxC --mul SPEC [--images N] [--mul-model gates|lut] [--mul-rtl FILE] [--json]
+// greenmac dnn storage --array RxC [--model cnn] [--images N] [--mem-energy FILE] [--json] (dnn_storage.cpp)
 // greenmac train --model cnn|mlp [--epochs N] [--seed S] -o FILE
 //
 // dnn eval: int8 inference of the quantized Fashion-MNIST network (docs/dnn.md) with every product
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/commands/dnn_storage.hpp"
 #include "tb/dnn_on_rtl.hpp"
 #include "tb/pe_multiplier.hpp"
 #include "models/dnn/evaluate.hpp"
@@ -231,7 +233,12 @@ const CommandRegistrar reg_dnn({
                          "Verilog file to use as the PE multiplier instead of the generated RTL (must define the "
                          "spec's module with ports a_i, b_i, y_o); the spec's model stays the oracle");
           rt->add_flag("--json", rargs->json, "print JSON");
-          return [=] { return rt->parsed() ? run_rtl(*rargs) : run_eval(*args); };
+          const RunFn storage = add_dnn_storage(sub);
+          return [=] {
+            if (rt->parsed()) return run_rtl(*rargs);
+            if (ev->parsed()) return run_eval(*args);
+            return storage();
+          };
         },
 });
 

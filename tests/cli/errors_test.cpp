@@ -46,6 +46,7 @@ TEST(ParserErrors, EveryArgumentMistakeIsOneLineWithTheHelpCommand) {
       {"prove exact --timeout 1e400", "--timeout", "greenmac prove --help"},           // not an int
       {"dnn eval --images 0", "--images", "greenmac dnn eval --help"},                 // nested command
       {"dnn rtl --batch 0", "--batch", "greenmac dnn rtl --help"},
+      {"dnn storage --images 0", "--images", "greenmac dnn storage --help"},
       {"gen-array --cols 2 -o " + out, "--rows", "greenmac gen-array --help"},         // missing required
       {"gemm --array 2x2 --k 1 --n 1", "--m", "greenmac gemm --help"},
       {"metrics exact --json --csv", "--json", "greenmac metrics --help"},             // excluded options
