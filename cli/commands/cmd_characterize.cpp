@@ -106,6 +106,11 @@ const CommandRegistrar reg({
                        "operands the network's multipliers see (8-bit signed designs)");
           sub.add_option("--model", args->opt.dnn.model, "with --dnn: cnn, mlp or a model file");
           sub.add_option("--images", args->opt.dnn.images, "with --dnn: first N test images (default all)");
+          sub.add_option("--dnn-stream", args->opt.dnn.stream,
+                         "with --dnn: operand stream of the power simulation: ws (the weight-stationary stream of PE "
+                         "(0,0) of the --array array, default) or random (pairs drawn at random from the trace, for "
+                         "comparison)")
+              ->check(CLI::IsMember({"ws", "random"}));
           sub.add_option("--data", args->opt.dnn.data_dir, "with --dnn: Fashion-MNIST directory");
           sub.add_option("--rtl-images", args->opt.dnn.rtl_images,
                          "with --dnn: also run N images per design on the Verilated array and check the logits");
