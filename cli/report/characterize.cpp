@@ -60,8 +60,9 @@ std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt
      << "register-to-register critical path and for power at a " << fmt(s.clock_ns) << " ns clock. Power is given "
      << "vectorless (activity 0.5 at the inputs) and from simulation: the mapped netlist is simulated "
      << "(zero delay, so glitch power is left out) under " << s.cycles << " cycles of "
-     << (s.activity == "uniform" ? "uniform random operands" : "operands drawn from " + s.activity)
-     << (s.activity_order == "in order" ? " (played in its order)" : "")
+     << (s.activity == "uniform"              ? std::string("uniform random operands")
+         : s.activity_order == "in order" ? "operands played in order: the " + s.activity
+                                          : "operands drawn from " + s.activity)
      << ", and every pin gets its own toggle rate. Energy per operation = simulated power x clock period; OpenSTA's "
      << "per-instance power splits it into the multiplier's own cells and the wrapper's flip-flops (its Sequential "
      << "group). "

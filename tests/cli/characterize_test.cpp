@@ -67,6 +67,10 @@ TEST(Characterize, BadInputWritesNoReport) {
   gm::test::expect_one_line_error(r, "bad.dist");
   r = run_cli("characterize 'trunc:w=4,t=3' --lib /nonexistent.lib -o " + (dir / "rep").string());
   gm::test::expect_one_line_error(r, "/nonexistent.lib");
+  r = run_cli("characterize 'trunc:w=4,t=3' --dnn-stream ws -o " + (dir / "rep").string());
+  gm::test::expect_one_line_error(r, "--dnn-stream needs --dnn");
+  r = run_cli("characterize 'trunc:t=3,s=1' --dnn --dnn-stream shuffled -o " + (dir / "rep").string());
+  gm::test::expect_one_line_error(r, "--dnn-stream");
   EXPECT_FALSE(fs::exists(dir / "rep" / "report.md"));
   fs::remove_all(dir);
 }
