@@ -60,7 +60,7 @@ struct SynthResult {
   // (rtl/gm_reg_wrapper.v), from OpenSTA's per-instance power summed by its Sequential and
   // Combinational groups (synth/power_split.hpp); they add up to `simulated`.
   PowerFigures simulated_multiplier, simulated_wrapper;
-  int wrapper_flops = 0;  // flip-flop instances in the netlist (4w: the wrapper's a, b and y registers)
+  int wrapper_flops = 0;  // flip-flop instances: the wrapper's a, b and y registers (4w; fewer when Yosys drops unused ones)
   std::string activity;  // "uniform" or the operand-pair file
   std::string activity_order = "random";  // "random": pairs drawn at random; "in order": a sequence played as given
   uint64_t cycles = 0;

@@ -61,7 +61,9 @@ std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt
      << "vectorless (activity 0.5 at the inputs) and from simulation: the mapped netlist is simulated "
      << "(zero delay, so glitch power is left out) under " << s.cycles << " cycles of "
      << (s.activity == "uniform"              ? std::string("uniform random operands")
-         : s.activity_order == "in order" ? "operands played in order: the " + s.activity
+         : s.activity_order == "in order" ? std::string("each design's own operand sequence played in order (the "
+                                                       "weight-stationary stream of one PE; `activity` in report.json "
+                                                       "names it)")
                                           : "operands drawn from " + s.activity)
      << ", and every pin gets its own toggle rate. Energy per operation = simulated power x clock period; OpenSTA's "
      << "per-instance power splits it into the multiplier's own cells and the wrapper's flip-flops (its Sequential "
