@@ -22,6 +22,7 @@
 #include "synth/liberty.hpp"
 #include "generator/registry.hpp"
 #include "synth/flow.hpp"
+#include "synth/power_split.hpp"
 #include "models/cache/cache_dir.hpp"
 #include "models/pairs.hpp"
 #include "tb/process.hpp"
@@ -39,6 +40,7 @@ namespace {
 struct ActivitySource {
   std::string label;  // "uniform", the file path, or the label of a stream held in memory
   Distribution dist;  // empty for the uniform stream
+  std::vector<std::pair<int64_t, int64_t>> sequence;  // non-empty: played in this order instead
 };
 
 ActivitySource load_activity(const std::string& activity) {
@@ -63,6 +65,19 @@ std::string pairs_key_text(const Distribution& dist) {
 
 void check_pairs_fit(const ActivitySource& src, const Spec& spec) {
   if (!src.dist.entries.empty()) check_distribution(src.dist, spec.w, spec.is_signed, spec.name());
+  const int64_t lo = spec.is_signed ? -(int64_t{1} << (spec.w - 1)) : 0;
+  const int64_t hi = spec.is_signed ? (int64_t{1} << (spec.w - 1)) - 1 : (int64_t{1} << spec.w) - 1;
+  for (const auto& [a, b] : src.sequence)
+    if (a < lo || a > hi || b < lo || b > hi)
+      throw UserError(src.label + ": operand pair (" + std::to_string(a) + ", " + std::to_string(b) + ") does not fit " +
+                      spec.name() + "'s operands (" + std::to_string(lo) + " .. " + std::to_string(hi) + ")");
+}
+
+// The in-order sequence's part of the cache key.
+std::string sequence_key_text(const std::vector<std::pair<int64_t, int64_t>>& seq) {
+  std::string text;
+  for (const auto& [a, b] : seq) text += std::to_string(a) + " " + std::to_string(b) + "\n";
+  return text;
 }
 
 // Operand bit patterns for `cycles` cycles.
@@ -71,6 +86,14 @@ void make_stream(const ActivitySource& src, const Spec& spec, uint64_t cycles, u
   std::mt19937_64 rng(seed);
   a.resize(cycles);
   b.resize(cycles);
+  if (!src.sequence.empty()) {  // in order, from the start, repeated when shorter than the cycles
+    for (uint64_t t = 0; t < cycles; ++t) {
+      const auto& [x, y] = src.sequence[t % src.sequence.size()];
+      a[t] = operand_bits(x, spec.w);
+      b[t] = operand_bits(y, spec.w);
+    }
+    return;
+  }
   if (src.dist.entries.empty()) {
     std::uniform_int_distribution<uint64_t> u(0, (uint64_t{1} << spec.w) - 1);
     for (uint64_t t = 0; t < cycles; ++t) a[t] = u(rng), b[t] = u(rng);
@@ -119,12 +142,22 @@ bool netlist_matches_model(const Spec& spec, const std::vector<uint64_t>& a, con
 }
 
 // What the cache stores per design (everything but the spec, which the key already fixes).
-nlohmann::json cache_record(const SynthResult& r) { return figures_json(r); }
+nlohmann::json cache_record(const SynthResult& r) {
+  nlohmann::json j = figures_json(r);
+  j["simulated_multiplier"] = power_json(r.simulated_multiplier);
+  j["simulated_wrapper"] = power_json(r.simulated_wrapper);
+  j["wrapper_flops"] = r.wrapper_flops;
+  return j;
+}
 
 // Returns false when the record is missing fields or malformed (a truncated or edited entry).
 bool from_cache_record(const std::string& text, SynthResult& r) {
   try {
-    figures_from_json(nlohmann::json::parse(text), r);
+    const auto j = nlohmann::json::parse(text);
+    figures_from_json(j, r);
+    r.simulated_multiplier = power_from_json(j.at("simulated_multiplier"));
+    r.simulated_wrapper = power_from_json(j.at("simulated_wrapper"));
+    r.wrapper_flops = j.at("wrapper_flops").get<int>();
     return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0;
   } catch (const std::exception&) {
     return false;
@@ -191,6 +224,10 @@ void run_flow(const Flow& f, const ActivitySource& act_src, const Spec& spec, co
   r.delay_ns = std::max(0.0, f.opt.clock_ns - r.slack_ns);
   r.vectorless = parse_power(sta_log, "vectorless");
   r.simulated = parse_power(sta_log, "simulated");
+  r.simulated_wrapper = parse_power_group(sta_log, "simulated", "Sequential");
+  r.simulated_multiplier = parse_power_group(sta_log, "simulated", "Combinational");
+  for (const auto& [type, n] : r.cells)
+    if (const LibCell* c = f.lib.lib.cell(type); c && (c->has_ff || c->has_latch)) r.wrapper_flops += n;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -202,6 +239,7 @@ std::string cache_key(const Flow& f, const ActivitySource& act, const Spec& spec
   k.add("map.ys", flow_script("map.ys")).add("power.tcl", flow_script("power.tcl"));
   k.add("liberty", f.lib.text).add("clock_ns", fmt(f.opt.clock_ns, 17));
   k.add("activity", act.dist.entries.empty() ? "uniform" : "pairs").add("activity pairs", pairs_key_text(act.dist));
+  if (!act.sequence.empty()) k.add("activity sequence", sequence_key_text(act.sequence));
   k.add("cycles", std::to_string(f.opt.cycles)).add("seed", std::to_string(f.opt.seed));
   return add_tool_versions(k, {"yosys", "sta"}).add_build_id().hex();
 }
@@ -213,6 +251,7 @@ SynthResult synth_one(const Flow& f, const ActivitySource& act, const Spec& spec
   r.lib = f.lib.path.string();
   r.clock_ns = f.opt.clock_ns;
   r.activity = act.label;
+  r.activity_order = act.sequence.empty() ? "random" : "in order";
   const std::string rtl = rtl::generate_verilog(spec);
   check_no_wrapper_clash(spec, rtl);
   const CacheStore store("synth");
@@ -224,6 +263,7 @@ SynthResult synth_one(const Flow& f, const ActivitySource& act, const Spec& spec
         r.lib = f.lib.path.string();
         r.clock_ns = f.opt.clock_ns;
         r.activity = act.label;
+        r.activity_order = act.sequence.empty() ? "random" : "in order";
         run_flow(f, act, spec, rtl, dir, r);
         write_file_atomic(dir / "result.json", cache_record(r).dump(2));
       });
@@ -273,13 +313,19 @@ std::vector<SynthResult> synth_designs(const std::vector<SynthDesign>& designs, 
   if (opt.jobs < 1) throw UserError("-j must be at least 1");
   const LibInfo lib = load_library(opt.lib);
   bool all_own = !designs.empty();
-  for (const auto& d : designs) all_own = all_own && d.activity;
+  for (const auto& d : designs) all_own = all_own && (d.activity || d.sequence);
   // The shared --activity file is read only when some design uses it.
   const ActivitySource common = all_own ? ActivitySource{"uniform", {}} : load_activity(opt.activity);
   std::vector<ActivitySource> own(designs.size());
   for (size_t k = 0; k < designs.size(); ++k)
-    if (designs[k].activity) own[k] = {designs[k].activity_label, *designs[k].activity};
-  auto act_of = [&](size_t k) -> const ActivitySource& { return designs[k].activity ? own[k] : common; };
+    if (designs[k].activity || designs[k].sequence) {
+      own[k].label = designs[k].activity_label;
+      if (designs[k].sequence) own[k].sequence = *designs[k].sequence;
+      else own[k].dist = *designs[k].activity;
+    }
+  auto act_of = [&](size_t k) -> const ActivitySource& {
+    return designs[k].activity || designs[k].sequence ? own[k] : common;
+  };
   for (size_t k = 0; k < designs.size(); ++k) check_pairs_fit(act_of(k), designs[k].spec);
   for (const auto& d : designs)
     if (!rtl::find_generator(d.spec.family)) throw UserError("family '" + d.spec.family + "' has no RTL generator");
@@ -323,6 +369,7 @@ nlohmann::json synth_result_json(const SynthResult& r) {
           {"fmax_mhz", r.fmax_mhz},
           {"slack_ns", r.slack_ns},
           {"activity", r.activity},
+          {"activity_order", r.activity_order},
           {"activity_cycles", r.cycles},
           {"mean_activity", r.mean_activity},
           {"power_mw", r.simulated.total_mw},
@@ -331,6 +378,11 @@ nlohmann::json synth_result_json(const SynthResult& r) {
           {"power_switching_mw", r.simulated.switching_mw},
           {"power_leak_mw", r.simulated.leakage_mw},
           {"energy_pj", r.energy_pj()},
+          {"power_multiplier_mw", r.simulated_multiplier.total_mw},
+          {"power_wrapper_mw", r.simulated_wrapper.total_mw},
+          {"energy_multiplier_pj", r.energy_multiplier_pj()},
+          {"energy_wrapper_pj", r.energy_wrapper_pj()},
+          {"wrapper_flops", r.wrapper_flops},
           {"power_vectorless_mw", r.vectorless.total_mw},
           {"power_vectorless_dyn_mw", r.vectorless.dynamic_mw()},
           {"power_vectorless_leak_mw", r.vectorless.leakage_mw},
@@ -343,7 +395,8 @@ std::string synth_csv(const std::vector<SynthResult>& results) {
   std::ostringstream os;
   os << "spec,name,area_um2,cell_count,nand2_eq,delay_ns,fmax_mhz,slack_ns,power_mw,power_dyn_mw,power_leak_mw,"
         "energy_pj,power_vectorless_mw,power_vectorless_dyn_mw,power_vectorless_leak_mw,energy_vectorless_pj,"
-        "activity,mean_activity,clock_ns,netlist_matches_model,cached\n";
+        "activity,mean_activity,clock_ns,netlist_matches_model,cached,power_multiplier_mw,power_wrapper_mw,"
+        "energy_multiplier_pj,energy_wrapper_pj,activity_order\n";
   for (const auto& r : results)
     os << '"' << r.spec.canonical() << "\"," << r.spec.name() << "," << fmt(r.area_um2) << "," << r.cell_count << ","
        << fmt(r.nand2_eq) << "," << fmt(r.delay_ns) << "," << fmt(r.fmax_mhz) << "," << fmt(r.slack_ns) << ","
@@ -351,7 +404,8 @@ std::string synth_csv(const std::vector<SynthResult>& results) {
        << "," << fmt(r.energy_pj()) << "," << fmt(r.vectorless.total_mw) << "," << fmt(r.vectorless.dynamic_mw())
        << "," << fmt(r.vectorless.leakage_mw) << "," << fmt(r.energy_vectorless_pj()) << ",\"" << r.activity << "\","
        << fmt(r.mean_activity) << "," << fmt(r.clock_ns) << "," << (r.netlist_matches_model ? 1 : 0) << ","
-       << (r.cached ? 1 : 0) << "\n";
+       << (r.cached ? 1 : 0) << "," << fmt(r.simulated_multiplier.total_mw) << "," << fmt(r.simulated_wrapper.total_mw)
+       << "," << fmt(r.energy_multiplier_pj()) << "," << fmt(r.energy_wrapper_pj()) << "," << r.activity_order << "\n";
   return os.str();
 }
 
@@ -362,7 +416,7 @@ std::string synth_table(const std::vector<SynthResult>& results) {
   os << std::left << std::setw(static_cast<int>(wname)) << "name" << std::right << std::setw(10) << "area_um2"
      << std::setw(7) << "cells" << std::setw(8) << "nand2" << std::setw(9) << "delay_ns" << std::setw(9) << "fmax_MHz"
      << std::setw(10) << "P_vl_mW" << std::setw(10) << "P_sim_mW" << std::setw(10) << "dyn_mW" << std::setw(10)
-     << "leak_uW" << std::setw(9) << "E_pJ" << "\n";
+     << "leak_uW" << std::setw(9) << "E_pJ" << std::setw(9) << "E_mul_pJ" << "\n";
   os << std::fixed;
   for (const auto& r : results) {
     os << std::left << std::setw(static_cast<int>(wname)) << r.spec.name() << std::right << std::setprecision(0)
@@ -371,12 +425,13 @@ std::string synth_table(const std::vector<SynthResult>& results) {
        << r.fmax_mhz << std::setprecision(4) << std::setw(10) << r.vectorless.total_mw << std::setw(10)
        << r.simulated.total_mw << std::setw(10) << r.simulated.dynamic_mw() << std::setprecision(3) << std::setw(10)
        << r.simulated.leakage_mw * 1e3 << std::setprecision(3) << std::setw(9) << r.energy_pj()
+       << std::setw(9) << r.energy_multiplier_pj()
        << (r.netlist_matches_model ? "" : "  (netlist != model!)") << (r.cached ? "" : "") << "\n";
   }
   if (!results.empty())
     os << "clock " << std::setprecision(3) << results.front().clock_ns << " ns; P_vl: vectorless (inputs at 0.5 "
        << "transitions/cycle), P_sim: simulated activity (" << results.front().activity << ", zero-delay, no glitches); "
-       << "E = P_sim x clock period\n";
+       << "E = P_sim x clock period, E_mul = the multiplier's own cells (no wrapper flops)\n";
   return os.str();
 }
 

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+#include <utility>
 
 #include "models/metrics.hpp"
 #include "models/spec.hpp"
@@ -55,7 +56,13 @@ struct SynthResult {
   double fmax_mhz = 0;
   double slack_ns = 0;
   PowerFigures vectorless, simulated;
+  // The simulated power split between the multiplier's own cells and the register wrapper's flops
+  // (rtl/gm_reg_wrapper.v), from OpenSTA's per-instance power summed by its Sequential and
+  // Combinational groups (synth/power_split.hpp); they add up to `simulated`.
+  PowerFigures simulated_multiplier, simulated_wrapper;
+  int wrapper_flops = 0;  // flip-flop instances: the wrapper's a, b and y registers (4w; fewer when Yosys drops unused ones)
   std::string activity;  // "uniform" or the operand-pair file
+  std::string activity_order = "random";  // "random": pairs drawn at random; "in order": a sequence played as given
   uint64_t cycles = 0;
   double mean_activity = 0;   // mean simulated transitions per cycle over the nets
   bool netlist_matches_model = true;  // the gate-level simulation reproduced the model's products
@@ -64,6 +71,8 @@ struct SynthResult {
 
   double energy_pj() const { return simulated.total_mw * clock_ns; }  // mW x ns = pJ per operation
   double energy_vectorless_pj() const { return vectorless.total_mw * clock_ns; }
+  double energy_multiplier_pj() const { return simulated_multiplier.total_mw * clock_ns; }  // the multiplier alone
+  double energy_wrapper_pj() const { return simulated_wrapper.total_mw * clock_ns; }        // the wrapper's flops
 };
 
 struct SynthStats {
@@ -78,10 +87,14 @@ std::filesystem::path resolve_liberty(const std::string& lib);
 // One design of a batch. `activity`, when set, is this design's own operand stream, held in memory
 // (e.g. the operands a DNN fed this multiplier, characterize --dnn): pairs are drawn from it as from
 // an --activity file, and `activity_label` names it in the result. Unset: SynthOptions::activity.
+// `sequence`, when set, is played in its order instead, one (a, b) pair per cycle from its start,
+// repeated when shorter than SynthOptions::cycles (e.g. the weight-stationary stream of one PE,
+// models/dnn/pe_stream.hpp); `activity_label` names it.
 struct SynthDesign {
   Spec spec;
   std::shared_ptr<const Distribution> activity;
   std::string activity_label;
+  std::shared_ptr<const std::vector<std::pair<int64_t, int64_t>>> sequence;
 };
 
 // Validates everything first (tools, library, activity file, output directory), so that a bad input

@@ -11,6 +11,7 @@ set(GM_UNIT_SUITES
   Bam Comp42 Drum Etm Mitchell Perf Roba Trunc Udm           # the arithmetic models
   Metrics                                                    # error metrics
   DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval                 # DNN reader, quantization, golden GEMM, traces
+  DnnPeStream                                                # the weight-stationary stream of one PE
   ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
   ArrayStream                                                # the array's stream protocol on a fake array
   SeqGateSim                                                 # netlist and gate simulator

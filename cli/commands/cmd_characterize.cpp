@@ -24,6 +24,7 @@ struct CharArgs {
   std::string dist;
   std::string array = "8x8";
   std::string energy_array;
+  std::string dnn_stream;  // --dnn-stream, "" when not given
   ArrayArgs array_mode;  // --mul, --mul-map, --acc-width, --zero-gate, --gemm (its --array is `array`)
   bool json = false;
 };
@@ -60,6 +61,10 @@ int run_characterize(const CharArgs& args) {
   if (opt.dnn.enabled && !args.dist.empty())
     throw UserError("--dist and --dnn both weight the metrics; give one of them");
   std::tie(opt.dnn.rows, opt.dnn.cols) = parse_array_dims(args.array);
+  if (!args.dnn_stream.empty()) {
+    if (!opt.dnn.enabled) throw UserError("--dnn-stream needs --dnn (it chooses the network's operand stream)");
+    opt.dnn.stream = args.dnn_stream;
+  }
   if (!args.energy_array.empty()) {
     if (!opt.dnn.enabled) throw UserError("--array-energy needs --dnn (it simulates the network's own operands)");
     std::tie(opt.dnn.energy_rows, opt.dnn.energy_cols) = parse_array_dims(args.energy_array);
@@ -106,6 +111,11 @@ const CommandRegistrar reg({
                        "operands the network's multipliers see (8-bit signed designs)");
           sub.add_option("--model", args->opt.dnn.model, "with --dnn: cnn, mlp or a model file");
           sub.add_option("--images", args->opt.dnn.images, "with --dnn: first N test images (default all)");
+          sub.add_option("--dnn-stream", args->dnn_stream,
+                         "with --dnn: operand stream of the power simulation: ws (the weight-stationary stream of PE "
+                         "(0,0) of the --array array, default) or random (pairs drawn at random from the trace, for "
+                         "comparison)")
+              ->check(CLI::IsMember({"ws", "random"}));
           sub.add_option("--data", args->opt.dnn.data_dir, "with --dnn: Fashion-MNIST directory");
           sub.add_option("--rtl-images", args->opt.dnn.rtl_images,
                          "with --dnn: also run N images per design on the Verilated array and check the logits");

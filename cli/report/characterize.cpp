@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "models/dnn/evaluate.hpp"
+#include "models/dnn/pe_stream.hpp"
 #include "synth/array_synth.hpp"
 #include "tb/dnn_on_rtl.hpp"
 #include "models/files.hpp"
@@ -27,12 +28,13 @@ std::string baseline_key(const Spec& s) { return std::to_string(s.w) + (s.is_sig
 CostRatios ratios(const SynthResult& x, const SynthResult& base) {
   auto r = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   return {r(x.area_um2, base.area_um2), r(x.delay_ns, base.delay_ns), r(x.simulated.total_mw, base.simulated.total_mw),
-          r(x.vectorless.total_mw, base.vectorless.total_mw), r(x.energy_pj(), base.energy_pj())};
+          r(x.vectorless.total_mw, base.vectorless.total_mw), r(x.energy_pj(), base.energy_pj()),
+          r(x.energy_multiplier_pj(), base.energy_multiplier_pj())};
 }
 
 nlohmann::json ratios_json(const CostRatios& r) {
   return {{"area", r.area}, {"delay", r.delay}, {"power", r.power}, {"power_vectorless", r.power_vectorless},
-          {"energy", r.energy}};
+          {"energy", r.energy}, {"energy_multiplier", r.energy_multiplier}};
 }
 
 nlohmann::json metrics_json(const ErrorMetrics& m) {
@@ -58,8 +60,14 @@ std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt
      << "register-to-register critical path and for power at a " << fmt(s.clock_ns) << " ns clock. Power is given "
      << "vectorless (activity 0.5 at the inputs) and from simulation: the mapped netlist is simulated "
      << "(zero delay, so glitch power is left out) under " << s.cycles << " cycles of "
-     << (s.activity == "uniform" ? "uniform random operands" : "operands drawn from " + s.activity)
-     << ", and every pin gets its own toggle rate. Energy per operation = simulated power x clock period. "
+     << (s.activity == "uniform"              ? std::string("uniform random operands")
+         : s.activity_order == "in order" ? std::string("each design's own operand sequence played in order (the "
+                                                       "weight-stationary stream of one PE; `activity` in report.json "
+                                                       "names it)")
+                                          : "operands drawn from " + s.activity)
+     << ", and every pin gets its own toggle rate. Energy per operation = simulated power x clock period; OpenSTA's "
+     << "per-instance power splits it into the multiplier's own cells and the wrapper's flip-flops (its Sequential "
+     << "group). "
      << "Ratios are against `exact` (Dadda tree) and `yosys` (behavioural a*b) of the same width and signedness.";
   return os.str();
 }
@@ -107,6 +115,24 @@ void array_energy(const Spec& spec, const CharOptions& opt, int64_t macs_per_ima
   row.array_netlist_ok = r.netlist_matches_model;
 }
 
+// The weight-stationary stream of PE (0, 0) of the rows x cols array (D = the array's default
+// accumulator depth) under the design's own network, for as many cycles as the power simulation runs.
+std::shared_ptr<const std::vector<std::pair<int64_t, int64_t>>> ws_stream(const Spec& spec, const CharOptions& opt,
+                                                                            const dnn::Network& net,
+                                                                            const ImageSet& images) {
+  dnn::PeStreamOptions po;
+  po.rows = opt.dnn.rows;
+  po.cols = opt.dnn.cols;
+  po.depth = make_array_config(po.rows, po.cols, spec, "", 32, false).acc_depth;
+  po.limit = opt.synth.cycles;
+  const ProductTable table(spec);
+  const dnn::PePairs pairs = dnn::network_pe_stream(net, images.pixels.data(), images.count(), table, po);
+  auto seq = std::make_shared<std::vector<std::pair<int64_t, int64_t>>>();
+  seq->reserve(pairs.size());
+  for (const auto& [a, b] : pairs) seq->emplace_back(a, b);
+  return seq;
+}
+
 // Accuracy and operand traces from the golden inference; per design, metrics weighted by its own
 // operand histogram and synthesis under its own sampled operand stream; optionally the RTL sample.
 std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const CharOptions& opt,
@@ -124,13 +150,27 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
   std::map<std::string, const DnnEvalRow*> by_name;
   for (const auto& r : rep.rows) by_name[r.name] = &r;
   // Every design under its own network's operand stream, synthesized as one batch (-j designs at a time).
+  const bool ws = opt.dnn.stream == "ws";
+  dnn::Network net;
+  ImageSet ws_images;
+  if (ws) {
+    net = load_dnn_model(opt.dnn.model);
+    // Enough images for the PE's stream (one image gives thousands of pairs); the first test images.
+    ws_images = load_dnn_test_set(opt.dnn.data_dir, opt.dnn.images > 0 ? std::min<size_t>(opt.dnn.images, 64) : 64, net);
+  }
   std::vector<SynthDesign> designs;
   for (size_t i = 0; i < specs.size(); ++i) {
     const DnnEvalRow& er = *by_name.at(specs[i].name());
     const std::string origin = "the operands of " + er.name + " in " + rep.model;
     dists[i] = er.trace->histogram_distribution(origin + " (histogram)");
-    designs.push_back({specs[i], std::make_shared<Distribution>(er.trace->stream_distribution(origin + " (stream)")),
-                       er.stream_file});
+    if (ws)
+      designs.push_back({specs[i], nullptr,
+                         "weight-stationary stream of PE (0,0) of a " + std::to_string(opt.dnn.rows) + "x" +
+                             std::to_string(opt.dnn.cols) + " array: " + origin,
+                         ws_stream(specs[i], opt, net, ws_images)});
+    else
+      designs.push_back({specs[i], std::make_shared<Distribution>(er.trace->stream_distribution(origin + " (stream)")),
+                         er.stream_file, nullptr});
   }
   const std::vector<SynthResult> synth = synth_designs(designs, opt.synth);
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -139,7 +179,9 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
     row.has_dnn = true;
     row.accuracy = er.accuracy;
     row.macs_per_image = rep.macs_per_image;
-    row.energy_per_inference_nj = synth[i].energy_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
+    row.energy_per_inference_nj = synth[i].energy_multiplier_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
+    row.wrapper_energy_per_inference_nj = synth[i].energy_wrapper_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
+    row.dnn_stream = ws ? "weight-stationary" : "random pairs";
     if (opt.dnn.energy_rows > 0) array_energy(specs[i], opt, rep.macs_per_image, row);
     if (opt.dnn.rtl_images > 0 && !row.reference) {
       DnnRtlOptions ro;
@@ -250,7 +292,9 @@ nlohmann::json char_row_json(const CharRow& r) {
                       {"energy_nmed", r.front_energy_nmed}, {"accuracy_energy", r.front_accuracy_energy}}},
           {"dnn", r.has_dnn ? nlohmann::json{{"accuracy", r.accuracy},
                                              {"macs_per_image", r.macs_per_image},
+                                             {"stream", r.dnn_stream},
                                              {"energy_per_inference_nj", r.energy_per_inference_nj},
+                                             {"wrapper_energy_per_inference_nj", r.wrapper_energy_per_inference_nj},
                                              {"array_energy", r.has_array_energy
                                                                   ? nlohmann::json{{"array", r.energy_array},
                                                                                    {"energy_per_mac_pj", r.array_energy_per_mac_pj},
@@ -317,7 +361,8 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
   csv << "spec,name,reference,er,med,nmed,nmed_max,mred,wce,wcre,bias,mse,var,zero_ok,commutative,area_um2,nand2_eq,"
          "delay_ns,fmax_mhz,power_mw,power_dyn_mw,power_leak_mw,power_vectorless_mw,energy_pj,area_vs_exact,"
          "power_vs_exact,energy_vs_exact,delay_vs_exact,area_vs_yosys,power_vs_yosys,energy_vs_yosys,"
-         "delay_vs_yosys,pareto_power_mred,pareto_area_mred,pareto_energy_nmed\n";
+         "delay_vs_yosys,pareto_power_mred,pareto_area_mred,pareto_energy_nmed,energy_multiplier_pj,energy_wrapper_pj,"
+         "energy_multiplier_vs_exact,activity_order\n";
   for (const auto& r : rows) {
     const auto& m = r.metrics;
     const auto& s = r.synth;
@@ -328,15 +373,17 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
         << s.simulated.leakage_mw << "," << s.vectorless.total_mw << "," << s.energy_pj() << "," << r.vs_exact.area
         << "," << r.vs_exact.power << "," << r.vs_exact.energy << "," << r.vs_exact.delay << "," << r.vs_yosys.area
         << "," << r.vs_yosys.power << "," << r.vs_yosys.energy << "," << r.vs_yosys.delay << "," << r.front_power_mred
-        << "," << r.front_area_mred << "," << r.front_energy_nmed << "\n";
+        << "," << r.front_area_mred << "," << r.front_energy_nmed << "," << s.energy_multiplier_pj() << ","
+        << s.energy_wrapper_pj() << "," << r.vs_exact.energy_multiplier << "," << s.activity_order << "\n";
   }
   write_file_atomic(dir / "results.csv", csv.str());
 
   std::ostringstream md;
   md << "# greenmac characterization\n\n" << characterize_checks(rows).markdown_lines() << method_text(rows, opt) << "\n\n";
   md << "| design | MRED | NMED | ER | WCE | area µm² | delay ns | power mW (vectorless) | power mW (sim.) | "
-        "energy pJ/op | area vs exact | power vs exact | energy vs exact | power vs yosys | Pareto |\n";
-  md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+        "energy pJ/op | multiplier pJ/op | wrapper flops pJ/op | area vs exact | power vs exact | energy vs exact | "
+        "multiplier energy vs exact | power vs yosys | Pareto |\n";
+  md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : rows) {
     const auto& m = r.metrics;
     const auto& s = r.synth;
@@ -347,29 +394,40 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
     md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(m.mred) << " | "
        << fmt(m.nmed) << " | " << fmt(m.er) << " | " << m.wce << " | " << fmt(s.area_um2, 5) << " | " << fmt(s.delay_ns)
        << " | " << fmt(s.vectorless.total_mw) << " | " << fmt(s.simulated.total_mw) << " | " << fmt(s.energy_pj())
-       << " | " << fmt(r.vs_exact.area) << " | " << fmt(r.vs_exact.power) << " | " << fmt(r.vs_exact.energy) << " | "
-       << fmt(r.vs_yosys.power) << " | " << front << " |\n";
+       << " | " << fmt(s.energy_multiplier_pj()) << " | " << fmt(s.energy_wrapper_pj()) << " | " << fmt(r.vs_exact.area)
+       << " | " << fmt(r.vs_exact.power) << " | " << fmt(r.vs_exact.energy) << " | " << fmt(r.vs_exact.energy_multiplier)
+       << " | " << fmt(r.vs_yosys.power) << " | " << front << " |\n";
   }
   md << "\nPareto: P = power vs MRED, A = area vs MRED, E = energy vs NMED (no other design is better on both).\n\n";
   if (dnn) {
     md << "## DNN: accuracy against energy (" << opt.dnn.model << ", Fashion-MNIST test set)\n\n"
        << "Accuracy of the int8 network with every product through the design; the error metrics in this report "
-          "are weighted by the operand pairs the network's multipliers saw with that design, and its power comes "
-          "from a sampled stream of those operands. Energy per inference = energy per product x "
-       << rows.front().macs_per_image << " products per image (multipliers only).\n\n";
+          "are weighted by the operand pairs the network's multipliers saw with that design. Its power comes from "
+       << (rows.front().dnn_stream == "weight-stationary"
+               ? "the weight-stationary stream of one PE (PE (0,0) of a " + std::to_string(opt.dnn.rows) + "x" +
+                     std::to_string(opt.dnn.cols) + " array): each weight held for a tile's M chunk of activations, "
+                     "the activations in the order that PE sees them, from the network's own layer GEMMs, one image "
+                     "at a time"
+               : std::string("operand pairs drawn at random from sampled dot products of the network (random pairs: "
+                             "both operands change every cycle, unlike in a weight-stationary PE)"))
+       << ". Energy per inference = the multiplier's own energy per product (OpenSTA's per-instance power without "
+          "the register wrapper's flip-flops) x "
+       << rows.front().macs_per_image << " products per image (multipliers only; the wrapper flops' share is "
+          "its own column).\n\n";
     const bool arr = rows.front().has_array_energy;
     if (arr)
       md << "Array energy per inference: an " << rows.front().energy_array << " array of the design, synthesized and "
          << "simulated gate by gate on the network's largest layer GEMM (" << opt.dnn.energy_gemm_rows
          << " rows of the first test image, the operands that design's network produces); energy per MAC x products "
             "per image.\n\n";
-    md << "| design | accuracy | energy/inference nJ | vs exact | DNN-weighted MRED | "
+    md << "| design | accuracy | energy/inference nJ (multipliers) | vs exact | wrapper flops nJ | DNN-weighted MRED | "
        << (arr ? "array energy/inference nJ | " : "")
-       << "RTL sample (images, logit mismatches, cycles = model) | front |\n|---|---|---|---|---|---|---|"
+       << "RTL sample (images, logit mismatches, cycles = model) | front |\n|---|---|---|---|---|---|---|---|"
        << (arr ? "---|" : "") << "\n";
     for (const auto& r : rows) {
       md << "| `" << r.spec.name() << "` | " << fmt(100 * r.accuracy, 4) << "% | " << fmt(r.energy_per_inference_nj, 4)
-         << " | " << fmt(r.vs_exact.energy) << " | " << fmt(r.metrics.mred) << " | ";
+         << " | " << fmt(r.vs_exact.energy_multiplier) << " | " << fmt(r.wrapper_energy_per_inference_nj, 4) << " | "
+         << fmt(r.metrics.mred) << " | ";
       if (arr) md << fmt(r.array_energy_per_inference_nj, 4) << " | ";
       if (r.has_rtl)
         md << r.rtl_images << ", " << r.rtl_mismatches << ", " << (r.rtl_cycles == r.rtl_cycles_model ? "yes" : "NO");

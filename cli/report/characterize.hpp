@@ -16,6 +16,7 @@ namespace gm {
 
 struct CostRatios {
   double area = 0, delay = 0, power = 0, power_vectorless = 0, energy = 0;
+  double energy_multiplier = 0;  // the multiplier's own cells, without the wrapper flops
 };
 
 struct CharRow {
@@ -30,7 +31,11 @@ struct CharRow {
   bool has_dnn = false;
   double accuracy = 0;
   int64_t macs_per_image = 0;
-  double energy_per_inference_nj = 0;  // multiplier energy: energy per product x products per image
+  // Multiplier energy: the multiplier's own cells' energy per product (no wrapper flops) x products
+  // per image; the wrapper's flops apart.
+  double energy_per_inference_nj = 0;
+  double wrapper_energy_per_inference_nj = 0;
+  std::string dnn_stream;  // "weight-stationary" or "random pairs": the operand stream of the power
   bool front_accuracy_energy = false;
   // With --array-energy: an array built from this multiplier, synthesized and simulated on one of the
   // network's own GEMMs (its largest layer, the operands this design's network produces).
@@ -58,6 +63,10 @@ struct CharDnnOptions {
   int rows = 8, cols = 8;   // the array for the RTL sample
   int energy_rows = 0, energy_cols = 0;  // > 0: array energy per inference on an array of this size
   int64_t energy_gemm_rows = 8;          // rows of the captured layer GEMM simulated for the array energy
+  // The operand stream of the single-multiplier power: "ws", the weight-stationary stream of PE
+  // (0, 0) of the rows x cols array (models/dnn/pe_stream.hpp), or "random", pairs drawn at random
+  // from the sampled dot products (the stream before issue 11, kept for comparison).
+  std::string stream = "ws";
 };
 
 struct CharOptions {

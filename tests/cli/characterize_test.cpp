@@ -67,6 +67,10 @@ TEST(Characterize, BadInputWritesNoReport) {
   gm::test::expect_one_line_error(r, "bad.dist");
   r = run_cli("characterize 'trunc:w=4,t=3' --lib /nonexistent.lib -o " + (dir / "rep").string());
   gm::test::expect_one_line_error(r, "/nonexistent.lib");
+  r = run_cli("characterize 'trunc:w=4,t=3' --dnn-stream ws -o " + (dir / "rep").string());
+  gm::test::expect_one_line_error(r, "--dnn-stream needs --dnn");
+  r = run_cli("characterize 'trunc:t=3,s=1' --dnn --dnn-stream shuffled -o " + (dir / "rep").string());
+  gm::test::expect_one_line_error(r, "--dnn-stream");
   EXPECT_FALSE(fs::exists(dir / "rep" / "report.md"));
   fs::remove_all(dir);
 }
@@ -91,10 +95,16 @@ TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
     EXPECT_GT(d["dnn"]["array_energy"]["energy_per_mac_pj"].get<double>(), 0) << name;
     EXPECT_NEAR(d["dnn"]["array_energy"]["energy_per_inference_nj"].get<double>(),
                 d["dnn"]["array_energy"]["energy_per_mac_pj"].get<double>() * 787968 / 1000, 1e-6) << name;
-    // The power came from the network's own operand stream, written under traces/.
-    const std::string activity = d["synth"]["activity"];
-    EXPECT_NE(activity.find("traces"), std::string::npos) << name;
-    EXPECT_TRUE(fs::exists(activity)) << activity;
+    // The power came from the weight-stationary stream of one PE of the 2x2 array, played in order,
+    // and the energy per inference counts the multiplier's own cells only (issue 11).
+    EXPECT_EQ(d["dnn"]["stream"], "weight-stationary") << name;
+    EXPECT_EQ(d["synth"]["activity_order"], "in order") << name;
+    EXPECT_NE(d["synth"]["activity"].get<std::string>().find("PE (0,0) of a 2x2 array"), std::string::npos) << name;
+    const double mul = d["synth"]["energy_multiplier_pj"], wrap = d["synth"]["energy_wrapper_pj"];
+    EXPECT_NEAR(mul + wrap, d["synth"]["energy_pj"].get<double>(), 1e-6 * (mul + wrap)) << name;
+    EXPECT_NEAR(d["dnn"]["energy_per_inference_nj"].get<double>(), mul * 787968 / 1000, 1e-9 * mul * 787968) << name;
+    EXPECT_NEAR(d["dnn"]["wrapper_energy_per_inference_nj"].get<double>(), wrap * 787968 / 1000, 1e-9 * wrap * 787968)
+        << name;
   }
   // The asked variants ran on the array, bit-exact and on the cycle model; baselines did not.
   for (const char* name : {"gm_trunc_s8_t6_comp0", "gm_drum_s8_k6"}) {
@@ -115,7 +125,7 @@ TEST(Characterize, DnnRefusesUnsignedDesigns) {
   gm::test::expect_one_line_error(r, "");
 }
 
-// characterize --dnn synthesizes every design under its own network's operand stream (held in memory)
+// characterize --dnn --dnn-stream random synthesizes every design under its own network's operand stream (held in memory)
 // as one batch: -j 2 gives the rows of -j 1, each run computing everything afresh in its own cache.
 // The stream file written beside the report is the same activity: `synth --activity FILE` finds the
 // entry characterize made and reports the same figures.
@@ -126,7 +136,8 @@ TEST(Characterize, DnnBatchWithTwoJobsGivesTheRowsOfOneJob) {
   std::map<int, nlohmann::json> designs;  // jobs -> report.json designs
   for (const int jobs : {1, 2}) {
     const std::string tag = "j" + std::to_string(jobs);
-    const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 60 -j " + std::to_string(jobs) +
+    const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --dnn-stream random --images 60 -j " +
+                               std::to_string(jobs) +
                                " -o " + (dir / tag).string(),
                            "GREENMAC_CACHE=" + (dir / ("cache-" + tag)).string());
     ASSERT_EQ(r.rc, 0) << r.out << r.err;
@@ -139,6 +150,8 @@ TEST(Characterize, DnnBatchWithTwoJobsGivesTheRowsOfOneJob) {
     const std::string name = one["name"];
     EXPECT_FALSE(one["synth"]["cached"].get<bool>()) << name;
     EXPECT_FALSE(two["synth"]["cached"].get<bool>()) << name;
+    EXPECT_EQ(one["dnn"]["stream"], "random pairs") << name;
+    EXPECT_EQ(one["synth"]["activity_order"], "random") << name;
     // The activity names the stream file under each run's own -o directory.
     EXPECT_EQ(one["synth"]["activity"], (dir / "j1" / "traces" / (name + "_cnn.stream")).string());
     EXPECT_EQ(two["synth"]["activity"], (dir / "j2" / "traces" / (name + "_cnn.stream")).string());
