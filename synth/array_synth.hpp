@@ -5,7 +5,8 @@
 // is no wrapper), timed by OpenSTA (synth/scripts/power.tcl, as for single multipliers) and its power
 // estimated twice: vectorless (data inputs at 0.5 transitions per cycle, propagated by OpenSTA), and
 // from the switching activity of every pin in a cycle-by-cycle gate-level simulation of the mapped
-// netlist (SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams through the one stream
+// netlist (by default the timed TimedGateSim with OpenSTA's SDF delays, glitches counted,
+// synth/timed_sim.hpp; --activity-model zero: the zero-delay SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams through the one stream
 // protocol that the Verilator harness and the Icarus bench also run (tb/array_stream.hpp: reset, weight
 // loads, activations, x_last, valid/ready, at full rate unless the GEMM has a stall seed). The
 // simulated Y is checked against the golden GEMM.
@@ -33,6 +34,7 @@ namespace gm {
 struct ArraySynthOptions {
   std::string lib = "osu018";
   double clock_ns = kDefaultClockNs;
+  std::string activity_model = "timed";  // timed (SDF delays, glitches counted) | zero (zero-delay)
   std::filesystem::path keep_dir;  // -o: netlist, scripts and reports in DIR/<array name>/
 };
 
@@ -53,6 +55,8 @@ struct ArraySynthResult {
   int64_t gemm_m = 0, gemm_k = 0, gemm_n = 0;
   uint64_t cycles = 0;          // GEMM clock cycles (reset release to last result), the simulated cycles
   double mean_activity = 0;     // mean simulated transitions per cycle over the nets
+  std::string activity_model;   // timed | zero
+  double glitch_share = 0;      // timed: 1 - zero-delay transitions / timed transitions
   bool netlist_matches_model = true;  // the netlist's Y equals the golden GEMM
   bool cached = false;
   double seconds = 0, yosys_seconds = 0, sim_seconds = 0;

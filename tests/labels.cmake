@@ -13,7 +13,7 @@ set(GM_UNIT_SUITES
   DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval                 # DNN reader, quantization, golden GEMM, traces
   ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
   ArrayStream                                                # the array's stream protocol on a fake array
-  SeqGateSim                                                 # netlist and gate simulator
+  SeqGateSim TimedGateSim Sdf                                # netlist, gate simulators, SDF reader
   SynthLiberty                                               # Liberty reader
   Process                                                    # argv-only program runner
   CacheStore                                                 # cache entries, checksums, publication
