@@ -333,6 +333,11 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   return r;
 }
 
+ArrayGemmRun simulate_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& gemm) {
+  DriveResult run = drive_gemm(sim, cfg, gemm);
+  return {std::move(run.y), run.cycles};
+}
+
 nlohmann::json array_synth_json(const ArraySynthResult& r) {
   return {{"array", std::to_string(r.rows) + "x" + std::to_string(r.cols)},
           {"name", r.name},

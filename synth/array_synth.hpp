@@ -27,6 +27,7 @@
 #include "generator/array/array.hpp"
 #include "models/errors.hpp"
 #include "tb/array_runner.hpp"
+#include "synth/gate_sim.hpp"
 #include "synth/mult_synth.hpp"
 
 namespace gm {
@@ -84,6 +85,15 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
 
 // The same array with every PE holding exact:w=<w>,s=<s> (the baseline of `characterize --array`).
 ArrayConfig exact_array_config(const ArrayConfig& cfg);
+
+// Drives `gemm` through a gate-level simulation of the mapped array (SeqGateSim or TimedGateSim),
+// by the stream protocol exactly as synth_array does; returns Y and the GEMM's cycles. For benches
+// and energy flows that hold their own netlist. Throws std::runtime_error when the stream stalls.
+struct ArrayGemmRun {
+  std::vector<int64_t> y;
+  uint64_t cycles = 0;
+};
+ArrayGemmRun simulate_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& gemm);
 
 nlohmann::json array_synth_json(const ArraySynthResult& r);
 std::string array_synth_csv(const std::vector<ArraySynthResult>& results);
