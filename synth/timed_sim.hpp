@@ -70,14 +70,14 @@ class TimedGateSim final : public CycleGateSim {
 
  private:
   static constexpr int kMaxSrc = 6;
-  static constexpr int32_t kNoArc = -1;
-  // One cell output: out = bit (index of the source values) of tt.
-  struct Gate {
+  static constexpr uint16_t kNoArc = 0xFFFF;
+  // One cell output: out = bit (index of the source values) of tt. One cache line.
+  struct alignas(64) Gate {
     uint64_t tt = 0;
     int32_t out = 0;
     int32_t nsrc = 0;
     int32_t src[kMaxSrc] = {};
-    int32_t rise[kMaxSrc] = {}, fall[kMaxSrc] = {};  // arc delay from source k, ps (kNoArc: none)
+    uint16_t rise[kMaxSrc] = {}, fall[kMaxSrc] = {};  // arc delay from source k, ps (kNoArc: none)
   };
   struct Port {
     std::string bus;
@@ -115,14 +115,13 @@ class TimedGateSim final : public CycleGateSim {
   std::vector<uint64_t> busy_;  // bitmap of non-empty buckets
   std::vector<int32_t> batch_;
   int64_t mask_ = 0, now_ = 0, pending_ = 0;
-  std::vector<uint8_t> dirty_;
-  std::vector<uint8_t> changed_;  // per gate: bit k = source k changed at now_
+  std::vector<uint8_t> dirty_;  // per gate: bit k = source k changed at now_ (0: not dirty)
   std::vector<int32_t> dirty_list_;
+  std::vector<uint8_t> next_state_;  // clock(): the flops' next states
 
   // Counting.
   std::vector<uint32_t> pend_;     // transitions since the last sample
-  std::vector<uint8_t> touched_;   // changed since the last sample
-  std::vector<int32_t> touched_list_;
+  std::vector<int32_t> touched_list_;  // the nets with pend_ > 0
   std::vector<uint64_t> timed_, zero_, ones_, since_;
   std::vector<uint8_t> last_;
   uint64_t samples_ = 0;
