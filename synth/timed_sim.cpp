@@ -98,7 +98,9 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
       for (const Func* f : funcs)
         for (int v : f->vars) add(v >= 0 ? v : raw);
       if (srcs.size() > kMaxSrc)
-        throw std::runtime_error("cell " + c.name + " has an output of more than 6 inputs: not simulated");
+        throw std::runtime_error("cell " + c.name + " (" + c.lib->name +
+                                 ") has an output of more than 5 inputs, which the timed simulation does not handle; "
+                                 "use --activity-model zero");
       g.nsrc = static_cast<int32_t>(srcs.size());
       for (size_t k = 0; k < srcs.size(); ++k) g.src[k] = srcs[k];
       for (uint32_t a = 0; a < (1u << srcs.size()); ++a) {
@@ -107,7 +109,7 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
           const size_t k = std::find(srcs.begin(), srcs.end(), net) - srcs.begin();
           return (a >> k) & 1;
         };
-        if (value(net_value)) g.tt |= uint64_t{1} << a;
+        if (value(net_value)) g.tt |= uint32_t{1} << a;
       }
       return g;
     };
@@ -134,12 +136,14 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
         return eval_func(f, state, net_value);
       });
       g.out = out_net;
+      Arcs d;
       for (int k = 0; k < g.nsrc; ++k) {
-        g.rise[k] = arc(g.src[k], out_pin, true);
-        g.fall[k] = arc(g.src[k], out_pin, false);
-        if (g.rise[k] == kNoArc && g.fall[k] == kNoArc) ++missing_arcs_;
+        d.rise[k] = arc(g.src[k], out_pin, true);
+        d.fall[k] = arc(g.src[k], out_pin, false);
+        if (d.rise[k] == kNoArc && d.fall[k] == kNoArc) ++missing_arcs_;
       }
       gates_.push_back(g);
+      arcs_.push_back(d);
     }
     if (c.flop) {
       Gate g = build({&c.next_state}, [&](auto net_value) { return eval_func(c.next_state, net_value(raw), net_value); });
@@ -232,7 +236,7 @@ void TimedGateSim::evaluate_dirty() {
     res_[g.out] = v;
     // The arc of the input that changed now; of several, the shortest (Icarus: the latest wake
     // time, then the smallest delay). kNoArc is the largest uint16: any arc wins over it.
-    const uint16_t* arcs = v ? g.rise : g.fall;
+    const uint16_t* arcs = v ? arcs_[gi].rise : arcs_[gi].fall;
     uint32_t d = kNoArc;
     for (uint32_t m = changed; m; m &= m - 1) d = std::min<uint32_t>(d, arcs[std::countr_zero(m)]);
     schedule(g.out, now_ + (d == kNoArc ? 0 : d));

@@ -21,7 +21,7 @@
 //
 // Speed: a timing wheel of per-picosecond buckets (a power of two longer than the largest arc
 // delay) with a bitmap of the non-empty ones; events are net ids in reused vectors (no allocation
-// per event); every cell output is a truth table of at most 6 inputs.
+// per event); every cell output is a 32-byte record with a truth table of at most 5 inputs.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +39,7 @@ namespace gm {
 class TimedGateSim final : public CycleGateSim {
  public:
   // Throws std::runtime_error like SeqGateSim (cell not in the library, latch, combinational loop),
-  // and for a cell output with more than 6 inputs. Arcs missing in `sdf` have delay 0
+  // and for a cell output with more than 5 inputs. Arcs missing in `sdf` have delay 0
   // (missing_arcs() counts them).
   TimedGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
                const std::string& clock_port, const SdfDelays& sdf);
@@ -69,15 +69,20 @@ class TimedGateSim final : public CycleGateSim {
   int missing_arcs() const { return missing_arcs_; }
 
  private:
-  static constexpr int kMaxSrc = 6;
+  // OSU018's widest cell output reads 4 inputs (AOI22, OAI22); a flop output reads its state and
+  // clear/preset. Five keeps a gate in 32 bytes.
+  static constexpr int kMaxSrc = 5;
   static constexpr uint16_t kNoArc = 0xFFFF;
-  // One cell output: out = bit (index of the source values) of tt. One cache line.
-  struct alignas(64) Gate {
-    uint64_t tt = 0;
+  // One cell output: out = bit (index of the source values) of tt. Read on every evaluation.
+  struct alignas(32) Gate {
+    uint32_t tt = 0;
     int32_t out = 0;
-    int32_t nsrc = 0;
     int32_t src[kMaxSrc] = {};
-    uint16_t rise[kMaxSrc] = {}, fall[kMaxSrc] = {};  // arc delay from source k, ps (kNoArc: none)
+    int32_t nsrc = 0;
+  };
+  // Its arc delays from each source, ps (kNoArc: none). Read only when the output changes.
+  struct Arcs {
+    uint16_t rise[kMaxSrc] = {}, fall[kMaxSrc] = {};
   };
   struct Port {
     std::string bus;
@@ -102,6 +107,7 @@ class TimedGateSim final : public CycleGateSim {
   int64_t next_event_time() const;
 
   std::vector<Gate> gates_;         // cell outputs, in combinational order
+  std::vector<Arcs> arcs_;          // by gate
   std::vector<Gate> next_;          // per flop: its next_state
   std::vector<int32_t> fan_begin_;  // CSR by net: (gate << 3 | source index)
   std::vector<int32_t> fan_;
