@@ -171,7 +171,7 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
 
   int64_t span = 64;
   while (span <= sdf.max_delay_ps() + 1) span <<= 1;
-  wheel_.resize(span);
+  head_.assign(span, -1);
   busy_.assign(span / 64, 0);
   mask_ = span - 1;
   dirty_.assign(gates_.size(), 0);
@@ -192,7 +192,17 @@ int TimedGateSim::port(const std::string& bus) const {
 
 void TimedGateSim::schedule(int32_t net, int64_t at) {
   const int64_t b = at & mask_;
-  wheel_[b].push_back(net);
+  int32_t e = free_;
+  if (e >= 0) {
+    free_ = ev_next_[e];
+  } else {
+    e = static_cast<int32_t>(ev_net_.size());
+    ev_net_.push_back(0);
+    ev_next_.push_back(0);
+  }
+  ev_net_[e] = net;
+  ev_next_[e] = head_[b];
+  head_[b] = e;
   busy_[b >> 6] |= uint64_t{1} << (b & 63);
   ++pending_;
 }
@@ -262,20 +272,21 @@ void TimedGateSim::settle() {
     now_ = next_event_time();
     const int64_t b = now_ & mask_;
     // Every event of this instant, including those that zero-delay arcs add while it runs.
-    while (!wheel_[b].empty()) {
-      batch_.swap(wheel_[b]);
-      pending_ -= static_cast<int64_t>(batch_.size());
-      const size_t n = batch_.size();
-      for (size_t i = 0; i < n; ++i) {
-        if (i + 4 < n) __builtin_prefetch(&fan_begin_[batch_[i + 4]]);
-        const int32_t net = batch_[i];
+    while (head_[b] >= 0) {
+      int32_t e = head_[b];
+      head_[b] = -1;
+      while (e >= 0) {
+        const int32_t net = ev_net_[e], next = ev_next_[e];
+        ev_next_[e] = free_;
+        free_ = e;
+        e = next;
+        --pending_;
         ++events_;
         if (val_[net] == res_[net]) continue;
         val_[net] = res_[net];
         if (net < nets_ && pend_[net]++ == 0) touched_list_.push_back(net);
         net_changed(net);
       }
-      batch_.clear();
       evaluate_dirty();
     }
     busy_[b >> 6] &= ~(uint64_t{1} << (b & 63));

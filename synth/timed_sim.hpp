@@ -20,7 +20,7 @@
 // Interconnect delays, slews of glitches, IR drop and the clock tree are not modelled.
 //
 // Speed: a timing wheel of per-picosecond buckets (a power of two longer than the largest arc
-// delay) with a bitmap of the non-empty ones; events are net ids in reused vectors (no allocation
+// delay) with a bitmap of the non-empty ones; events are entries of a recycled pool (no allocation
 // per event); every cell output is a 32-byte record with a truth table of at most 5 inputs.
 #pragma once
 
@@ -117,9 +117,12 @@ class TimedGateSim final : public CycleGateSim {
   int flops_ = 0;
 
   // Event queue.
-  std::vector<std::vector<int32_t>> wheel_;
+  // Bucket b holds the events due at times = b (mod its size), as a list through a pool of
+  // (net, next) entries recycled LIFO, so the entries in use stay in cache.
+  std::vector<int32_t> head_;                 // per bucket: first entry, -1 when empty
+  std::vector<int32_t> ev_net_, ev_next_;     // the pool
+  int32_t free_ = -1;                         // recycled entries
   std::vector<uint64_t> busy_;  // bitmap of non-empty buckets
-  std::vector<int32_t> batch_;
   int64_t mask_ = 0, now_ = 0, pending_ = 0;
   std::vector<uint8_t> dirty_;  // per gate: bit k = source k changed at now_ (0: not dirty)
   std::vector<int32_t> dirty_list_;
