@@ -55,8 +55,12 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
   if (order.size() != n.cells.size()) throw std::runtime_error("the netlist has a combinational loop");
 
   next_.resize(flops_);
-  for (int ci : order) {
+  // Gates are stored in the netlist's order, which keeps a logic cone's cells (and nets) close in
+  // memory (Yosys numbers them as it builds them); the start below walks them in `order`.
+  std::vector<int> first_gate(n.cells.size() + 1, 0);
+  for (size_t ci = 0; ci < n.cells.size(); ++ci) {
     const Cell& c = n.cells[ci];
+    first_gate[ci] = static_cast<int>(gates_.size());
     cells_.push_back({c.name, c.pins});
     const auto sdf_it = sdf.instances.find(c.name);
     const std::vector<SdfArc>* arcs = sdf_it == sdf.instances.end() ? nullptr : &sdf_it->second;
@@ -167,7 +171,9 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
     for (int k = 0; k < gates_[gi].nsrc; ++k) fan_[fill[gates_[gi].src[k]]++] = static_cast<int32_t>(gi << 3 | k);
 
   // A consistent start: every output evaluated once, in order, with zero delay (flop states 0).
-  for (const Gate& g : gates_) val_[g.out] = res_[g.out] = eval(g);
+  first_gate[n.cells.size()] = static_cast<int>(gates_.size());
+  for (const int ci : order)
+    for (int gi = first_gate[ci]; gi < first_gate[ci + 1]; ++gi) val_[gates_[gi].out] = res_[gates_[gi].out] = eval(gates_[gi]);
 
   int64_t span = 64;
   while (span <= sdf.max_delay_ps() + 1) span <<= 1;

@@ -106,7 +106,7 @@ class TimedGateSim final : public CycleGateSim {
   void evaluate_dirty();
   int64_t next_event_time() const;
 
-  std::vector<Gate> gates_;         // cell outputs, in combinational order
+  std::vector<Gate> gates_;         // cell outputs, in the netlist's cell order
   std::vector<Arcs> arcs_;          // by gate
   std::vector<Gate> next_;          // per flop: its next_state
   std::vector<int32_t> fan_begin_;  // CSR by net: (gate << 3 | source index)
