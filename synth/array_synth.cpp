@@ -173,9 +173,12 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
     ++r.cells[c.at("type").get<std::string>()];
 
   std::unique_ptr<CycleGateSim> sim;
-  if (opt.activity_model == "timed")
-    sim = std::make_unique<TimedGateSim>(netlist, rtl.top, lib.lib, "clk_i", make_sdf(dir, rtl.top, opt.clock_ns, r.name));
-  else
+  if (opt.activity_model == "timed") {
+    auto timed = std::make_unique<TimedGateSim>(netlist, rtl.top, lib.lib, "clk_i",
+                                                make_sdf(dir, rtl.top, opt.clock_ns, r.name));
+    check_sdf_coverage(timed->missing_arcs(), r.name);
+    sim = std::move(timed);
+  } else
     sim = std::make_unique<SeqGateSim>(netlist, rtl.top, lib.lib, "clk_i");
   const DriveResult run = drive_gemm(*sim, cfg, gemm);
   const GateSimResult act = sim->activity();

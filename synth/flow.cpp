@@ -135,6 +135,12 @@ void check_activity_model(const std::string& model) {
                     "'");
 }
 
+void check_sdf_coverage(int missing, const std::string& what) {
+  if (missing > 0)
+    throw std::runtime_error(what + ": the SDF gives no delay for " + std::to_string(missing) +
+                             " cell arcs of the simulated netlist (instance names differ?)");
+}
+
 SdfDelays make_sdf(const std::filesystem::path& dir, const std::string& top, double clock_ns, const std::string& what) {
   std::string tcl = replace_all(flow_script("sdf.tcl"), "{TOP}", top);
   tcl = replace_all(tcl, "{LIB}", kLinkedLiberty);

@@ -81,6 +81,10 @@ void check_activity_model(const std::string& model);
 // as kLinkedLiberty), read back. Throws std::runtime_error when OpenSTA fails.
 SdfDelays make_sdf(const std::filesystem::path& dir, const std::string& top, double clock_ns, const std::string& what);
 
+// Throws std::runtime_error when the timed simulation found cell arcs the SDF does not give
+// (`missing`, TimedGateSim::missing_arcs): their delay would silently be 0.
+void check_sdf_coverage(int missing, const std::string& what);
+
 // OpenSTA commands giving every input port and pin its simulated activity (transitions per clock
 // period) and duty; `what` says in the file's header comment what was simulated.
 std::string activity_tcl(const GateSimResult& sim, const std::string& what);

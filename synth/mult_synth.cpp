@@ -190,6 +190,7 @@ void run_flow(const Flow& f, const ActivitySource& act_src, const Spec& spec, co
   GateSimResult act;
   if (f.opt.activity_model == "timed") {
     TimedGateSim sim(netlist, top, f.lib.lib, "clk_i", make_sdf(dir, top, f.opt.clock_ns, spec.name()));
+    check_sdf_coverage(sim.missing_arcs(), spec.name());
     act = timed_run(sim, a, b);
   } else {
     act = GateSim(netlist, top, f.lib.lib, "clk_i").run({{"a_i", a}, {"b_i", b}}, true);

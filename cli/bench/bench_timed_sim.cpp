@@ -79,6 +79,7 @@ int bench_timed_sim() {
   const GateSimResult za = zero.activity();
 
   TimedGateSim timed(netlist, rtl.top, lib.lib, "clk_i", sdf);
+  check_sdf_coverage(timed.missing_arcs(), "bench timed-sim");
   c0 = cpu_seconds();
   const ArrayGemmRun tr = simulate_array_gemm(timed, cfg, g);
   const double timed_s = cpu_seconds() - c0;

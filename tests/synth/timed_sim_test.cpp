@@ -167,6 +167,24 @@ TEST(TimedGateSim, CounterMatchesTheZeroDelaySimulator) {
   EXPECT_EQ(counts.at("d1").timed - counts.at("d1").zero_delay, 2u * 5);
 }
 
+// A flattened hierarchy's cell "blk.u1" takes the SDF's "blk/u1"; a cell the SDF does not cover
+// is counted (the XOR: two arcs), so the flows can refuse to simulate it with zero delays.
+TEST(TimedGateSim, MissingArcsAreCountedAndDotsMatchTheSdfDivider) {
+  if (!fs::exists(kOsu018Lib)) GTEST_SKIP() << "osu018 library missing";
+  nlohmann::json netlist = chain_netlist();
+  auto& cells = netlist["modules"]["chain"]["cells"];
+  cells["blk.u1"] = cells["u1"];
+  cells.erase("u1");
+  const SdfDelays sdf = parse_sdf(R"((DELAYFILE (DIVIDER /) (TIMESCALE 1ps)
+    (CELL (CELLTYPE "BUFX2") (INSTANCE blk/u1) (DELAY (ABSOLUTE (IOPATH A Y (100) (70)))))
+    (CELL (CELLTYPE "BUFX2") (INSTANCE u2) (DELAY (ABSOLUTE (IOPATH A Y (100) (70)))))))");
+  TimedGateSim sim(netlist, "chain", osu018(), "clk", sdf);
+  EXPECT_EQ(sim.missing_arcs(), 2);
+  // With the XOR at zero delay: a rises at 0, y rises at 0, b2 rises at 200, y falls at 200.
+  run_chain(sim, 3);
+  EXPECT_EQ(sim.max_settle_ps(), 200);  // the buffers' delays were found, blk.u1's included
+}
+
 TEST(Sdf, ReadsTimescaleTriplesEdgesAndEscapedNames) {
   const SdfDelays d = parse_sdf(R"((DELAYFILE (SDFVERSION "3.0") (TIMESCALE 100 ps)
     (CELL (CELLTYPE "top") (INSTANCE) (DELAY (ABSOLUTE (INTERCONNECT a u\[1\]/A (0.5::0.7)))))
