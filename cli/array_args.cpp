@@ -48,6 +48,7 @@ ArraySynthOptions ArrayArgs::options(const SynthOptions& synth, const std::strin
   ArraySynthOptions o;
   o.lib = synth.lib;
   o.clock_ns = synth.clock_ns;
+  o.activity_model = synth.activity_model;
   o.keep_dir = keep_dir;
   return o;
 }

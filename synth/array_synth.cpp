@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <iomanip>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "models/files.hpp"
 #include "synth/fanout.hpp"
 #include "synth/gate_sim.hpp"
+#include "synth/timed_sim.hpp"
 #include "synth/liberty.hpp"
 #include "synth/flow.hpp"
 #include "models/arith.hpp"
@@ -30,13 +32,13 @@ using namespace flow;
 
 namespace {
 
-// The SeqGateSim adapter of the array's stream protocol (tb/array_stream.hpp): the GEMM's streams
+// The gate-level simulator's adapter (SeqGateSim or TimedGateSim, through CycleGateSim) of the array's stream protocol (tb/array_stream.hpp): the GEMM's streams
 // on the netlist exactly as the Verilator harness offers them. A data bus is set only when it carries
 // a new beat, and activity is sampled once per counted cycle (from the first cycle after reset to
 // the one that accepts the last result), after the cycle's inputs have settled.
 class GateSimPort {
  public:
-  GateSimPort(SeqGateSim& sim, const ArrayShape& shape)
+  GateSimPort(CycleGateSim& sim, const ArrayShape& shape)
       : sim_(sim),
         rst_(sim.port("rst_sync_ni")),
         wv_(sim.port("w_valid_i")),
@@ -99,7 +101,7 @@ class GateSimPort {
     return bits;
   }
 
-  SeqGateSim& sim_;
+  CycleGateSim& sim_;
   int rst_, wv_, wd_, wp_, wr_, xv_, xd_, xl_, xf_, xk_, xr_, pv_, pd_, pr_, yv_, yr_, yd_, yl_;
   std::vector<uint32_t> y_words_;
 };
@@ -109,7 +111,7 @@ struct DriveResult {
   uint64_t cycles = 0;
 };
 
-DriveResult drive_gemm(SeqGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p) {
+DriveResult drive_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p) {
   const ArrayShape shape = array_shape(cfg);
   ArrayStream stream(shape, {p.m, p.k, p.n, p.stall_seed, p.x.data(), p.w.data(),
                              p.params.empty() ? nullptr : p.params.data()});
@@ -183,11 +185,19 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
     ++r.cells[c.at("type").get<std::string>()];
   r.fanout = netlist_fanout(netlist, rtl.top, lib.lib, "clk_i");
 
-  SeqGateSim sim(netlist, rtl.top, lib.lib, "clk_i");
-  const DriveResult run = drive_gemm(sim, cfg, gemm);
-  const GateSimResult act = sim.activity();
+  std::unique_ptr<CycleGateSim> sim;
+  if (opt.activity_model == "timed") {
+    auto timed = std::make_unique<TimedGateSim>(netlist, rtl.top, lib.lib, "clk_i",
+                                                make_sdf(dir, rtl.top, opt.clock_ns, r.name));
+    check_sdf_coverage(timed->missing_arcs(), r.name);
+    sim = std::move(timed);
+  } else
+    sim = std::make_unique<SeqGateSim>(netlist, rtl.top, lib.lib, "clk_i");
+  const DriveResult run = drive_gemm(*sim, cfg, gemm);
+  const GateSimResult act = sim->activity();
   r.cycles = run.cycles;
   r.mean_activity = act.mean_net_activity;
+  r.glitch_share = act.glitch_share;
   std::vector<int64_t> golden = golden_gemm(pe_tables(cfg), cfg.rows, cfg.cols, cfg.acc_width, gemm.x.data(),
                                            gemm.w.data(), gemm.m, gemm.k, gemm.n);
   if (cfg.out_stage) golden = apply_output_stage(golden, gemm.m, gemm.n, gemm.params);
@@ -228,6 +238,8 @@ std::string cache_key(const LibInfo& lib, const ArraySynthOptions& opt, const st
   CacheKey k;
   k.add("rtl", verilog).add("map_array.ys", flow_script("map_array.ys")).add("power.tcl", flow_script("power.tcl"));
   k.add("liberty", lib.text).add("clock_ns", fmt(opt.clock_ns, 17));
+  k.add("activity model", opt.activity_model);
+  if (opt.activity_model == "timed") k.add("sdf.tcl", flow_script("sdf.tcl"));
   k.add("gemm", std::to_string(g.m) + " " + std::to_string(g.k) + " " + std::to_string(g.n) + " stall " +
                     std::to_string(g.stall_seed));
   k.add("gemm x", bytes(g.x)).add("gemm w", bytes(g.w));
@@ -293,6 +305,7 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   if (!have_tool("sta"))
     throw UserError("OpenSTA (`sta`) is not installed (not on PATH); install it with `apt-get install opensta`");
   if (!(opt.clock_ns > 0) || !std::isfinite(opt.clock_ns)) throw UserError("--clock-ns must be a positive number of ns");
+  check_activity_model(opt.activity_model);
   check_gemm(cfg, gemm);
   const LibInfo lib = load_library(opt.lib);
   if (!opt.keep_dir.empty()) ensure_output_dir(opt.keep_dir);
@@ -308,6 +321,7 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
     r.is_signed = cfg.is_signed(), r.zero_gate = cfg.zero_gate;
     r.lib = lib.path.string();
     r.clock_ns = opt.clock_ns;
+    r.activity_model = opt.activity_model;
     r.gemm_m = gemm.m, r.gemm_k = gemm.k, r.gemm_n = gemm.n;
   };
   fill_header();
@@ -328,11 +342,16 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   if (!opt.keep_dir.empty()) {
     const fs::path out = opt.keep_dir / r.name;
     ensure_output_dir(out);
-    for (const char* file : {"array.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "activity.tcl", "sta.tcl",
+    for (const char* file : {"array.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "sdf.tcl", "net.sdf", "activity.tcl", "sta.tcl",
                              "sta.log", "result.json"})
       if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));
   }
   return r;
+}
+
+ArrayGemmRun simulate_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& gemm) {
+  DriveResult run = drive_gemm(sim, cfg, gemm);
+  return {std::move(run.y), run.cycles};
 }
 
 nlohmann::json array_synth_json(const ArraySynthResult& r) {
@@ -356,6 +375,8 @@ nlohmann::json array_synth_json(const ArraySynthResult& r) {
           {"macs", r.macs()},
           {"cycles", r.cycles},
           {"mean_activity", r.mean_activity},
+          {"activity_model", r.activity_model},
+          {"glitch_share", r.glitch_share},
           {"power_mw", r.simulated.total_mw},
           {"power_dyn_mw", r.simulated.dynamic_mw()},
           {"power_internal_mw", r.simulated.internal_mw},
@@ -377,14 +398,14 @@ std::string array_synth_csv(const std::vector<ArraySynthResult>& results) {
   std::ostringstream os;
   os << "array,name,mul,area_um2,cell_count,nand2_eq,delay_ns,fmax_mhz,slack_ns,power_mw,power_dyn_mw,power_leak_mw,"
         "power_vectorless_mw,energy_per_mac_pj,energy_vectorless_per_mac_pj,gemm_m,gemm_k,gemm_n,cycles,"
-        "mean_activity,clock_ns,netlist_matches_model,cached\n";
+        "mean_activity,activity_model,glitch_share,clock_ns,netlist_matches_model,cached\n";
   for (const auto& r : results)
     os << r.rows << "x" << r.cols << "," << r.name << ",\"" << r.mul << "\"," << fmt(r.area_um2) << "," << r.cell_count
        << "," << fmt(r.nand2_eq) << "," << fmt(r.delay_ns) << "," << fmt(r.fmax_mhz) << "," << fmt(r.slack_ns) << ","
        << fmt(r.simulated.total_mw) << "," << fmt(r.simulated.dynamic_mw()) << "," << fmt(r.simulated.leakage_mw) << ","
        << fmt(r.vectorless.total_mw) << "," << fmt(r.energy_per_mac_pj()) << "," << fmt(r.energy_vectorless_per_mac_pj())
        << "," << r.gemm_m << "," << r.gemm_k << "," << r.gemm_n << "," << r.cycles << "," << fmt(r.mean_activity) << ","
-       << fmt(r.clock_ns) << "," << (r.netlist_matches_model ? 1 : 0) << "," << (r.cached ? 1 : 0) << "\n";
+       << r.activity_model << "," << fmt(r.glitch_share) << "," << fmt(r.clock_ns) << "," << (r.netlist_matches_model ? 1 : 0) << "," << (r.cached ? 1 : 0) << "\n";
   return os.str();
 }
 
@@ -395,7 +416,7 @@ std::string array_synth_table(const std::vector<ArraySynthResult>& results) {
   os << std::left << std::setw(7) << "array" << std::setw(static_cast<int>(wmul) + 2) << "mul" << std::right
      << std::setw(11) << "area_um2" << std::setw(7) << "cells" << std::setw(9) << "delay_ns" << std::setw(9)
      << "slack_ns" << std::setw(9) << "fmax_MHz" << std::setw(10) << "P_vl_mW" << std::setw(10) << "P_sim_mW" << std::setw(12) << "E_pJ/MAC"
-     << std::setw(8) << "cycles" << "\n";
+     << std::setw(8) << "cycles" << std::setw(8) << "glitch" << "\n";
   os << std::fixed;
   for (const auto& r : results) {
     os << std::left << std::setw(7) << (std::to_string(r.rows) + "x" + std::to_string(r.cols))
@@ -403,13 +424,16 @@ std::string array_synth_table(const std::vector<ArraySynthResult>& results) {
        << r.area_um2 << std::setw(7) << r.cell_count << std::setprecision(3) << std::setw(9) << r.delay_ns
        << std::setw(9) << r.slack_ns << std::setprecision(1) << std::setw(9) << r.fmax_mhz << std::setprecision(4) << std::setw(10)
        << r.vectorless.total_mw << std::setw(10) << r.simulated.total_mw << std::setw(12) << r.energy_per_mac_pj()
-       << std::setw(8) << r.cycles << (r.netlist_matches_model ? "" : "  (netlist != golden GEMM!)") << "\n";
+       << std::setw(8) << r.cycles << std::setprecision(3) << std::setw(8) << r.glitch_share
+       << (r.netlist_matches_model ? "" : "  (netlist != golden GEMM!)") << "\n";
   }
   if (!results.empty()) {
     const auto& r = results.front();
     os << "clock " << std::setprecision(3) << r.clock_ns << " ns; GEMM " << r.gemm_m << "x" << r.gemm_k << "x"
        << r.gemm_n << " (" << r.macs() << " MACs); P_vl: vectorless (inputs at 0.5 transitions/cycle), P_sim: "
-       << "gate-level simulation of the GEMM's streams (zero-delay, no glitches); E = P_sim x period x cycles / MACs\n";
+       << "gate-level simulation of the GEMM's streams ("
+       << (r.activity_model == "timed" ? "timed with SDF delays, glitches counted" : "zero-delay, no glitches")
+       << "); E = P_sim x period x cycles / MACs; glitch: share of the simulated transitions that are glitches\n";
     for (const auto& q : results)
       os << (std::to_string(q.rows) + "x" + std::to_string(q.cols)) << " worst fanout: " << q.fanout.max_cell_fanout
          << " pins from a cell (" << q.fanout.max_cell_net << "), " << q.fanout.max_port_fanout

@@ -5,7 +5,8 @@
 // is no wrapper), timed by OpenSTA (synth/scripts/power.tcl, as for single multipliers) and its power
 // estimated twice: vectorless (data inputs at 0.5 transitions per cycle, propagated by OpenSTA), and
 // from the switching activity of every pin in a cycle-by-cycle gate-level simulation of the mapped
-// netlist (SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams through the one stream
+// netlist (by default the timed TimedGateSim with OpenSTA's SDF delays, glitches counted,
+// synth/timed_sim.hpp; --activity-model zero: the zero-delay SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams through the one stream
 // protocol that the Verilator harness and the Icarus bench also run (tb/array_stream.hpp: reset, weight
 // loads, activations, x_last, valid/ready, at full rate unless the GEMM has a stall seed). The
 // simulated Y is checked against the golden GEMM.
@@ -27,6 +28,7 @@
 #include "models/errors.hpp"
 #include "tb/array_runner.hpp"
 #include "synth/fanout.hpp"
+#include "synth/gate_sim.hpp"
 #include "synth/mult_synth.hpp"
 
 namespace gm {
@@ -34,6 +36,7 @@ namespace gm {
 struct ArraySynthOptions {
   std::string lib = "osu018";
   double clock_ns = kDefaultClockNs;
+  std::string activity_model = "timed";  // timed (SDF delays, glitches counted) | zero (zero-delay)
   std::filesystem::path keep_dir;  // -o: netlist, scripts and reports in DIR/<array name>/
 };
 
@@ -54,6 +57,8 @@ struct ArraySynthResult {
   int64_t gemm_m = 0, gemm_k = 0, gemm_n = 0;
   uint64_t cycles = 0;          // GEMM clock cycles (reset release to last result), the simulated cycles
   double mean_activity = 0;     // mean simulated transitions per cycle over the nets
+  std::string activity_model;   // timed | zero
+  double glitch_share = 0;      // timed: 1 - zero-delay transitions / timed transitions
   bool netlist_matches_model = true;  // the netlist's Y equals the golden GEMM
   FanoutReport fanout;                // the mapped netlist's worst fanout (synth/fanout.hpp)
   bool cached = false;
@@ -82,6 +87,15 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
 
 // The same array with every PE holding exact:w=<w>,s=<s> (the baseline of `characterize --array`).
 ArrayConfig exact_array_config(const ArrayConfig& cfg);
+
+// Drives `gemm` through a gate-level simulation of the mapped array (SeqGateSim or TimedGateSim),
+// by the stream protocol exactly as synth_array does; returns Y and the GEMM's cycles. For benches
+// and energy flows that hold their own netlist. Throws std::runtime_error when the stream stalls.
+struct ArrayGemmRun {
+  std::vector<int64_t> y;
+  uint64_t cycles = 0;
+};
+ArrayGemmRun simulate_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& gemm);
 
 nlohmann::json array_synth_json(const ArraySynthResult& r);
 std::string array_synth_csv(const std::vector<ArraySynthResult>& results);

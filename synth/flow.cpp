@@ -9,6 +9,7 @@
 #include "models/files.hpp"
 #include "models/tool_names.hpp"
 #include "models/install_layout.hpp"
+#include "tb/process.hpp"
 
 namespace gm::flow {
 
@@ -126,6 +127,30 @@ std::string activity_tcl(const GateSimResult& sim, const std::string& what) {
     os << "sta::set_power_pin_activity [get_pins {" << p.instance << "/" << p.pin << "}] " << p.activity << " "
        << p.duty << "\n";
   return os.str();
+}
+
+void check_activity_model(const std::string& model) {
+  if (model != "timed" && model != "zero")
+    throw UserError("--activity-model must be timed (glitches counted, SDF delays) or zero (zero-delay), got '" + model +
+                    "'");
+}
+
+void check_sdf_coverage(int missing, const std::string& what) {
+  if (missing > 0)
+    throw std::runtime_error(what + ": the SDF gives no delay for " + std::to_string(missing) +
+                             " cell arcs of the simulated netlist (instance names differ?)");
+}
+
+SdfDelays make_sdf(const std::filesystem::path& dir, const std::string& top, double clock_ns, const std::string& what) {
+  std::string tcl = replace_all(flow_script("sdf.tcl"), "{TOP}", top);
+  tcl = replace_all(tcl, "{LIB}", kLinkedLiberty);
+  tcl = replace_all(tcl, "{PERIOD}", fmt(clock_ns, 10));
+  write_file_atomic(dir / "sdf.tcl", tcl);
+  const RunResult run =
+      run_program({"sta", "-no_init", "-exit", "sdf.tcl"}, {.cwd = dir, .log_file = dir / "sdf.log", .timeout_s = 3600});
+  if (!run.ok() || run.output.find("GM_DONE") == std::string::npos || run.output.find("Error") != std::string::npos)
+    throw std::runtime_error(what + ": OpenSTA's write_sdf failed (log " + (dir / "sdf.log").string() + ")");
+  return parse_sdf(read_file(dir / "net.sdf"), (dir / "net.sdf").string());
 }
 
 }  // namespace gm::flow

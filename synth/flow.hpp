@@ -10,6 +10,7 @@
 
 #include "synth/gate_sim.hpp"
 #include "synth/liberty.hpp"
+#include "synth/sdf.hpp"
 #include "synth/mult_synth.hpp"
 
 namespace gm::flow {
@@ -50,7 +51,7 @@ nlohmann::json figures_json(const Result& r) {
   return {{"area_um2", r.area_um2}, {"cells", r.cells},
           {"nand2_eq", r.nand2_eq}, {"delay_ns", r.delay_ns}, {"slack_ns", r.slack_ns},
           {"vectorless", power_json(r.vectorless)}, {"simulated", power_json(r.simulated)},
-          {"cycles", r.cycles},     {"mean_activity", r.mean_activity},
+          {"cycles", r.cycles},     {"mean_activity", r.mean_activity}, {"glitch_share", r.glitch_share},
           {"netlist_matches_model", r.netlist_matches_model}, {"seconds", r.seconds}};
 }
 
@@ -67,9 +68,22 @@ void figures_from_json(const nlohmann::json& j, Result& r) {
   r.simulated = power_from_json(j.at("simulated"));
   r.cycles = j.at("cycles").get<uint64_t>();
   r.mean_activity = j.at("mean_activity").get<double>();
+  r.glitch_share = j.at("glitch_share").get<double>();
   r.netlist_matches_model = j.at("netlist_matches_model").get<bool>();
   r.seconds = j.at("seconds").get<double>();
 }
+
+// --activity-model: "timed" (event-driven with SDF delays, glitches counted; timed_sim.hpp) or
+// "zero" (zero-delay, no glitches). Throws UserError for anything else.
+void check_activity_model(const std::string& model);
+
+// OpenSTA's write_sdf for net.v in `dir` (synth/scripts/sdf.tcl; the library already linked there
+// as kLinkedLiberty), read back. Throws std::runtime_error when OpenSTA fails.
+SdfDelays make_sdf(const std::filesystem::path& dir, const std::string& top, double clock_ns, const std::string& what);
+
+// Throws std::runtime_error when the timed simulation found cell arcs the SDF does not give
+// (`missing`, TimedGateSim::missing_arcs): their delay would silently be 0.
+void check_sdf_coverage(int missing, const std::string& what);
 
 // OpenSTA commands giving every input port and pin its simulated activity (transitions per clock
 // period) and duty; `what` says in the file's header comment what was simulated.

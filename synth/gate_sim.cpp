@@ -242,6 +242,7 @@ GateSimResult SeqGateSim::activity() const {
     if (net < 2 || is_clock_[net] || seen[net]) return;
     seen[net] = true;
     sum += activity(net);
+    res.zero_delay_transitions += toggles_[net];
     ++counted;
   };
   for (const Port& p : ports_)
@@ -253,6 +254,7 @@ GateSimResult SeqGateSim::activity() const {
   for (const Cell& c : cells_)
     for (const auto& [net, f] : c.outs) add(net);
   res.mean_net_activity = counted ? sum / counted : 0;
+  res.timed_transitions = res.zero_delay_transitions;  // no glitches at zero delay
   return res;
 }
 

@@ -39,6 +39,36 @@ struct GateSimResult {
   std::vector<PortActivity> input_ports;  // data inputs (clock excluded)
   std::map<std::string, std::vector<uint64_t>> outputs;  // output bus -> value per cycle (if asked)
   double mean_net_activity = 0;           // over all non-constant, non-clock nets
+  // Totals over the same nets and sampled periods. A zero-delay simulator has no glitches: both
+  // totals are its toggles. The timed one (timed_sim.hpp) counts every transition inside a cycle as
+  // timed and the settled-value changes as zero-delay; glitch_share = 1 - zero_delay / timed.
+  bool timed = false;
+  uint64_t timed_transitions = 0, zero_delay_transitions = 0;
+  double glitch_share = 0;
+};
+
+// The interactive, cycle-by-cycle API of a gate-level simulator, so that a stimulus (the array's
+// stream adapter) can drive either the zero-delay SeqGateSim or the timed TimedGateSim:
+//
+//     sim.set_input(port, bits); sim.settle();   // combinational logic from inputs and flop states
+//     read sim.output(port);  sim.sample();      // count this cycle's values for the activity
+//     sim.clock();                               // every flop takes its next_state
+class CycleGateSim {
+ public:
+  virtual ~CycleGateSim() = default;
+  // Port handle of a bus (its name without [k]); throws std::runtime_error for an unknown bus.
+  virtual int port(const std::string& bus) const = 0;
+  virtual int port_width(int port) const = 0;
+  // Bit k of `bits` drives bus bit k (missing bits are 0).
+  virtual void set_input(int port, const std::vector<uint8_t>& bits) = 0;
+  virtual void set_input(int port, uint64_t value) = 0;
+  virtual void settle() = 0;
+  virtual std::vector<uint8_t> output(int port) const = 0;
+  virtual bool output_bit(int port, int bit = 0) const = 0;
+  virtual void sample() = 0;  // records this cycle's settled values (and, timed, its transitions)
+  virtual void clock() = 0;
+  // Activity over the sampled cycles: transitions between consecutive samples / (samples - 1).
+  virtual GateSimResult activity() const = 0;
 };
 
 class GateSim {
@@ -78,24 +108,20 @@ namespace gm {
 //
 // Flops are sources of the combinational order; only a purely combinational loop is an error.
 // Asynchronous clear/preset are applied as levels in settle(). Initial flop state is 0.
-class SeqGateSim {
+class SeqGateSim final : public CycleGateSim {
  public:
   SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib, const std::string& clock_port);
 
-  // Port handle of a bus (its name without [k]); throws std::runtime_error for an unknown bus.
-  int port(const std::string& bus) const;
-  int port_width(int port) const { return static_cast<int>(ports_[port].nets.size()); }
-  // Bit k of `bits` drives bus bit k (missing bits are 0).
-  void set_input(int port, const std::vector<uint8_t>& bits);
-  void set_input(int port, uint64_t value);
-  void settle();
-  std::vector<uint8_t> output(int port) const;
-  bool output_bit(int port, int bit = 0) const;
-  void sample();  // records the settled values of every net for toggle counting
-  void clock();
-
-  // Activity over the sampled cycles: toggles between consecutive samples / (samples - 1).
-  GateSimResult activity() const;
+  int port(const std::string& bus) const override;
+  int port_width(int port) const override { return static_cast<int>(ports_[port].nets.size()); }
+  void set_input(int port, const std::vector<uint8_t>& bits) override;
+  void set_input(int port, uint64_t value) override;
+  void settle() override;
+  std::vector<uint8_t> output(int port) const override;
+  bool output_bit(int port, int bit = 0) const override;
+  void sample() override;  // records the settled values of every net for toggle counting
+  void clock() override;
+  GateSimResult activity() const override;
 
  private:
   using Func = gate::Func;

@@ -19,6 +19,7 @@
 #include "models/errors.hpp"
 #include "models/files.hpp"
 #include "synth/gate_sim.hpp"
+#include "synth/timed_sim.hpp"
 #include "synth/liberty.hpp"
 #include "generator/registry.hpp"
 #include "synth/flow.hpp"
@@ -141,6 +142,25 @@ bool netlist_matches_model(const Spec& spec, const std::vector<uint64_t>& a, con
   return true;
 }
 
+// The operand streams through the timed simulation, cycle by cycle, recording y_o as GateSim::run
+// does (the value after the cycle's inputs have settled).
+GateSimResult timed_run(TimedGateSim& sim, const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  const int pa = sim.port("a_i"), pb = sim.port("b_i"), py = sim.port("y_o");
+  std::vector<uint64_t> y(a.size());
+  for (size_t t = 0; t < a.size(); ++t) {
+    sim.set_input(pa, a[t]);
+    sim.set_input(pb, b[t]);
+    sim.settle();
+    const std::vector<uint8_t> bits = sim.output(py);
+    for (size_t k = 0; k < bits.size() && k < 64; ++k) y[t] |= static_cast<uint64_t>(bits[k]) << k;
+    sim.sample();
+    sim.clock();
+  }
+  GateSimResult act = sim.activity();
+  act.outputs["y_o"] = std::move(y);
+  return act;
+}
+
 // What the cache stores per design (everything but the spec, which the key already fixes).
 nlohmann::json cache_record(const SynthResult& r) {
   nlohmann::json j = figures_json(r);
@@ -200,10 +220,17 @@ void run_flow(const Flow& f, const ActivitySource& act_src, const Spec& spec, co
   // Switching activity from a gate-level simulation of the mapped netlist.
   std::vector<uint64_t> a, b;
   make_stream(act_src, spec, f.opt.cycles, f.opt.seed, a, b);
-  const GateSim sim(netlist, top, f.lib.lib, "clk_i");
-  const GateSimResult act = sim.run({{"a_i", a}, {"b_i", b}}, true);
+  GateSimResult act;
+  if (f.opt.activity_model == "timed") {
+    TimedGateSim sim(netlist, top, f.lib.lib, "clk_i", make_sdf(dir, top, f.opt.clock_ns, spec.name()));
+    check_sdf_coverage(sim.missing_arcs(), spec.name());
+    act = timed_run(sim, a, b);
+  } else {
+    act = GateSim(netlist, top, f.lib.lib, "clk_i").run({{"a_i", a}, {"b_i", b}}, true);
+  }
   r.cycles = act.cycles;
   r.mean_activity = act.mean_net_activity;
+  r.glitch_share = act.glitch_share;
   r.netlist_matches_model = netlist_matches_model(spec, a, b, act);
   write_file_atomic(dir / "activity.tcl", activity_tcl(act, "switching activity of the multiplier under its operand stream"));
   fs::remove(dir / "net.json");  // large, and rebuilt on demand
@@ -241,6 +268,8 @@ std::string cache_key(const Flow& f, const ActivitySource& act, const Spec& spec
   k.add("activity", act.dist.entries.empty() ? "uniform" : "pairs").add("activity pairs", pairs_key_text(act.dist));
   if (!act.sequence.empty()) k.add("activity sequence", sequence_key_text(act.sequence));
   k.add("cycles", std::to_string(f.opt.cycles)).add("seed", std::to_string(f.opt.seed));
+  k.add("activity model", f.opt.activity_model);
+  if (f.opt.activity_model == "timed") k.add("sdf.tcl", flow_script("sdf.tcl"));
   return add_tool_versions(k, {"yosys", "sta"}).add_build_id().hex();
 }
 
@@ -252,6 +281,7 @@ SynthResult synth_one(const Flow& f, const ActivitySource& act, const Spec& spec
   r.clock_ns = f.opt.clock_ns;
   r.activity = act.label;
   r.activity_order = act.sequence.empty() ? "random" : "in order";
+  r.activity_model = f.opt.activity_model;
   const std::string rtl = rtl::generate_verilog(spec);
   check_no_wrapper_clash(spec, rtl);
   const CacheStore store("synth");
@@ -264,6 +294,7 @@ SynthResult synth_one(const Flow& f, const ActivitySource& act, const Spec& spec
         r.clock_ns = f.opt.clock_ns;
         r.activity = act.label;
         r.activity_order = act.sequence.empty() ? "random" : "in order";
+        r.activity_model = f.opt.activity_model;
         run_flow(f, act, spec, rtl, dir, r);
         write_file_atomic(dir / "result.json", cache_record(r).dump(2));
       });
@@ -278,7 +309,7 @@ SynthResult synth_one(const Flow& f, const ActivitySource& act, const Spec& spec
   if (!f.opt.keep_dir.empty()) {
     const fs::path out = f.opt.keep_dir / spec.name();
     ensure_output_dir(out);
-    for (const char* file : {"dut.v", "gm_reg_wrapper.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "activity.tcl",
+    for (const char* file : {"dut.v", "gm_reg_wrapper.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "sdf.tcl", "net.sdf", "activity.tcl",
                              "sta.tcl", "sta.log", "result.json"})
       if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));
   }
@@ -311,6 +342,7 @@ std::vector<SynthResult> synth_designs(const std::vector<SynthDesign>& designs, 
     throw UserError("OpenSTA (`sta`) is not installed (not on PATH); install it with `apt-get install opensta`");
   if (!(opt.clock_ns > 0) || !std::isfinite(opt.clock_ns)) throw UserError("--clock-ns must be a positive number of ns");
   if (opt.jobs < 1) throw UserError("-j must be at least 1");
+  check_activity_model(opt.activity_model);
   const LibInfo lib = load_library(opt.lib);
   bool all_own = !designs.empty();
   for (const auto& d : designs) all_own = all_own && (d.activity || d.sequence);
@@ -372,6 +404,8 @@ nlohmann::json synth_result_json(const SynthResult& r) {
           {"activity_order", r.activity_order},
           {"activity_cycles", r.cycles},
           {"mean_activity", r.mean_activity},
+          {"activity_model", r.activity_model},
+          {"glitch_share", r.glitch_share},
           {"power_mw", r.simulated.total_mw},
           {"power_dyn_mw", r.simulated.dynamic_mw()},
           {"power_internal_mw", r.simulated.internal_mw},
@@ -396,7 +430,7 @@ std::string synth_csv(const std::vector<SynthResult>& results) {
   os << "spec,name,area_um2,cell_count,nand2_eq,delay_ns,fmax_mhz,slack_ns,power_mw,power_dyn_mw,power_leak_mw,"
         "energy_pj,power_vectorless_mw,power_vectorless_dyn_mw,power_vectorless_leak_mw,energy_vectorless_pj,"
         "activity,mean_activity,clock_ns,netlist_matches_model,cached,power_multiplier_mw,power_wrapper_mw,"
-        "energy_multiplier_pj,energy_wrapper_pj,activity_order\n";
+        "energy_multiplier_pj,energy_wrapper_pj,activity_order,activity_model,glitch_share\n";
   for (const auto& r : results)
     os << '"' << r.spec.canonical() << "\"," << r.spec.name() << "," << fmt(r.area_um2) << "," << r.cell_count << ","
        << fmt(r.nand2_eq) << "," << fmt(r.delay_ns) << "," << fmt(r.fmax_mhz) << "," << fmt(r.slack_ns) << ","
@@ -405,7 +439,8 @@ std::string synth_csv(const std::vector<SynthResult>& results) {
        << "," << fmt(r.vectorless.leakage_mw) << "," << fmt(r.energy_vectorless_pj()) << ",\"" << r.activity << "\","
        << fmt(r.mean_activity) << "," << fmt(r.clock_ns) << "," << (r.netlist_matches_model ? 1 : 0) << ","
        << (r.cached ? 1 : 0) << "," << fmt(r.simulated_multiplier.total_mw) << "," << fmt(r.simulated_wrapper.total_mw)
-       << "," << fmt(r.energy_multiplier_pj()) << "," << fmt(r.energy_wrapper_pj()) << "," << r.activity_order << "\n";
+       << "," << fmt(r.energy_multiplier_pj()) << "," << fmt(r.energy_wrapper_pj()) << "," << r.activity_order << ","
+       << r.activity_model << "," << fmt(r.glitch_share) << "\n";
   return os.str();
 }
 
@@ -416,7 +451,7 @@ std::string synth_table(const std::vector<SynthResult>& results) {
   os << std::left << std::setw(static_cast<int>(wname)) << "name" << std::right << std::setw(10) << "area_um2"
      << std::setw(7) << "cells" << std::setw(8) << "nand2" << std::setw(9) << "delay_ns" << std::setw(9) << "fmax_MHz"
      << std::setw(10) << "P_vl_mW" << std::setw(10) << "P_sim_mW" << std::setw(10) << "dyn_mW" << std::setw(10)
-     << "leak_uW" << std::setw(9) << "E_pJ" << std::setw(9) << "E_mul_pJ" << "\n";
+     << "leak_uW" << std::setw(9) << "E_pJ" << std::setw(9) << "E_mul_pJ" << std::setw(8) << "glitch" << "\n";
   os << std::fixed;
   for (const auto& r : results) {
     os << std::left << std::setw(static_cast<int>(wname)) << r.spec.name() << std::right << std::setprecision(0)
@@ -425,13 +460,16 @@ std::string synth_table(const std::vector<SynthResult>& results) {
        << r.fmax_mhz << std::setprecision(4) << std::setw(10) << r.vectorless.total_mw << std::setw(10)
        << r.simulated.total_mw << std::setw(10) << r.simulated.dynamic_mw() << std::setprecision(3) << std::setw(10)
        << r.simulated.leakage_mw * 1e3 << std::setprecision(3) << std::setw(9) << r.energy_pj()
-       << std::setw(9) << r.energy_multiplier_pj()
-       << (r.netlist_matches_model ? "" : "  (netlist != model!)") << (r.cached ? "" : "") << "\n";
+       << std::setw(9) << r.energy_multiplier_pj() << std::setprecision(3) << std::setw(8) << r.glitch_share
+       << (r.netlist_matches_model ? "" : "  (netlist != model!)") << "\n";
   }
   if (!results.empty())
     os << "clock " << std::setprecision(3) << results.front().clock_ns << " ns; P_vl: vectorless (inputs at 0.5 "
-       << "transitions/cycle), P_sim: simulated activity (" << results.front().activity << ", zero-delay, no glitches); "
-       << "E = P_sim x clock period, E_mul = the multiplier's own cells (no wrapper flops)\n";
+       << "transitions/cycle), P_sim: simulated activity (" << results.front().activity << ", "
+       << (results.front().activity_model == "timed" ? "timed with SDF delays, glitches counted"
+                                                     : "zero-delay, no glitches")
+       << "); E = P_sim x clock period, E_mul = the multiplier's own cells (no wrapper flops); glitch: share of the "
+       << "simulated transitions that are glitches\n";
   return os.str();
 }
 

@@ -34,6 +34,7 @@ struct SynthOptions {
   double clock_ns = kDefaultClockNs;
   std::string activity = "uniform";  // uniform | path of an operand-pair file ("a b weight" lines)
   uint64_t cycles = kDefaultActivityCycles;
+  std::string activity_model = "timed";  // timed (SDF delays, glitches counted) | zero (zero-delay)
   uint64_t seed = 1;
   int jobs = 2;
   std::filesystem::path keep_dir;  // -o: netlists, scripts and reports per design
@@ -65,6 +66,8 @@ struct SynthResult {
   std::string activity_order = "random";  // "random": pairs drawn at random; "in order": a sequence played as given
   uint64_t cycles = 0;
   double mean_activity = 0;   // mean simulated transitions per cycle over the nets
+  std::string activity_model;  // timed | zero
+  double glitch_share = 0;     // timed: 1 - zero-delay transitions / timed transitions (0 when zero)
   bool netlist_matches_model = true;  // the gate-level simulation reproduced the model's products
   bool cached = false;
   double seconds = 0;         // flow time (0 when cached)

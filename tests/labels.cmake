@@ -14,7 +14,7 @@ set(GM_UNIT_SUITES
   DnnPeStream                                                # the weight-stationary stream of one PE
   ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
   ArrayStream                                                # the array's stream protocol on a fake array
-  SeqGateSim                                                 # netlist and gate simulator
+  SeqGateSim TimedGateSim Sdf                                # netlist, gate simulators, SDF reader
   SynthLiberty                                               # Liberty reader
   Process                                                    # argv-only program runner
   CacheStore                                                 # cache entries, checksums, publication

@@ -1,4 +1,5 @@
-// greenmac synth SPEC... [--lib osu018|PATH.lib] [--clock-ns NS] [--activity uniform|FILE] [-j N]
+// greenmac synth SPEC... [--lib osu018|PATH.lib] [--clock-ns NS] [--activity uniform|FILE]
+//                [--activity-model timed|zero] [-j N]
 //                [--json|--csv] [-o DIR]: area, timing and power of each design in a standard-cell
 // library (Yosys + OpenSTA), with switching activity from a gate-level simulation.
 // greenmac synth --array RxC --mul SPEC [--mul-map FILE] [--acc-width N] [--zero-gate] [--gemm MxKxN]
@@ -93,6 +94,9 @@ const CommandRegistrar reg({
                          "file (\"a b weight\" lines, as `metrics --dist`)");
           sub.add_option("--cycles", args->opt.cycles, "simulated clock cycles for the activity (default 20000)")
               ->check(CLI::Range(uint64_t{2}, uint64_t{100'000'000}));
+          sub.add_option("--activity-model", args->opt.activity_model,
+                         "how the gate-level simulation counts transitions: timed (default: event-driven with "
+                         "OpenSTA's SDF delays, glitches counted) or zero (zero-delay, no glitches)");
           sub.add_option("--seed", args->opt.seed, "seed of the operand stream (with --array: of the random GEMM)");
           args->array.add_to(sub);
           sub.add_option("-j,--jobs", args->opt.jobs, "designs run in parallel (default 2)");

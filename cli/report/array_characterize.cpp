@@ -69,9 +69,11 @@ void write_array_characterization(const ArrayCharReport& rep, const fs::path& di
   md << "# greenmac array characterization\n\n" << array_char_checks(rep).markdown_lines()
      << "Each array is flattened and mapped by Yosys onto " << a.lib << ", timed by OpenSTA at a " << fmt(a.clock_ns, 3)
      << " ns clock, and its power estimated vectorless (data inputs at 0.5 transitions per cycle) and from a "
-     << "zero-delay gate-level simulation of the mapped netlist running a " << a.gemm_m << "x" << a.gemm_k << "x"
+     << (a.activity_model == "timed" ? "timed (SDF delays, glitches counted)" : "zero-delay")
+     << " gate-level simulation of the mapped netlist running a " << a.gemm_m << "x" << a.gemm_k << "x"
      << a.gemm_n << " GEMM (" << a.macs() << " MACs, " << a.cycles << " cycles, the harness's full-rate streams; "
-     << "glitches not counted). Energy per MAC = simulated power x clock period x cycles / MACs. The baseline is "
+     << (a.activity_model == "timed" ? "glitch share " + fmt(a.glitch_share, 3) : std::string("glitches not counted"))
+     << "). Energy per MAC = simulated power x clock period x cycles / MACs. The baseline is "
      << "the same array with exact multipliers.\n\n";
   md << "| array | multiplier | area µm² | delay ns | power mW (vectorless) | power mW (sim.) | energy pJ/MAC | "
         "netlist = golden |\n|---|---|---|---|---|---|---|---|\n";

@@ -59,7 +59,11 @@ std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt
      << "Yosys `synth -flatten`, `dfflibmap` and `abc -liberty` onto " << s.lib << "; OpenSTA for the "
      << "register-to-register critical path and for power at a " << fmt(s.clock_ns) << " ns clock. Power is given "
      << "vectorless (activity 0.5 at the inputs) and from simulation: the mapped netlist is simulated "
-     << "(zero delay, so glitch power is left out) under " << s.cycles << " cycles of "
+     << (s.activity_model == "timed"
+             ? "(event-driven with the cell delays OpenSTA writes as SDF, inertial, so glitches are counted: "
+               "glitch share " + fmt(s.glitch_share, 3) + " for the first design)"
+             : std::string("(zero delay, so glitch power is left out)"))
+     << " under " << s.cycles << " cycles of "
      << (s.activity == "uniform"              ? std::string("uniform random operands")
          : s.activity_order == "in order" ? std::string("each design's own operand sequence played in order (the "
                                                        "weight-stationary stream of one PE; `activity` in report.json "

@@ -1,0 +1,116 @@
+// greenmac bench timed-sim: speed of the timed, glitch-counting gate simulation (TimedGateSim) on a
+// mapped systolic array, against the zero-delay SeqGateSim on the same GEMM in the same run, and the
+// glitch share it measures. The array (default 4x4, GREENMAC_BENCH_ARRAY=RxC for another) is mapped
+// with the flow's own Yosys script and timed with its SDF script, in a scratch directory. Target
+// (issue 11): >= 30 M events/s on one core. Both runs must reproduce the golden GEMM.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <regex>
+
+#include "cli/bench/bench.hpp"
+#include "generator/array/array.hpp"
+#include "models/checks.hpp"
+#include "models/errors.hpp"
+#include "models/files.hpp"
+#include "models/golden_gemm.hpp"
+#include "models/scratch.hpp"
+#include "tb/array_runner.hpp"
+#include "models/spec.hpp"
+#include "synth/array_synth.hpp"
+#include "synth/flow.hpp"
+#include "synth/timed_sim.hpp"
+#include "tb/process.hpp"
+
+namespace gm {
+namespace {
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
+int bench_timed_sim() {
+  using namespace flow;
+  namespace fs = std::filesystem;
+  int rows = 4, cols = 4;
+  if (const char* env = std::getenv("GREENMAC_BENCH_ARRAY")) {
+    std::smatch m;
+    const std::string text = env;
+    if (!std::regex_match(text, m, std::regex(R"((\d{1,2})x(\d{1,2}))")))
+      throw UserError("GREENMAC_BENCH_ARRAY must be RxC (e.g. 8x8), got '" + text + "'");
+    rows = std::stoi(m[1]), cols = std::stoi(m[2]);
+  }
+  if (!have_tool("yosys") || !have_tool("sta")) throw UserError("bench timed-sim needs yosys and sta (OpenSTA) on PATH");
+  const ScratchDir scratch("gm-bench-timed-sim");  // removed on return and on interrupt
+  const fs::path dir = scratch.path();
+  const LibInfo lib = load_library("osu018");
+  const ArrayConfig cfg = make_array_config(rows, cols, parse_spec("drum:k=4,s=1"), "", 32, false);
+  const ArrayRtl rtl = generate_array(cfg, MulModel::kGate);
+  std::string verilog;
+  for (const auto& f : rtl.files)
+    if (fs::path(f.name).extension() == ".v") verilog += f.text + "\n";
+  write_file_atomic(dir / "array.v", verilog);
+  std::string ys = replace_all(flow_script("map_array.ys"), "{TOP}", rtl.top);
+  ys = replace_all(ys, "{LIB}", link_liberty(lib, dir));
+  ys = replace_all(ys, "{BUF}", lib.insbuf_args());
+  ys = replace_all(ys, "{PERIOD_PS}", "10000");
+  write_file_atomic(dir / "synth.ys", ys);
+  const auto t0 = std::chrono::steady_clock::now();
+  const RunResult yosys = run_program({"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys"}, {.cwd = dir, .timeout_s = 3600});
+  if (!yosys.ok()) throw std::runtime_error("bench timed-sim: Yosys failed: " + yosys.output.substr(0, 400));
+  const SdfDelays sdf = make_sdf(dir, rtl.top, kDefaultClockNs, "bench timed-sim");
+  const double map_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto netlist = nlohmann::json::parse(read_file(dir / "net.json"));
+
+  // A GEMM long enough to time: 8 tiles per PE.
+  const GemmProblem g = random_gemm(cfg, 256, 2 * rows, 4 * cols, 1);
+  std::vector<int64_t> golden = golden_gemm(pe_tables(cfg), cfg.rows, cfg.cols, cfg.acc_width, g.x.data(), g.w.data(),
+                                            g.m, g.k, g.n);
+  CheckLog checks;
+
+  SeqGateSim zero(netlist, rtl.top, lib.lib, "clk_i");
+  double c0 = cpu_seconds();
+  const ArrayGemmRun zr = simulate_array_gemm(zero, cfg, g);
+  const double zero_s = cpu_seconds() - c0;
+  const GateSimResult za = zero.activity();
+
+  TimedGateSim timed(netlist, rtl.top, lib.lib, "clk_i", sdf);
+  check_sdf_coverage(timed.missing_arcs(), "bench timed-sim");
+  c0 = cpu_seconds();
+  const ArrayGemmRun tr = simulate_array_gemm(timed, cfg, g);
+  const double timed_s = cpu_seconds() - c0;
+  const GateSimResult ta = timed.activity();
+
+  checks.expect(zr.y == golden, "bench timed-sim: the zero-delay simulation's Y differs from the golden GEMM");
+  checks.expect(tr.y == golden, "bench timed-sim: the timed simulation's Y differs from the golden GEMM");
+  checks.expect(tr.cycles == zr.cycles, "bench timed-sim: the two simulations ran different cycle counts");
+  checks.expect(ta.zero_delay_transitions == za.zero_delay_transitions,
+                "bench timed-sim: the timed simulation's settled values differ from the zero-delay simulation's");
+
+  const size_t cells = netlist.at("modules").at(rtl.top).at("cells").size();
+  std::printf("array               %dx%d drum:k=4,s=1, %zu cells, mapped + SDF in %.1f s\n", rows, cols, cells, map_s);
+  std::printf("gemm                %lldx%lldx%lld, %llu cycles\n", static_cast<long long>(g.m),
+              static_cast<long long>(g.k), static_cast<long long>(g.n), static_cast<unsigned long long>(tr.cycles));
+  std::printf("zero-delay          %.3f s cpu, %.0f cycles/s, %llu transitions\n", zero_s, zr.cycles / zero_s,
+              static_cast<unsigned long long>(za.zero_delay_transitions));
+  std::printf("timed               %.3f s cpu, %.0f cycles/s, %llu events, %llu evaluations, %llu transitions\n",
+              timed_s, tr.cycles / timed_s, static_cast<unsigned long long>(timed.events()),
+              static_cast<unsigned long long>(timed.evaluations()),
+              static_cast<unsigned long long>(ta.timed_transitions));
+  std::printf("events/s            %.1f M   target >= 30 M\n", timed.events() / timed_s * 1e-6);
+  std::printf("timed / zero-delay  %.2f x the time\n", timed_s / zero_s);
+  std::printf("glitch share        %.3f (1 - zero-delay / timed transitions); max settle %lld ps\n", ta.glitch_share,
+              static_cast<long long>(timed.max_settle_ps()));
+  return checks.finish();
+}
+
+const BenchRegistrar reg("timed-sim", {"timed (SDF, glitch-counting) gate simulation of an array: events/s, ratio to "
+                                       "zero-delay, glitch share (GREENMAC_BENCH_ARRAY=RxC, default 4x4)",
+                                       bench_timed_sim});
+
+}  // namespace
+}  // namespace gm
