@@ -137,9 +137,10 @@ bool from_cache_record(const std::string& text, ArraySynthResult& r) {
 }
 
 // The modules map_array.ys keeps as hierarchy (docs/synth.md, "Flow"): the PE (a Yosys selection
-// pattern: hierarchy names it $paramod$<hash>\gm_array_pe) and each distinct multiplier.
+// pattern: hierarchy names it $paramod$<hash>\gm_array_pe), the output stage's column lane and each
+// distinct multiplier.
 std::string kept_modules(const ArrayConfig& cfg) {
-  std::string names = "*gm_array_pe";
+  std::string names = cfg.out_stage ? "*gm_array_pe gm_array_out_lane" : "*gm_array_pe";
   for (const Spec& s : cfg.distinct_specs()) names += (names.empty() ? "" : " ") + s.name();
   return names;
 }
