@@ -49,7 +49,9 @@ class ArraySynth : public ::testing::Test {
       GemmProblem g = default_array_gemm(cfg, 1);
       if (zero_operands) std::fill(g.x.begin(), g.x.end(), 0), std::fill(g.w.begin(), g.w.end(), 0);
       g.stall_seed = stall_seed;
-      it = results.emplace(key, synth_array(cfg, g, ArraySynthOptions{})).first;
+      ArraySynthOptions opt;
+      opt.keep_dir = *scratch_ / "keep";  // DIR/<array name>/net.v and the other files
+      it = results.emplace(key, synth_array(cfg, g, opt)).first;
     }
     return it->second;
   }
@@ -114,6 +116,12 @@ TEST_F(ArraySynth, OutputStageReproducesTheRequantizedGemm) {
   const ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:w=8,s=1"), "", 32, false, 0, true);
   EXPECT_EQ(out.cycles, gemm_cycles(cfg, 32, 4, 4));
   EXPECT_GT(out.area_um2, plain.area_um2);
+  // The stage's column lane is one module, mapped once and instantiated per column (map_array.ys).
+  const std::string net = read_file(*scratch_ / "keep" / out.name / "net.v");
+  int lanes = 0;
+  for (size_t p = net.find("u_lane "); p != std::string::npos; p = net.find("u_lane ", p + 1)) ++lanes;
+  EXPECT_EQ(lanes, 2);
+  EXPECT_NE(net.find("\nmodule gm_array_out_lane("), std::string::npos);
 }
 
 // The flow is hierarchical (synth/scripts/map_array.ys): the PE and each distinct multiplier are
