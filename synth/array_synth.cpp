@@ -150,6 +150,25 @@ bool from_cache_record(const std::string& text, ArraySynthResult& r) {
   }
 }
 
+// The modules map_array.ys keeps as hierarchy (docs/synth.md, "Flow"): the PE (a Yosys selection
+// pattern: hierarchy names it $paramod$<hash>\gm_array_pe), the output stage's column lane and each
+// distinct multiplier.
+std::string kept_modules(const ArrayConfig& cfg) {
+  std::string names = cfg.out_stage ? "*gm_array_pe gm_array_out_lane" : "*gm_array_pe";
+  for (const Spec& s : cfg.distinct_specs()) names += (names.empty() ? "" : " ") + s.name();
+  return names;
+}
+
+// The simulation reads the flattened netlist, where a kept module's cell is "<instance>.<cell>"
+// (the instance name may itself hold dots: g_row[0].g_col[1].u_mul); OpenSTA reads the hierarchy,
+// where it is "<instance>/<cell>". The kept modules are all instantiated by the top (one level) and
+// the cells' own names (rename -enumerate: _N_) hold no dot, so the last dot is the boundary.
+GateSimResult hierarchical_pin_names(GateSimResult act) {
+  for (auto& p : act.pins)
+    if (const size_t dot = p.instance.rfind('.'); dot != std::string::npos) p.instance[dot] = '/';
+  return act;
+}
+
 std::string array_verilog(const ArrayRtl& rtl) {
   std::string all;
   for (const auto& f : rtl.files)
@@ -165,8 +184,13 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   std::string ys = replace_all(flow_script("map_array.ys"), "{TOP}", rtl.top);
   ys = replace_all(ys, "{LIB}", link_liberty(lib, dir));
   ys = replace_all(ys, "{BUF}", lib.insbuf_args());
+  ys = replace_all(ys, "{KEEP}", kept_modules(cfg));
+  ys = replace_all(ys, "{TIE}", lib.buf_cell + " " + lib.buf_out);
   ys = replace_all(ys, "{PERIOD_PS}", fmt(std::round(opt.clock_ns * 1000), 10));
   write_file_atomic(dir / "synth.ys", ys);
+  // ABC's view of a module's boundary: inputs driven by the library's buffer, outputs loading it
+  // with 0.02 pF (about two gate inputs in OSU018); see map_array.ys.
+  write_file_atomic(dir / "abc.constr", "set_driving_cell " + lib.buf_cell + "\nset_load 0.02\n");
   const RunResult yosys = run_program({"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys"}, {.cwd = dir, .timeout_s = 3600});
   if (!yosys.ok())
     throw std::runtime_error(r.name + ": Yosys failed" + (yosys.timed_out ? " (timed out after 3600 s)" : "") + ": " +
@@ -176,8 +200,9 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
 
   const std::string stat = read_file(dir / "stat.txt");
   std::smatch m;
-  if (!std::regex_search(stat, m, std::regex(R"(Chip area for module '[^']*': ([0-9.eE+-]+))")))
-    throw std::runtime_error(r.name + ": no chip area in Yosys's stat output");
+  // The whole hierarchy's area (each kept module counted once per instance).
+  if (!std::regex_search(stat, m, std::regex(R"(Chip area for top module '[^']*': ([0-9.eE+-]+))")))
+    throw std::runtime_error(r.name + ": no chip area of the top module in Yosys's stat output");
   r.area_um2 = std::stod(m[1]);
   r.nand2_eq = r.area_um2 / lib.nand2_area;
   const auto netlist = nlohmann::json::parse(read_file(dir / "net.json"));
@@ -204,7 +229,8 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   // Stalls (a nonzero stall_seed) add cycles the cycle model does not count.
   r.netlist_matches_model =
       run.y == golden && (gemm.stall_seed != 0 || run.cycles == gemm_cycles(cfg, gemm.m, gemm.k, gemm.n));
-  write_file_atomic(dir / "activity.tcl", activity_tcl(act, "switching activity of a GEMM on the array"));
+  write_file_atomic(dir / "activity.tcl",
+                    activity_tcl(hierarchical_pin_names(act), "switching activity of a GEMM on the array"));
   fs::remove(dir / "net.json");  // large, and rebuilt on demand
   const auto t2 = std::chrono::steady_clock::now();
   r.sim_seconds = std::chrono::duration<double>(t2 - t1).count();
@@ -342,7 +368,8 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   if (!opt.keep_dir.empty()) {
     const fs::path out = opt.keep_dir / r.name;
     ensure_output_dir(out);
-    for (const char* file : {"array.v", "synth.ys", "yosys.log", "stat.txt", "net.v", "sdf.tcl", "net.sdf", "activity.tcl", "sta.tcl",
+    for (const char* file : {"array.v", "synth.ys", "abc.constr", "yosys.log", "stat.txt", "net.v", "sdf.tcl", "net.sdf",
+                             "activity.tcl", "sta.tcl",
                              "sta.log", "result.json"})
       if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));
   }

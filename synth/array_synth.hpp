@@ -1,12 +1,13 @@
 // Whole-array synthesis and power (`greenmac synth --array`, `greenmac characterize --array`).
 //
-// The generated systolic array (generator/array/array.hpp, gate-level multipliers) is flattened and mapped
-// onto the Liberty library by Yosys (synth/scripts/map_array.ys: the array has its own registers, so there
-// is no wrapper), timed by OpenSTA (synth/scripts/power.tcl, as for single multipliers) and its power
+// The generated systolic array (generator/array/array.hpp, gate-level multipliers) is mapped onto the
+// Liberty library by Yosys hierarchically (synth/scripts/map_array.ys: the PE and each distinct multiplier
+// mapped once and instantiated, the rest flattened; the array has its own registers, so there is no
+// wrapper), timed by OpenSTA on that hierarchy (synth/scripts/power.tcl, as for single multipliers) and its power
 // estimated twice: vectorless (data inputs at 0.5 transitions per cycle, propagated by OpenSTA), and
 // from the switching activity of every pin in a cycle-by-cycle gate-level simulation of the mapped
-// netlist (by default the timed TimedGateSim with OpenSTA's SDF delays, glitches counted,
-// synth/timed_sim.hpp; --activity-model zero: the zero-delay SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams through the one stream
+// netlist, a flattened copy (by default the timed TimedGateSim with OpenSTA's SDF delays, glitches
+// counted, synth/timed_sim.hpp; --activity-model zero: the zero-delay SeqGateSim, synth/gate_sim.hpp) driven by a real GEMM's streams through the one stream
 // protocol that the Verilator harness and the Icarus bench also run (tb/array_stream.hpp: reset, weight
 // loads, activations, x_last, valid/ready, at full rate unless the GEMM has a stall seed). The
 // simulated Y is checked against the golden GEMM.

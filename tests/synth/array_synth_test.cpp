@@ -49,7 +49,9 @@ class ArraySynth : public ::testing::Test {
       GemmProblem g = default_array_gemm(cfg, 1);
       if (zero_operands) std::fill(g.x.begin(), g.x.end(), 0), std::fill(g.w.begin(), g.w.end(), 0);
       g.stall_seed = stall_seed;
-      it = results.emplace(key, synth_array(cfg, g, ArraySynthOptions{})).first;
+      ArraySynthOptions opt;
+      opt.keep_dir = *scratch_ / "keep";  // DIR/<array name>/net.v and the other files
+      it = results.emplace(key, synth_array(cfg, g, opt)).first;
     }
     return it->second;
   }
@@ -114,6 +116,51 @@ TEST_F(ArraySynth, OutputStageReproducesTheRequantizedGemm) {
   const ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:w=8,s=1"), "", 32, false, 0, true);
   EXPECT_EQ(out.cycles, gemm_cycles(cfg, 32, 4, 4));
   EXPECT_GT(out.area_um2, plain.area_um2);
+  // The stage's column lane is one module, mapped once and instantiated per column (map_array.ys).
+  const std::string net = read_file(*scratch_ / "keep" / out.name / "net.v");
+  int lanes = 0;
+  for (size_t p = net.find("u_lane "); p != std::string::npos; p = net.find("u_lane ", p + 1)) ++lanes;
+  EXPECT_EQ(lanes, 2);
+  EXPECT_NE(net.find("\nmodule gm_array_out_lane("), std::string::npos);
+}
+
+// The flow is hierarchical (synth/scripts/map_array.ys): the PE and each distinct multiplier are
+// mapped once and instantiated at every position that uses them, OpenSTA reads that hierarchy, and
+// the gate simulation a flattened copy. A flow that flattened before mapping would write net.v with
+// the top module alone.
+TEST_F(ArraySynth, EachDistinctMultiplierIsOneModuleInstantiatedPerPe) {
+  const fs::path dir = *scratch_ / "hier";
+  fs::create_directories(dir);
+  write_file_atomic(dir / "map.txt", "all exact:w=8,s=1\nrow 1 trunc:t=8,s=1\n");
+  const ArrayConfig cfg = make_array_config(2, 2, parse_spec("exact:w=8,s=1"), (dir / "map.txt").string(), 32, false);
+  ArraySynthOptions opt;
+  opt.keep_dir = dir / "out";
+  const ArraySynthResult r = synth_array(cfg, default_array_gemm(cfg, 1), opt);
+  EXPECT_TRUE(r.netlist_matches_model);  // the flattened copy reproduces the golden GEMM
+  const std::string net = read_file(opt.keep_dir / r.name / "net.v");
+  auto count = [&](const std::string& what) {
+    int n = 0;
+    for (size_t p = net.find(what); p != std::string::npos; p = net.find(what, p + 1)) ++n;
+    return n;
+  };
+  const std::string exact = parse_spec("exact:w=8,s=1").name(), trunc = parse_spec("trunc:t=8,s=1").name();
+  ASSERT_NE(exact, trunc);
+  EXPECT_EQ(count("\nmodule "), 4);  // the top, the PE and the two multipliers, nothing else
+  EXPECT_EQ(count("gm_array_pe "), 1 + 4);  // its module line and the 4 PEs
+  EXPECT_EQ(count("\nmodule " + r.name + "("), 1);
+  EXPECT_EQ(count("\nmodule " + exact + "("), 1);
+  EXPECT_EQ(count("\nmodule " + trunc + "("), 1);
+  EXPECT_EQ(count("\n  " + exact + " "), 2);  // row 0's two PEs
+  EXPECT_EQ(count("\n  " + trunc + " "), 2);  // row 1's two PEs
+  // The simulated activity reaches OpenSTA's hierarchical pins (instance/cell/pin), all of them found.
+  const std::string activity = read_file(opt.keep_dir / r.name / "activity.tcl");
+  EXPECT_NE(activity.find("u_mul/_"), std::string::npos);
+  EXPECT_NE(activity.find("u_pe/_"), std::string::npos);
+  EXPECT_EQ(activity.find("u_mul._"), std::string::npos);
+  EXPECT_EQ(activity.find("u_pe._"), std::string::npos);
+  const std::string sta = read_file(opt.keep_dir / r.name / "sta.log");
+  EXPECT_EQ(sta.find("not found"), std::string::npos);
+  EXPECT_EQ(sta.find("Warning"), std::string::npos);
 }
 
 TEST_F(ArraySynth, SecondRunComesFromTheCache) {
