@@ -27,6 +27,7 @@
 #include "models/errors.hpp"
 #include "tb/array_runner.hpp"
 #include "synth/fanout.hpp"
+#include "synth/gate_sim.hpp"
 #include "synth/mult_synth.hpp"
 
 namespace gm {
@@ -79,6 +80,15 @@ GemmProblem default_array_gemm(const ArrayConfig& cfg, uint64_t seed);
 // Synthesizes the array and simulates it on `gemm` (operands in the multipliers' natural range,
 // full-rate streams). Throws UserError for missing tools, a bad library or bad operands.
 ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, const ArraySynthOptions& opt);
+
+// One GEMM through the array's stream protocol (tb/array_stream.hpp) on a gate-level simulation of
+// its mapped netlist: reset, then the streams at full rate (or with the GEMM's stall gaps); every
+// counted cycle is sampled for the activity. Throws std::runtime_error when the protocol fails.
+struct ArrayDriveResult {
+  std::vector<int64_t> y;  // m x n, row-major
+  uint64_t cycles = 0;     // reset release to the last result accepted
+};
+ArrayDriveResult drive_array_gemm(SeqGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p);
 
 // The same array with every PE holding exact:w=<w>,s=<s> (the baseline of `characterize --array`).
 ArrayConfig exact_array_config(const ArrayConfig& cfg);

@@ -21,6 +21,7 @@ set(GM_UNIT_SUITES
   CheckLog                                                   # failed checks decide the exit status
   Names SpecSyntax ToolNames ToolLog                         # names by content, strict specs, tool names and logs
   NetNames                                                   # emitted net names say where a net sits
+  PinEnergyParse InferStats                                  # OpenSTA pin-energy log reader, confidence interval
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
