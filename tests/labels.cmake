@@ -36,6 +36,7 @@ set(GM_SLOW_CASES
   ArrayGemm.GateLevelMixedMapOneHierBlockPerMultiplier       # five hier_block builds
   ArraySynth.*
   Fanout.FourByFourArrayHasNoBroadcastControl                # a 4x4 synthesis (~20 s)
+  InferenceEnergy.*                                          # an array synthesis and whole inferences
   Characterize.*
   SynthFlow.*
   Layering.*                                                 # 25 compiles

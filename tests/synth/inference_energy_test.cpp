@@ -13,6 +13,8 @@
 #include "synth/flow.hpp"
 #include "synth/inference_energy.hpp"
 #include "synth/pin_energy.hpp"
+#include "models/dnn/network.hpp"
+#include "tb/array_runner.hpp"
 #include "tb/process.hpp"
 
 namespace fs = std::filesystem;
@@ -127,6 +129,72 @@ TEST(PinEnergy, TheLinearModelMatchesOpenStaWhereItIsExactAndShowsWhereItIsNot) 
   // The unequal NAND arcs make the model differ, but only by the NAND's internal power.
   EXPECT_LT(std::abs(c.relative_error()), 0.05) << c.model_mw << " vs " << c.direct_mw;
   std::cout << "pin-energy model " << c.model_mw << " mW, OpenSTA direct " << c.direct_mw << " mW\n";
+}
+
+}  // namespace
+}  // namespace gm
+
+namespace gm {
+namespace {
+
+// A one-layer network (fc 784 -> 10, seeded weights) so that a whole inference on a 1x1 array is a
+// few thousand cycles.
+dnn::Network tiny_fc_network() {
+  dnn::Network net;
+  net.name = "tiny-fc";
+  net.source = "inference_energy_test";
+  dnn::Layer l;
+  l.kind = dnn::LayerKind::kFc;
+  l.in_c = 1, l.in_h = 28, l.in_w = 28;
+  l.out_c = 10, l.out_h = 1, l.out_w = 1;
+  l.out_min = -32768, l.out_max = 32767;
+  uint32_t s = 12345;
+  auto next = [&] { return s = s * 1103515245u + 12345u; };
+  for (int i = 0; i < 784 * 10; ++i) l.weights.push_back(static_cast<int8_t>(static_cast<int>(next() >> 16) % 255 - 127));
+  for (int j = 0; j < 10; ++j) {
+    l.bias.push_back(static_cast<int32_t>(next() >> 20) - 2048);
+    l.requant.push_back(dnn::make_requant(1.0 / 256));
+    l.w_scale.push_back(0.01);
+  }
+  l.in_scale = dnn::kInputScale;
+  l.out_scale = l.in_scale * 0.01 * 256;
+  net.layers.push_back(l);
+  return net;
+}
+
+TEST(InferenceEnergy, WholeInferencesOnAOneByOneArrayMatchTheGoldenLayerAndTheCycleModel) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-infer-energy");
+  const dnn::Network net = tiny_fc_network();
+  write_file_atomic(dir / "tiny.json", dnn::network_to_json(net));
+  InferenceEnergyOptions opt;
+  opt.rows = 1, opt.cols = 1;
+  opt.mul = parse_spec("exact:s=1");
+  opt.model = (dir / "tiny.json").string();
+  opt.images = 3;
+  opt.jobs = 2;
+  const InferenceEnergyResult r = inference_energy(opt);
+  ASSERT_EQ(r.images_simulated, 3u);
+  EXPECT_EQ(r.logit_mismatches, 0u);
+  EXPECT_EQ(r.pins_without_energy, 0u);
+  ASSERT_EQ(r.per_layer.size(), 1u);
+  const auto& l = r.per_layer[0];
+  EXPECT_EQ(l.macs, 784u * 10u);
+  EXPECT_EQ(l.outputs, 30u);
+  EXPECT_EQ(l.mismatches, 0u);
+  // The cycle model of a 1x1 array for M=1, K=784, N=10, per image.
+  const ArrayConfig cfg = make_array_config(1, 1, opt.mul, "", 32, false, 0, true);
+  EXPECT_EQ(l.cycles_total, 3 * gemm_cycles(cfg, 1, 784, 10));
+  EXPECT_DOUBLE_EQ(l.utilization, 7840.0 / static_cast<double>(gemm_cycles(cfg, 1, 784, 10)));
+  // Energy: more than the base power over the cycles, the layer's mean is the inference's mean,
+  // and different images give different energies (a real activity, not a constant).
+  ASSERT_EQ(r.energy_per_image_nj.size(), 3u);
+  const double base_nj = r.base_power_mw * r.clock_ns * r.cycles_per_inference * 1e-3;
+  EXPECT_GT(r.energy_nj, base_nj);
+  EXPECT_NEAR(l.energy_compute_nj, r.energy_nj, 1e-9 * r.energy_nj);
+  EXPECT_NE(r.energy_per_image_nj[0], r.energy_per_image_nj[1]);
+  EXPECT_GT(r.energy_ci_nj, 0);
 }
 
 }  // namespace
