@@ -371,8 +371,8 @@ std::string inference_energy_text(const InferenceEnergyResult& r) {
        << r.check.model_mw << " vs " << r.check.direct_mw << " mW (" << std::setprecision(2)
        << 100 * r.check.relative_error() << " %)\n";
   os << std::setprecision(1) << "  time " << r.seconds << " s (synthesis " << r.synth_seconds
-     << (r.synth_cached ? ", cached" : "") << ", calibration " << r.calib_seconds << ", simulation "
-     << r.sim_seconds << ")\n";
+     << (r.synth_cached ? ", cached" : "") << ", calibration " << r.calib_seconds << "; simulation "
+     << r.sim_seconds << " s summed over the workers)\n";
   return os.str();
 }
 
