@@ -126,8 +126,8 @@ TEST(PinEnergy, TheLinearModelMatchesOpenStaWhereItIsExactAndShowsWhereItIsNot) 
   const PinEnergyCheck c = validate_pin_energy(dir, "top", kOsu018Lib, m, net, lib, 0.5);
   EXPECT_GT(c.pins_with_activity, 4u);
   EXPECT_GT(c.direct_mw, m.base_mw());
-  // The unequal NAND arcs make the model differ, but only by the NAND's internal power.
-  EXPECT_LT(std::abs(c.relative_error()), 0.05) << c.model_mw << " vs " << c.direct_mw;
+  // NAND, AND, DFF and INV have no conditional arcs: the model stays within 1 % (measured 0.07 %).
+  EXPECT_LT(std::abs(c.relative_error()), 0.01) << c.model_mw << " vs " << c.direct_mw;
   std::cout << "pin-energy model " << c.model_mw << " mW, OpenSTA direct " << c.direct_mw << " mW\n";
 }
 
@@ -174,7 +174,12 @@ TEST(InferenceEnergy, WholeInferencesOnAOneByOneArrayMatchTheGoldenLayerAndTheCy
   opt.model = (dir / "tiny.json").string();
   opt.images = 3;
   opt.jobs = 2;
+  opt.validate = true;
   const InferenceEnergyResult r = inference_energy(opt);
+  // The linear model against OpenSTA's direct report on a whole array: known to be ~5 % low, from the
+  // XOR/XNOR conditional arcs (docs/energy/infer.md); a larger gap is a regression.
+  ASSERT_TRUE(r.validated);
+  EXPECT_LT(std::abs(r.check.relative_error()), 0.08) << r.check.model_mw << " vs " << r.check.direct_mw;
   ASSERT_EQ(r.images_simulated, 3u);
   EXPECT_EQ(r.logit_mismatches, 0u);
   EXPECT_EQ(r.pins_without_energy, 0u);
