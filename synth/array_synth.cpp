@@ -106,20 +106,6 @@ class GateSimPort {
   std::vector<uint32_t> y_words_;
 };
 
-struct DriveResult {
-  std::vector<int64_t> y;
-  uint64_t cycles = 0;
-};
-
-DriveResult drive_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p) {
-  const ArrayShape shape = array_shape(cfg);
-  ArrayStream stream(shape, {p.m, p.k, p.n, p.stall_seed, p.x.data(), p.w.data(),
-                             p.params.empty() ? nullptr : p.params.data()});
-  GateSimPort port(sim, shape);
-  if (!run_array_stream(stream, port)) throw std::runtime_error("array netlist: " + stream.error());
-  return {stream.y(), stream.cycles()};
-}
-
 nlohmann::json fanout_json(const FanoutReport& f) {
   return {{"max_cell", f.max_cell_fanout}, {"max_cell_net", f.max_cell_net}, {"max_port", f.max_port_fanout},
           {"max_port_name", f.max_port}};
@@ -218,7 +204,7 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
     sim = std::move(timed);
   } else
     sim = std::make_unique<SeqGateSim>(netlist, rtl.top, lib.lib, "clk_i");
-  const DriveResult run = drive_gemm(*sim, cfg, gemm);
+  const ArrayDriveResult run = drive_array_gemm(*sim, cfg, gemm);
   const GateSimResult act = sim->activity();
   r.cycles = run.cycles;
   r.mean_activity = act.mean_net_activity;
@@ -299,6 +285,15 @@ std::string mul_label(const ArrayConfig& cfg) {
 
 }  // namespace
 
+ArrayDriveResult drive_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p) {
+  const ArrayShape shape = array_shape(cfg);
+  ArrayStream stream(shape, {p.m, p.k, p.n, p.stall_seed, p.x.data(), p.w.data(),
+                             p.params.empty() ? nullptr : p.params.data()});
+  GateSimPort port(sim, shape);
+  if (!run_array_stream(stream, port)) throw std::runtime_error("array netlist: " + stream.error());
+  return {stream.y(), stream.cycles()};
+}
+
 void parse_gemm_dims(const std::string& text, int64_t& m, int64_t& k, int64_t& n) {
   static const std::regex re(R"((\d{1,7})x(\d{1,7})x(\d{1,7}))");
   std::smatch s;
@@ -374,11 +369,6 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
       if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));
   }
   return r;
-}
-
-ArrayGemmRun simulate_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& gemm) {
-  DriveResult run = drive_gemm(sim, cfg, gemm);
-  return {std::move(run.y), run.cycles};
 }
 
 nlohmann::json array_synth_json(const ArraySynthResult& r) {

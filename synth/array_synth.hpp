@@ -86,17 +86,17 @@ GemmProblem default_array_gemm(const ArrayConfig& cfg, uint64_t seed);
 // full-rate streams). Throws UserError for missing tools, a bad library or bad operands.
 ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, const ArraySynthOptions& opt);
 
+// One GEMM through the array's stream protocol (tb/array_stream.hpp) on a gate-level simulation of
+// its mapped netlist: reset, then the streams at full rate (or with the GEMM's stall gaps); every
+// counted cycle is sampled for the activity. Throws std::runtime_error when the protocol fails.
+struct ArrayDriveResult {
+  std::vector<int64_t> y;  // m x n, row-major
+  uint64_t cycles = 0;     // reset release to the last result accepted
+};
+ArrayDriveResult drive_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p);
+
 // The same array with every PE holding exact:w=<w>,s=<s> (the baseline of `characterize --array`).
 ArrayConfig exact_array_config(const ArrayConfig& cfg);
-
-// Drives `gemm` through a gate-level simulation of the mapped array (SeqGateSim or TimedGateSim),
-// by the stream protocol exactly as synth_array does; returns Y and the GEMM's cycles. For benches
-// and energy flows that hold their own netlist. Throws std::runtime_error when the stream stalls.
-struct ArrayGemmRun {
-  std::vector<int64_t> y;
-  uint64_t cycles = 0;
-};
-ArrayGemmRun simulate_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& gemm);
 
 nlohmann::json array_synth_json(const ArraySynthResult& r);
 std::string array_synth_csv(const std::vector<ArraySynthResult>& results);

@@ -23,6 +23,7 @@ set(GM_UNIT_SUITES
   Names SpecSyntax ToolNames ToolLog                         # names by content, strict specs, tool names and logs
   NetNames                                                   # emitted net names say where a net sits
   StorageAccesses MemEnergy StorageLayerStats                # storage energy: schedule accesses, table, per-layer stats
+  PinEnergyParse InferStats                                  # OpenSTA pin-energy log reader, confidence interval
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
@@ -37,6 +38,7 @@ set(GM_SLOW_CASES
   ArrayGemm.GateLevelMixedMapOneHierBlockPerMultiplier       # five hier_block builds
   ArraySynth.*
   Fanout.FourByFourArrayHasNoBroadcastControl                # a 4x4 synthesis (~20 s)
+  InferenceEnergy.*                                          # an array synthesis and whole inferences
   Characterize.*
   SynthFlow.*
   Layering.*                                                 # 25 compiles

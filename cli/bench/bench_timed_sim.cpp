@@ -74,14 +74,14 @@ int bench_timed_sim() {
 
   SeqGateSim zero(netlist, rtl.top, lib.lib, "clk_i");
   double c0 = cpu_seconds();
-  const ArrayGemmRun zr = simulate_array_gemm(zero, cfg, g);
+  const ArrayDriveResult zr = drive_array_gemm(zero, cfg, g);
   const double zero_s = cpu_seconds() - c0;
   const GateSimResult za = zero.activity();
 
   TimedGateSim timed(netlist, rtl.top, lib.lib, "clk_i", sdf);
   check_sdf_coverage(timed.missing_arcs(), "bench timed-sim");
   c0 = cpu_seconds();
-  const ArrayGemmRun tr = simulate_array_gemm(timed, cfg, g);
+  const ArrayDriveResult tr = drive_array_gemm(timed, cfg, g);
   const double timed_s = cpu_seconds() - c0;
   const GateSimResult ta = timed.activity();
 

@@ -1,0 +1,84 @@
+// Whole inferences of the shipped CNN through the mapped array netlist, and their energy per image
+// (`greenmac infer-energy`; docs/energy/infer.md).
+//
+// The array (with the output stage, 32-bit accumulators) is synthesized by the array flow
+// (synth/array_synth.hpp; its mapped net.v is kept), read back for the cycle-by-cycle gate
+// simulation (SeqGateSim) and calibrated once by OpenSTA into an energy per transition of every pin
+// (synth/pin_energy.hpp). Then each test image runs ALONE (batch 1) through the network: every conv
+// and fc layer is one GEMM driven through the array's stream protocol (drive_array_gemm) on the
+// netlist, with the layer's real activations, weights and per-column output-stage parameters;
+// im2col, the layout and pooling run on the host. The netlist's layer outputs are checked against
+// the golden layer on the same inputs, and its cycle counts against the cycle model.
+//
+// Per image and layer, every pin's transitions (the simulator's toggle counts, differenced between
+// layers) give the energy: sum_p transitions_p x e_p + base power x period x cycles.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "generator/array/array.hpp"
+#include "synth/pin_energy.hpp"
+
+namespace gm {
+
+struct InferenceEnergyOptions {
+  int rows = 8, cols = 8;
+  Spec mul;  // every PE's multiplier (8-bit signed)
+  std::string model = "cnn";
+  size_t images = 32;
+  std::string data_dir;
+  std::string lib = "osu018";
+  double clock_ns = 10;
+  int jobs = 0;           // images simulated at once (one simulator each); 0: one per core
+  bool validate = false;  // also run the OpenSTA check of the linear model (validate_pin_energy)
+};
+
+struct InferenceLayerEnergy {
+  std::string layer;  // Layer::describe()
+  int index = 0;      // in the network's layer list
+  // Per image (all images equal for macs; the rest are means over the images).
+  uint64_t macs = 0;
+  double cycles = 0, utilization = 0;  // utilization = MACs / (cycles x R x C)
+  double zero_activation_share = 0, zero_weight_share = 0;  // over the MACs performed
+  double energy_compute_nj = 0, energy_ci_nj = 0;          // mean, 95 % half-width
+  double transitions = 0;                                   // pin transitions (mean)
+  // Checks over all images.
+  uint64_t outputs = 0, mismatches = 0, cycles_total = 0, cycles_model_total = 0;
+};
+
+struct InferenceEnergyResult {
+  std::string spec, array, name;
+  size_t images_simulated = 0;
+  double accuracy = 0;  // on the simulated images (logits from the netlist)
+  uint64_t logit_mismatches = 0;  // netlist logits that differ from the golden inference
+  double cycles_per_inference = 0;
+  double clock_ns = 0, slack_ns = 0, area_um2 = 0;
+  int cell_count = 0;
+  std::vector<double> energy_per_image_nj;
+  double energy_nj = 0, energy_ci_nj = 0;  // mean, 95 % half-width (Student t)
+  double base_power_mw = 0;                // clock pins and leakage (per-cycle part)
+  std::vector<InferenceLayerEnergy> per_layer;
+  PinEnergyCheck check;  // with validate
+  bool validated = false;
+  size_t pins_without_energy = 0;  // simulated pins OpenSTA gave no figure for (should be 0)
+  double synth_seconds = 0, calib_seconds = 0, seconds = 0;
+  double sim_seconds = 0;  // summed over the workers (CPU-like)
+  bool synth_cached = false;
+};
+
+// The two-sided 95 % Student t quantile for `dof` degrees of freedom (t_0.975).
+double student_t95(int dof);
+// Half-width of the 95 % confidence interval of the mean of `v` (0 for fewer than 2 values).
+double ci95_half_width(const std::vector<double>& v);
+
+// Throws UserError (tools, data, spec) on bad input.
+InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt);
+
+nlohmann::json inference_energy_json(const InferenceEnergyResult& r);
+std::string inference_energy_text(const InferenceEnergyResult& r);
+
+}  // namespace gm
