@@ -1,5 +1,6 @@
 #include "tb/harness_build.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/cache/cache_key.hpp"
@@ -70,7 +71,17 @@ fs::path HarnessBuild::build(const std::string& key) const {
   const CacheStore cache = store();
   return cache.make(key, [&](const fs::path& dir) {
     for (const auto& f : files) write_file_atomic(dir / f.name, f.text);
-    const RunResult r = run_program(argv(), {.cwd = dir});
+    RunResult r = run_program(argv(), {.cwd = dir});
+    // Verilator 5.006's hierarchical makefile can run a hier block's Verilation twice in parallel
+    // under -j, and a compile may then read a half-written makefile ("#if with no expression" on
+    // VM_TRACE). Seen once in a fresh-clone suite; a clean retry is the cheap cure.
+    const bool hierarchical =
+        std::find(verilator_flags.begin(), verilator_flags.end(), "--hierarchical") != verilator_flags.end();
+    if (!r.ok() && hierarchical && !first_user_source_error(r.output, user_sources, "verilator")) {
+      std::error_code ec;
+      fs::remove_all(dir / "obj", ec);
+      r = run_program(argv(), {.cwd = dir});
+    }
     if (!r.ok()) {
       // A syntax error in the user's own file is theirs: one line naming it.
       if (const auto user_error = first_user_source_error(r.output, user_sources, "verilator"))
