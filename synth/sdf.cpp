@@ -84,6 +84,24 @@ std::string unescape(const std::string& t) {
   return out;
 }
 
+// An INSTANCE path as Yosys's `flatten` names the cell: the components unescaped and joined with
+// '.'. The hierarchy divider (DIVIDER, '/' by default) separates components only when unescaped: in
+// "g_col\[0\]\.u_lane/_12_" the dot belongs to the generate block's instance name, and Yosys's
+// flattened name is "g_col[0].u_lane._12_" either way.
+std::string instance_path(const std::string& t, char divider) {
+  std::string out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '\\' && i + 1 < t.size()) {
+      out += t[++i];
+    } else if (t[i] == divider) {
+      out += '.';
+    } else if (t[i] != '"') {
+      out += t[i];
+    }
+  }
+  return out;
+}
+
 // "1ns", "100ps", "1 ns" (two tokens) -> picoseconds per unit.
 double timescale_ps(Lexer& lx) {
   std::string t = lx.next();
@@ -176,6 +194,7 @@ SdfDelays parse_sdf(const std::string& text, const std::string& origin) {
   Lexer lx(text, origin);
   SdfDelays out;
   double scale = 1000;  // SDF's default unit is 1 ns
+  char divider = '/';   // SDF's default hierarchy divider
   lx.expect("(");
   if (lx.next() != "DELAYFILE") lx.fail("not an SDF file (no DELAYFILE)");
   for (std::string t; (t = lx.next()) != ")";) {
@@ -184,6 +203,11 @@ SdfDelays parse_sdf(const std::string& text, const std::string& origin) {
     const std::string key = lx.next();
     if (key == "TIMESCALE") {
       scale = timescale_ps(lx);
+    } else if (key == "DIVIDER") {
+      const std::string d = lx.next();
+      if (d.size() != 1 || (d[0] != '/' && d[0] != '.')) lx.fail("DIVIDER must be '/' or '.'");
+      divider = d[0];
+      lx.expect(")");
     } else if (key == "CELL") {
       std::string instance;
       std::vector<SdfArc> arcs;
@@ -196,7 +220,7 @@ SdfDelays parse_sdf(const std::string& text, const std::string& origin) {
             if (v.empty()) lx.fail("unexpected end of file");
             name += v;
           }
-          instance = unescape(name);
+          instance = instance_path(name, divider);
         } else if (what == "DELAY") {
           read_delay(lx, scale, out, &arcs);
         } else {

@@ -1,7 +1,7 @@
 // A small SDF (Standard Delay Format, IEEE 1497) reader: the per-instance IOPATH delays that
 // OpenSTA's `write_sdf` gives a mapped netlist, for the timed gate simulation (timed_sim.hpp).
 //
-// Read: TIMESCALE, CELL / INSTANCE, and (DELAY (ABSOLUTE|INCREMENT (IOPATH in out (rise) (fall)))).
+// Read: TIMESCALE, DIVIDER, CELL / INSTANCE, and (DELAY (ABSOLUTE|INCREMENT (IOPATH in out (rise) (fall)))).
 // An edge on the input, (posedge CLK), is read as the pin CLK. A value triple (min:typ:max) gives
 // typ, or the max when typ is empty (OpenSTA writes "(0.077::0.077)"). INTERCONNECT delays are not
 // applied (OpenSTA writes 0 for them without parasitics); the largest one is kept so that a caller
@@ -21,7 +21,10 @@ struct SdfArc {
 };
 
 struct SdfDelays {
-  std::map<std::string, std::vector<SdfArc>> instances;  // instance name (unescaped) -> arcs
+  // Instance path -> arcs. The path is named as Yosys's `flatten` names the cell: the SDF's
+  // components unescaped and joined with '.' ("g_col\[0\]\.u_lane/_12_" -> "g_col[0].u_lane._12_"),
+  // so a flattened netlist's cell names are the keys, dots inside escaped names included.
+  std::map<std::string, std::vector<SdfArc>> instances;
   double max_interconnect_ps = 0;                        // not applied
   int64_t max_delay_ps() const;
 };

@@ -62,13 +62,8 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
     const Cell& c = n.cells[ci];
     first_gate[ci] = static_cast<int>(gates_.size());
     cells_.push_back({c.name, c.pins});
-    // A flattened hierarchy names a cell "pe.u._12_" where the SDF says "pe/u/_12_".
-    auto sdf_it = sdf.instances.find(c.name);
-    if (sdf_it == sdf.instances.end()) {
-      std::string slashed = c.name;
-      std::replace(slashed.begin(), slashed.end(), '.', '/');
-      sdf_it = sdf.instances.find(slashed);
-    }
+    // The SDF's instance paths are keyed as Yosys's flatten names cells (sdf.hpp): "pe.u._12_".
+    const auto sdf_it = sdf.instances.find(c.name);
     const std::vector<SdfArc>* arcs = sdf_it == sdf.instances.end() ? nullptr : &sdf_it->second;
     const int raw = c.flop ? nets_ + c.state : -1;  // the flop's state, as a pseudo-net
     std::vector<std::string> clock_pins;

@@ -185,6 +185,44 @@ TEST(TimedGateSim, MissingArcsAreCountedAndDotsMatchTheSdfDivider) {
   EXPECT_EQ(sim.max_settle_ps(), 200);  // the buffers' delays were found, blk.u1's included
 }
 
+// A generate block's instance holds a dot in its own name: Yosys flattens u2 inside instance
+// "g_col[0].u_lane" to the cell "g_col[0].u_lane.u2", and OpenSTA writes it escaped,
+// g_col\[0\]\.u_lane/u2. Read with every '.' taken as a divider, the SDF would miss that cell
+// (before the fix: "SDF gives no delay for N cell arcs"); keyed as Yosys names it, both the plain
+// hierarchy (blk/u1) and the escaped dot are found.
+TEST(TimedGateSim, EscapedDotsInInstanceNamesMatchTheFlattenedCells) {
+  if (!fs::exists(kOsu018Lib)) GTEST_SKIP() << "osu018 library missing";
+  nlohmann::json netlist = chain_netlist();
+  auto& cells = netlist["modules"]["chain"]["cells"];
+  cells["blk.u1"] = cells["u1"];
+  cells["g_col[0].u_lane.u2"] = cells["u2"];
+  cells["g_col[0].u_lane.ux"] = cells["ux"];
+  cells.erase("u1"), cells.erase("u2"), cells.erase("ux");
+  const SdfDelays sdf = parse_sdf(R"((DELAYFILE (DIVIDER /) (TIMESCALE 1ps)
+    (CELL (CELLTYPE "BUFX2") (INSTANCE blk/u1) (DELAY (ABSOLUTE (IOPATH A Y (100) (70)))))
+    (CELL (CELLTYPE "BUFX2") (INSTANCE g_col\[0\]\.u_lane/u2) (DELAY (ABSOLUTE (IOPATH A Y (100) (70)))))
+    (CELL (CELLTYPE "XOR2X1") (INSTANCE g_col\[0\]\.u_lane/ux)
+      (DELAY (ABSOLUTE (IOPATH A Y (50) (40)) (IOPATH B Y (50) (40)))))))");
+  EXPECT_EQ(sdf.instances.count("g_col[0].u_lane.u2"), 1u);
+  EXPECT_EQ(sdf.instances.count("g_col[0].u_lane.ux"), 1u);
+  EXPECT_EQ(sdf.instances.count("blk.u1"), 1u);
+  TimedGateSim sim(netlist, "chain", osu018(), "clk", sdf);
+  EXPECT_EQ(sim.missing_arcs(), 0);
+  // The hand-worked chain's figures (HandWorkedChainGlitchesOncePerInputTransition): the delays apply.
+  const GateSimResult act = run_chain(sim, 11);
+  EXPECT_EQ(act.timed_transitions, 5u * 10);
+  EXPECT_EQ(sim.max_settle_ps(), 240);
+}
+
+// The divider may be '.' (DIVIDER .): an escaped dot is still part of a name.
+TEST(Sdf, DividerDotAndEscapedDotsGiveTheFlattenedName) {
+  const SdfDelays d = parse_sdf(R"((DELAYFILE (DIVIDER .)
+    (CELL (CELLTYPE "X") (INSTANCE g_col\[1\]\.u_lane.u_q._7_) (DELAY (ABSOLUTE (IOPATH A Y (1) (1)))))))");
+  ASSERT_EQ(d.instances.size(), 1u);
+  EXPECT_EQ(d.instances.begin()->first, "g_col[1].u_lane.u_q._7_");
+  EXPECT_THROW(parse_sdf("(DELAYFILE (DIVIDER :))"), std::runtime_error);
+}
+
 TEST(Sdf, ReadsTimescaleTriplesEdgesAndEscapedNames) {
   const SdfDelays d = parse_sdf(R"((DELAYFILE (SDFVERSION "3.0") (TIMESCALE 100 ps)
     (CELL (CELLTYPE "top") (INSTANCE) (DELAY (ABSOLUTE (INTERCONNECT a u\[1\]/A (0.5::0.7)))))
