@@ -145,13 +145,21 @@ std::string kept_modules(const ArrayConfig& cfg) {
   return names;
 }
 
+}  // namespace
+
+std::string hierarchical_instance_name(std::string flat) {
+  if (const size_t dot = flat.rfind('.'); dot != std::string::npos) flat[dot] = '/';
+  return flat;
+}
+
+namespace {
+
 // The simulation reads the flattened netlist, where a kept module's cell is "<instance>.<cell>"
 // (the instance name may itself hold dots: g_row[0].g_col[1].u_mul); OpenSTA reads the hierarchy,
 // where it is "<instance>/<cell>". The kept modules are all instantiated by the top (one level) and
 // the cells' own names (rename -enumerate: _N_) hold no dot, so the last dot is the boundary.
 GateSimResult hierarchical_pin_names(GateSimResult act) {
-  for (auto& p : act.pins)
-    if (const size_t dot = p.instance.rfind('.'); dot != std::string::npos) p.instance[dot] = '/';
+  for (auto& p : act.pins) p.instance = hierarchical_instance_name(p.instance);
   return act;
 }
 
@@ -221,10 +229,7 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   const auto t2 = std::chrono::steady_clock::now();
   r.sim_seconds = std::chrono::duration<double>(t2 - t1).count();
 
-  std::string sta = replace_all(flow_script("power.tcl"), "{TOP}", rtl.top);
-  sta = replace_all(sta, "{LIB}", kLinkedLiberty);
-  sta = replace_all(sta, "{PERIOD}", fmt(opt.clock_ns, 10));
-  write_file_atomic(dir / "sta.tcl", sta);
+  write_file_atomic(dir / "sta.tcl", sta_script(flow_script("power.tcl"), rtl.top, opt.clock_ns));
   const RunResult sta_run =
       run_program({"sta", "-no_init", "-exit", "sta.tcl"}, {.cwd = dir, .log_file = dir / "sta.log", .timeout_s = 3600});
   fs::remove(dir / kLinkedLiberty);  // the entry must not depend on where the library lives
@@ -249,6 +254,7 @@ std::string cache_key(const LibInfo& lib, const ArraySynthOptions& opt, const st
   };
   CacheKey k;
   k.add("rtl", verilog).add("map_array.ys", flow_script("map_array.ys")).add("power.tcl", flow_script("power.tcl"));
+  k.add("sta_head.tcl", flow_script("sta_head.tcl"));
   k.add("liberty", lib.text).add("clock_ns", fmt(opt.clock_ns, 17));
   k.add("activity model", opt.activity_model);
   if (opt.activity_model == "timed") k.add("sdf.tcl", flow_script("sdf.tcl"));
@@ -363,7 +369,7 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   if (!opt.keep_dir.empty()) {
     const fs::path out = opt.keep_dir / r.name;
     ensure_output_dir(out);
-    for (const char* file : {"array.v", "synth.ys", "abc.constr", "yosys.log", "stat.txt", "net.v", "sdf.tcl", "net.sdf",
+    for (const char* file : {"array.v", "synth.ys", "abc.constr", "yosys.log", "stat.txt", "net.v", "net_sim.v", "sdf.tcl", "net.sdf",
                              "activity.tcl", "sta.tcl",
                              "sta.log", "result.json"})
       if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));

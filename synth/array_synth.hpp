@@ -95,6 +95,12 @@ struct ArrayDriveResult {
 };
 ArrayDriveResult drive_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p);
 
+// OpenSTA's name of a cell of the flattened simulation netlist: a kept module's cell is
+// "<instance>.<cell>" there (the instance may hold dots: g_row[0].g_col[1].u_mul) and
+// "<instance>/<cell>" in the hierarchy OpenSTA reads. The kept modules are all instantiated by the
+// top and cell names (rename -enumerate: _N_) hold no dot, so the last dot is the boundary.
+std::string hierarchical_instance_name(std::string flat);
+
 // The same array with every PE holding exact:w=<w>,s=<s> (the baseline of `characterize --array`).
 ArrayConfig exact_array_config(const ArrayConfig& cfg);
 

@@ -27,6 +27,12 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
+std::string sta_script(const std::string& body, const std::string& top, double clock_ns) {
+  std::string tcl = replace_all(flow_script("sta_head.tcl") + body, "{TOP}", top);
+  tcl = replace_all(tcl, "{LIB}", kLinkedLiberty);
+  return replace_all(tcl, "{PERIOD}", fmt(clock_ns, 10));
+}
+
 std::string fmt(double v, int digits) {
   std::ostringstream os;
   os << std::setprecision(digits) << v;
@@ -142,10 +148,7 @@ void check_sdf_coverage(int missing, const std::string& what) {
 }
 
 SdfDelays make_sdf(const std::filesystem::path& dir, const std::string& top, double clock_ns, const std::string& what) {
-  std::string tcl = replace_all(flow_script("sdf.tcl"), "{TOP}", top);
-  tcl = replace_all(tcl, "{LIB}", kLinkedLiberty);
-  tcl = replace_all(tcl, "{PERIOD}", fmt(clock_ns, 10));
-  write_file_atomic(dir / "sdf.tcl", tcl);
+  write_file_atomic(dir / "sdf.tcl", sta_script(flow_script("sdf.tcl"), top, clock_ns));
   const RunResult run =
       run_program({"sta", "-no_init", "-exit", "sdf.tcl"}, {.cwd = dir, .log_file = dir / "sdf.log", .timeout_s = 3600});
   if (!run.ok() || run.output.find("GM_DONE") == std::string::npos || run.output.find("Error") != std::string::npos)

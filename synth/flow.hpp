@@ -19,6 +19,11 @@ namespace gm::flow {
 const std::string& flow_script(const char* name);
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to);
+
+// An OpenSTA script: synth/scripts/sta_head.tcl (the library as kLinkedLiberty, net.v, the clock
+// and the I/O delays every STA run shares), then `body` (a flow_script or ""), with {TOP}, {LIB}
+// and {PERIOD} filled in. Cache keys add flow_script("sta_head.tcl") beside the body's script.
+std::string sta_script(const std::string& body, const std::string& top, double clock_ns);
 std::string fmt(double v, int digits = 6);
 
 // The library facts the flow needs: a buffer for insbuf and the NAND2 area for gate equivalents.

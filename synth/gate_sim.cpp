@@ -1,4 +1,5 @@
 #include "synth/gate_sim.hpp"
+#include "synth/cycle_activity.hpp"
 
 #include <bit>
 #include <stdexcept>
@@ -226,36 +227,15 @@ void SeqGateSim::clock() {
 }
 
 GateSimResult SeqGateSim::activity() const {
-  if (samples_ < 2) throw std::runtime_error("need at least 2 sampled cycles for the activity");
-  GateSimResult res;
-  res.cycles = samples_;
-  const double periods = static_cast<double>(samples_ - 1);
-  auto activity = [&](int net) { return net < 2 ? 0.0 : toggles_[net] / periods; };
-  auto duty = [&](int net) { return net == 1 ? 1.0 : net == 0 ? 0.0 : static_cast<double>(ones_[net]) / samples_; };
+  CycleActivity tally({samples_, &toggles_, &toggles_, &is_clock_, [&](int net) { return ones_[net]; }});
   for (const Cell& c : cells_)
-    for (const auto& [pin, net] : c.pins)
-      if (!is_clock_[net]) res.pins.push_back({c.name, pin, activity(net), duty(net)});
-  std::vector<bool> seen(nets_, false);
-  double sum = 0;
-  int counted = 0;
-  auto add = [&](int net) {
-    if (net < 2 || is_clock_[net] || seen[net]) return;
-    seen[net] = true;
-    sum += activity(net);
-    res.zero_delay_transitions += toggles_[net];
-    ++counted;
-  };
+    for (const auto& [pin, net] : c.pins) tally.pin(c.name, pin, net);
   for (const Port& p : ports_)
     if (p.input)
-      for (size_t k = 0; k < p.nets.size(); ++k) {
-        res.input_ports.push_back({p.bit_names[k], activity(p.nets[k]), duty(p.nets[k])});
-        add(p.nets[k]);
-      }
+      for (size_t k = 0; k < p.nets.size(); ++k) tally.input(p.bit_names[k], p.nets[k]);
   for (const Cell& c : cells_)
-    for (const auto& [net, f] : c.outs) add(net);
-  res.mean_net_activity = counted ? sum / counted : 0;
-  res.timed_transitions = res.zero_delay_transitions;  // no glitches at zero delay
-  return res;
+    for (const auto& [net, f] : c.outs) tally.driven(net);
+  return tally.finish();  // no glitches at zero delay: timed_transitions = zero_delay_transitions
 }
 
 }  // namespace gm

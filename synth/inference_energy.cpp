@@ -112,7 +112,8 @@ class NetlistGemm : public dnn::GemmEngine {
     pin_pj_.resize(act.pins.size(), 0.0);
     toggles_.assign(act.pins.size(), 0);
     for (size_t i = 0; i < act.pins.size(); ++i) {
-      const auto at = energy_.pin_pj.find(act.pins[i].instance + "/" + act.pins[i].pin);
+      // OpenSTA names a kept module's cell "<instance>/<cell>", the flattened simulation "<instance>.<cell>".
+      const auto at = energy_.pin_pj.find(hierarchical_instance_name(act.pins[i].instance) + "/" + act.pins[i].pin);
       if (at == energy_.pin_pj.end())
         ++pins_without_energy;
       else
@@ -133,13 +134,13 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
-// The mapped netlist as Yosys JSON for the gate simulation, read back from net.v (flattened, in
+// The mapped netlist as Yosys JSON for the gate simulation, read back from net_sim.v (net.v before the tie buffers, flattened, in
 // case the netlist is hierarchical) with the library's cells as black boxes.
 nlohmann::json netlist_json(const fs::path& dir, const std::string& top, const fs::path& lib_path) {
   fs::remove(dir / flow::kLinkedLiberty);
   fs::create_symlink(fs::absolute(lib_path), dir / flow::kLinkedLiberty);
   const std::string script = std::string("read_liberty -lib ") + flow::kLinkedLiberty +
-                             "; read_verilog net.v; hierarchy -check -top " + top +
+                             "; read_verilog net_sim.v; hierarchy -check -top " + top +
                              "; flatten; write_json net_sim.json";
   const RunResult r = run_program({"yosys", "-q", "-p", script}, {.cwd = dir, .timeout_s = 3600});
   fs::remove(dir / flow::kLinkedLiberty);
@@ -199,16 +200,17 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   res.synth_cached = syn.cached;
   res.synth_seconds = since(t0);
   const fs::path dir = work.path() / syn.name;
-  if (!fs::exists(dir / "net.v")) throw std::runtime_error("the array flow kept no net.v in " + dir.string());
+  if (!fs::exists(dir / "net_sim.v")) throw std::runtime_error("the array flow kept no net_sim.v in " + dir.string());
 
   // 2. One OpenSTA calibration: every pin's energy per transition.
   const auto t1 = Clock::now();
   const nlohmann::json netlist = netlist_json(dir, syn.name, lib.path);
-  const auto clocks = clock_pins(netlist, syn.name, lib.lib);
+  std::unordered_set<std::string> clocks;  // OpenSTA's names (hierarchical_instance_name)
+  for (const std::string& pin : clock_pins(netlist, syn.name, lib.lib)) clocks.insert(hierarchical_instance_name(pin));
   const PinEnergyModel energy = calibrate_pin_energy(dir, syn.name, lib.path, opt.clock_ns, clocks);
   res.base_power_mw = energy.base_mw();
   if (opt.validate) {
-    res.check = validate_pin_energy(dir, syn.name, lib.path, energy, netlist, lib.lib);
+    res.check = validate_pin_energy(dir, syn.name, lib.path, energy, netlist, lib.lib, 0.5, hierarchical_instance_name);
     res.validated = true;
   }
   res.calib_seconds = since(t1);

@@ -235,10 +235,7 @@ void run_flow(const Flow& f, const ActivitySource& act_src, const Spec& spec, co
   write_file_atomic(dir / "activity.tcl", activity_tcl(act, "switching activity of the multiplier under its operand stream"));
   fs::remove(dir / "net.json");  // large, and rebuilt on demand
 
-  std::string sta = replace_all(flow_script("power.tcl"), "{TOP}", top);
-  sta = replace_all(sta, "{LIB}", kLinkedLiberty);
-  sta = replace_all(sta, "{PERIOD}", fmt(f.opt.clock_ns, 10));
-  write_file_atomic(dir / "sta.tcl", sta);
+  write_file_atomic(dir / "sta.tcl", sta_script(flow_script("power.tcl"), top, f.opt.clock_ns));
   const RunResult sta_run =
       run_program({"sta", "-no_init", "-exit", "sta.tcl"}, {.cwd = dir, .log_file = dir / "sta.log", .timeout_s = 1800});
   fs::remove(dir / kLinkedLiberty);  // the entry must not depend on where the library lives
@@ -264,6 +261,7 @@ std::string cache_key(const Flow& f, const ActivitySource& act, const Spec& spec
   CacheKey k;
   k.add("rtl", rtl).add("wrapper", wrapper_verilog()).add("module", spec.name()).add("w", std::to_string(spec.w));
   k.add("map.ys", flow_script("map.ys")).add("power.tcl", flow_script("power.tcl"));
+  k.add("sta_head.tcl", flow_script("sta_head.tcl"));
   k.add("liberty", f.lib.text).add("clock_ns", fmt(f.opt.clock_ns, 17));
   k.add("activity", act.dist.entries.empty() ? "uniform" : "pairs").add("activity pairs", pairs_key_text(act.dist));
   if (!act.sequence.empty()) k.add("activity sequence", sequence_key_text(act.sequence));

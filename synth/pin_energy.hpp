@@ -21,6 +21,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -60,7 +61,8 @@ PinEnergyModel calibrate_pin_energy(const std::filesystem::path& dir, const std:
 
 // The validation: OpenSTA's own propagated activity with every data input port at `input_activity`
 // (`set_power_activity -input`), read pin by pin from its debug output, put through the model, and
-// compared with OpenSTA's direct `report_power` total on the same activity.
+// compared with OpenSTA's direct `report_power` total on the same activity. `sta_instance` gives
+// OpenSTA's name of a netlist cell (a flattened hierarchy: hierarchical_instance_name); none: the same.
 struct PinEnergyCheck {
   double direct_mw = 0, model_mw = 0;
   size_t pins_with_activity = 0;
@@ -68,6 +70,7 @@ struct PinEnergyCheck {
 };
 PinEnergyCheck validate_pin_energy(const std::filesystem::path& dir, const std::string& top,
                                    const std::filesystem::path& lib_path, const PinEnergyModel& model,
-                                   const nlohmann::json& netlist, const Liberty& lib, double input_activity = 0.5);
+                                   const nlohmann::json& netlist, const Liberty& lib, double input_activity = 0.5,
+                                   const std::function<std::string(const std::string&)>& sta_instance = {});
 
 }  // namespace gm

@@ -5,6 +5,7 @@
 #include <climits>
 #include <stdexcept>
 
+#include "synth/cycle_activity.hpp"
 #include "synth/gate_netlist.hpp"
 
 namespace gm {
@@ -352,42 +353,15 @@ void TimedGateSim::clock() {
 }
 
 GateSimResult TimedGateSim::activity() const {
-  if (samples_ < 2) throw std::runtime_error("need at least 2 sampled cycles for the activity");
-  GateSimResult res;
-  res.timed = true;
-  res.cycles = samples_;
-  const double periods = static_cast<double>(samples_ - 1);
-  auto activity = [&](int net) { return net < 2 ? 0.0 : timed_[net] / periods; };
-  auto duty = [&](int net) {
-    if (net < 2) return static_cast<double>(net);
-    const uint64_t ones = ones_[net] + (last_[net] ? samples_ - since_[net] : 0);
-    return static_cast<double>(ones) / samples_;
-  };
+  CycleActivity tally({samples_, &timed_, &zero_, &is_clock_,
+                       [&](int net) { return ones_[net] + (last_[net] ? samples_ - since_[net] : 0); }, true});
   for (const CellPins& c : cells_)
-    for (const auto& [pin, net] : c.pins)
-      if (!is_clock_[net]) res.pins.push_back({c.name, pin, activity(net), duty(net)});
-  std::vector<bool> seen(nets_, false);
-  double sum = 0;
-  int counted = 0;
-  auto add = [&](int net) {
-    if (net < 2 || is_clock_[net] || seen[net]) return;
-    seen[net] = true;
-    sum += activity(net);
-    res.timed_transitions += timed_[net];
-    res.zero_delay_transitions += zero_[net];
-    ++counted;
-  };
+    for (const auto& [pin, net] : c.pins) tally.pin(c.name, pin, net);
   for (const Port& p : ports_)
     if (p.input)
-      for (size_t k = 0; k < p.nets.size(); ++k) {
-        res.input_ports.push_back({p.bit_names[k], activity(p.nets[k]), duty(p.nets[k])});
-        add(p.nets[k]);
-      }
-  for (const Gate& g : gates_) add(g.out);
-  res.mean_net_activity = counted ? sum / counted : 0;
-  res.glitch_share =
-      res.timed_transitions ? 1.0 - static_cast<double>(res.zero_delay_transitions) / res.timed_transitions : 0.0;
-  return res;
+      for (size_t k = 0; k < p.nets.size(); ++k) tally.input(p.bit_names[k], p.nets[k]);
+  for (const Gate& g : gates_) tally.driven(g.out);
+  return tally.finish();
 }
 
 std::map<std::string, TimedGateSim::NetCount> TimedGateSim::net_counts(const nlohmann::json& netlist,

@@ -41,7 +41,7 @@ class TimedGateSim final : public CycleGateSim {
   // Throws std::runtime_error like SeqGateSim (cell not in the library, latch, combinational loop),
   // and for a cell output with more than 5 inputs. Arcs missing in `sdf` have delay 0
   // (missing_arcs() counts them; the flows refuse a netlist with any). An instance is looked up by
-  // its name, then with '.' read as the SDF's hierarchy divider '/'.
+  // its name, as SdfDelays keys it (a flattened hierarchy's "g_col[0].u_lane._12_").
   TimedGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
                const std::string& clock_port, const SdfDelays& sdf);
 

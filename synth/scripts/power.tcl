@@ -1,13 +1,7 @@
 # greenmac timing and power (OpenSTA 2.0.17): timing at the clock, then power twice. activity.tcl
 # sets every non-clock pin with sta::set_power_pin_activity (`set_power_activity -pins` is broken in
 # 2.0.17); in this build the activity argument is transitions per clock period, like `-activity`.
-# {TOP}, {LIB} and {PERIOD} are filled in by synth/mult_synth.cpp; the text is part of the cache key.
-read_liberty {LIB}
-read_verilog net.v
-link_design {TOP}
-create_clock -name clk -period {PERIOD} [get_ports clk_i]
-set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]
-set_output_delay 0 -clock clk [all_outputs]
+# It follows sta_head.tcl (the netlist, the clock); the text is part of the cache key.
 puts "GM_SLACK [sta::worst_slack -max]"
 report_checks -path_delay max -digits 4
 set_power_activity -input -activity 0.5

@@ -3,12 +3,6 @@
 # netlist puts on each output (pin capacitances; the OSU018 library has no wire-load model, so no
 # wire capacitance) and the slew it propagates from ideal inputs, at the library's one (typical)
 # corner. Interconnect delays are 0 (no parasitics). 1 ps resolution (-digits 3, times in ns).
-# {TOP}, {LIB} and {PERIOD} are filled in by synth/flow.cpp; the text is part of the cache keys.
-read_liberty {LIB}
-read_verilog net.v
-link_design {TOP}
-create_clock -name clk -period {PERIOD} [get_ports clk_i]
-set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]
-set_output_delay 0 -clock clk [all_outputs]
+# It follows sta_head.tcl (the netlist, the clock); the text is part of the cache keys.
 write_sdf -digits 3 -no_timestamp -no_version net.sdf
 puts "GM_DONE"

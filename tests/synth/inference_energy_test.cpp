@@ -10,6 +10,7 @@
 #include "models/files.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
+#include "synth/array_synth.hpp"
 #include "synth/flow.hpp"
 #include "synth/inference_energy.hpp"
 #include "synth/pin_energy.hpp"
@@ -63,6 +64,22 @@ TEST(PinEnergyParse, PinsGetSwitchingPlusTheirArcsTimesThePeriod) {
   EXPECT_NEAR(m.report_total_mw, 5.1e-2, 1e-12);
   // Half the activity per period: twice the energy per transition for the same printed power.
   EXPECT_NEAR(parse_pin_energy_log(kCalibLog, 10.0, {"u2/CLK"}, 0.5).pin_pj.at("u2/D"), 2 * 6.69e-6 * 1e4, 1e-12);
+}
+
+// A kept module's cells in the hierarchy OpenSTA reads: it escapes the brackets of the generate
+// block's instance name; the model's keys are the plain names (the ones hierarchical_instance_name
+// gives the simulation's pins).
+TEST(PinEnergyParse, EscapedHierarchicalNamesAreUnescaped) {
+  const char* log = R"(GM_POWER calib
+power: switching INVX1/Y activity = 1.00e+08 volt = 1.80 1.000e-06
+power: internal u_out.g_col\[0\].u_lane/_7_/Y (INVX1)
+power:  A -> Y  0.10 0.50  2.00e-14  2.00e-06 no pg_pin
+Total                3.0e-06 0 0 3.0e-06 100.0%
+)";
+  const PinEnergyModel m = parse_pin_energy_log(log, 10.0, {});
+  ASSERT_EQ(m.pin_pj.size(), 1u);
+  EXPECT_NEAR(m.pin_pj.at("u_out.g_col[0].u_lane/_7_/Y"), (1e-6 + 2e-6) * 1e4, 1e-12);
+  EXPECT_EQ(hierarchical_instance_name("u_out.g_col[0].u_lane._7_") + "/Y", "u_out.g_col[0].u_lane/_7_/Y");
 }
 
 TEST(PinEnergyParse, MalformedLogsAreErrors) {
