@@ -61,6 +61,11 @@ struct InferenceEnergyResult {
   std::vector<double> energy_per_image_nj;
   double energy_nj = 0, energy_ci_nj = 0;  // mean, 95 % half-width (Student t)
   double base_power_mw = 0;                // clock pins and leakage (per-cycle part)
+  // The simulation's activity model: "zero-delay" (SeqGateSim: no glitches, glitch_share 0) or
+  // "timed" (glitches counted; glitch_share = 1 - zero-delay / timed transitions). Set by the
+  // `lanes` branch's simulation loop; until then the defaults describe what runs.
+  std::string activity_model = "zero-delay";
+  double glitch_share = 0;
   std::vector<InferenceLayerEnergy> per_layer;
   PinEnergyCheck check;  // with validate
   bool validated = false;
