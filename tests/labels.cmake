@@ -40,6 +40,7 @@ set(GM_SLOW_CASES
   Fanout.FourByFourArrayHasNoBroadcastControl                # a 4x4 synthesis (~20 s)
   InferenceEnergy.*                                          # an array synthesis and whole inferences
   Characterize.*
+  CharacterizeArray.*                                        # two 1x1 array syntheses and whole inferences
   SynthFlow.*
   Layering.*                                                 # 25 compiles
   Install.GenVerifySynthAndDnnEvalRunFromAMovedPrefix

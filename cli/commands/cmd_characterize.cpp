@@ -1,8 +1,11 @@
 // greenmac characterize SPEC...: error metrics and synthesis side by side, ratios against exact and
 // yosys, report.md / report.json / results.csv and Pareto plots in -o DIR.
 // greenmac characterize --array RxC --mul SPEC ...: one whole array beside the same array with exact
-// multipliers (synth/array_synth.hpp). --mul selects this mode; without it --array is the array
-// of --dnn --rtl-images.
+// multipliers (synth/array_synth.hpp). --mul selects this mode.
+// greenmac characterize SPEC... --dnn --array RxC [--images N] [--sim-images M] [--mem-energy FILE]:
+// whole inferences of each design on the RxC array, energy per inference with compute (measured on
+// the netlist) and storage (table estimate) apart, per layer (cli/report/inference_report.hpp); the
+// same array is the one of --rtl-images and of the weight-stationary PE stream.
 #include <iostream>
 #include <tuple>
 
@@ -12,6 +15,7 @@
 #include "synth/array_synth.hpp"
 #include "cli/report/characterize.hpp"
 #include "cli/command.hpp"
+#include "models/energy/mem_energy.hpp"
 #include "models/files.hpp"
 
 namespace gm {
@@ -23,6 +27,9 @@ struct CharArgs {
   std::string out = "out/characterize";
   std::string dist;
   std::string array = "8x8";
+  const CLI::Option* array_given = nullptr;  // --array on the command line (not its default)
+  const CLI::Option* sim_images_given = nullptr;
+  std::string mem_energy;
   std::string energy_array;
   std::string dnn_stream;  // --dnn-stream, "" when not given
   ArrayArgs array_mode;  // --mul, --mul-map, --acc-width, --zero-gate, --gemm (its --array is `array`)
@@ -30,8 +37,10 @@ struct CharArgs {
 };
 
 int run_characterize_array(const CharArgs& args) {
-  if (args.opt.dnn.enabled || !args.dist.empty() || args.opt.dnn.rtl_images > 0)
-    throw UserError("--dnn, --rtl-images and --dist do not apply to an array characterization (--mul)");
+  if (args.opt.dnn.enabled || !args.dist.empty() || args.opt.dnn.rtl_images > 0 || !args.mem_energy.empty() ||
+      args.sim_images_given->count() > 0)
+    throw UserError("--dnn, --rtl-images, --sim-images, --mem-energy and --dist do not apply to an array "
+                    "characterization (--mul)");
   ArrayArgs a = args.array_mode;
   a.array = args.array;
   a.given(args.designs);  // rejects SPEC... with --mul
@@ -61,6 +70,16 @@ int run_characterize(const CharArgs& args) {
   if (opt.dnn.enabled && !args.dist.empty())
     throw UserError("--dist and --dnn both weight the metrics; give one of them");
   std::tie(opt.dnn.rows, opt.dnn.cols) = parse_array_dims(args.array);
+  opt.dnn.inference = args.array_given->count() > 0 && opt.dnn.sim_images > 0;
+  if (args.array_given->count() > 0 && !opt.dnn.enabled)
+    throw UserError("--array needs --dnn (whole inferences of the network on the array) or --mul (an array "
+                    "characterization)");
+  if (args.sim_images_given->count() > 0 && args.array_given->count() == 0)
+    throw UserError("--sim-images needs --dnn --array RxC (the images simulated on the array)");
+  if (!args.mem_energy.empty()) {
+    if (!opt.dnn.inference) throw UserError("--mem-energy needs --dnn --array RxC (the storage of whole inferences)");
+    opt.dnn.mem = energy::load_mem_energy(args.mem_energy);  // a bad file fails before any synthesis
+  }
   if (!args.dnn_stream.empty()) {
     if (!opt.dnn.enabled) throw UserError("--dnn-stream needs --dnn (it chooses the network's operand stream)");
     opt.dnn.stream = args.dnn_stream;
@@ -83,6 +102,12 @@ int run_characterize(const CharArgs& args) {
     for (const auto& r : rows) out.push_back(char_row_json(r));
     std::cout << out.dump(2) << "\n";
   } else {
+    for (const auto& r : rows)
+      if (r.has_inference)
+        std::cout << r.spec.name() << " on " << r.inference.array << ": " << r.inference.energy_nj
+                  << " nJ per inference (+- " << r.inference.energy_ci_nj << ", 95 %; compute " << r.inference.energy_compute_nj
+                  << " nJ measured, storage " << r.inference.energy_storage_nj << " nJ table estimate), "
+                  << r.inference.compute.images_simulated << " images\n";
     std::cout << "characterized " << rows.size() << " designs (" << specs.size() << " asked, "
               << rows.size() - specs.size() << " baselines added); report in " << opt.out_dir.string() << "/report.md\n";
   }
@@ -119,13 +144,24 @@ const CommandRegistrar reg({
           sub.add_option("--data", args->opt.dnn.data_dir, "with --dnn: Fashion-MNIST directory");
           sub.add_option("--rtl-images", args->opt.dnn.rtl_images,
                          "with --dnn: also run N images per design on the Verilated array and check the logits");
-          sub.add_option("--array", args->array, "array size RxC for --rtl-images, or the array characterized with --mul")
-              ->capture_default_str();
+          args->array_given =
+              sub.add_option("--array", args->array,
+                             "with --dnn: whole inferences on an RxC array (energy per inference, compute measured "
+                             "and storage estimated), also the array of --rtl-images and of the PE stream; with "
+                             "--mul: the array characterized")
+                  ->capture_default_str();
+          args->sim_images_given =
+              sub.add_option("--sim-images", args->opt.dnn.sim_images,
+                             "with --dnn --array: images simulated on the array netlist, each a whole inference "
+                             "(at most --images; 0: no whole inferences)")
+                  ->capture_default_str();
+          sub.add_option("--mem-energy", args->mem_energy,
+                         "with --dnn --array: energy-per-access table (JSON, docs/energy.md) for the storage estimate");
           sub.add_option("--seed", args->opt.synth.seed, "seed of the operand stream (with --mul: of the GEMM)");
           args->array_mode.add_to(sub, false);
           sub.add_option("--array-energy", args->energy_array,
-                         "with --dnn: array energy per inference, from an RxC array of each design simulated on the "
-                         "network's largest layer");
+                         "with --dnn: the OLD array energy estimate (before --array's whole inferences): an RxC "
+                         "array of each design simulated on a few rows of the network's largest layer");
           sub.add_flag("--json", args->json, "also print the rows as JSON");
           return [=] { return run_characterize(*args); };
         },

@@ -1,5 +1,6 @@
 #include "cli/report/characterize.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <map>
@@ -74,6 +75,55 @@ std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt
      << "group). "
      << "Ratios are against `exact` (Dadda tree) and `yosys` (behavioural a*b) of the same width and signedness.";
   return os.str();
+}
+
+// The whole-inference section of report.md (and its stacked bar plot, drawn into `dir`): per design
+// the energy per inference, compute (measured) and storage (table estimate) apart, and per layer.
+std::string inference_markdown(const std::vector<CharRow>& rows, const fs::path& dir) {
+  const CharRow* first = nullptr;
+  for (const auto& r : rows)
+    if (r.has_inference && !first) first = &r;
+  const ArrayInferenceEnergy& f = first->inference;
+  StackedBars bars{"energy_per_inference", "Energy per inference on the " + f.array + " array (" +
+                   std::to_string(f.compute.images_simulated) + " images)", "energy per inference [nJ]",
+                   {"compute (measured, netlist)", "storage (table estimate)"}, {}, {}};
+  std::ostringstream md;
+  md << "## Whole inferences on the " << f.array << " array: energy per inference, compute and storage\n\n";
+  const nlohmann::json methods = array_inference_methods(f);  // alive for the loop (items() refers to it)
+  for (const auto& [key, text] : methods.items())
+    if (key == "energy_compute_nj" || key == "energy_storage_nj" || key == "energy_ci_nj" || key == "glitch_share")
+      md << "- **" << key << "**: " << text.get<std::string>() << "\n";
+  md << "\n| design | accuracy | energy/inference nJ | ± 95 % nJ | compute nJ (measured) | storage nJ (table) | "
+        "fp32 storage nJ (table) | glitch share | cycles/inference | slack ns | vs exact |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|\n";
+  double exact_nj = 0;
+  for (const auto& r : rows)
+    if (r.has_inference && r.reference && r.spec.family == "exact") exact_nj = r.inference.energy_nj;
+  for (const auto& r : rows) {
+    if (!r.has_inference) continue;
+    const ArrayInferenceEnergy& e = r.inference;
+    md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(100 * r.accuracy, 4)
+       << "% | " << fmt(e.energy_nj, 5) << " | " << fmt(e.energy_ci_nj, 3) << " | " << fmt(e.energy_compute_nj, 5)
+       << " | " << fmt(e.energy_storage_nj, 5) << " | " << fmt(e.energy_storage_fp32_nj, 5) << " | "
+       << (e.compute.activity_model == "timed" ? fmt(e.compute.glitch_share, 3) : std::string("n/a (zero-delay)"))
+       << " | " << fmt(e.compute.cycles_per_inference, 7) << " | " << fmt(e.compute.slack_ns, 3) << " | "
+       << (exact_nj > 0 ? fmt(e.energy_nj / exact_nj, 4) : std::string()) << " |\n";
+    bars.labels.push_back(r.spec.name());
+    bars.values.push_back({e.energy_compute_nj, e.energy_storage_nj});
+  }
+  draw_stacked_bars(bars, dir);
+  md << "\n![energy per inference](energy_per_inference.png)\n\nPer layer (per image; compute measured, storage "
+        "table estimate):\n\n| design | layer | MACs | cycles | utilization | zero act. | zero wt. | compute nJ | "
+        "storage nJ |\n|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    if (!r.has_inference) continue;
+    for (const auto& l : r.inference.per_layer)
+      md << "| `" << r.spec.name() << "` | " << l.layer << " | " << l.macs << " | " << fmt(l.cycles, 7) << " | "
+         << fmt(l.utilization) << " | " << fmt(l.zero_activation_share) << " | " << fmt(l.zero_weight_share) << " | "
+         << fmt(l.energy_compute_nj, 5) << " | " << fmt(l.energy_storage_nj, 5) << " |\n";
+  }
+  md << "\n";
+  return md.str();
 }
 
 // Records the largest GEMM (most MACs) of one inference and passes every call to the golden engine.
@@ -187,6 +237,14 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
     row.wrapper_energy_per_inference_nj = synth[i].energy_wrapper_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
     row.dnn_stream = ws ? "weight-stationary" : "random pairs";
     if (opt.dnn.energy_rows > 0) array_energy(specs[i], opt, rep.macs_per_image, row);
+    if (opt.dnn.inference && specs[i].family != "yosys") {
+      ArrayInferenceOptions ao;
+      ao.rows = opt.dnn.rows, ao.cols = opt.dnn.cols, ao.model = opt.dnn.model, ao.data_dir = opt.dnn.data_dir;
+      ao.lib = opt.synth.lib, ao.clock_ns = opt.synth.clock_ns, ao.mem = opt.dnn.mem;
+      ao.images = opt.dnn.images > 0 ? std::min(opt.dnn.images, opt.dnn.sim_images) : opt.dnn.sim_images;
+      row.inference = array_inference_energy(specs[i], ao);
+      row.has_inference = true;
+    }
     if (opt.dnn.rtl_images > 0 && !row.reference) {
       DnnRtlOptions ro;
       ro.rows = opt.dnn.rows;
@@ -285,7 +343,7 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
 }
 
 nlohmann::json char_row_json(const CharRow& r) {
-  return {{"spec", r.spec.canonical()},
+  nlohmann::json j = {{"spec", r.spec.canonical()},
           {"name", r.spec.name()},
           {"reference", r.reference},
           {"metrics", metrics_json(r.metrics)},
@@ -311,6 +369,15 @@ nlohmann::json char_row_json(const CharRow& r) {
                                                                                 {"cycles_model", r.rtl_cycles_model}}
                                                                : nlohmann::json()}}
                             : nlohmann::json()}};
+  if (r.has_dnn && r.has_array_energy)
+    j["dnn"]["array_energy"]["method"] = "old estimate (--array-energy): the largest layer's GEMM, " +
+                                         std::string("a few rows of one image, energy per MAC x MACs per image");
+  if (r.has_inference) {
+    // The interface: the whole-inference figures at the top level of the design's object.
+    j["accuracy"] = r.accuracy;
+    j.update(array_inference_json(r.inference));
+  }
+  return j;
 }
 
 CheckLog characterize_checks(const std::vector<CharRow>& rows) {
@@ -322,6 +389,8 @@ CheckLog characterize_checks(const std::vector<CharRow>& rows) {
     if (r.has_array_energy)
       checks.expect(r.array_netlist_ok, "characterize: the mapped " + r.energy_array + " array netlist of " + name +
                                             " does not reproduce the golden GEMM and the cycle model");
+    if (r.has_inference)
+      check_array_inference(r.inference, "characterize: " + name + " on the " + r.inference.array + " array: ", checks);
     if (r.has_rtl) {
       check_dnn_rtl("characterize", name, r.rtl_array, r.rtl_images, r.rtl_mismatches, r.rtl_cycles, r.rtl_cycles_model,
                     checks);
@@ -347,6 +416,8 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
     p3.points.push_back({r.spec.name(), r.metrics.nmed, r.synth.energy_pj(), r.front_energy_nmed});
   }
   for (const auto* p : {&p1, &p2, &p3}) draw_scatter(*p, dir);
+  const bool inference = std::any_of(rows.begin(), rows.end(), [](const CharRow& r) { return r.has_inference; });
+  const std::string inference_md = inference ? inference_markdown(rows, dir) : "";  // draws its plot
   const bool dnn = rows.front().has_dnn;
   if (dnn) {
     ScatterPlot p4{"accuracy_energy", "DNN accuracy vs multiplier energy per inference (" + opt.dnn.model + ")",
@@ -420,7 +491,8 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
           "its own column).\n\n";
     const bool arr = rows.front().has_array_energy;
     if (arr)
-      md << "Array energy per inference: an " << rows.front().energy_array << " array of the design, synthesized and "
+      md << "Array energy per inference (OLD estimate, `--array-energy`; the whole inferences of `--array` below "
+            "replace it): an " << rows.front().energy_array << " array of the design, synthesized and "
          << "simulated gate by gate on the network's largest layer GEMM (" << opt.dnn.energy_gemm_rows
          << " rows of the first test image, the operands that design's network produces); energy per MAC x products "
             "per image.\n\n";
@@ -439,6 +511,7 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
     }
     md << "\n![accuracy vs energy](accuracy_energy.png)\n\n";
   }
+  md << inference_md;
   md << "![power vs MRED](power_mred.png)\n\n![area vs MRED](area_mred.png)\n\n![energy vs NMED](energy_nmed.png)\n";
   write_file_atomic(dir / "report.md", md.str());
 }

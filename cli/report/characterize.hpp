@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "cli/report/inference_report.hpp"
 #include "models/checks.hpp"
 #include "synth/mult_synth.hpp"
 #include "models/metrics.hpp"
@@ -37,8 +38,14 @@ struct CharRow {
   double wrapper_energy_per_inference_nj = 0;
   std::string dnn_stream;  // "weight-stationary" or "random pairs": the operand stream of the power
   bool front_accuracy_energy = false;
-  // With --array-energy: an array built from this multiplier, synthesized and simulated on one of the
-  // network's own GEMMs (its largest layer, the operands this design's network produces).
+  // With --dnn --array RxC: whole inferences on the RxC array of this multiplier, compute measured
+  // and storage a table estimate (inference_report.hpp). Asked designs and the exact baseline; not
+  // the behavioural yosys baseline.
+  bool has_inference = false;
+  ArrayInferenceEnergy inference;
+  // With --array-energy (the OLD estimate, before issue 11; not the default): an array built from
+  // this multiplier, synthesized and simulated on one of the network's own GEMMs (its largest
+  // layer, 8 rows of one image, weights reloaded every 8 cycles), energy per MAC x MACs.
   bool has_array_energy = false;
   std::string energy_array;           // "RxC"
   double array_energy_per_mac_pj = 0;
@@ -60,7 +67,12 @@ struct CharDnnOptions {
   size_t images = 0;        // 0 = the whole test set
   std::string data_dir;
   size_t rtl_images = 0;    // > 0: run this many images per asked variant on the array too
-  int rows = 8, cols = 8;   // the array for the RTL sample
+  int rows = 8, cols = 8;   // the array of --array: the RTL sample, the PE stream, whole inferences
+  // --array given: whole inferences on that array (array_inference_energy), `sim_images` images
+  // (at most --images), storage from `mem` (--mem-energy).
+  bool inference = false;
+  size_t sim_images = 32;
+  energy::MemEnergyTable mem = energy::default_mem_energy_table();
   int energy_rows = 0, energy_cols = 0;  // > 0: array energy per inference on an array of this size
   int64_t energy_gemm_rows = 8;          // rows of the captured layer GEMM simulated for the array energy
   // The operand stream of the single-multiplier power: "ws", the weight-stationary stream of PE

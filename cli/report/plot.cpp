@@ -32,6 +32,23 @@ std::string gp_string(const std::string& s) {
   return out + "'";
 }
 
+// Writes <stem>.gp (the settings, then `body` once per terminal) and runs gnuplot in `dir`; the
+// pictures appear under their names only when gnuplot succeeded.
+void run_gnuplot(const std::string& stem, const std::string& body, std::string gp, const fs::path& dir) {
+  for (const auto& [term, ext] : {std::pair<const char*, const char*>{"pngcairo noenhanced size 1000,700", "png"}, {"svg noenhanced size 1000,700", "svg"}}) {
+    const std::string tmp = stem + ".tmp." + ext;
+    gp += std::string("set terminal ") + term + "\nset output " + gp_string(tmp) + "\n" + body + "unset output\n";
+  }
+  write_file_atomic(dir / (stem + ".gp"), gp);
+  for (const char* ext : {"png", "svg"}) register_scratch(dir / (stem + ".tmp." + ext));  // gone if interrupted
+  const RunResult res = run_program({"gnuplot", stem + ".gp"}, {.cwd = dir});
+  if (!res.ok()) throw UserError("gnuplot failed on " + (dir / (stem + ".gp")).string() + ": " + res.output.substr(0, 300));
+  for (const char* ext : {"png", "svg"}) {
+    fs::rename(dir / (stem + ".tmp." + ext), dir / (stem + "." + ext));
+    unregister_scratch(dir / (stem + ".tmp." + ext));
+  }
+}
+
 }  // namespace
 
 void draw_scatter(const ScatterPlot& plot, const fs::path& dir, bool maximize_y) {
@@ -62,19 +79,33 @@ void draw_scatter(const ScatterPlot& plot, const fs::path& dir, bool maximize_y)
                            data + " index 0 using 1:($4 > 0 ? $2 : 1/0) with points pt 6 ps 1.6 lc rgb '#cc3311' title 'on the front', \\\n  " +
                            data + " index 1 using 1:2 with steps lw 2 lc rgb '#cc3311' title 'Pareto front', \\\n  " +
                            data + " index 0 using 1:($4 > 0 ? $2 : 1/0):3 with labels offset 0.5,0.5 left font ',7' notitle\n";
-  for (const auto& [term, ext] : {std::pair<const char*, const char*>{"pngcairo noenhanced size 1000,700", "png"}, {"svg noenhanced size 1000,700", "svg"}}) {
-    const std::string tmp = plot.stem + ".tmp." + ext;
-    gp << "set terminal " << term << "\nset output " << gp_string(tmp) << "\n" << body << "unset output\n";
+  run_gnuplot(plot.stem, body, gp.str(), dir);
+}
+
+void draw_stacked_bars(const StackedBars& plot, const fs::path& dir) {
+  if (!have_tool("gnuplot"))
+    throw UserError("gnuplot is not installed (not on PATH); install it with `apt-get install gnuplot`");
+  std::ostringstream dat;
+  dat << "# label";
+  for (const auto& s : plot.segments) dat << " " << quoted(s);
+  dat << "\n";
+  for (size_t b = 0; b < plot.labels.size(); ++b) {
+    dat << quoted(plot.labels[b]);
+    for (double v : plot.values.at(b)) dat << " " << v;
+    dat << "\n";
   }
-  write_file_atomic(dir / (plot.stem + ".gp"), gp.str());
-  for (const char* ext : {"png", "svg"}) register_scratch(dir / (plot.stem + ".tmp." + ext));  // gone if interrupted
-  const RunResult res = run_program({"gnuplot", plot.stem + ".gp"}, {.cwd = dir});
-  if (!res.ok())
-    throw UserError("gnuplot failed on " + (dir / (plot.stem + ".gp")).string() + ": " + res.output.substr(0, 300));
-  for (const char* ext : {"png", "svg"}) {
-    fs::rename(dir / (plot.stem + ".tmp." + ext), dir / (plot.stem + "." + ext));
-    unregister_scratch(dir / (plot.stem + ".tmp." + ext));
-  }
+  write_file_atomic(dir / (plot.stem + ".dat"), dat.str());
+  std::ostringstream gp;
+  gp << "set title " << gp_string(plot.title) << "\nset ylabel " << gp_string(plot.ylabel)
+     << "\nset grid ytics\nset key outside top center horizontal\nset style data histograms\nset style histogram rowstacked\n"
+        "set style fill solid 0.8 border -1\nset boxwidth 0.7\nset xtics rotate by -35 font ',8'\nset yrange [0:*]\n";
+  const std::string data = gp_string(plot.stem + ".dat");
+  std::string body = "plot ";
+  for (size_t s = 0; s < plot.segments.size(); ++s)
+    body += (s ? ", \\\n  " : "") + data + " using " + std::to_string(s + 2) + (s ? "" : ":xtic(1)") + " title " +
+            gp_string(plot.segments[s]);
+  body += "\n";
+  run_gnuplot(plot.stem, body, gp.str(), dir);
 }
 
 }  // namespace gm

@@ -1,0 +1,179 @@
+// characterize --dnn --array RxC: whole inferences of each design on the array, energy per inference
+// with compute (measured on the netlist) and storage (table estimate) apart, per layer (issue 11).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "generator/array/array.hpp"
+#include "models/dnn/evaluate.hpp"
+#include "models/dnn/network.hpp"
+#include "models/energy/layer_stats.hpp"
+#include "models/files.hpp"
+#include "models/spec.hpp"
+#include "tb/array_runner.hpp"
+#include "tests/support/cli_util.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/tools.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+namespace {
+
+// Two fc layers (784 -> 3 -> 10, seeded weights): a whole inference on a 1x1 array is a few
+// thousand cycles, and there are two layers to sum.
+dnn::Network two_layer_network() {
+  dnn::Network net;
+  net.name = "two-fc";
+  net.source = "characterize_array_test";
+  uint32_t s = 4242;
+  auto next = [&] { return s = s * 1103515245u + 12345u; };
+  auto layer = [&](int in_c, int in_h, int in_w, int out_c, int64_t lo, int64_t hi, double in_scale) {
+    dnn::Layer l;
+    l.kind = dnn::LayerKind::kFc;
+    l.in_c = in_c, l.in_h = in_h, l.in_w = in_w;
+    l.out_c = out_c, l.out_h = 1, l.out_w = 1;
+    l.out_min = lo, l.out_max = hi;
+    for (int i = 0; i < in_c * in_h * in_w * out_c; ++i)
+      l.weights.push_back(static_cast<int8_t>(static_cast<int>(next() >> 16) % 255 - 127));
+    for (int j = 0; j < out_c; ++j) {
+      l.bias.push_back(static_cast<int32_t>(next() >> 20) - 2048);
+      l.requant.push_back(dnn::make_requant(1.0 / 1024));
+      l.w_scale.push_back(0.01);
+    }
+    l.in_scale = in_scale;
+    l.out_scale = in_scale * 0.01 * 1024;
+    return l;
+  };
+  net.layers.push_back(layer(1, 28, 28, 3, -128, 127, dnn::kInputScale));
+  net.layers.push_back(layer(3, 1, 1, 10, -32768, 32767, net.layers[0].out_scale));
+  return net;
+}
+
+const char* kDesign = "trunc:t=6,s=1";
+
+TEST(CharacterizeArray, WholeInferencesGiveComputeAndStoragePerLayerThatSumToTheTotals) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-test-char-array");
+  const dnn::Network net = two_layer_network();
+  write_file_atomic(dir / "two.json", dnn::network_to_json(net));
+  const auto r = test::run_cli(std::string("characterize '") + kDesign + "' --dnn --model " + (dir / "two.json").string() +
+                               " --images 6 --array 1x1 --sim-images 3 --json -o " + (dir / "rep").string());
+  ASSERT_EQ(r.rc, 0) << r.out << r.err;
+  const auto out = nlohmann::json::parse(r.out.substr(r.out.find('[')));
+  std::map<std::string, nlohmann::json> by;
+  for (const auto& d : out) by[d["spec"]] = d;
+  const Spec spec = parse_spec(kDesign);
+  ASSERT_TRUE(by.count(spec.canonical()));
+  const nlohmann::json& d = by[spec.canonical()];
+  for (const char* key : {"spec", "accuracy", "energy_nj", "energy_compute_nj", "energy_storage_nj", "energy_ci_nj",
+                          "images_simulated", "cycles_per_inference", "clock_ns", "slack_ns", "glitch_share",
+                          "per_layer", "methods"})
+    EXPECT_TRUE(d.contains(key)) << key;
+  EXPECT_EQ(d["images_simulated"], 3);  // --sim-images, within --images
+  const double compute = d["energy_compute_nj"], storage = d["energy_storage_nj"];
+  EXPECT_GT(compute, 0);
+  EXPECT_GT(storage, 0);
+  EXPECT_NEAR(d["energy_nj"].get<double>(), compute + storage, 1e-9 * (compute + storage));
+  EXPECT_GE(d["energy_ci_nj"].get<double>(), 0);
+  // Every figure names its method.
+  EXPECT_EQ(d["methods"]["energy_compute_nj"].get<std::string>().rfind("measured", 0), 0u);
+  EXPECT_EQ(d["methods"]["energy_storage_nj"].get<std::string>().rfind("table estimate", 0), 0u);
+  ASSERT_EQ(d["per_layer"].size(), 2u);
+  double sum_c = 0, sum_s = 0, cycles = 0;
+  for (const auto& l : d["per_layer"]) {
+    for (const char* key : {"layer", "macs", "cycles", "utilization", "zero_activation_share", "zero_weight_share",
+                            "energy_compute_nj", "energy_storage_nj"})
+      EXPECT_TRUE(l.contains(key)) << key;
+    sum_c += l["energy_compute_nj"].get<double>();
+    sum_s += l["energy_storage_nj"].get<double>();
+    cycles += l["cycles"].get<double>();
+  }
+  EXPECT_NEAR(sum_c, compute, 1e-9 * compute);
+  EXPECT_NEAR(sum_s, storage, 1e-9 * storage);
+  EXPECT_NEAR(cycles, d["cycles_per_inference"].get<double>(), 1e-9 * cycles);
+  EXPECT_EQ(d["per_layer"][0]["macs"], 784 * 3);
+  EXPECT_EQ(d["per_layer"][1]["macs"], 3 * 10);
+
+  // The storage is layer_stats' on the same three images, the same 1x1 array (output stage,
+  // 32-bit accumulators) and the default table: the parts outside the array, per image.
+  const ArrayConfig cfg = make_array_config(1, 1, spec, "", 32, false, 0, true);
+  const ImageSet set = load_dnn_test_set("", 3, net);
+  const energy::StorageReport st = energy::layer_stats(net, set.pixels.data(), 3, shared_product_table(spec),
+                                                       array_timing(cfg), energy::default_mem_energy_table(), 1, 32);
+  ASSERT_EQ(st.layers.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const double want = st.layers[i].int8.outside_array() / 3 * 1e-3;
+    EXPECT_NEAR(d["per_layer"][i]["energy_storage_nj"].get<double>(), want, 1e-9 * want) << i;
+    EXPECT_NEAR(d["per_layer"][i]["cycles"].get<double>(), st.layers[i].cycles / 3.0, 1e-9) << i;
+    EXPECT_NEAR(d["per_layer"][i]["energy_storage_fp32_nj"].get<double>(), st.layers[i].fp32.outside_array() / 3 * 1e-3,
+                1e-9 * want * 4) << i;
+  }
+  // The exact baseline runs too (the reference of the ranking); the behavioural yosys one does not.
+  EXPECT_TRUE(by[parse_spec("exact:s=1").canonical()].contains("energy_nj"));
+  EXPECT_FALSE(by[parse_spec("yosys:s=1").canonical()].contains("energy_nj"));
+  const std::string md = read_file(dir / "rep" / "report.md");
+  EXPECT_NE(md.find("## Whole inferences on the 1x1 array"), std::string::npos);
+  EXPECT_NE(md.find("storage nJ (table)"), std::string::npos);
+  EXPECT_NE(md.find("compute nJ (measured)"), std::string::npos);
+  EXPECT_GT(fs::file_size(dir / "rep" / "energy_per_inference.png"), 100u);
+  fs::remove_all(dir);
+}
+
+// A replaced table changes the storage only: twice the default table's costs, twice the storage.
+TEST(CharacterizeArray, MemEnergyFileScalesTheStorage) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-test-char-array-mem");
+  write_file_atomic(dir / "two.json", dnn::network_to_json(two_layer_network()));
+  const energy::MemEnergyTable t = energy::default_mem_energy_table();
+  auto cost = [](const energy::MemCost& m) {
+    return nlohmann::json{{"read_pj", 2 * m.read_pj}, {"write_pj", 2 * m.write_pj}, {"access_bits", m.access_bits}};
+  };
+  nlohmann::json buffers = {{"weight", cost(t.weight)}, {"activation", cost(t.activation)},
+                             {"accumulator", cost(t.accumulator)}, {"output", cost(t.output)}};
+  if (t.has_dram) buffers["dram"] = cost(t.dram);
+  const nlohmann::json table = {{"name", "twice"}, {"node", "180 nm"}, {"source", "test"}, {"buffers", buffers},
+                                {"compute", {{"int8_mac_pj", t.int8_mac_pj}, {"fp32_mac_pj", t.fp32_mac_pj}}}};
+  write_file_atomic(dir / "twice.json", table.dump());
+  std::map<std::string, double> storage;
+  for (const std::string mem : {std::string(), " --mem-energy " + (dir / "twice.json").string()}) {
+    const auto r = test::run_cli(std::string("characterize 'exact:s=1' --dnn --model ") + (dir / "two.json").string() +
+                                 " --images 2 --array 1x1 --json -o " + (dir / "rep").string() + mem);
+    ASSERT_EQ(r.rc, 0) << r.out << r.err;
+    const auto out = nlohmann::json::parse(r.out.substr(r.out.find('[')));
+    for (const auto& d : out)
+      if (d["spec"] == parse_spec("exact:s=1").canonical()) storage[mem] = d["energy_storage_nj"];
+  }
+  ASSERT_EQ(storage.size(), 2u);
+  EXPECT_NEAR(storage.rbegin()->second, 2 * storage.begin()->second, 1e-9 * storage.begin()->second);
+  fs::remove_all(dir);
+}
+
+TEST(CharacterizeArrayErrors, BadInputIsOneLineBeforeAnyWork) {
+  const fs::path dir = test::temp_dir("gm-test-char-array-bad");
+  write_file_atomic(dir / "bad.json", "{\"weight\": 3}");
+  auto r = test::run_cli("characterize 'trunc:t=6,s=1' --array 2x2 -o " + (dir / "rep").string());
+  test::expect_one_line_error(r, "--array needs --dnn");
+  r = test::run_cli("characterize 'trunc:t=6,s=1' --dnn --array 2x2 --mem-energy " + (dir / "bad.json").string() +
+                    " -o " + (dir / "rep").string());
+  test::expect_one_line_error(r, "bad.json");
+  r = test::run_cli("characterize 'trunc:t=6,s=1' --dnn --array 2x2 --mem-energy " + (dir / "missing.json").string() +
+                    " -o " + (dir / "rep").string());
+  test::expect_one_line_error(r, "missing.json");
+  r = test::run_cli("characterize 'trunc:t=6,s=1' --dnn --mem-energy " + (dir / "bad.json").string() + " -o " +
+                    (dir / "rep").string());
+  test::expect_one_line_error(r, "--mem-energy needs --dnn --array");
+  r = test::run_cli("characterize 'trunc:t=6,s=1' --dnn --sim-images 4 -o " + (dir / "rep").string());
+  test::expect_one_line_error(r, "--sim-images needs --dnn --array");
+  r = test::run_cli("characterize 'trunc:t=6,s=1' --dnn --array 2x0 -o " + (dir / "rep").string());
+  test::expect_one_line_error(r, "");
+  EXPECT_FALSE(fs::exists(dir / "rep" / "report.md"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gm
