@@ -1,5 +1,7 @@
 #include "cli/array_args.hpp"
 
+#include "models/dnn/network.hpp"
+
 namespace gm {
 
 void ArrayArgs::add_to(CLI::App& sub, bool with_array) {
@@ -51,6 +53,24 @@ ArraySynthOptions ArrayArgs::options(const SynthOptions& synth, const std::strin
   o.activity_model = synth.activity_model;
   o.keep_dir = keep_dir;
   return o;
+}
+
+void NetworkRunArgs::add_to(CLI::App& sub, const std::string& mul_help) {
+  sub.add_option("--array", array, "array size RxC")->capture_default_str();
+  sub.add_option("--mul", mul, mul_help)->capture_default_str();
+  sub.add_option("--model", model, "cnn, mlp or a model file")->capture_default_str();
+  sub.add_option("--images", images, "first N test images")->check(CLI::Range(1, 10000))->capture_default_str();
+  sub.add_option("--data", data, "Fashion-MNIST directory (default $GREENMAC_FASHION_MNIST or "
+                                  "/usr/share/datasets/fashion-mnist)");
+  sub.add_flag("--json", json, "print JSON");
+}
+
+std::pair<int, int> NetworkRunArgs::dims() const { return parse_array_dims(array); }
+
+Spec NetworkRunArgs::spec() const {
+  const Spec s = parse_spec(mul);
+  dnn::check_dnn_spec(s);
+  return s;
 }
 
 }  // namespace gm

@@ -1,4 +1,5 @@
-// The array options shared by `synth` and `characterize`.
+// The array options shared by `synth` and `characterize`, and those of the whole-network runs on the
+// array (`dnn rtl`, `dnn storage`, `infer-energy`).
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,18 @@ struct ArrayArgs {
   ArrayConfig config() const;              // throws UserError / SpecError
   GemmProblem gemm(uint64_t seed) const;   // --gemm (random operands) or default_array_gemm
   ArraySynthOptions options(const SynthOptions& synth, const std::string& keep_dir) const;
+};
+
+// The options of a whole-network run on the array: --array RxC --mul SPEC --model --images --data
+// --json. The caller sets the defaults (images) before add_to, which shows them in the help.
+struct NetworkRunArgs {
+  std::string array = "8x8", mul = "exact:s=1", model = "cnn", data;
+  size_t images = 32;
+  bool json = false;
+
+  void add_to(CLI::App& sub, const std::string& mul_help = "multiplier spec of every PE (8-bit signed)");
+  std::pair<int, int> dims() const;  // parse_array_dims(array): throws UserError
+  Spec spec() const;                 // parse_spec(mul) and check_dnn_spec: throws SpecError
 };
 
 }  // namespace gm

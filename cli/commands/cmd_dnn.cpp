@@ -17,6 +17,7 @@
 #include <tuple>
 #include <nlohmann/json.hpp>
 
+#include "cli/array_args.hpp"
 #include "cli/command.hpp"
 #include "cli/commands/dnn_storage.hpp"
 #include "tb/dnn_on_rtl.hpp"
@@ -131,19 +132,18 @@ int run_train(const TrainArgs& a) {
 
 struct RtlArgs {
   DnnRtlOptions opt;
-  std::string mul = "exact:s=1";
-  std::string array = "8x8";
+  NetworkRunArgs run;  // --array --mul --model --images --data --json
   std::string mul_model = "gates";
-  bool json = false;
 };
 
 int run_rtl(const RtlArgs& a) {
   DnnRtlOptions opt = a.opt;
-  opt.mul = parse_spec(a.mul);
-  std::tie(opt.rows, opt.cols) = parse_array_dims(a.array);
+  opt.mul = parse_spec(a.run.mul);
+  std::tie(opt.rows, opt.cols) = a.run.dims();
+  opt.model = a.run.model, opt.images = a.run.images, opt.data_dir = a.run.data;
   opt.mul_model = parse_mul_model(a.mul_model);
   const DnnRtlReport r = dnn_rtl(opt);
-  if (a.json) {
+  if (a.run.json) {
     nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
                         {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
                         {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
@@ -211,11 +211,8 @@ const CommandRegistrar reg_dnn({
           CLI::App* rt = sub.add_subcommand(
               "rtl", "the same int8 inference with every conv and fc layer on the Verilated systolic array; logits "
                      "checked bit for bit against the golden inference");
-          rt->add_option("--array", rargs->array, "array size RxC")->capture_default_str();
-          rt->add_option("--mul", rargs->mul, "multiplier spec (8-bit signed)")->capture_default_str();
-          rt->add_option("--model", rargs->opt.model, "cnn, mlp or a model file")->capture_default_str();
-          rt->add_option("--images", rargs->opt.images, "first N test images")->check(CLI::Range(1, 10000))->capture_default_str();
-          rt->add_option("--data", rargs->opt.data_dir, "Fashion-MNIST directory");
+          rargs->run.images = rargs->opt.images;
+          rargs->run.add_to(*rt, "multiplier spec (8-bit signed)");
           rt->add_option("--batch", rargs->opt.batch, "images per GEMM (one simulator run per layer and batch)")
               ->check(CLI::Range(1, 10000))
               ->capture_default_str();
@@ -232,7 +229,6 @@ const CommandRegistrar reg_dnn({
           rt->add_option("--mul-rtl", rargs->opt.mul_rtl,
                          "Verilog file to use as the PE multiplier instead of the generated RTL (must define the "
                          "spec's module with ports a_i, b_i, y_o); the spec's model stays the oracle");
-          rt->add_flag("--json", rargs->json, "print JSON");
           const RunFn storage = add_dnn_storage(sub);
           return [=] {
             if (rt->parsed()) return run_rtl(*rargs);

@@ -7,7 +7,9 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/array_args.hpp"
 #include "cli/command.hpp"
+#include "cli/report/inference_report.hpp"
 #include "models/checks.hpp"
 #include "models/spec.hpp"
 #include "synth/inference_energy.hpp"
@@ -17,35 +19,22 @@ namespace {
 
 struct InferArgs {
   InferenceEnergyOptions opt;
-  std::string array = "8x8";
-  std::string mul = "exact:s=1";
-  bool json = false;
+  NetworkRunArgs run;
 };
 
 int run_infer(const InferArgs& a) {
   InferenceEnergyOptions opt = a.opt;
-  opt.mul = parse_spec(a.mul);
-  std::tie(opt.rows, opt.cols) = parse_array_dims(a.array);
+  opt.mul = a.run.spec();
+  std::tie(opt.rows, opt.cols) = a.run.dims();
+  opt.model = a.run.model, opt.images = a.run.images, opt.data_dir = a.run.data;
   if (!(opt.clock_ns > 0)) throw UserError("--clock-ns must be a positive number of ns");
   const InferenceEnergyResult r = inference_energy(opt);
-  if (a.json)
+  if (a.run.json)
     std::cout << inference_energy_json(r).dump(2) << "\n";
   else
     std::cout << inference_energy_text(r);
   CheckLog checks;
-  const std::string who = "infer-energy: " + r.spec + " on the " + r.array + " array: ";
-  checks.expect(r.logit_mismatches == 0,
-                who + std::to_string(r.logit_mismatches) + " logits differ from the golden inference");
-  checks.expect(r.pins_without_energy == 0,
-                who + std::to_string(r.pins_without_energy) + " simulated pins have no OpenSTA energy");
-  for (const auto& l : r.per_layer) {
-    checks.expect(l.mismatches == 0, who + "layer " + std::to_string(l.index) + " (" + l.layer + "): " +
-                                         std::to_string(l.mismatches) + " of " + std::to_string(l.outputs) +
-                                         " outputs differ from the golden layer");
-    checks.expect(l.cycles_total == l.cycles_model_total,
-                  who + "layer " + std::to_string(l.index) + ": " + std::to_string(l.cycles_total) +
-                      " cycles, the cycle model says " + std::to_string(l.cycles_model_total));
-  }
+  check_inference_energy(r, "infer-energy: " + r.spec + " on the " + r.array + " array: ", checks);
   return checks.finish();
 }
 
@@ -57,13 +46,7 @@ const CommandRegistrar reg_infer({
     .setup =
         [](CLI::App& sub) -> RunFn {
           auto a = std::make_shared<InferArgs>();
-          sub.add_option("--array", a->array, "array size RxC")->capture_default_str();
-          sub.add_option("--mul", a->mul, "multiplier spec of every PE (8-bit signed)")->capture_default_str();
-          sub.add_option("--model", a->opt.model, "cnn, mlp or a model file")->capture_default_str();
-          sub.add_option("--images", a->opt.images, "first N test images, each a whole inference")
-              ->check(CLI::Range(1, 10000))
-              ->capture_default_str();
-          sub.add_option("--data", a->opt.data_dir, "Fashion-MNIST directory");
+          a->run.add_to(sub);
           sub.add_option("--lib", a->opt.lib, "Liberty library: osu018 or PATH.lib")->capture_default_str();
           sub.add_option("--clock-ns", a->opt.clock_ns, "clock period in ns")->capture_default_str();
           sub.add_option("-j,--jobs", a->opt.jobs,
@@ -72,7 +55,6 @@ const CommandRegistrar reg_infer({
               ->check(CLI::Range(1, 256));
           sub.add_flag("--validate", a->opt.validate,
                        "also compare the linear pin-energy model with OpenSTA's direct report_power (one more STA run)");
-          sub.add_flag("--json", a->json, "print JSON");
           return [=] { return run_infer(*a); };
         },
 });

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <nlohmann/json.hpp>
 
+#include "cli/array_args.hpp"
 #include "generator/array/array.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/energy/layer_stats.hpp"
@@ -20,10 +21,11 @@ namespace gm {
 namespace {
 
 struct StorageArgs {
-  std::string array = "8x8", model = "cnn", mul = "exact:s=1", mem_energy, data;
-  size_t images = 32, batch = 1;
+  NetworkRunArgs run;  // --array --mul --model --images --data --json
+  std::string mem_energy;
+  size_t batch = 1;
   int acc_depth = -1;
-  bool requant = true, json = false;
+  bool requant = true;
 };
 
 nlohmann::json accesses_json(const energy::AccessCounts& c) {
@@ -46,14 +48,13 @@ nlohmann::json energy_json(const energy::StorageEnergy& e, double per) {
 }
 
 int run_storage(const StorageArgs& a) {
-  const auto [rows, cols] = parse_array_dims(a.array);
-  const Spec mul = parse_spec(a.mul);
-  dnn::check_dnn_spec(mul);
+  const auto [rows, cols] = a.run.dims();
+  const Spec mul = a.run.spec();
   const ArrayConfig cfg = make_array_config(rows, cols, mul, "", 32, false, acc_depth_option(a.acc_depth), a.requant);
   const energy::MemEnergyTable table =
       a.mem_energy.empty() ? energy::default_mem_energy_table() : energy::load_mem_energy(a.mem_energy);
-  const dnn::Network net = load_dnn_model(a.model);
-  const ImageSet set = load_dnn_test_set(a.data, a.images, net);
+  const dnn::Network net = load_dnn_model(a.run.model);
+  const ImageSet set = load_dnn_test_set(a.run.data, a.run.images, net);
   const ArrayTiming timing = array_timing(cfg);
   const energy::StorageReport rep = energy::layer_stats(net, set.pixels.data(), set.count(), shared_product_table(mul),
                                                         timing, table, a.batch, cfg.acc_width);
@@ -62,9 +63,9 @@ int run_storage(const StorageArgs& a) {
   double c8 = 0, c32 = 0;
   for (const auto& l : rep.layers) int8 += l.int8, fp32 += l.fp32, c8 += l.compute_int8_pj, c32 += l.compute_fp32_pj;
 
-  if (a.json) {
+  if (a.run.json) {
     nlohmann::json j = {{"model", net.name},
-                        {"array", a.array},
+                        {"array", a.run.array},
                         {"acc_depth", rep.acc_depth},
                         {"out_stage", a.requant},
                         {"mul", mul.canonical()},
@@ -96,7 +97,7 @@ int run_storage(const StorageArgs& a) {
     return 0;
   }
   std::printf("%s on a %s array (D=%lld, %s), %zu images, batch %zu, multiplier %s\n", net.name.c_str(),
-              a.array.c_str(), static_cast<long long>(rep.acc_depth), a.requant ? "output stage" : "no output stage",
+              a.run.array.c_str(), static_cast<long long>(rep.acc_depth), a.requant ? "output stage" : "no output stage",
               rep.images, rep.batch, mul.canonical().c_str());
   std::printf("energies are TABLE ESTIMATES per image (%s; %s), not measurements\n", table.name.c_str(),
               table.node.c_str());
@@ -130,19 +131,14 @@ RunFn add_dnn_storage(CLI::App& dnn) {
   CLI::App* st = dnn.add_subcommand(
       "storage", "per-layer MACs, array cycles, utilization, zero shares, buffer accesses from the tiling schedule and "
                  "the storage energy (table estimate) of int8 beside fp32");
-  st->add_option("--array", a->array, "array size RxC")->capture_default_str();
-  st->add_option("--model", a->model, "cnn, mlp or a model file")->capture_default_str();
-  st->add_option("--images", a->images, "first N test images")->check(CLI::Range(1, 10000))->capture_default_str();
+  a->run.add_to(*st, "multiplier spec of the golden inference (8-bit signed)");
   st->add_option("--batch", a->batch, "images per GEMM on the array (1: each image alone)")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
-  st->add_option("--mul", a->mul, "multiplier spec of the golden inference (8-bit signed)")->capture_default_str();
   st->add_option("--acc-depth", a->acc_depth, "accumulator entries per column D (default R + C)")
       ->check(CLI::Range(1, 4096));
   st->add_flag("--requant,!--no-requant", a->requant, "the array's output stage (8-bit outputs; default on)");
   st->add_option("--mem-energy", a->mem_energy, "energy-per-access table, JSON (docs/energy/storage.md)");
-  st->add_option("--data", a->data, "Fashion-MNIST directory");
-  st->add_flag("--json", a->json, "print JSON");
   return [a] { return run_storage(*a); };
 }
 
