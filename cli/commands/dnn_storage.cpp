@@ -138,7 +138,7 @@ RunFn add_dnn_storage(CLI::App& dnn) {
   st->add_option("--acc-depth", a->acc_depth, "accumulator entries per column D (default R + C)")
       ->check(CLI::Range(1, 4096));
   st->add_flag("--requant,!--no-requant", a->requant, "the array's output stage (8-bit outputs; default on)");
-  st->add_option("--mem-energy", a->mem_energy, "energy-per-access table, JSON (docs/energy/storage.md)");
+  st->add_option("--mem-energy", a->mem_energy, "energy-per-access table, JSON (docs/energy.md)");
   return [a] { return run_storage(*a); };
 }
 

@@ -1,5 +1,5 @@
 // `greenmac dnn storage`: per-layer statistics and the storage-energy estimate of the shipped
-// network on the array (models/energy/, docs/energy/storage.md).
+// network on the array (models/energy/, docs/energy.md).
 #pragma once
 
 #include "cli/command.hpp"

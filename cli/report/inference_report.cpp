@@ -80,20 +80,15 @@ nlohmann::json array_inference_methods(const ArrayInferenceEnergy& e) {
 
 nlohmann::json array_inference_json(const ArrayInferenceEnergy& e) {
   const InferenceEnergyResult& c = e.compute;
-  nlohmann::json layers = nlohmann::json::array();
-  for (const auto& l : e.per_layer)
-    layers.push_back({{"layer", l.layer},
-                      {"index", l.index},
-                      {"macs", l.macs},
-                      {"cycles", l.cycles},
-                      {"utilization", l.utilization},
-                      {"zero_activation_share", l.zero_activation_share},
-                      {"zero_weight_share", l.zero_weight_share},
-                      {"energy_compute_nj", l.energy_compute_nj},
-                      {"energy_compute_ci_nj", l.energy_compute_ci_nj},
-                      {"energy_storage_nj", l.energy_storage_nj},
-                      {"energy_storage_fp32_nj", l.energy_storage_fp32_nj},
-                      {"energy_accumulator_table_nj", l.energy_accumulator_table_nj}});
+  // inference_energy_json's per-layer objects (layer, macs, cycles, utilization, zero shares, the
+  // measured compute and its checks) with the storage estimates added.
+  nlohmann::json layers = inference_energy_json(c).at("per_layer");
+  for (size_t i = 0; i < e.per_layer.size(); ++i) {
+    const ArrayInferenceLayer& l = e.per_layer[i];
+    layers[i]["energy_storage_nj"] = l.energy_storage_nj;
+    layers[i]["energy_storage_fp32_nj"] = l.energy_storage_fp32_nj;
+    layers[i]["energy_accumulator_table_nj"] = l.energy_accumulator_table_nj;
+  }
   return {{"array", e.array},
           {"energy_nj", e.energy_nj},
           {"energy_compute_nj", e.energy_compute_nj},

@@ -1,7 +1,7 @@
 // Buffer accesses of one GEMM on the weight-stationary array, from its tiling schedule
 // (models/golden_gemm.hpp GemmTiling: KT = ceil(K/R) K slices, NT = ceil(N/C) column slices,
 // MC = ceil(M/D) M chunks). Counts are ELEMENTS (one weight, one activation, one partial sum, one
-// result); the energy model multiplies them by the element width. Derivation (docs/energy/storage.md):
+// result); the energy model multiplies them by the element width. Derivation (docs/energy.md):
 //
 //   weight reads       MC * K * N      every tile loads its R x C weights once; padding (K or N past
 //                                      the edge) is not read, so each W[k][n] is read once per M chunk

@@ -1,5 +1,5 @@
 // Per-layer statistics of a network on the weight-stationary array, and its storage energy from the
-// energy-per-access table (an ESTIMATE: table numbers times counted accesses, docs/energy/storage.md),
+// energy-per-access table (an ESTIMATE: table numbers times counted accesses, docs/energy.md),
 // beside the same network in fp32 (the "quantization lever").
 #pragma once
 

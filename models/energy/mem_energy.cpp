@@ -24,7 +24,7 @@ using nlohmann::json;
 
 [[noreturn]] void fail(const std::string& origin, const std::string& what) {
   throw UserError("memory energy table '" + origin + "': " + what +
-                  " (see docs/energy/storage.md for the schema)");
+                  " (see docs/energy.md for the schema)");
 }
 
 void check_keys(const json& obj, const std::set<std::string>& allowed, const std::string& origin,
@@ -120,7 +120,7 @@ MemEnergyTable load_mem_energy(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw UserError("memory energy table '" + path.string() + "' does not exist or is not a file (give a JSON file, "
-                    "schema in docs/energy/storage.md)");
+                    "schema in docs/energy.md)");
   return parse_mem_energy(read_file(path), path.string());
 }
 

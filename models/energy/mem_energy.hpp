@@ -1,4 +1,4 @@
-// The energy-per-access table of the storage estimate (docs/energy/storage.md).
+// The energy-per-access table of the storage estimate (docs/energy.md).
 //
 // Every number in it is a TABLE ESTIMATE, not a measurement: the defaults are Horowitz's 45 nm,
 // 0.9 V figures (ISSCC 2014, /work/shared/reference/energy-anchors.md) scaled to greenmac's OSU018
@@ -34,10 +34,10 @@ struct MemEnergyTable {
   double fp32_mac_pj = 0;  // fp32 multiply + fp32 add
 };
 
-// The shipped table (Horowitz 45 nm scaled x16 to 180 nm, 1.8 V). See docs/energy/storage.md.
+// The shipped table (Horowitz 45 nm scaled x16 to 180 nm, 1.8 V). See docs/energy.md.
 MemEnergyTable default_mem_energy_table();
 
-// The JSON file of --mem-energy (schema in docs/energy/storage.md). Throws UserError, one line
+// The JSON file of --mem-energy (schema in docs/energy.md). Throws UserError, one line
 // naming the file and the field, for a missing, malformed or out-of-range file.
 MemEnergyTable load_mem_energy(const std::filesystem::path& path);
 MemEnergyTable parse_mem_energy(const std::string& text, const std::string& origin);
