@@ -14,6 +14,7 @@
 #include "models/spec.hpp"
 #include "tb/array_runner.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/seeded_network.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
 
@@ -28,27 +29,9 @@ dnn::Network two_layer_network() {
   dnn::Network net;
   net.name = "two-fc";
   net.source = "characterize_array_test";
-  uint32_t s = 4242;
-  auto next = [&] { return s = s * 1103515245u + 12345u; };
-  auto layer = [&](int in_c, int in_h, int in_w, int out_c, int64_t lo, int64_t hi, double in_scale) {
-    dnn::Layer l;
-    l.kind = dnn::LayerKind::kFc;
-    l.in_c = in_c, l.in_h = in_h, l.in_w = in_w;
-    l.out_c = out_c, l.out_h = 1, l.out_w = 1;
-    l.out_min = lo, l.out_max = hi;
-    for (int i = 0; i < in_c * in_h * in_w * out_c; ++i)
-      l.weights.push_back(static_cast<int8_t>(static_cast<int>(next() >> 16) % 255 - 127));
-    for (int j = 0; j < out_c; ++j) {
-      l.bias.push_back(static_cast<int32_t>(next() >> 20) - 2048);
-      l.requant.push_back(dnn::make_requant(1.0 / 1024));
-      l.w_scale.push_back(0.01);
-    }
-    l.in_scale = in_scale;
-    l.out_scale = in_scale * 0.01 * 1024;
-    return l;
-  };
-  net.layers.push_back(layer(1, 28, 28, 3, -128, 127, dnn::kInputScale));
-  net.layers.push_back(layer(3, 1, 1, 10, -32768, 32767, net.layers[0].out_scale));
+  uint32_t seed = 4242;
+  net.layers.push_back(test::seeded_fc_layer(1, 28, 28, 3, -128, 127, dnn::kInputScale, 1.0 / 1024, seed));
+  net.layers.push_back(test::seeded_fc_layer(3, 1, 1, 10, -32768, 32767, net.layers[0].out_scale, 1.0 / 1024, seed));
   return net;
 }
 

@@ -79,7 +79,7 @@ TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
   if (!gm::test::fashion_mnist_present())
     GTEST_SKIP() << "Fashion-MNIST not installed";
   const fs::path dir = gm::test::temp_dir("gm-test-char-dnn");
-  const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 300 --rtl-images 20 --array 2x2 --array-energy 2x2 -o " +
+  const auto r = run_cli("characterize 'trunc:t=6,s=1' 'drum:k=6,s=1' --dnn --images 300 --rtl-images 20 --array 2x2 --sim-images 0 --array-energy 2x2 -o " +
                          dir.string());
   ASSERT_EQ(r.rc, 0) << r.out;
   const auto j = nlohmann::json::parse(gm::read_file(dir / "report.json"));
@@ -88,6 +88,7 @@ TEST(Characterize, DnnAddsAccuracyWeightedMetricsAndTheRtlSample) {
   ASSERT_EQ(by.size(), 4u);
   for (auto& [name, d] : by) {
     ASSERT_TRUE(d["dnn"].is_object()) << name;
+    EXPECT_FALSE(d.contains("energy_nj")) << name;  // --sim-images 0: --array without whole inferences
     EXPECT_GT(d["dnn"]["accuracy"].get<double>(), 0.5) << name;
     EXPECT_GT(d["dnn"]["energy_per_inference_nj"].get<double>(), 0) << name;
     EXPECT_TRUE(d["metrics"]["weighted"].get<bool>()) << name;

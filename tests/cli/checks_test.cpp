@@ -206,7 +206,7 @@ TEST(Checks, CharacterizeDnnRtlCycleDifferenceExitsOne) {
   if (!synth_tools() || !gm::have_tool("gnuplot") || !gm::have_tool("verilator") || !gm::test::fashion_mnist_present())
     GTEST_SKIP() << "synthesis tools, gnuplot, verilator or Fashion-MNIST missing";
   const fs::path dir = gm::test::temp_dir("gm-test-checks");
-  const auto r = run_cli("characterize 'drum:k=4,s=1' --dnn --model mlp --images 20 --rtl-images 1 --array 2x2 -o '" +
+  const auto r = run_cli("characterize 'drum:k=4,s=1' --dnn --model mlp --images 20 --rtl-images 1 --array 2x2 --sim-images 0 -o '" +
                              (dir / "rep").string() + "'",
                          "GM_TEST_CYCLE_SKEW=1 ");
   EXPECT_EQ(r.rc, 1) << r.out << r.err;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "models/files.hpp"
+#include "tests/support/seeded_network.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
 #include "synth/array_synth.hpp"
@@ -160,22 +161,8 @@ dnn::Network tiny_fc_network() {
   dnn::Network net;
   net.name = "tiny-fc";
   net.source = "inference_energy_test";
-  dnn::Layer l;
-  l.kind = dnn::LayerKind::kFc;
-  l.in_c = 1, l.in_h = 28, l.in_w = 28;
-  l.out_c = 10, l.out_h = 1, l.out_w = 1;
-  l.out_min = -32768, l.out_max = 32767;
-  uint32_t s = 12345;
-  auto next = [&] { return s = s * 1103515245u + 12345u; };
-  for (int i = 0; i < 784 * 10; ++i) l.weights.push_back(static_cast<int8_t>(static_cast<int>(next() >> 16) % 255 - 127));
-  for (int j = 0; j < 10; ++j) {
-    l.bias.push_back(static_cast<int32_t>(next() >> 20) - 2048);
-    l.requant.push_back(dnn::make_requant(1.0 / 256));
-    l.w_scale.push_back(0.01);
-  }
-  l.in_scale = dnn::kInputScale;
-  l.out_scale = l.in_scale * 0.01 * 256;
-  net.layers.push_back(l);
+  uint32_t seed = 12345;
+  net.layers.push_back(test::seeded_fc_layer(1, 28, 28, 10, -32768, 32767, dnn::kInputScale, 1.0 / 256, seed));
   return net;
 }
 
