@@ -13,6 +13,7 @@
 #include "synth/gate_sim.hpp"
 #include "synth/liberty.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/counter_netlist.hpp"
 #include "tb/process.hpp"
 #include "tests/support/tools.hpp"
 
@@ -185,15 +186,7 @@ TEST(SeqGateSim, CounterWithFeedback) {
   if (!fs::exists(kOsu018Lib)) GTEST_SKIP() << "osu018 library missing";
   const Liberty lib = parse_liberty(read_file(kOsu018Lib), kOsu018Lib);
   // nets: 2 clk, 3 en, 4 q0, 5 q1, 6 d0 = q0 ^ en, 7 c = q0 & en, 8 d1 = q1 ^ c
-  const auto netlist = nlohmann::json::parse(R"({"modules": {"cnt": {
-    "ports": {"clk": {"direction": "input", "bits": [2]}, "en": {"direction": "input", "bits": [3]},
-              "q[0]": {"direction": "output", "bits": [4]}, "q[1]": {"direction": "output", "bits": [5]}},
-    "cells": {
-      "f0": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [6], "Q": [4]}},
-      "f1": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [8], "Q": [5]}},
-      "x0": {"type": "XOR2X1", "connections": {"A": [4], "B": [3], "Y": [6]}},
-      "a0": {"type": "AND2X1", "connections": {"A": [4], "B": [3], "Y": [7]}},
-      "x1": {"type": "XOR2X1", "connections": {"A": [5], "B": [7], "Y": [8]}}}}}})");
+  const nlohmann::json& netlist = test::counter_netlist();
   SeqGateSim sim(netlist, "cnt", lib, "clk");
   const int en = sim.port("en"), q = sim.port("q");
   const int enable[] = {1, 1, 0, 1, 1, 1, 0, 0, 1, 1};

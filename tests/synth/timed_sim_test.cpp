@@ -10,6 +10,7 @@
 #include "synth/mult_synth.hpp"
 #include "synth/sdf.hpp"
 #include "synth/timed_sim.hpp"
+#include "tests/support/counter_netlist.hpp"
 
 namespace fs = std::filesystem;
 
@@ -119,17 +120,7 @@ TEST(TimedGateSim, RiseAndFallArcsAreChosenByTheNewValue) {
 // toggles, and timed >= zero-delay on every net.
 TEST(TimedGateSim, CounterMatchesTheZeroDelaySimulator) {
   if (!fs::exists(kOsu018Lib)) GTEST_SKIP() << "osu018 library missing";
-  const auto netlist = nlohmann::json::parse(R"({"modules": {"cnt": {
-    "ports": {"clk": {"direction": "input", "bits": [2]}, "en": {"direction": "input", "bits": [3]},
-              "q[0]": {"direction": "output", "bits": [4]}, "q[1]": {"direction": "output", "bits": [5]}},
-    "cells": {
-      "f0": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [6], "Q": [4]}},
-      "f1": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [8], "Q": [5]}},
-      "x0": {"type": "XOR2X1", "connections": {"A": [4], "B": [3], "Y": [6]}},
-      "a0": {"type": "AND2X1", "connections": {"A": [4], "B": [3], "Y": [7]}},
-      "x1": {"type": "XOR2X1", "connections": {"A": [5], "B": [7], "Y": [8]}}},
-    "netnames": {"en": {"bits": [3]}, "q0": {"bits": [4]}, "q1": {"bits": [5]}, "d0": {"bits": [6]},
-                 "c": {"bits": [7]}, "d1": {"bits": [8]}}}}})");
+  const nlohmann::json& netlist = test::counter_netlist();
   // q0 and q1 switch 150 ps after the edge, en at 0; c = q0 & en follows its inputs after 80 ps, the
   // XORs after 60 ps (no two events of d1's inputs meet at one instant).
   const SdfDelays sdf = parse_sdf(R"((DELAYFILE (TIMESCALE 1ps)
