@@ -66,6 +66,8 @@ module gm_array_out #(
       reg [PWidth-1:0] bank_hi_q;
       reg [Bytes-1:0]  we_lo_q;
       reg [Bytes-1:0]  we_hi_q;
+      wire [PWidth-1:0] we_lo_bits;  // bit k: we_lo_q[k/8]
+      wire [PWidth-1:0] we_hi_bits;
       for (g = 0; g < Bytes; g = g + 1) begin : g_byte
         (* keep *)
         always @(posedge clk_i) begin
@@ -77,10 +79,15 @@ module gm_array_out #(
             we_hi_q[g] <= p_we_i[1];
           end
         end
-        always @(posedge clk_i) begin
-          if (we_lo_q[g]) bank_lo_q[g*8 +: 8] <= p_data_q[g*8 +: 8];
-          if (we_hi_q[g]) bank_hi_q[g*8 +: 8] <= p_data_q[g*8 +: 8];
-        end
+        assign we_lo_bits[g*8 +: 8] = {8{we_lo_q[g]}};
+        assign we_hi_bits[g*8 +: 8] = {8{we_hi_q[g]}};
+      end
+      // The writes and the picks below are whole-word AND-OR multiplexers, bit for bit the same
+      // logic as one multiplexer per bit, but a simulator evaluates a few words instead of hundreds
+      // of single bits every cycle (Verilator spent most of an 8x8 array's time on them).
+      always @(posedge clk_i) begin
+        bank_lo_q <= (p_data_q & we_lo_bits) | (bank_lo_q & ~we_lo_bits);
+        bank_hi_q <= (p_data_q & we_hi_bits) | (bank_hi_q & ~we_hi_bits);
       end
 
       // Each stage's parameters are picked from the row's bank one stage early and registered
@@ -96,6 +103,8 @@ module gm_array_out #(
       reg [7:0] bank_s_q;  // picks bias and m0 (bits 62:0): copy k for bits 8k+7:8k
       reg [7:0] bank_p_q;  // picks out_min and out_max (bits 135:72): copy k for bits 72+8k+7:72+8k
       reg       bank_t_q;  // picks the shift (bits 69:64)
+      wire [63:0] sel_s;  // bit k: bank_s_q[k/8]
+      wire [63:0] sel_p;  // bit k: bank_p_q[k/8]
       for (g = 0; g < 8; g = g + 1) begin : g_copy
         (* keep *)
         always @(posedge clk_i) begin
@@ -105,15 +114,13 @@ module gm_array_out #(
         always @(posedge clk_i) begin
           if (en_i) bank_p_q[g] <= bank_t_q;
         end
+        assign sel_s[g*8 +: 8] = {8{bank_s_q[g]}};
+        assign sel_p[g*8 +: 8] = {8{bank_p_q[g]}};
       end
       wire [62:0] param_s;
       wire [63:0] param_p;  // bits 135:72 of the field
-      for (g = 0; g < 63; g = g + 1) begin : g_pick_s
-        assign param_s[g] = bank_s_q[g/8] ? bank_hi_q[g] : bank_lo_q[g];
-      end
-      for (g = 0; g < 64; g = g + 1) begin : g_pick_p
-        assign param_p[g] = bank_p_q[g/8] ? bank_hi_q[72+g] : bank_lo_q[72+g];
-      end
+      assign param_s = (bank_hi_q[62:0] & sel_s[62:0]) | (bank_lo_q[62:0] & ~sel_s[62:0]);
+      assign param_p = (bank_hi_q[135:72] & sel_p) | (bank_lo_q[135:72] & ~sel_p);
 
       // Stage 1: t = wrap32(s + bias); m0 and the bank go along.
       reg [31:0] t_q;
@@ -177,7 +184,8 @@ module gm_array_out #(
 
       // Outside the documented ranges (see the top of this file), and the fields each stage ignores.
       wire unused_param;
-      assign unused_param = ^{bank_lo_q[71:70], bank_lo_q[63], bank_hi_q[71:70], bank_hi_q[63], v[63:32]};
+      assign unused_param = ^{bank_lo_q[71:70], bank_lo_q[63], bank_hi_q[71:70], bank_hi_q[63], v[63:32],
+                             sel_s[63]};
     end
   endgenerate
 
