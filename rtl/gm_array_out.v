@@ -97,22 +97,25 @@ module gm_array_out_lane (
   end
   reg [PWidth-1:0] bank_lo_q;
   reg [PWidth-1:0] bank_hi_q;
-  reg [Bytes-1:0]  we_lo_q;
-  reg [Bytes-1:0]  we_hi_q;
+  // Each copy is a register of its own, not a bit of a shared vector: a simulator then updates
+  // it with one store, where bits of one vector cost a read-modify-write each, one after the
+  // other (that chain took a fifth of an 8x8 array's Verilator time).
   for (g = 0; g < Bytes; g = g + 1) begin : g_byte
+    reg we_lo_q;
+    reg we_hi_q;
     (* keep *)
     always @(posedge clk_i) begin
       if (!rst_sync_ni) begin
-        we_lo_q[g] <= 1'b0;
-        we_hi_q[g] <= 1'b0;
+        we_lo_q <= 1'b0;
+        we_hi_q <= 1'b0;
       end else begin
-        we_lo_q[g] <= p_we_i[0];
-        we_hi_q[g] <= p_we_i[1];
+        we_lo_q <= p_we_i[0];
+        we_hi_q <= p_we_i[1];
       end
     end
     always @(posedge clk_i) begin
-      if (we_lo_q[g]) bank_lo_q[g*8 +: 8] <= p_data_q[g*8 +: 8];
-      if (we_hi_q[g]) bank_hi_q[g*8 +: 8] <= p_data_q[g*8 +: 8];
+      if (we_lo_q) bank_lo_q[g*8 +: 8] <= p_data_q[g*8 +: 8];
+      if (we_hi_q) bank_hi_q[g*8 +: 8] <= p_data_q[g*8 +: 8];
     end
   end
 
@@ -126,27 +129,25 @@ module gm_array_out_lane (
   always @(posedge clk_i) begin
     if (en_i) bank_a_q <= bank_i;
   end
-  reg [7:0] bank_s_q;  // picks bias and m0 (bits 62:0): copy k for bits 8k+7:8k
-  reg [7:0] bank_p_q;  // picks out_min and out_max (bits 135:72): copy k for bits 72+8k+7:72+8k
-  reg       bank_t_q;  // picks the shift (bits 69:64)
+  reg bank_t_q;  // picks the shift (bits 69:64)
+  wire [63:0] pick_s;   // bias and m0 (bits 62:0 of the field; bit 63 unused)
+  wire [63:0] param_p;  // out_min and out_max (bits 135:72 of the field)
   for (g = 0; g < 8; g = g + 1) begin : g_copy
+    reg bank_s_q;  // picks byte g of bias and m0
+    reg bank_p_q;  // picks byte g of out_min and out_max
     (* keep *)
     always @(posedge clk_i) begin
-      if (en_i) bank_s_q[g] <= bank_a_q;
+      if (en_i) bank_s_q <= bank_a_q;
     end
     (* keep *)
     always @(posedge clk_i) begin
-      if (en_i) bank_p_q[g] <= bank_t_q;
+      if (en_i) bank_p_q <= bank_t_q;
     end
+    assign pick_s[g*8 +: 8]  = bank_s_q ? bank_hi_q[g*8 +: 8] : bank_lo_q[g*8 +: 8];
+    assign param_p[g*8 +: 8] = bank_p_q ? bank_hi_q[72+g*8 +: 8] : bank_lo_q[72+g*8 +: 8];
   end
   wire [62:0] param_s;
-  wire [63:0] param_p;  // bits 135:72 of the field
-  for (g = 0; g < 63; g = g + 1) begin : g_pick_s
-    assign param_s[g] = bank_s_q[g/8] ? bank_hi_q[g] : bank_lo_q[g];
-  end
-  for (g = 0; g < 64; g = g + 1) begin : g_pick_p
-    assign param_p[g] = bank_p_q[g/8] ? bank_hi_q[72+g] : bank_lo_q[72+g];
-  end
+  assign param_s = pick_s[62:0];
 
   // Stage 1: t = wrap32(s + bias); m0 and the bank go along.
   reg [31:0] t_q;
@@ -155,7 +156,7 @@ module gm_array_out_lane (
     if (en_i) begin
       t_q      <= s_i + param_s[31:0];
       m0_t_q   <= param_s[62:32];
-      bank_t_q <= bank_s_q[0];
+      bank_t_q <= g_copy[0].bank_s_q;
     end
   end
   wire [5:0] shift_t;
@@ -210,7 +211,8 @@ module gm_array_out_lane (
 
   // Outside the documented ranges (see the top of this file), and the fields each stage ignores.
   wire unused_param;
-  assign unused_param = ^{bank_lo_q[71:70], bank_lo_q[63], bank_hi_q[71:70], bank_hi_q[63], v[63:32]};
+  assign unused_param = ^{bank_lo_q[71:70], bank_lo_q[63], bank_hi_q[71:70], bank_hi_q[63], v[63:32],
+                         pick_s[63]};
   endgenerate
 
 endmodule

@@ -171,7 +171,9 @@ TEST(ArrayRtl, HeaderCommandRegenerates) {
     const std::string head = top.substr(0, top.find("`default_nettype"));
     for (const auto& s : cfg.distinct_specs()) {
       EXPECT_NE(head.find(s.name() + " = " + s.canonical()), std::string::npos) << s.canonical() << "\n" << head;
-      EXPECT_NE(top.find(s.name() + " u_mul ("), std::string::npos) << s.name();
+      // Gate-level: a multiplier per PE; lookup tables: one shared table per multiplier.
+      EXPECT_NE(top.find(s.name() + (lut ? " #(" : " u_mul (")), std::string::npos) << s.name();
+      if (lut) EXPECT_EQ(top.find(" u_mul ("), std::string::npos);
     }
     if (cfg.distinct_specs().size() > 1) {
       // Indices by first appearance: exact 0, trunc 1, drum 2.
