@@ -120,7 +120,10 @@ GateSimResult GateSim::run(const std::map<std::string, std::vector<uint64_t>>& i
 namespace gm {
 
 SeqGateSim::SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
-                       const std::string& clock_port) {
+                       const std::string& clock_port, int lanes) {
+  if (lanes < 1 || lanes > kMaxLanes) throw std::runtime_error("SeqGateSim: lanes must be 1..64");
+  lanes_ = lanes;
+  mask_ = lanes == 64 ? ~uint64_t{0} : (uint64_t{1} << lanes) - 1;
   gate::Netlist n = gate::load_netlist(netlist, top, lib, clock_port);
   nets_ = n.nets;
   is_clock_.assign(nets_, false);
@@ -156,6 +159,7 @@ SeqGateSim::SeqGateSim(const nlohmann::json& netlist, const std::string& top, co
   net_[1] = ~uint64_t{0};
   state_.assign(flops, 0);
   last_.assign(nets_, 0);
+  last_[1] = ~uint64_t{0};
   toggles_.assign(nets_, 0);
   ones_.assign(nets_, 0);
   in_.resize(64);
@@ -179,10 +183,18 @@ void SeqGateSim::set_input(int port, uint64_t value) {
     if (p.nets[k] >= 2) net_[p.nets[k]] = (value >> k) & 1 ? ~uint64_t{0} : 0;
 }
 
+void SeqGateSim::set_input_lanes(int port, const uint64_t* words) {
+  const Port& p = ports_[port];
+  for (size_t k = 0; k < p.nets.size(); ++k)
+    if (p.nets[k] >= 2) net_[p.nets[k]] = words[k] & mask_;
+}
+
+uint64_t SeqGateSim::output_lanes(int port, int bit) const { return net_[ports_[port].nets.at(bit)] & mask_; }
+
 uint64_t SeqGateSim::eval(const Func& f, uint64_t state) const {
   for (size_t v = 0; v < f.vars.size(); ++v)
     in_[v] = f.vars[v] >= 0 ? net_[f.vars[v]] : f.vars[v] == kStateVar ? state : ~state;
-  return f.expr->eval(in_.data()) & 1 ? ~uint64_t{0} : 0;
+  return f.expr->eval(in_.data());
 }
 
 void SeqGateSim::settle() {
@@ -207,13 +219,67 @@ std::vector<uint8_t> SeqGateSim::output(int port) const {
 bool SeqGateSim::output_bit(int port, int bit) const { return net_[ports_[port].nets.at(bit)] & 1; }
 
 void SeqGateSim::sample() {
+  const bool sliced = !weight_a_.empty();
+  if (sliced && slice_samples_ + 1 >= (uint64_t{1} << kSliceBits)) flush_slices();
   for (int net = 2; net < nets_; ++net) {
-    const uint8_t v = net_[net] & 1;
-    if (samples_ && v != last_[net]) ++toggles_[net];
-    ones_[net] += v;
+    const uint64_t v = net_[net] & mask_;
+    const uint64_t x = v ^ last_[net];
     last_[net] = v;
+    ones_[net] += std::popcount(v);
+    if (!x || !samples_) continue;
+    toggles_[net] += std::popcount(x);
+    if (sliced) {
+      uint64_t carry = x;  // add 1 to the count of every lane that toggled
+      for (uint64_t* c = &slices_[static_cast<size_t>(net) * kSliceBits]; carry; ++c) {
+        const uint64_t next = *c & carry;
+        *c ^= carry;
+        carry = next;
+      }
+    }
   }
+  if (sliced && samples_) ++slice_samples_;
   ++samples_;
+}
+
+void SeqGateSim::set_lane_weights(std::vector<double> a, std::vector<double> b) {
+  if (samples_) throw std::logic_error("SeqGateSim: set_lane_weights after the first sample");
+  if (a.size() != static_cast<size_t>(nets_) || b.size() != static_cast<size_t>(nets_))
+    throw std::logic_error("SeqGateSim: one lane weight per net");
+  weight_a_ = std::move(a), weight_b_ = std::move(b);
+  slices_.assign(static_cast<size_t>(nets_) * kSliceBits, 0);
+  lane_totals_.assign(lanes_, {0.0, 0.0});
+}
+
+void SeqGateSim::flush_slices() {
+  for (int net = 2; net < nets_; ++net) {
+    uint64_t* c = &slices_[static_cast<size_t>(net) * kSliceBits];
+    const double a = weight_a_[net], b = weight_b_[net];
+    for (int bit = 0; bit < kSliceBits; ++bit) {
+      const double scale = static_cast<double>(uint64_t{1} << bit);
+      for (uint64_t w = c[bit]; w; w &= w - 1) {
+        auto& t = lane_totals_[std::countr_zero(w)];
+        t[0] += a * scale, t[1] += b * scale;
+      }
+      c[bit] = 0;
+    }
+  }
+  slice_samples_ = 0;
+}
+
+std::vector<std::array<double, 2>> SeqGateSim::take_lane_totals() {
+  if (weight_a_.empty()) throw std::logic_error("SeqGateSim: take_lane_totals without set_lane_weights");
+  flush_slices();
+  std::vector<std::array<double, 2>> t(lanes_, {0.0, 0.0});
+  t.swap(lane_totals_);
+  return t;
+}
+
+std::vector<SeqGateSim::SimPin> SeqGateSim::pins() const {
+  std::vector<SimPin> pins;
+  for (const Cell& c : cells_)
+    for (const auto& [pin, net] : c.pins)
+      if (!is_clock_[net]) pins.push_back({c.name, pin, net});
+  return pins;
 }
 
 void SeqGateSim::clock() {
@@ -229,9 +295,10 @@ GateSimResult SeqGateSim::activity() const {
   if (samples_ < 2) throw std::runtime_error("need at least 2 sampled cycles for the activity");
   GateSimResult res;
   res.cycles = samples_;
-  const double periods = static_cast<double>(samples_ - 1);
+  const double periods = static_cast<double>(samples_ - 1) * lanes_;
+  const double samples = static_cast<double>(samples_) * lanes_;
   auto activity = [&](int net) { return net < 2 ? 0.0 : toggles_[net] / periods; };
-  auto duty = [&](int net) { return net == 1 ? 1.0 : net == 0 ? 0.0 : static_cast<double>(ones_[net]) / samples_; };
+  auto duty = [&](int net) { return net == 1 ? 1.0 : net == 0 ? 0.0 : static_cast<double>(ones_[net]) / samples; };
   for (const Cell& c : cells_)
     for (const auto& [pin, net] : c.pins)
       if (!is_clock_[net]) res.pins.push_back({c.name, pin, activity(net), duty(net)});

@@ -11,6 +11,7 @@
 // not counted. Their power is left out of the "simulated" figures.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -98,9 +99,9 @@ class GateSim {
 
 namespace gm {
 
-// Cycle-by-cycle (not bit-parallel) zero-delay simulation of a mapped netlist that may contain
-// sequential feedback (enable flops, counters, FSMs: the systolic array). The caller drives it
-// interactively, so a stimulus can react to the design's outputs in the same cycle (handshakes):
+// Cycle-by-cycle zero-delay simulation of a mapped netlist that may contain sequential feedback
+// (enable flops, counters, FSMs: the systolic array). The caller drives it interactively, so a
+// stimulus can react to the design's outputs in the same cycle (handshakes):
 //
 //     sim.set_input(port, bits); sim.settle();   // combinational logic from inputs and flop states
 //     read sim.output(port);  sim.sample();      // count this cycle's values for the activity
@@ -108,9 +109,19 @@ namespace gm {
 //
 // Flops are sources of the combinational order; only a purely combinational loop is an error.
 // Asynchronous clear/preset are applied as levels in settle(). Initial flop state is 0.
+//
+// Lanes: every net is a 64-bit word, and bit j of every word is an independent copy of the netlist
+// ("lane" j), so up to 64 stimuli (e.g. 64 images through the same GEMM shapes) run in one pass.
+// The CycleGateSim calls drive and read every lane alike (set_input broadcasts; output reads lane 0);
+// set_input_lanes / output_lanes give each lane its own value. Toggle counts sum over the lanes
+// (activity() is per lane and cycle); per-lane weighted totals (e.g. energy: sum over nets of
+// weight x the net's transitions in lane j) come from take_lane_totals().
 class SeqGateSim final : public CycleGateSim {
  public:
-  SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib, const std::string& clock_port);
+  static constexpr int kMaxLanes = 64;
+  // lanes: 1..64 independent copies, lane j in bit j of every net's word.
+  SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib, const std::string& clock_port,
+             int lanes = 1);
 
   int port(const std::string& bus) const override;
   int port_width(int port) const override { return static_cast<int>(ports_[port].nets.size()); }
@@ -121,12 +132,40 @@ class SeqGateSim final : public CycleGateSim {
   bool output_bit(int port, int bit = 0) const override;
   void sample() override;  // records the settled values of every net for toggle counting
   void clock() override;
+  // Per pin: transitions per cycle averaged over the lanes; zero_delay_transitions: summed over lanes.
   GateSimResult activity() const override;
+
+  int lanes() const { return lanes_; }
+  uint64_t lane_mask() const { return mask_; }
+  // words[k]: bit k of the port, lane j in bit j (bits of lanes >= lanes() are ignored).
+  void set_input_lanes(int port, const uint64_t* words);
+  // Bit `bit` of the port in every lane (lane j in bit j; bits >= lanes() are 0).
+  uint64_t output_lanes(int port, int bit) const;
+
+  // Every entry of activity().pins with its net, in the same order (without running).
+  struct SimPin {
+    std::string instance, pin;
+    int net = 0;
+  };
+  std::vector<SimPin> pins() const;
+  int nets() const { return nets_; }
+  // Total transitions of a net over the sampled periods, summed over the lanes.
+  uint64_t net_toggles(int net) const { return toggles_[net]; }
+
+  // Per-lane weighted transitions. Weights (one per net, two sets, e.g. energy per transition and
+  // pins per net) must be set before the first sample(); then take_lane_totals() returns, for each
+  // lane j, {sum_net a[net] x t_j(net), sum_net b[net] x t_j(net)} where t_j(net) is the net's
+  // transitions in lane j since the previous take (or since the start), and restarts the count.
+  // The per-lane counts live in bit-sliced counters (16 words per net, lane j in bit j), added to
+  // with the cycle's toggle word: a carry ripple that stops at the first word without a carry.
+  void set_lane_weights(std::vector<double> a, std::vector<double> b);
+  std::vector<std::array<double, 2>> take_lane_totals();
 
  private:
   using Func = gate::Func;
   using Cell = gate::Cell;
   static constexpr int kStateVar = gate::kStateVar;
+  static constexpr int kSliceBits = 16;
   struct Port {
     std::string bus;
     bool input = false;
@@ -134,18 +173,26 @@ class SeqGateSim final : public CycleGateSim {
     std::vector<std::string> bit_names;     // netlist names (w_data_i[3])
   };
   uint64_t eval(const Func& f, uint64_t state) const;
+  void flush_slices();  // sliced counters -> lane_totals_
 
   std::vector<Cell> cells_;  // combinational order (flops are sources)
   std::vector<Port> ports_;
   std::map<std::string, int> port_index_;
   std::vector<bool> is_clock_;
-  std::vector<uint64_t> net_;    // 0 or ~0 per net
-  std::vector<uint64_t> state_;  // flop states, 0 or ~0
-  std::vector<uint8_t> last_;
+  int lanes_ = 1;
+  uint64_t mask_ = 1;
+  std::vector<uint64_t> net_;    // one word per net, lane j in bit j
+  std::vector<uint64_t> state_;  // flop states
+  std::vector<uint64_t> last_;
   std::vector<uint64_t> toggles_, ones_;
   uint64_t samples_ = 0;
   mutable std::vector<uint64_t> in_;
   int nets_ = 2;
+  // Per-lane weighted counts (with set_lane_weights).
+  std::vector<double> weight_a_, weight_b_;
+  std::vector<uint64_t> slices_;  // net * kSliceBits + b: bit b of each lane's count
+  uint64_t slice_samples_ = 0;    // samples added since the last flush
+  std::vector<std::array<double, 2>> lane_totals_;
 };
 
 }  // namespace gm

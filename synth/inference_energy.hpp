@@ -33,7 +33,8 @@ struct InferenceEnergyOptions {
   std::string data_dir;
   std::string lib = "osu018";
   double clock_ns = 10;
-  int jobs = 0;           // images simulated at once (one simulator each); 0: one per core
+  int jobs = 0;           // lane groups simulated at once (one thread each); 0: one per core
+  int lanes = 0;          // images per pass of the lane-parallel simulation (1..64); 0: images / jobs
   bool validate = false;  // also run the OpenSTA check of the linear model (validate_pin_energy)
 };
 
@@ -67,6 +68,8 @@ struct InferenceEnergyResult {
   size_t pins_without_energy = 0;  // simulated pins OpenSTA gave no figure for (should be 0)
   double synth_seconds = 0, calib_seconds = 0, seconds = 0;
   double sim_seconds = 0;  // summed over the workers (CPU-like)
+  double sim_wall_seconds = 0;  // the lane simulation, wall
+  size_t lanes = 0, passes = 0;  // images per pass, passes
   bool synth_cached = false;
 };
 

@@ -79,6 +79,21 @@ double PinEnergyModel::sum_pin_pj() const {
   return s;
 }
 
+// OpenSTA names a pin of a hierarchical netlist "u_out.g_col\[0\].u_lane/_12_/Y" (escaped brackets,
+// '/' between the levels); the gate simulation reads the flattened netlist, where the same pin is
+// "u_out.g_col[0].u_lane._12_" / "Y". One spelling for both: unescaped, dots between the levels.
+std::string flat_pin_name(const std::string& sta_name) {
+  std::string s;
+  s.reserve(sta_name.size());
+  for (char ch : sta_name)
+    if (ch != '\\') s += ch;
+  const size_t last = s.rfind('/');
+  if (last != std::string::npos)
+    for (size_t i = 0; i < last; ++i)
+      if (s[i] == '/') s[i] = '.';
+  return s;
+}
+
 PinEnergyModel parse_pin_energy_log(const std::string& log, double clock_ns,
                                     const std::unordered_set<std::string>& clock_pins, double activity) {
   if (!(clock_ns > 0) || !(activity > 0)) throw std::runtime_error("pin energy: bad clock or activity");
@@ -103,7 +118,7 @@ PinEnergyModel parse_pin_energy_log(const std::string& log, double clock_ns,
     const auto t = tokens(line.substr(6));
     if (t.empty()) continue;
     if (t[0] == "internal" && t.size() >= 2) {
-      current = t[1];
+      current = flat_pin_name(t[1]);
       watts.try_emplace(current, 0.0);
       if (!pending_pin.empty()) {
         const std::string pin = pending_pin.substr(pending_pin.find('/') + 1);
@@ -179,7 +194,7 @@ PinEnergyCheck validate_pin_energy(const fs::path& dir, const std::string& top, 
   for (std::string line; std::getline(in, line);) {
     if (!starts_with(line, "power_activity:")) continue;
     const auto t = tokens(line.substr(15));
-    if (t.size() >= 4 && t[0] == "set") driver_act[t[1]] = std::stod(t[2]);
+    if (t.size() >= 4 && t[0] == "set") driver_act[flat_pin_name(t[1])] = std::stod(t[2]);
   }
   // Every pin takes its net's activity: the driver pin's, or the input port's.
   const gate::Netlist n = gate::load_netlist(netlist, top, lib, "clk_i");

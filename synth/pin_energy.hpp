@@ -45,6 +45,11 @@ struct PinEnergyModel {
 // switching power of an output plus the internal power of its arcs; leakage; the report's total.
 // `clock_pins` ("instance/pin") keep the clock's activity and go to the base. Throws
 // std::runtime_error on a log it cannot read.
+// A pin as OpenSTA prints it for a hierarchical netlist (escaped brackets, '/' between levels) in
+// the flattened simulation's spelling: "a.b\[0\].c/_12_/Y" -> "a.b[0].c._12_/Y". Every name of the
+// model (pin_pj, clock_pin_mw) is in this spelling.
+std::string flat_pin_name(const std::string& sta_name);
+
 PinEnergyModel parse_pin_energy_log(const std::string& log, double clock_ns,
                                     const std::unordered_set<std::string>& clock_pins, double activity = 1.0);
 

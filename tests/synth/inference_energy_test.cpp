@@ -65,6 +65,14 @@ TEST(PinEnergyParse, PinsGetSwitchingPlusTheirArcsTimesThePeriod) {
   EXPECT_NEAR(parse_pin_energy_log(kCalibLog, 10.0, {"u2/CLK"}, 0.5).pin_pj.at("u2/D"), 2 * 6.69e-6 * 1e4, 1e-12);
 }
 
+TEST(PinEnergyParse, HierarchicalStaNamesAreSpelledLikeTheFlattenedNetlist) {
+  EXPECT_EQ(flat_pin_name("u_out.g_col\\[3\\].u_lane/_12_/Y"), "u_out.g_col[3].u_lane._12_/Y");
+  EXPECT_EQ(flat_pin_name("_7_/A"), "_7_/A");
+  EXPECT_EQ(flat_pin_name("a/b/c/D"), "a.b.c/D");
+  const std::string log = std::string(kCalibLog).replace(std::string(kCalibLog).find("u1/A"), 4, "g\\[1\\]/u1/A");
+  EXPECT_EQ(parse_pin_energy_log(log, 10.0, {"u2/CLK"}).pin_pj.count("g[1].u1/A"), 1u);
+}
+
 TEST(PinEnergyParse, MalformedLogsAreErrors) {
   EXPECT_THROW(parse_pin_energy_log("no marker", 10, {}), std::runtime_error);
   EXPECT_THROW(parse_pin_energy_log("GM_POWER calib\npower: switching X/Y activity = 1 volt = 1.8 1e-6\n"
@@ -200,6 +208,24 @@ TEST(InferenceEnergy, WholeInferencesOnAOneByOneArrayMatchTheGoldenLayerAndTheCy
   EXPECT_NEAR(l.energy_compute_nj, r.energy_nj, 1e-9 * r.energy_nj);
   EXPECT_NE(r.energy_per_image_nj[0], r.energy_per_image_nj[1]);
   EXPECT_GT(r.energy_ci_nj, 0);
+  EXPECT_EQ(r.lanes, 2u);  // 3 images on 2 jobs: passes of 2 and 1 lanes
+  EXPECT_EQ(r.passes, 2u);
+
+  // Image lanes: all three images in one pass give each image exactly what it gets alone in its
+  // own pass (one lane, one fresh simulation per image).
+  opt.validate = false;
+  opt.lanes = 3;
+  const InferenceEnergyResult all = inference_energy(opt);
+  opt.lanes = 1, opt.jobs = 1;
+  const InferenceEnergyResult alone = inference_energy(opt);
+  EXPECT_EQ(all.passes, 1u);
+  EXPECT_EQ(alone.passes, 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_DOUBLE_EQ(all.energy_per_image_nj[i], alone.energy_per_image_nj[i]) << "image " << i;
+    EXPECT_DOUBLE_EQ(all.energy_per_image_nj[i], r.energy_per_image_nj[i]) << "image " << i;
+  }
+  EXPECT_DOUBLE_EQ(all.per_layer[0].transitions, alone.per_layer[0].transitions);
+  EXPECT_EQ(all.logit_mismatches + alone.logit_mismatches, 0u);
 }
 
 }  // namespace
