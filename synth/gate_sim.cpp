@@ -155,9 +155,47 @@ SeqGateSim::SeqGateSim(const nlohmann::json& netlist, const std::string& top, co
   if (order.size() != n.cells.size()) throw std::runtime_error("the netlist has a combinational loop");
   for (int k : order) cells_.push_back(std::move(n.cells[k]));
 
-  net_.assign(nets_, 0);
+  flops_ = flops;
+
+  // The compiled programs. A flop's outputs read its effective state (the stored state under the
+  // asynchronous clear/preset levels); clear/preset and next_state read the stored state.
+  uint32_t temp = static_cast<uint32_t>(nets_ + flops_);
+  auto slots = [&](const Func& f, uint32_t state, std::vector<gate::Ins>& prog) {
+    std::vector<uint32_t> v;
+    for (int var : f.vars)
+      if (var >= 0)
+        v.push_back(static_cast<uint32_t>(var));
+      else if (var == kStateVar)
+        v.push_back(state);
+      else {
+        const uint32_t t = temp++;
+        prog.push_back({gate::Op::Inv, t, state, 0, 0, 0});
+        v.push_back(t);
+      }
+    return v;
+  };
+  for (const Cell& c : cells_) {
+    uint32_t eff = 0;
+    if (c.flop) {
+      const uint32_t stored = static_cast<uint32_t>(nets_ + c.state);
+      eff = stored;
+      if (c.clear.expr || c.preset.expr) {
+        uint32_t clr = 0, pre = 0;  // slot 0: constant 0
+        if (c.clear.expr) clr = temp++, gate::compile_function(*c.clear.expr, slots(c.clear, stored, comb_), clr, comb_, temp);
+        if (c.preset.expr)
+          pre = temp++, gate::compile_function(*c.preset.expr, slots(c.preset, stored, comb_), pre, comb_, temp);
+        eff = temp++;
+        comb_.push_back({gate::Op::ClrPre, eff, stored, clr, pre, 0});
+      }
+      const uint32_t next = temp++;
+      gate::compile_function(*c.next_state.expr, slots(c.next_state, stored, next_), next, next_, temp);
+      latch_.emplace_back(stored, next);
+    }
+    for (const auto& [net, f] : c.outs)
+      gate::compile_function(*f.expr, slots(f, eff, comb_), static_cast<uint32_t>(net), comb_, temp);
+  }
+  net_.assign(temp, 0);
   net_[1] = ~uint64_t{0};
-  state_.assign(flops, 0);
   last_.assign(nets_, 0);
   last_[1] = ~uint64_t{0};
   toggles_.assign(nets_, 0);
@@ -198,10 +236,14 @@ uint64_t SeqGateSim::eval(const Func& f, uint64_t state) const {
 }
 
 void SeqGateSim::settle() {
+  if (compiled_) {
+    gate::run_program(comb_.data(), comb_.data() + comb_.size(), net_.data());
+    return;
+  }
   for (const Cell& c : cells_) {
     uint64_t state = 0;
     if (c.flop) {
-      state = state_[c.state];
+      state = net_[nets_ + c.state];
       if (c.clear.expr) state &= ~eval(c.clear, state);
       if (c.preset.expr) state |= eval(c.preset, state);
     }
@@ -284,11 +326,16 @@ std::vector<SeqGateSim::SimPin> SeqGateSim::pins() const {
 
 void SeqGateSim::clock() {
   // Two phases: every flop reads the settled nets before any state changes.
+  if (compiled_) {
+    gate::run_program(next_.data(), next_.data() + next_.size(), net_.data());
+    for (const auto& [stored, next] : latch_) net_[stored] = net_[next];
+    return;
+  }
   std::vector<std::pair<int, uint64_t>> next;
-  next.reserve(state_.size());
+  next.reserve(flops_);
   for (const Cell& c : cells_)
-    if (c.flop) next.emplace_back(c.state, eval(c.next_state, state_[c.state]));
-  for (const auto& [k, v] : next) state_[k] = v;
+    if (c.flop) next.emplace_back(nets_ + c.state, eval(c.next_state, net_[nets_ + c.state]));
+  for (const auto& [k, v] : next) net_[k] = v;
 }
 
 GateSimResult SeqGateSim::activity() const {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "synth/gate_netlist.hpp"
+#include "synth/gate_program.hpp"
 #include "synth/liberty.hpp"
 
 namespace gm {
@@ -161,6 +162,11 @@ class SeqGateSim final : public CycleGateSim {
   void set_lane_weights(std::vector<double> a, std::vector<double> b);
   std::vector<std::array<double, 2>> take_lane_totals();
 
+  // Evaluation: compiled (default; synth/gate_program.hpp) or the Liberty expressions interpreted
+  // cell by cell (the original evaluator, kept for the comparison in `greenmac bench gate-sim`).
+  void set_compiled(bool on) { compiled_ = on; }
+  size_t program_size() const { return comb_.size() + next_.size(); }
+
  private:
   using Func = gate::Func;
   using Cell = gate::Cell;
@@ -181,8 +187,14 @@ class SeqGateSim final : public CycleGateSim {
   std::vector<bool> is_clock_;
   int lanes_ = 1;
   uint64_t mask_ = 1;
-  std::vector<uint64_t> net_;    // one word per net, lane j in bit j
-  std::vector<uint64_t> state_;  // flop states
+  // One word per slot, lane j in bit j: the nets, then the flop states (slot nets_ + k), then the
+  // compiled program's temporaries.
+  std::vector<uint64_t> net_;
+  int flops_ = 0;
+  bool compiled_ = true;
+  std::vector<gate::Ins> comb_;  // settle(): every cell output from inputs and flop states
+  std::vector<gate::Ins> next_;  // clock(): every flop's next state into a temporary ...
+  std::vector<std::pair<uint32_t, uint32_t>> latch_;  // ... then (state slot, next slot) copied
   std::vector<uint64_t> last_;
   std::vector<uint64_t> toggles_, ones_;
   uint64_t samples_ = 0;
