@@ -18,6 +18,7 @@
 #include "synth/array_synth.hpp"
 #include "synth/flow.hpp"
 #include "synth/gate_sim.hpp"
+#include "synth/timed_sim.hpp"
 #include "tb/process.hpp"
 
 namespace fs = std::filesystem;
@@ -156,6 +157,62 @@ std::vector<ImageRun> run_lanes(const nlohmann::json& netlist, const std::string
   return runs;
 }
 
+// The timed window: a CycleGateSim that forwards to TimedGateSim and ends a layer's GEMM (by
+// throwing WindowEnd) after `limit` sampled cycles.
+struct WindowEnd {};
+class WindowSim final : public CycleGateSim {
+ public:
+  WindowSim(TimedGateSim& sim, uint64_t limit) : sim_(sim), limit_(limit) {}
+  int port(const std::string& bus) const override { return sim_.port(bus); }
+  int port_width(int port) const override { return sim_.port_width(port); }
+  void set_input(int port, const std::vector<uint8_t>& bits) override { sim_.set_input(port, bits); }
+  void set_input(int port, uint64_t value) override { sim_.set_input(port, value); }
+  void settle() override { sim_.settle(); }
+  std::vector<uint8_t> output(int port) const override { return sim_.output(port); }
+  bool output_bit(int port, int bit) const override { return sim_.output_bit(port, bit); }
+  void sample() override {
+    sim_.sample();
+    ++total;
+    if (limit_ && ++layer_ >= limit_) throw WindowEnd{};
+  }
+  void clock() override { sim_.clock(); }
+  GateSimResult activity() const override { return sim_.activity(); }
+  void next_layer() { layer_ = 0; }
+  uint64_t total = 0;
+
+ private:
+  TimedGateSim& sim_;
+  uint64_t limit_, layer_ = 0;
+};
+
+// Runs the first image through the network with every GEMM on the timed simulation (cut after the
+// window); the network continues on the golden layer outputs (equal to the netlist's where a GEMM
+// ran to its end, which is checked).
+class WindowGemm : public dnn::GemmEngine {
+ public:
+  WindowGemm(WindowSim& sim, const ArrayConfig& cfg, dnn::GemmEngine& golden) : sim_(sim), cfg_(cfg), golden_(golden) {}
+  void gemm(const int8_t*, int64_t, int64_t, const int8_t*, int64_t, int32_t*) override {
+    throw std::logic_error("WindowGemm: layer outputs only");
+  }
+  void gemm_layer(const int8_t* x, int64_t m, int64_t k, const dnn::Layer& l, int32_t* out) override {
+    CaptureGemm cap;
+    cap.gemm_layer(x, m, k, l, out);
+    golden_.gemm_layer(x, m, k, l, out);
+    sim_.next_layer();
+    try {
+      const ArrayDriveResult r = drive_array_gemm(sim_, cfg_, cap.p);
+      for (int64_t i = 0; i < m * l.n(); ++i)
+        if (r.y[i] != out[i]) throw std::runtime_error("the timed window's layer outputs differ from the golden layer");
+    } catch (const WindowEnd&) {
+    }
+  }
+
+ private:
+  WindowSim& sim_;
+  const ArrayConfig& cfg_;
+  dnn::GemmEngine& golden_;
+};
+
 double mean(const std::vector<double>& v) {
   return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
@@ -186,6 +243,8 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   const auto t0 = Clock::now();
   dnn::check_dnn_spec(opt.mul);
   if (opt.images < 1) throw UserError("--images must be at least 1");
+  if (opt.activity_model != "timed" && opt.activity_model != "zero")
+    throw UserError("--activity-model must be timed or zero, got '" + opt.activity_model + "'");
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   const ArrayConfig cfg = make_array_config(opt.rows, opt.cols, opt.mul, "", 32, false, 0, true);
@@ -246,6 +305,30 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
 
   const auto t2 = Clock::now();
   std::vector<double> factor;  // per net glitch factor (empty: zero-delay activity)
+  if (opt.activity_model == "timed") {
+    const auto tw = Clock::now();
+    fs::remove(dir / flow::kLinkedLiberty);
+    fs::create_symlink(fs::absolute(lib.path), dir / flow::kLinkedLiberty);
+    const SdfDelays sdf = flow::make_sdf(dir, syn.name, opt.clock_ns, syn.name);
+    fs::remove(dir / flow::kLinkedLiberty);
+    TimedGateSim timed(netlist, syn.name, lib.lib, "clk_i", sdf);
+    flow::check_sdf_coverage(timed.missing_arcs(), syn.name);
+    WindowSim window(timed, opt.window_cycles);
+    dnn::TableGemm golden(table, 1);
+    WindowGemm engine(window, cfg, golden);
+    dnn::run_network(net, test.image(0), 1, engine, 1);
+    factor.assign(timed.nets(), 1.0);
+    for (int n = 2; n < timed.nets(); ++n)
+      if (timed.net_zero_delay(n) > 0)
+        factor[n] = static_cast<double>(timed.net_timed(n)) / static_cast<double>(timed.net_zero_delay(n));
+    res.glitch_share = timed.activity().glitch_share;
+    res.window_cycles = window.total;
+    res.activity_model = "zero-delay lanes x per-net glitch factors from a timed window of " +
+                         std::to_string(window.total) + " cycles";
+    res.timed_seconds = since(tw);
+  } else {
+    res.activity_model = "zero-delay";
+  }
   const NetWeights weights = [&] {
     SeqGateSim probe(netlist, syn.name, lib.lib, "clk_i");
     return net_weights(probe, energy, factor);
@@ -275,7 +358,7 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   for (auto& w : workers) w.join();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
-  res.sim_wall_seconds = since(t2);
+  res.sim_wall_seconds = since(t2) - res.timed_seconds;
   for (double s : worker_seconds) res.sim_seconds += s;
 
   std::vector<std::vector<double>> layer_nj(net.layers.size());
@@ -361,7 +444,10 @@ nlohmann::json inference_energy_json(const InferenceEnergyResult& r) {
                       {"area_um2", r.area_um2},
                       {"cell_count", r.cell_count},
                       {"base_power_mw", r.base_power_mw},
-                      {"activity_model", "zero-delay"},
+                      {"activity_model", r.activity_model},
+                      {"glitch_share", r.glitch_share},
+                      {"window_cycles", r.window_cycles},
+                      {"timed_seconds", r.timed_seconds},
                       {"pins_without_energy", r.pins_without_energy},
                       {"per_layer", layers},
                       {"synth_cached", r.synth_cached},
@@ -387,7 +473,9 @@ std::string inference_energy_text(const InferenceEnergyResult& r) {
   os << "  energy per inference  " << r.energy_nj << " nJ +- " << r.energy_ci_nj << " (95 % CI, Student t)\n";
   os << "  cycles per inference  " << std::setprecision(0) << r.cycles_per_inference << std::setprecision(3)
      << " at " << r.clock_ns << " ns, slack " << r.slack_ns << " ns; accuracy " << r.accuracy << "\n";
-  os << "  per layer:\n";
+  os << "  activity              " << r.activity_model;
+  if (r.window_cycles) os << ", glitch share " << r.glitch_share;
+  os << "\n  per layer:\n";
   for (const auto& l : r.per_layer)
     os << "    " << std::left << std::setw(44) << l.layer << std::right << " macs " << std::setw(8) << l.macs
        << " cycles " << std::setw(7) << std::setprecision(0) << l.cycles << std::setprecision(3) << " util "
@@ -398,7 +486,7 @@ std::string inference_energy_text(const InferenceEnergyResult& r) {
        << r.check.model_mw << " vs " << r.check.direct_mw << " mW (" << std::setprecision(2)
        << 100 * r.check.relative_error() << " %)\n";
   os << std::setprecision(1) << "  time " << r.seconds << " s (synthesis " << r.synth_seconds
-     << (r.synth_cached ? ", cached" : "") << ", calibration " << r.calib_seconds << "; simulation "
+     << (r.synth_cached ? ", cached" : "") << ", calibration " << r.calib_seconds << ", timed window " << r.timed_seconds << "; lanes "
      << r.sim_wall_seconds << " s wall, " << r.sim_seconds << " s summed over the workers)\n";
   return os.str();
 }

@@ -36,6 +36,11 @@ struct InferenceEnergyOptions {
   int jobs = 0;           // lane groups simulated at once (one thread each); 0: one per core
   int lanes = 0;          // images per pass of the lane-parallel simulation (1..64); 0: images / jobs
   bool validate = false;  // also run the OpenSTA check of the linear model (validate_pin_energy)
+  // "timed": zero-delay lane transitions x per-net glitch factors from a timed window (TimedGateSim
+  // with OpenSTA's SDF: the first image, at most window_cycles sampled cycles of each layer);
+  // "zero": zero-delay transitions only.
+  std::string activity_model = "timed";
+  uint64_t window_cycles = 2000;  // per layer; 0: whole layers
 };
 
 struct InferenceLayerEnergy {
@@ -71,6 +76,12 @@ struct InferenceEnergyResult {
   double sim_wall_seconds = 0;  // the lane simulation, wall
   size_t lanes = 0, passes = 0;  // images per pass, passes
   bool synth_cached = false;
+  // The activity: "zero-delay" or "zero-delay lanes x per-net glitch factors from a timed window of
+  // N cycles"; glitch_share = 1 - zero-delay / timed transitions over that window (0 for zero).
+  std::string activity_model;
+  double glitch_share = 0;
+  uint64_t window_cycles = 0;  // sampled cycles of the timed window
+  double timed_seconds = 0;    // SDF + the timed window
 };
 
 // The two-sided 95 % Student t quantile for `dof` degrees of freedom (t_0.975).

@@ -63,7 +63,14 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
     first_gate[ci] = static_cast<int>(gates_.size());
     cells_.push_back({c.name, c.pins});
     // A flattened hierarchy names a cell "pe.u._12_" where the SDF says "pe/u/_12_".
+    // The array flow keeps one level of hierarchy whose instance names hold dots themselves
+    // ("g_row[0].g_col[1].u_pe/_12_"): the last dot first, then every dot.
     auto sdf_it = sdf.instances.find(c.name);
+    if (const size_t dot = c.name.rfind('.'); sdf_it == sdf.instances.end() && dot != std::string::npos) {
+      std::string last = c.name;
+      last[dot] = '/';
+      sdf_it = sdf.instances.find(last);
+    }
     if (sdf_it == sdf.instances.end()) {
       std::string slashed = c.name;
       std::replace(slashed.begin(), slashed.end(), '.', '/');

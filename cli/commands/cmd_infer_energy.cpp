@@ -73,6 +73,14 @@ const CommandRegistrar reg_infer({
           sub.add_option("--lanes", a->opt.lanes,
                          "images per pass of the lane-parallel gate simulation (1..64; default: images / jobs)")
               ->check(CLI::Range(1, 64));
+          sub.add_option("--activity-model", a->opt.activity_model,
+                         "timed: zero-delay lane transitions x per-net glitch factors from a timed (SDF) window of "
+                         "the first image; zero: zero-delay transitions only")
+              ->check(CLI::IsMember({"timed", "zero"}))
+              ->capture_default_str();
+          sub.add_option("--window-cycles", a->opt.window_cycles,
+                         "sampled cycles per layer of the timed window (0: whole layers)")
+              ->capture_default_str();
           sub.add_flag("--validate", a->opt.validate,
                        "also compare the linear pin-energy model with OpenSTA's direct report_power (one more STA run)");
           sub.add_flag("--json", a->json, "print JSON");
