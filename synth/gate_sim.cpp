@@ -261,25 +261,29 @@ std::vector<uint8_t> SeqGateSim::output(int port) const {
 bool SeqGateSim::output_bit(int port, int bit) const { return net_[ports_[port].nets.at(bit)] & 1; }
 
 void SeqGateSim::sample() {
-  const bool sliced = !weight_a_.empty();
-  if (sliced && slice_samples_ + 1 >= (uint64_t{1} << kSliceBits)) flush_slices();
-  for (int net = 2; net < nets_; ++net) {
-    const uint64_t v = net_[net] & mask_;
-    const uint64_t x = v ^ last_[net];
-    last_[net] = v;
-    ones_[net] += std::popcount(v);
-    if (!x || !samples_) continue;
-    toggles_[net] += std::popcount(x);
-    if (sliced) {
-      uint64_t carry = x;  // add 1 to the count of every lane that toggled
-      for (uint64_t* c = &slices_[static_cast<size_t>(net) * kSliceBits]; carry; ++c) {
-        const uint64_t next = *c & carry;
-        *c ^= carry;
-        carry = next;
+  const bool weighted = !weights_.empty();
+  if (samples_) {
+    for (int net = 2; net < nets_; ++net) {
+      const uint64_t v = net_[net] & mask_;
+      const uint64_t x = v ^ last_[net];
+      ones_[net] += std::popcount(v);
+      if (!x) continue;
+      last_[net] = v;
+      toggles_[net] += std::popcount(x);
+      if (weighted) {
+        const auto [a, b] = weights_[net];
+        for (uint64_t w = x; w; w &= w - 1) {  // each lane that toggled
+          auto& t = lane_totals_[std::countr_zero(w)];
+          t[0] += a, t[1] += b;
+        }
       }
     }
+  } else {
+    for (int net = 2; net < nets_; ++net) {
+      last_[net] = net_[net] & mask_;
+      ones_[net] += std::popcount(last_[net]);
+    }
   }
-  if (sliced && samples_) ++slice_samples_;
   ++samples_;
 }
 
@@ -287,30 +291,13 @@ void SeqGateSim::set_lane_weights(std::vector<double> a, std::vector<double> b) 
   if (samples_) throw std::logic_error("SeqGateSim: set_lane_weights after the first sample");
   if (a.size() != static_cast<size_t>(nets_) || b.size() != static_cast<size_t>(nets_))
     throw std::logic_error("SeqGateSim: one lane weight per net");
-  weight_a_ = std::move(a), weight_b_ = std::move(b);
-  slices_.assign(static_cast<size_t>(nets_) * kSliceBits, 0);
+  weights_.resize(nets_);
+  for (int n = 0; n < nets_; ++n) weights_[n] = {a[n], b[n]};
   lane_totals_.assign(lanes_, {0.0, 0.0});
 }
 
-void SeqGateSim::flush_slices() {
-  for (int net = 2; net < nets_; ++net) {
-    uint64_t* c = &slices_[static_cast<size_t>(net) * kSliceBits];
-    const double a = weight_a_[net], b = weight_b_[net];
-    for (int bit = 0; bit < kSliceBits; ++bit) {
-      const double scale = static_cast<double>(uint64_t{1} << bit);
-      for (uint64_t w = c[bit]; w; w &= w - 1) {
-        auto& t = lane_totals_[std::countr_zero(w)];
-        t[0] += a * scale, t[1] += b * scale;
-      }
-      c[bit] = 0;
-    }
-  }
-  slice_samples_ = 0;
-}
-
 std::vector<std::array<double, 2>> SeqGateSim::take_lane_totals() {
-  if (weight_a_.empty()) throw std::logic_error("SeqGateSim: take_lane_totals without set_lane_weights");
-  flush_slices();
+  if (weights_.empty()) throw std::logic_error("SeqGateSim: take_lane_totals without set_lane_weights");
   std::vector<std::array<double, 2>> t(lanes_, {0.0, 0.0});
   t.swap(lane_totals_);
   return t;

@@ -157,8 +157,8 @@ class SeqGateSim final : public CycleGateSim {
   // pins per net) must be set before the first sample(); then take_lane_totals() returns, for each
   // lane j, {sum_net a[net] x t_j(net), sum_net b[net] x t_j(net)} where t_j(net) is the net's
   // transitions in lane j since the previous take (or since the start), and restarts the count.
-  // The per-lane counts live in bit-sliced counters (16 words per net, lane j in bit j), added to
-  // with the cycle's toggle word: a carry ripple that stops at the first word without a carry.
+  // Every sample adds a[net] and b[net] to the totals of each lane whose bit of the net's toggle
+  // word is set (nets without a toggle cost one XOR and a test).
   void set_lane_weights(std::vector<double> a, std::vector<double> b);
   std::vector<std::array<double, 2>> take_lane_totals();
 
@@ -171,7 +171,6 @@ class SeqGateSim final : public CycleGateSim {
   using Func = gate::Func;
   using Cell = gate::Cell;
   static constexpr int kStateVar = gate::kStateVar;
-  static constexpr int kSliceBits = 16;
   struct Port {
     std::string bus;
     bool input = false;
@@ -179,7 +178,6 @@ class SeqGateSim final : public CycleGateSim {
     std::vector<std::string> bit_names;     // netlist names (w_data_i[3])
   };
   uint64_t eval(const Func& f, uint64_t state) const;
-  void flush_slices();  // sliced counters -> lane_totals_
 
   std::vector<Cell> cells_;  // combinational order (flops are sources)
   std::vector<Port> ports_;
@@ -201,9 +199,7 @@ class SeqGateSim final : public CycleGateSim {
   mutable std::vector<uint64_t> in_;
   int nets_ = 2;
   // Per-lane weighted counts (with set_lane_weights).
-  std::vector<double> weight_a_, weight_b_;
-  std::vector<uint64_t> slices_;  // net * kSliceBits + b: bit b of each lane's count
-  uint64_t slice_samples_ = 0;    // samples added since the last flush
+  std::vector<std::array<double, 2>> weights_;  // per net: {a, b}
   std::vector<std::array<double, 2>> lane_totals_;
 };
 

@@ -35,9 +35,9 @@ const char* kCounter = R"({"modules": {"cnt": {
       "a0": {"type": "AND2X1", "connections": {"A": [4], "B": [3], "Y": [7]}},
       "x1": {"type": "XOR2X1", "connections": {"A": [5], "B": [7], "Y": [8]}}}}}})";
 
-// Three lanes with their own enable patterns over 70,000 cycles (more than the 16-bit sliced
-// counters hold, so they are flushed on the way): each lane's count, and its q0/q1 transitions
-// weighted 1 and 10, against the counter computed here.
+// Three lanes with their own enable patterns over 70,000 cycles (more than a 16-bit counter
+// holds): each lane's count, and its q0/q1 transitions weighted 1 and 10, against the counter
+// computed here.
 TEST(SeqGateSim, LanesAreIndependentCountersWithTheirOwnWeightedTotals) {
   if (!fs::exists(kOsu018Lib)) GTEST_SKIP() << "osu018 library missing";
   const Liberty lib = parse_liberty(read_file(kOsu018Lib), kOsu018Lib);
