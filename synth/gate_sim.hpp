@@ -158,7 +158,8 @@ class SeqGateSim final : public CycleGateSim {
   // lane j, {sum_net a[net] x t_j(net), sum_net b[net] x t_j(net)} where t_j(net) is the net's
   // transitions in lane j since the previous take (or since the start), and restarts the count.
   // Every sample adds a[net] and b[net] to the totals of each lane whose bit of the net's toggle
-  // word is set (nets without a toggle cost one XOR and a test).
+  // word is set (nets without a toggle cost one XOR and a test; dense toggle words are added to
+  // every lane times its bit, without a branch per lane).
   void set_lane_weights(std::vector<double> a, std::vector<double> b);
   std::vector<std::array<double, 2>> take_lane_totals();
 
@@ -200,7 +201,7 @@ class SeqGateSim final : public CycleGateSim {
   int nets_ = 2;
   // Per-lane weighted counts (with set_lane_weights).
   std::vector<std::array<double, 2>> weights_;  // per net: {a, b}
-  std::vector<std::array<double, 2>> lane_totals_;
+  std::array<double, kMaxLanes> lane_a_{}, lane_b_{};  // per-lane totals since the last take
 };
 
 }  // namespace gm
