@@ -3,15 +3,18 @@
 //
 // The array (with the output stage, 32-bit accumulators) is synthesized by the array flow
 // (synth/array_synth.hpp; its mapped net.v is kept), read back for the cycle-by-cycle gate
-// simulation (SeqGateSim) and calibrated once by OpenSTA into an energy per transition of every pin
-// (synth/pin_energy.hpp). Then each test image runs ALONE (batch 1) through the network: every conv
-// and fc layer is one GEMM driven through the array's stream protocol (drive_array_gemm) on the
-// netlist, with the layer's real activations, weights and per-column output-stage parameters;
-// im2col, the layout and pooling run on the host. The netlist's layer outputs are checked against
-// the golden layer on the same inputs, and its cycle counts against the cycle model.
+// simulation (SeqGateSim, compiled cell functions) and calibrated once by OpenSTA into an energy per
+// transition of every pin (synth/pin_energy.hpp). Then the test images run at batch 1 through the
+// network in image lanes: up to 64 images in one pass of the simulation, image j in bit j of every
+// net's word (synth/array_lanes.hpp); every conv and fc layer is one GEMM per image, all lanes
+// driven through the array's stream protocol together (their control must agree), with the
+// layer's real activations, weights and per-column output-stage parameters; im2col, the layout and
+// pooling run on the host. Every lane's layer outputs are checked against the golden layer on the
+// same inputs, its logits against the golden inference, its cycles against the cycle model.
 //
-// Per image and layer, every pin's transitions (the simulator's toggle counts, differenced between
-// layers) give the energy: sum_p transitions_p x e_p + base power x period x cycles.
+// Per image and layer: sum over nets of transitions x e_net x glitch factor + base power x period x
+// cycles, where e_net is the sum of the net's pins' energies and the glitch factor (timed / zero-
+// delay transitions of the net) comes from a timed window (TimedGateSim, SDF) of the first image.
 #pragma once
 
 #include <cstdint>
