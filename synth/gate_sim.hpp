@@ -11,6 +11,7 @@
 // not counted. Their power is left out of the "simulated" figures.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "synth/gate_netlist.hpp"
+#include "synth/gate_program.hpp"
 #include "synth/liberty.hpp"
 
 namespace gm {
@@ -98,9 +100,9 @@ class GateSim {
 
 namespace gm {
 
-// Cycle-by-cycle (not bit-parallel) zero-delay simulation of a mapped netlist that may contain
-// sequential feedback (enable flops, counters, FSMs: the systolic array). The caller drives it
-// interactively, so a stimulus can react to the design's outputs in the same cycle (handshakes):
+// Cycle-by-cycle zero-delay simulation of a mapped netlist that may contain sequential feedback
+// (enable flops, counters, FSMs: the systolic array). The caller drives it interactively, so a
+// stimulus can react to the design's outputs in the same cycle (handshakes):
 //
 //     sim.set_input(port, bits); sim.settle();   // combinational logic from inputs and flop states
 //     read sim.output(port);  sim.sample();      // count this cycle's values for the activity
@@ -108,9 +110,19 @@ namespace gm {
 //
 // Flops are sources of the combinational order; only a purely combinational loop is an error.
 // Asynchronous clear/preset are applied as levels in settle(). Initial flop state is 0.
+//
+// Lanes: every net is a 64-bit word, and bit j of every word is an independent copy of the netlist
+// ("lane" j), so up to 64 stimuli (e.g. 64 images through the same GEMM shapes) run in one pass.
+// The CycleGateSim calls drive and read every lane alike (set_input broadcasts; output reads lane 0);
+// set_input_lanes / output_lanes give each lane its own value. Toggle counts sum over the lanes
+// (activity() is per lane and cycle); per-lane weighted totals (e.g. energy: sum over nets of
+// weight x the net's transitions in lane j) come from take_lane_totals().
 class SeqGateSim final : public CycleGateSim {
  public:
-  SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib, const std::string& clock_port);
+  static constexpr int kMaxLanes = 64;
+  // lanes: 1..64 independent copies, lane j in bit j of every net's word.
+  SeqGateSim(const nlohmann::json& netlist, const std::string& top, const Liberty& lib, const std::string& clock_port,
+             int lanes = 1);
 
   int port(const std::string& bus) const override;
   int port_width(int port) const override { return static_cast<int>(ports_[port].nets.size()); }
@@ -121,7 +133,40 @@ class SeqGateSim final : public CycleGateSim {
   bool output_bit(int port, int bit = 0) const override;
   void sample() override;  // records the settled values of every net for toggle counting
   void clock() override;
+  // Per pin: transitions per cycle averaged over the lanes; zero_delay_transitions: summed over lanes.
   GateSimResult activity() const override;
+
+  int lanes() const { return lanes_; }
+  uint64_t lane_mask() const { return mask_; }
+  // words[k]: bit k of the port, lane j in bit j (bits of lanes >= lanes() are ignored).
+  void set_input_lanes(int port, const uint64_t* words);
+  // Bit `bit` of the port in every lane (lane j in bit j; bits >= lanes() are 0).
+  uint64_t output_lanes(int port, int bit) const;
+
+  // Every entry of activity().pins with its net, in the same order (without running).
+  struct SimPin {
+    std::string instance, pin;
+    int net = 0;
+  };
+  std::vector<SimPin> pins() const;
+  int nets() const { return nets_; }
+  // Total transitions of a net over the sampled periods, summed over the lanes.
+  uint64_t net_toggles(int net) const { return toggles_[net]; }
+
+  // Per-lane weighted transitions. Weights (one per net, two sets, e.g. energy per transition and
+  // pins per net) must be set before the first sample(); then take_lane_totals() returns, for each
+  // lane j, {sum_net a[net] x t_j(net), sum_net b[net] x t_j(net)} where t_j(net) is the net's
+  // transitions in lane j since the previous take (or since the start), and restarts the count.
+  // Every sample adds a[net] and b[net] to the totals of each lane whose bit of the net's toggle
+  // word is set (nets without a toggle cost one XOR and a test; dense toggle words are added to
+  // every lane times its bit, without a branch per lane).
+  void set_lane_weights(std::vector<double> a, std::vector<double> b);
+  std::vector<std::array<double, 2>> take_lane_totals();
+
+  // Evaluation: compiled (default; synth/gate_program.hpp) or the Liberty expressions interpreted
+  // cell by cell (the original evaluator, kept for the comparison in `greenmac bench gate-sim`).
+  void set_compiled(bool on) { compiled_ = on; }
+  size_t program_size() const { return comb_.size() + next_.size(); }
 
  private:
   using Func = gate::Func;
@@ -139,13 +184,24 @@ class SeqGateSim final : public CycleGateSim {
   std::vector<Port> ports_;
   std::map<std::string, int> port_index_;
   std::vector<bool> is_clock_;
-  std::vector<uint64_t> net_;    // 0 or ~0 per net
-  std::vector<uint64_t> state_;  // flop states, 0 or ~0
-  std::vector<uint8_t> last_;
+  int lanes_ = 1;
+  uint64_t mask_ = 1;
+  // One word per slot, lane j in bit j: the nets, then the flop states (slot nets_ + k), then the
+  // compiled program's temporaries.
+  std::vector<uint64_t> net_;
+  int flops_ = 0;
+  bool compiled_ = true;
+  std::vector<gate::Ins> comb_;  // settle(): every cell output from inputs and flop states
+  std::vector<gate::Ins> next_;  // clock(): every flop's next state into a temporary ...
+  std::vector<std::pair<uint32_t, uint32_t>> latch_;  // ... then (state slot, next slot) copied
+  std::vector<uint64_t> last_;
   std::vector<uint64_t> toggles_, ones_;
   uint64_t samples_ = 0;
   mutable std::vector<uint64_t> in_;
   int nets_ = 2;
+  // Per-lane weighted counts (with set_lane_weights).
+  std::vector<std::array<double, 2>> weights_;  // per net: {a, b}
+  std::array<double, kMaxLanes> lane_a_{}, lane_b_{};  // per-lane totals since the last take
 };
 
 }  // namespace gm

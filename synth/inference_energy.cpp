@@ -14,9 +14,11 @@
 #include "models/files.hpp"
 #include "models/golden_gemm.hpp"
 #include "models/scratch.hpp"
+#include "synth/array_lanes.hpp"
 #include "synth/array_synth.hpp"
 #include "synth/flow.hpp"
 #include "synth/gate_sim.hpp"
+#include "synth/timed_sim.hpp"
 #include "tb/process.hpp"
 
 namespace fs = std::filesystem;
@@ -35,119 +37,184 @@ struct LayerRun {
   double energy_pj = 0, transitions = 0;
 };
 
-// A whole-layer GEMM engine on the gate-level simulation of the mapped array (output stage
-// included): each gemm_layer call is one GEMM through the stream protocol; the pins' toggle counts
-// before and after it give the layer's transitions and energy.
-class NetlistGemm : public dnn::GemmEngine {
+// One conv/fc layer's GEMM as run_layer hands it to its engine: first captured (the im2col'd
+// activations; the outputs left 0), then replayed (the outputs from the netlist, for the rest of the
+// network). run_layer is deterministic, so the replay asks for the same GEMM.
+class CaptureGemm : public dnn::GemmEngine {
  public:
-  NetlistGemm(SeqGateSim& sim, const ArrayConfig& cfg, const dnn::Network& net, dnn::GemmEngine& golden,
-              const PinEnergyModel& energy)
-      : runs(net.layers.size()), sim_(sim), cfg_(cfg), net_(net), golden_(golden), energy_(energy) {}
-
   void gemm(const int8_t*, int64_t, int64_t, const int8_t*, int64_t, int32_t*) override {
-    throw std::logic_error("NetlistGemm: the output-stage array gives layer outputs, not sums");
+    throw std::logic_error("CaptureGemm: the output-stage array gives layer outputs, not sums");
   }
-
   void gemm_layer(const int8_t* x, int64_t m, int64_t k, const dnn::Layer& l, int32_t* out) override {
     const int64_t n = l.n();
-    GemmProblem p;
+    if (replay) {
+      if (m != p.m || k != p.k || n != p.n || !std::equal(x, x + m * k, p.x.begin()))
+        throw std::logic_error("CaptureGemm: the replayed layer asks for another GEMM");
+      for (int64_t i = 0; i < m * n; ++i) out[i] = static_cast<int32_t>(y[i]);
+      return;
+    }
+    p = GemmProblem{};
     p.m = m, p.k = k, p.n = n;
     p.x.assign(x, x + m * k);
     p.w.assign(l.weights.begin(), l.weights.end());
     for (int64_t j = 0; j < n; ++j)
       p.params.push_back({l.bias[j], l.requant[j].m0, l.requant[j].shift, l.out_min, l.out_max});
-    const auto t0 = Clock::now();
-    const ArrayDriveResult r = drive_array_gemm(sim_, cfg_, p);
-    sim_seconds += since(t0);
-    for (int64_t i = 0; i < m * n; ++i) out[i] = static_cast<int32_t>(r.y[i]);
-
-    const size_t index = layer_index(l);
-    LayerRun& run = runs[index];
-    run.cycles += r.cycles;
-    run.cycles_model += gemm_cycles(cfg_, m, k, n);
-    run.macs += static_cast<uint64_t>(m * k * n);
-    uint64_t zero_x = 0, zero_w = 0;
-    for (int64_t i = 0; i < m * k; ++i) zero_x += x[i] == 0;
-    for (int8_t w : l.weights) zero_w += w == 0;
-    run.zero_act_macs += zero_x * static_cast<uint64_t>(n);
-    run.zero_w_macs += zero_w * static_cast<uint64_t>(m);
-
-    std::vector<int32_t> golden(m * n);
-    golden_.gemm_layer(x, m, k, l, golden.data());
-    run.outputs += static_cast<uint64_t>(m * n);
-    for (int64_t i = 0; i < m * n; ++i) run.mismatches += out[i] != golden[i];
-
-    // Transitions since the previous layer (sampled cycles are counted across layers: the first
-    // sampled cycle of this GEMM is compared with the last one of the previous GEMM).
-    const auto t1 = Clock::now();
-    const GateSimResult act = sim_.activity();
-    if (pin_pj_.empty()) bind_pins(act);
-    const double periods = static_cast<double>(act.cycles - 1);
-    double pj = 0, transitions = 0;
-    for (size_t i = 0; i < act.pins.size(); ++i) {
-      const uint64_t now = static_cast<uint64_t>(std::llround(act.pins[i].activity * periods));
-      const uint64_t d = now - toggles_[i];
-      toggles_[i] = now;
-      pj += static_cast<double>(d) * pin_pj_[i];
-      transitions += static_cast<double>(d);
-    }
-    run.energy_pj += pj + energy_.base_mw() * cfg_clock_ns() * static_cast<double>(r.cycles);
-    run.transitions += transitions;
-    sim_seconds += since(t1);
+    xs.assign(x, x + m * k);
+    std::fill(out, out + m * n, 0);
   }
+  bool replay = false;
+  GemmProblem p;
+  std::vector<int8_t> xs;   // the int8 activations, for the golden layer
+  std::vector<int64_t> y;   // the netlist's outputs (replay)
+};
 
-  void reset_runs() { runs.assign(net_.layers.size(), LayerRun{}); }
-  std::vector<LayerRun> runs;  // by network layer index, for the current image
+// Per net: the energy per transition (sum of its pins' e_p, times its glitch factor) and the
+// number of its pins, for the simulator's per-lane totals.
+struct NetWeights {
+  std::vector<double> pj, pins;
   size_t pins_without_energy = 0;
-  double sim_seconds = 0;
+};
+
+NetWeights net_weights(const SeqGateSim& sim, const PinEnergyModel& energy, const std::vector<double>& factor) {
+  NetWeights w;
+  w.pj.assign(sim.nets(), 0.0);
+  w.pins.assign(sim.nets(), 0.0);
+  for (const SeqGateSim::SimPin& p : sim.pins()) {
+    w.pins[p.net] += 1;
+    const auto at = energy.pin_pj.find(p.instance + "/" + p.pin);  // flattened names (pin_energy.hpp)
+    if (at == energy.pin_pj.end())
+      ++w.pins_without_energy;
+    else
+      w.pj[p.net] += at->second;
+  }
+  if (!factor.empty())
+    for (size_t n = 0; n < w.pj.size(); ++n) w.pj[n] *= factor[n];
+  return w;
+}
+
+// A group of images, one per lane, through the whole network on one lane-parallel simulation.
+struct ImageRun {
+  std::vector<LayerRun> layers;
+  std::vector<int32_t> logits, golden;
+};
+
+std::vector<ImageRun> run_lanes(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
+                                const ArrayConfig& cfg, const dnn::Network& net, const ImageSet& test,
+                                size_t first, size_t lanes, const NetWeights& weights, double base_pj_per_cycle,
+                                dnn::GemmEngine& golden) {
+  SeqGateSim sim(netlist, top, lib, "clk_i", static_cast<int>(lanes));
+  sim.set_lane_weights(weights.pj, weights.pins);
+  const int64_t in_size = int64_t{net.in_c} * net.in_h * net.in_w;
+  std::vector<ImageRun> runs(lanes);
+  std::vector<std::vector<int32_t>> act(lanes);
+  for (size_t j = 0; j < lanes; ++j) {
+    const uint8_t* px = test.image(first + j);
+    act[j].resize(in_size);
+    for (int64_t i = 0; i < in_size; ++i) act[j][i] = dnn::quantize_pixel(px[i]);
+    runs[j].layers.resize(net.layers.size());
+  }
+  std::vector<CaptureGemm> cap(lanes);
+  for (size_t li = 0; li < net.layers.size(); ++li) {
+    const dnn::Layer& l = net.layers[li];
+    if (!l.is_gemm()) {
+      for (auto& a : act) a = dnn::run_layer(l, a, 1, golden);
+      continue;
+    }
+    std::vector<const GemmProblem*> problems;
+    for (size_t j = 0; j < lanes; ++j) {
+      cap[j].replay = false;
+      dnn::run_layer(l, act[j], 1, cap[j]);
+      problems.push_back(&cap[j].p);
+    }
+    const std::vector<ArrayDriveResult> r = drive_array_gemm_lanes(sim, cfg, problems);
+    const std::vector<std::array<double, 2>> totals = sim.take_lane_totals();
+    for (size_t j = 0; j < lanes; ++j) {
+      const GemmProblem& p = cap[j].p;
+      LayerRun& run = runs[j].layers[li];
+      run.cycles = r[j].cycles;
+      run.cycles_model = gemm_cycles(cfg, p.m, p.k, p.n);
+      run.macs = static_cast<uint64_t>(p.m * p.k * p.n);
+      uint64_t zero_x = 0, zero_w = 0;
+      for (int8_t x : cap[j].xs) zero_x += x == 0;
+      for (int8_t w : l.weights) zero_w += w == 0;
+      run.zero_act_macs = zero_x * static_cast<uint64_t>(p.n);
+      run.zero_w_macs = zero_w * static_cast<uint64_t>(p.m);
+      std::vector<int32_t> gold(p.m * p.n);
+      golden.gemm_layer(cap[j].xs.data(), p.m, p.k, l, gold.data());
+      run.outputs = static_cast<uint64_t>(p.m * p.n);
+      for (int64_t i = 0; i < p.m * p.n; ++i) run.mismatches += r[j].y[i] != gold[i];
+      run.energy_pj = totals[j][0] + base_pj_per_cycle * static_cast<double>(r[j].cycles);
+      run.transitions = totals[j][1];
+      cap[j].y = r[j].y;
+      cap[j].replay = true;
+      act[j] = dnn::run_layer(l, act[j], 1, cap[j]);
+    }
+  }
+  for (size_t j = 0; j < lanes; ++j) {
+    runs[j].logits = act[j];
+    runs[j].golden = dnn::run_network(net, test.image(first + j), 1, golden, 1);
+  }
+  return runs;
+}
+
+// The timed window: a CycleGateSim that forwards to TimedGateSim and ends a layer's GEMM (by
+// throwing WindowEnd) after `limit` sampled cycles.
+struct WindowEnd {};
+class WindowSim final : public CycleGateSim {
+ public:
+  WindowSim(TimedGateSim& sim, uint64_t limit) : sim_(sim), limit_(limit) {}
+  int port(const std::string& bus) const override { return sim_.port(bus); }
+  int port_width(int port) const override { return sim_.port_width(port); }
+  void set_input(int port, const std::vector<uint8_t>& bits) override { sim_.set_input(port, bits); }
+  void set_input(int port, uint64_t value) override { sim_.set_input(port, value); }
+  void settle() override { sim_.settle(); }
+  std::vector<uint8_t> output(int port) const override { return sim_.output(port); }
+  bool output_bit(int port, int bit) const override { return sim_.output_bit(port, bit); }
+  void sample() override {
+    sim_.sample();
+    ++total;
+    if (limit_ && ++layer_ >= limit_) throw WindowEnd{};
+  }
+  void clock() override { sim_.clock(); }
+  GateSimResult activity() const override { return sim_.activity(); }
+  void next_layer() { layer_ = 0; }
+  uint64_t total = 0;
 
  private:
-  double cfg_clock_ns() const { return energy_.clock_ns; }
-  size_t layer_index(const dnn::Layer& l) const {
-    for (size_t i = 0; i < net_.layers.size(); ++i)
-      if (&net_.layers[i] == &l) return i;
-    throw std::logic_error("NetlistGemm: the layer is not in the network");
+  TimedGateSim& sim_;
+  uint64_t limit_, layer_ = 0;
+};
+
+// Runs the first image through the network with every GEMM on the timed simulation (cut after the
+// window); the network continues on the golden layer outputs (equal to the netlist's where a GEMM
+// ran to its end, which is checked).
+class WindowGemm : public dnn::GemmEngine {
+ public:
+  WindowGemm(WindowSim& sim, const ArrayConfig& cfg, dnn::GemmEngine& golden) : sim_(sim), cfg_(cfg), golden_(golden) {}
+  void gemm(const int8_t*, int64_t, int64_t, const int8_t*, int64_t, int32_t*) override {
+    throw std::logic_error("WindowGemm: layer outputs only");
   }
-  void bind_pins(const GateSimResult& act) {
-    pin_pj_.resize(act.pins.size(), 0.0);
-    toggles_.assign(act.pins.size(), 0);
-    for (size_t i = 0; i < act.pins.size(); ++i) {
-      // OpenSTA names a kept module's cell "<instance>/<cell>", the flattened simulation "<instance>.<cell>".
-      const auto at = energy_.pin_pj.find(hierarchical_instance_name(act.pins[i].instance) + "/" + act.pins[i].pin);
-      if (at == energy_.pin_pj.end())
-        ++pins_without_energy;
-      else
-        pin_pj_[i] = at->second;
+  void gemm_layer(const int8_t* x, int64_t m, int64_t k, const dnn::Layer& l, int32_t* out) override {
+    CaptureGemm cap;
+    cap.gemm_layer(x, m, k, l, out);
+    golden_.gemm_layer(x, m, k, l, out);
+    sim_.next_layer();
+    try {
+      const ArrayDriveResult r = drive_array_gemm(sim_, cfg_, cap.p);
+      for (int64_t i = 0; i < m * l.n(); ++i)
+        if (r.y[i] != out[i]) throw std::runtime_error("the timed window's layer outputs differ from the golden layer");
+    } catch (const WindowEnd&) {
     }
   }
 
-  SeqGateSim& sim_;
+ private:
+  WindowSim& sim_;
   const ArrayConfig& cfg_;
-  const dnn::Network& net_;
   dnn::GemmEngine& golden_;
-  const PinEnergyModel& energy_;
-  std::vector<double> pin_pj_;
-  std::vector<uint64_t> toggles_;
 };
 
 double mean(const std::vector<double>& v) {
   return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-// The mapped netlist as Yosys JSON for the gate simulation, read back from net_sim.v (net.v before the tie buffers, flattened, in
-// case the netlist is hierarchical) with the library's cells as black boxes.
-nlohmann::json netlist_json(const fs::path& dir, const std::string& top, const fs::path& lib_path) {
-  fs::remove(dir / flow::kLinkedLiberty);
-  fs::create_symlink(fs::absolute(lib_path), dir / flow::kLinkedLiberty);
-  const std::string script = std::string("read_liberty -lib ") + flow::kLinkedLiberty +
-                             "; read_verilog net_sim.v; hierarchy -check -top " + top +
-                             "; flatten; write_json net_sim.json";
-  const RunResult r = run_program({"yosys", "-q", "-p", script}, {.cwd = dir, .timeout_s = 3600});
-  fs::remove(dir / flow::kLinkedLiberty);
-  if (!r.ok()) throw std::runtime_error("Yosys could not read back the mapped netlist: " + r.output.substr(0, 400));
-  auto j = nlohmann::json::parse(read_file(dir / "net_sim.json"));
-  fs::remove(dir / "net_sim.json");
-  return j;
 }
 
 }  // namespace
@@ -176,6 +243,8 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   const auto t0 = Clock::now();
   dnn::check_dnn_spec(opt.mul);
   if (opt.images < 1) throw UserError("--images must be at least 1");
+  if (opt.activity_model != "timed" && opt.activity_model != "zero")
+    throw UserError("--activity-model must be timed or zero, got '" + opt.activity_model + "'");
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   const ArrayConfig cfg = make_array_config(opt.rows, opt.cols, opt.mul, "", 32, false, 0, true);
@@ -192,6 +261,9 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   so.lib = opt.lib;
   so.clock_ns = opt.clock_ns;
   so.keep_dir = work.path();
+  // The flow's own simulated power of its default GEMM is not used here: its quicker zero-delay
+  // activity keeps synthesis short (the whole-inference activity is simulated below).
+  so.activity_model = "zero";
   const ArraySynthResult syn = synth_array(cfg, default_array_gemm(cfg, 1), so);
   res.name = syn.name;
   res.slack_ns = syn.slack_ns;
@@ -200,17 +272,16 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   res.synth_cached = syn.cached;
   res.synth_seconds = since(t0);
   const fs::path dir = work.path() / syn.name;
-  if (!fs::exists(dir / "net_sim.v")) throw std::runtime_error("the array flow kept no net_sim.v in " + dir.string());
+  if (!fs::exists(dir / "net.v")) throw std::runtime_error("the array flow kept no net.v in " + dir.string());
 
   // 2. One OpenSTA calibration: every pin's energy per transition.
   const auto t1 = Clock::now();
-  const nlohmann::json netlist = netlist_json(dir, syn.name, lib.path);
-  std::unordered_set<std::string> clocks;  // OpenSTA's names (hierarchical_instance_name)
-  for (const std::string& pin : clock_pins(netlist, syn.name, lib.lib)) clocks.insert(hierarchical_instance_name(pin));
+  const nlohmann::json netlist = read_mapped_netlist(dir, syn.name, lib.path, lib.lib);
+  const auto clocks = clock_pins(netlist, syn.name, lib.lib);
   const PinEnergyModel energy = calibrate_pin_energy(dir, syn.name, lib.path, opt.clock_ns, clocks);
   res.base_power_mw = energy.base_mw();
   if (opt.validate) {
-    res.check = validate_pin_energy(dir, syn.name, lib.path, energy, netlist, lib.lib, 0.5, hierarchical_instance_name);
+    res.check = validate_pin_energy(dir, syn.name, lib.path, energy, netlist, lib.lib);
     res.validated = true;
   }
   res.calib_seconds = since(t1);
@@ -221,31 +292,65 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   const ProductTable& table = shared_product_table(opt.mul);
   const size_t classes = static_cast<size_t>(net.classes());
   const size_t count = test.count();
-  struct ImageRun {
-    std::vector<LayerRun> layers;
-    std::vector<int32_t> logits, golden;
-    size_t pins_without_energy = 0;
-    double sim_seconds = 0;
-  };
+  // Lanes: images in groups of up to 64, one group per pass of the lane-parallel simulation; the
+  // groups (at most one per job) run on their own threads.
+  const size_t hw = std::max(1u, std::thread::hardware_concurrency());
+  const size_t jobs_wanted = opt.jobs > 0 ? static_cast<size_t>(opt.jobs) : hw;
+  const size_t lanes = opt.lanes > 0 ? std::min<size_t>(opt.lanes, SeqGateSim::kMaxLanes)
+                                     : std::min<size_t>(SeqGateSim::kMaxLanes, (count + jobs_wanted - 1) / jobs_wanted);
+  const size_t groups = (count + lanes - 1) / lanes;
+  const size_t jobs = std::min(jobs_wanted, groups);
+  res.lanes = lanes;
+  res.passes = groups;
+
+  const auto t2 = Clock::now();
+  std::vector<double> factor;  // per net glitch factor (empty: zero-delay activity)
+  if (opt.activity_model == "timed") {
+    const auto tw = Clock::now();
+    fs::remove(dir / flow::kLinkedLiberty);
+    fs::create_symlink(fs::absolute(lib.path), dir / flow::kLinkedLiberty);
+    const SdfDelays sdf = flow::make_sdf(dir, syn.name, opt.clock_ns, syn.name);
+    fs::remove(dir / flow::kLinkedLiberty);
+    TimedGateSim timed(netlist, syn.name, lib.lib, "clk_i", sdf);
+    flow::check_sdf_coverage(timed.missing_arcs(), syn.name);
+    WindowSim window(timed, opt.window_cycles);
+    dnn::TableGemm golden(table, 1);
+    WindowGemm engine(window, cfg, golden);
+    dnn::run_network(net, test.image(0), 1, engine, 1);
+    factor.assign(timed.nets(), 1.0);
+    for (int n = 2; n < timed.nets(); ++n)
+      if (timed.net_zero_delay(n) > 0)
+        factor[n] = static_cast<double>(timed.net_timed(n)) / static_cast<double>(timed.net_zero_delay(n));
+    res.glitch_share = timed.activity().glitch_share;
+    res.window_cycles = window.total;
+    res.activity_model = "zero-delay lanes x per-net glitch factors from a timed window of " +
+                         std::to_string(window.total) + " cycles";
+    res.timed_seconds = since(tw);
+  } else {
+    res.activity_model = "zero-delay";
+  }
+  const NetWeights weights = [&] {
+    SeqGateSim probe(netlist, syn.name, lib.lib, "clk_i");
+    return net_weights(probe, energy, factor);
+  }();
+  res.pins_without_energy = weights.pins_without_energy;
+  const double base_pj = energy.base_mw() * opt.clock_ns;
+
   std::vector<ImageRun> images(count);
-  const int jobs = std::max(1, std::min<int>(opt.jobs > 0 ? opt.jobs : static_cast<int>(std::thread::hardware_concurrency()),
-                                             static_cast<int>(count)));
   std::vector<std::exception_ptr> errors(jobs);
+  std::vector<double> worker_seconds(jobs, 0.0);
   std::vector<std::thread> workers;
-  for (int t = 0; t < jobs; ++t)
+  for (size_t t = 0; t < jobs; ++t)
     workers.emplace_back([&, t] {
       try {
+        const auto w0 = Clock::now();
         dnn::TableGemm golden(table, 1);
-        for (size_t i = static_cast<size_t>(t); i < count; i += static_cast<size_t>(jobs)) {
-          SeqGateSim sim(netlist, syn.name, lib.lib, "clk_i");
-          NetlistGemm engine(sim, cfg, net, golden, energy);
-          ImageRun& run = images[i];
-          run.logits = dnn::run_network(net, test.image(i), 1, engine, 1);
-          run.golden = dnn::run_network(net, test.image(i), 1, golden, 1);
-          run.layers = engine.runs;
-          run.pins_without_energy = engine.pins_without_energy;
-          run.sim_seconds = engine.sim_seconds;
+        for (size_t g = t; g < groups; g += jobs) {
+          const size_t first = g * lanes, n = std::min(lanes, count - first);
+          std::vector<ImageRun> r = run_lanes(netlist, syn.name, lib.lib, cfg, net, test, first, n, weights, base_pj, golden);
+          for (size_t j = 0; j < n; ++j) images[first + j] = std::move(r[j]);
         }
+        worker_seconds[t] = since(w0);
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -253,6 +358,8 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   for (auto& w : workers) w.join();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+  res.sim_wall_seconds = since(t2) - res.timed_seconds;
+  for (double s : worker_seconds) res.sim_seconds += s;
 
   std::vector<std::vector<double>> layer_nj(net.layers.size());
   std::vector<LayerRun> totals(net.layers.size());
@@ -261,8 +368,6 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     const ImageRun& run = images[i];
     for (size_t c = 0; c < classes; ++c) res.logit_mismatches += run.logits[c] != run.golden[c];
     correct += dnn::argmax(run.logits.data(), static_cast<int>(classes)) == test.labels[i];
-    res.pins_without_energy = std::max(res.pins_without_energy, run.pins_without_energy);
-    res.sim_seconds += run.sim_seconds;
     double image_nj = 0;
     for (size_t l = 0; l < net.layers.size(); ++l) {
       const LayerRun& r = run.layers[l];
@@ -339,14 +444,20 @@ nlohmann::json inference_energy_json(const InferenceEnergyResult& r) {
                       {"area_um2", r.area_um2},
                       {"cell_count", r.cell_count},
                       {"base_power_mw", r.base_power_mw},
-                      {"activity_model", "zero-delay"},
+                      {"activity_model", r.activity_model},
+                      {"glitch_share", r.glitch_share},
+                      {"window_cycles", r.window_cycles},
+                      {"timed_seconds", r.timed_seconds},
                       {"pins_without_energy", r.pins_without_energy},
                       {"per_layer", layers},
                       {"synth_cached", r.synth_cached},
                       {"seconds", r.seconds},
                       {"synth_seconds", r.synth_seconds},
                       {"calib_seconds", r.calib_seconds},
-                      {"sim_seconds", r.sim_seconds}};
+                      {"sim_seconds", r.sim_seconds},
+                      {"sim_wall_seconds", r.sim_wall_seconds},
+                      {"lanes", r.lanes},
+                      {"passes", r.passes}};
   if (r.validated)
     j["pin_energy_check"] = {{"direct_mw", r.check.direct_mw},
                              {"model_mw", r.check.model_mw},
@@ -358,11 +469,13 @@ std::string inference_energy_text(const InferenceEnergyResult& r) {
   std::ostringstream os;
   os << std::fixed << std::setprecision(3);
   os << r.spec << " on the " << r.array << " array (" << r.name << "), " << r.images_simulated
-     << " images one at a time through the mapped netlist\n";
+     << " images through the mapped netlist (" << r.lanes << " lanes a pass, " << r.passes << " passes)\n";
   os << "  energy per inference  " << r.energy_nj << " nJ +- " << r.energy_ci_nj << " (95 % CI, Student t)\n";
   os << "  cycles per inference  " << std::setprecision(0) << r.cycles_per_inference << std::setprecision(3)
      << " at " << r.clock_ns << " ns, slack " << r.slack_ns << " ns; accuracy " << r.accuracy << "\n";
-  os << "  per layer:\n";
+  os << "  activity              " << r.activity_model;
+  if (r.window_cycles) os << ", glitch share " << r.glitch_share;
+  os << "\n  per layer:\n";
   for (const auto& l : r.per_layer)
     os << "    " << std::left << std::setw(44) << l.layer << std::right << " macs " << std::setw(8) << l.macs
        << " cycles " << std::setw(7) << std::setprecision(0) << l.cycles << std::setprecision(3) << " util "
@@ -373,8 +486,8 @@ std::string inference_energy_text(const InferenceEnergyResult& r) {
        << r.check.model_mw << " vs " << r.check.direct_mw << " mW (" << std::setprecision(2)
        << 100 * r.check.relative_error() << " %)\n";
   os << std::setprecision(1) << "  time " << r.seconds << " s (synthesis " << r.synth_seconds
-     << (r.synth_cached ? ", cached" : "") << ", calibration " << r.calib_seconds << "; simulation "
-     << r.sim_seconds << " s summed over the workers)\n";
+     << (r.synth_cached ? ", cached" : "") << ", calibration " << r.calib_seconds << ", timed window " << r.timed_seconds << "; lanes "
+     << r.sim_wall_seconds << " s wall, " << r.sim_seconds << " s summed over the workers)\n";
   return os.str();
 }
 

@@ -3,15 +3,18 @@
 //
 // The array (with the output stage, 32-bit accumulators) is synthesized by the array flow
 // (synth/array_synth.hpp; its mapped net.v is kept), read back for the cycle-by-cycle gate
-// simulation (SeqGateSim) and calibrated once by OpenSTA into an energy per transition of every pin
-// (synth/pin_energy.hpp). Then each test image runs ALONE (batch 1) through the network: every conv
-// and fc layer is one GEMM driven through the array's stream protocol (drive_array_gemm) on the
-// netlist, with the layer's real activations, weights and per-column output-stage parameters;
-// im2col, the layout and pooling run on the host. The netlist's layer outputs are checked against
-// the golden layer on the same inputs, and its cycle counts against the cycle model.
+// simulation (SeqGateSim, compiled cell functions) and calibrated once by OpenSTA into an energy per
+// transition of every pin (synth/pin_energy.hpp). Then the test images run at batch 1 through the
+// network in image lanes: up to 64 images in one pass of the simulation, image j in bit j of every
+// net's word (synth/array_lanes.hpp); every conv and fc layer is one GEMM per image, all lanes
+// driven through the array's stream protocol together (their control must agree), with the
+// layer's real activations, weights and per-column output-stage parameters; im2col, the layout and
+// pooling run on the host. Every lane's layer outputs are checked against the golden layer on the
+// same inputs, its logits against the golden inference, its cycles against the cycle model.
 //
-// Per image and layer, every pin's transitions (the simulator's toggle counts, differenced between
-// layers) give the energy: sum_p transitions_p x e_p + base power x period x cycles.
+// Per image and layer: sum over nets of transitions x e_net x glitch factor + base power x period x
+// cycles, where e_net is the sum of the net's pins' energies and the glitch factor (timed / zero-
+// delay transitions of the net) comes from a timed window (TimedGateSim, SDF) of the first image.
 #pragma once
 
 #include <cstdint>
@@ -33,8 +36,14 @@ struct InferenceEnergyOptions {
   std::string data_dir;
   std::string lib = "osu018";
   double clock_ns = 10;
-  int jobs = 0;           // images simulated at once (one simulator each); 0: one per core
+  int jobs = 0;           // lane groups simulated at once (one thread each); 0: one per core
+  int lanes = 0;          // images per pass of the lane-parallel simulation (1..64); 0: images / jobs
   bool validate = false;  // also run the OpenSTA check of the linear model (validate_pin_energy)
+  // "timed": zero-delay lane transitions x per-net glitch factors from a timed window (TimedGateSim
+  // with OpenSTA's SDF: the first image, at most window_cycles sampled cycles of each layer);
+  // "zero": zero-delay transitions only.
+  std::string activity_model = "timed";
+  uint64_t window_cycles = 2000;  // per layer; 0: whole layers
 };
 
 struct InferenceLayerEnergy {
@@ -61,18 +70,21 @@ struct InferenceEnergyResult {
   std::vector<double> energy_per_image_nj;
   double energy_nj = 0, energy_ci_nj = 0;  // mean, 95 % half-width (Student t)
   double base_power_mw = 0;                // clock pins and leakage (per-cycle part)
-  // The simulation's activity model: "zero-delay" (SeqGateSim: no glitches, glitch_share 0) or
-  // "timed" (glitches counted; glitch_share = 1 - zero-delay / timed transitions). Set by the
-  // `lanes` branch's simulation loop; until then the defaults describe what runs.
-  std::string activity_model = "zero-delay";
-  double glitch_share = 0;
   std::vector<InferenceLayerEnergy> per_layer;
   PinEnergyCheck check;  // with validate
   bool validated = false;
   size_t pins_without_energy = 0;  // simulated pins OpenSTA gave no figure for (should be 0)
   double synth_seconds = 0, calib_seconds = 0, seconds = 0;
   double sim_seconds = 0;  // summed over the workers (CPU-like)
+  double sim_wall_seconds = 0;  // the lane simulation, wall
+  size_t lanes = 0, passes = 0;  // images per pass, passes
   bool synth_cached = false;
+  // The activity: "zero-delay" or "zero-delay lanes x per-net glitch factors from a timed window of
+  // N cycles"; glitch_share = 1 - zero-delay / timed transitions over that window (0 for zero).
+  std::string activity_model;
+  double glitch_share = 0;
+  uint64_t window_cycles = 0;  // sampled cycles of the timed window
+  double timed_seconds = 0;    // SDF + the timed window
 };
 
 // The two-sided 95 % Student t quantile for `dof` degrees of freedom (t_0.975).

@@ -30,12 +30,15 @@ class LibExpr {
   // like vars().
   uint64_t eval(const uint64_t* in) const;
 
- private:
+  // The postfix program (for compilers of the function: synth/gate_program.hpp).
   enum class Op : uint8_t { Var, Zero, One, Not, And, Or, Xor };
   struct Step {
     Op op;
     uint32_t var;
   };
+  const std::vector<Step>& steps() const { return ops_; }
+
+ private:
   friend class LibExprParser;
   std::vector<Step> ops_;
   std::vector<std::string> vars_;

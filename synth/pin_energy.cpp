@@ -42,6 +42,17 @@ std::string after(const std::string& log, const std::string& marker) {
   return log.substr(at + marker.size());
 }
 
+// The STA script head: the netlist, the clock and the I/O delays of power.tcl.
+std::string sta_head(const std::string& top, double clock_ns) {
+  std::ostringstream os;
+  os.precision(10);
+  os << "read_liberty " << flow::kLinkedLiberty << "\nread_verilog net.v\nlink_design " << top
+     << "\ncreate_clock -name clk -period " << clock_ns << " [get_ports clk_i]\n"
+     << "set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]\n"
+     << "set_output_delay 0 -clock clk [all_outputs]\n";
+  return os.str();
+}
+
 std::string run_sta(const fs::path& dir, const fs::path& lib_path, const std::string& name, const std::string& tcl) {
   fs::remove(dir / flow::kLinkedLiberty);
   fs::create_symlink(fs::absolute(lib_path), dir / flow::kLinkedLiberty);
@@ -52,17 +63,6 @@ std::string run_sta(const fs::path& dir, const fs::path& lib_path, const std::st
   if (!r.ok() || r.output.find("GM_DONE") == std::string::npos || r.output.find("Error") != std::string::npos)
     throw std::runtime_error("OpenSTA failed (log " + (dir / (name + ".log")).string() + ")");
   return r.output;
-}
-
-// OpenSTA escapes the brackets of hierarchical instance names (u_out.g_col\[0\].u_lane/_12_/A);
-// the model's keys are unescaped (u_out.g_col[0].u_lane/_12_/A).
-std::string unescape_pin(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) ++i;
-    out += s[i];
-  }
-  return out;
 }
 
 }  // namespace
@@ -76,6 +76,21 @@ double PinEnergyModel::base_mw() const {
 double PinEnergyModel::sum_pin_pj() const {
   double s = 0;
   for (const auto& [pin, pj] : pin_pj) s += pj;
+  return s;
+}
+
+// OpenSTA names a pin of a hierarchical netlist "u_out.g_col\[0\].u_lane/_12_/Y" (escaped brackets,
+// '/' between the levels); the gate simulation reads the flattened netlist, where the same pin is
+// "u_out.g_col[0].u_lane._12_" / "Y". One spelling for both: unescaped, dots between the levels.
+std::string flat_pin_name(const std::string& sta_name) {
+  std::string s;
+  s.reserve(sta_name.size());
+  for (char ch : sta_name)
+    if (ch != '\\') s += ch;
+  const size_t last = s.rfind('/');
+  if (last != std::string::npos)
+    for (size_t i = 0; i < last; ++i)
+      if (s[i] == '/') s[i] = '.';
   return s;
 }
 
@@ -103,7 +118,7 @@ PinEnergyModel parse_pin_energy_log(const std::string& log, double clock_ns,
     const auto t = tokens(line.substr(6));
     if (t.empty()) continue;
     if (t[0] == "internal" && t.size() >= 2) {
-      current = unescape_pin(t[1]);
+      current = flat_pin_name(t[1]);
       watts.try_emplace(current, 0.0);
       if (!pending_pin.empty()) {
         const std::string pin = pending_pin.substr(pending_pin.find('/') + 1);
@@ -115,7 +130,7 @@ PinEnergyModel parse_pin_energy_log(const std::string& log, double clock_ns,
     } else if (t[0] == "switching" && t.size() >= 2) {
       double v = 0;
       if (!is_sci(t.back(), v)) throw std::runtime_error("pin energy: cannot read '" + line + "'");
-      pending_pin = unescape_pin(t[1]);
+      pending_pin = t[1];
       pending_w = v;
     } else if (t[0] == "leakage" && t.size() >= 4) {
       double v = 0;
@@ -156,7 +171,7 @@ std::unordered_set<std::string> clock_pins(const nlohmann::json& netlist, const 
 
 PinEnergyModel calibrate_pin_energy(const fs::path& dir, const std::string& top, const fs::path& lib_path,
                                     double clock_ns, const std::unordered_set<std::string>& clock_pins) {
-  const std::string tcl = flow::sta_script("", top, clock_ns) +
+  const std::string tcl = sta_head(top, clock_ns) +
                           "set_power_activity -global -activity 1 -duty 0.5\n"
                           "sta::set_debug power 2\nputs \"GM_POWER calib\"\nreport_power -digits 8\n"
                           "sta::set_debug power 0\n";
@@ -165,10 +180,9 @@ PinEnergyModel calibrate_pin_energy(const fs::path& dir, const std::string& top,
 
 PinEnergyCheck validate_pin_energy(const fs::path& dir, const std::string& top, const fs::path& lib_path,
                                    const PinEnergyModel& model, const nlohmann::json& netlist, const Liberty& lib,
-                                   double input_activity,
-                                   const std::function<std::string(const std::string&)>& sta_instance) {
+                                   double input_activity) {
   std::ostringstream tcl;
-  tcl << flow::sta_script("", top, model.clock_ns) << "set_power_activity -input -activity " << input_activity
+  tcl << sta_head(top, model.clock_ns) << "set_power_activity -input -activity " << input_activity
       << " -duty 0.5\nsta::set_debug power_activity 3\nputs \"GM_POWER direct\"\nreport_power -digits 8\n";
   const std::string log = run_sta(dir, lib_path, "pin_energy_check", tcl.str());
   PinEnergyCheck c;
@@ -180,23 +194,22 @@ PinEnergyCheck validate_pin_energy(const fs::path& dir, const std::string& top, 
   for (std::string line; std::getline(in, line);) {
     if (!starts_with(line, "power_activity:")) continue;
     const auto t = tokens(line.substr(15));
-    if (t.size() >= 4 && t[0] == "set") driver_act[unescape_pin(t[1])] = std::stod(t[2]);
+    if (t.size() >= 4 && t[0] == "set") driver_act[flat_pin_name(t[1])] = std::stod(t[2]);
   }
   // Every pin takes its net's activity: the driver pin's, or the input port's.
   const gate::Netlist n = gate::load_netlist(netlist, top, lib, "clk_i");
   std::vector<double> net_act(n.nets, 0.0);
   for (const auto& p : n.ports)
     if (p.direction == "input" && !p.clock) net_act[p.net] = input_activity;
-  auto sta_name = [&](const std::string& cell) { return sta_instance ? sta_instance(cell) : cell; };
   for (const auto& cell : n.cells)
     for (const auto& [pin, net] : cell.pins) {
-      const auto at = driver_act.find(sta_name(cell.name) + "/" + pin);
+      const auto at = driver_act.find(cell.name + "/" + pin);
       if (at != driver_act.end()) net_act[net] = at->second;
     }
   double pj_per_period = 0;
   for (const auto& cell : n.cells)
     for (const auto& [pin, net] : cell.pins) {
-      const auto e = model.pin_pj.find(sta_name(cell.name) + "/" + pin);
+      const auto e = model.pin_pj.find(cell.name + "/" + pin);
       if (e == model.pin_pj.end() || net < 2) continue;
       pj_per_period += net_act[net] * e->second;
       c.pins_with_activity += net_act[net] > 0;

@@ -21,7 +21,6 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,6 +45,11 @@ struct PinEnergyModel {
 // switching power of an output plus the internal power of its arcs; leakage; the report's total.
 // `clock_pins` ("instance/pin") keep the clock's activity and go to the base. Throws
 // std::runtime_error on a log it cannot read.
+// A pin as OpenSTA prints it for a hierarchical netlist (escaped brackets, '/' between levels) in
+// the flattened simulation's spelling: "a.b\[0\].c/_12_/Y" -> "a.b[0].c._12_/Y". Every name of the
+// model (pin_pj, clock_pin_mw) is in this spelling.
+std::string flat_pin_name(const std::string& sta_name);
+
 PinEnergyModel parse_pin_energy_log(const std::string& log, double clock_ns,
                                     const std::unordered_set<std::string>& clock_pins, double activity = 1.0);
 
@@ -61,8 +65,7 @@ PinEnergyModel calibrate_pin_energy(const std::filesystem::path& dir, const std:
 
 // The validation: OpenSTA's own propagated activity with every data input port at `input_activity`
 // (`set_power_activity -input`), read pin by pin from its debug output, put through the model, and
-// compared with OpenSTA's direct `report_power` total on the same activity. `sta_instance` gives
-// OpenSTA's name of a netlist cell (a flattened hierarchy: hierarchical_instance_name); none: the same.
+// compared with OpenSTA's direct `report_power` total on the same activity.
 struct PinEnergyCheck {
   double direct_mw = 0, model_mw = 0;
   size_t pins_with_activity = 0;
@@ -70,7 +73,6 @@ struct PinEnergyCheck {
 };
 PinEnergyCheck validate_pin_energy(const std::filesystem::path& dir, const std::string& top,
                                    const std::filesystem::path& lib_path, const PinEnergyModel& model,
-                                   const nlohmann::json& netlist, const Liberty& lib, double input_activity = 0.5,
-                                   const std::function<std::string(const std::string&)>& sta_instance = {});
+                                   const nlohmann::json& netlist, const Liberty& lib, double input_activity = 0.5);
 
 }  // namespace gm

@@ -64,6 +64,11 @@ class TimedGateSim final : public CycleGateSim {
   };
   std::map<std::string, NetCount> net_counts(const nlohmann::json& netlist, const std::string& top) const;
 
+  // Per net id (gate::load_netlist's numbering, as SeqGateSim's): timed and zero-delay transitions.
+  uint64_t net_timed(int net) const { return timed_[net]; }
+  uint64_t net_zero_delay(int net) const { return zero_[net]; }
+  int nets() const { return nets_; }
+
   uint64_t events() const { return events_; }            // output events run (net updates tried)
   uint64_t evaluations() const { return evaluations_; }  // cell outputs evaluated
   int64_t max_settle_ps() const { return max_settle_ps_; }  // latest event of any cycle

@@ -39,6 +39,7 @@ set(GM_SLOW_CASES
   ArraySynth.*
   Fanout.FourByFourArrayHasNoBroadcastControl                # a 4x4 synthesis (~20 s)
   InferenceEnergy.*                                          # an array synthesis and whole inferences
+  ArrayLanes.*                                               # a 2x2 array synthesis, GEMMs in lanes
   Characterize.*
   CharacterizeArray.*                                        # two 1x1 array syntheses and whole inferences
   SynthFlow.*

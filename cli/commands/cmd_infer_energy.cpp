@@ -50,9 +50,20 @@ const CommandRegistrar reg_infer({
           sub.add_option("--lib", a->opt.lib, "Liberty library: osu018 or PATH.lib")->capture_default_str();
           sub.add_option("--clock-ns", a->opt.clock_ns, "clock period in ns")->capture_default_str();
           sub.add_option("-j,--jobs", a->opt.jobs,
-                         "images simulated at once, one netlist simulation each (default: one per core); every "
-                         "image starts from a fresh simulation, so the results do not depend on it")
+                         "lane groups simulated at once, one thread each (default: one per core); every image "
+                         "starts from a fresh simulation in its own lane, so the results do not depend on it")
               ->check(CLI::Range(1, 256));
+          sub.add_option("--lanes", a->opt.lanes,
+                         "images per pass of the lane-parallel gate simulation (1..64; default: images / jobs)")
+              ->check(CLI::Range(1, 64));
+          sub.add_option("--activity-model", a->opt.activity_model,
+                         "timed: zero-delay lane transitions x per-net glitch factors from a timed (SDF) window of "
+                         "the first image; zero: zero-delay transitions only")
+              ->check(CLI::IsMember({"timed", "zero"}))
+              ->capture_default_str();
+          sub.add_option("--window-cycles", a->opt.window_cycles,
+                         "sampled cycles per layer of the timed window (0: whole layers)")
+              ->capture_default_str();
           sub.add_flag("--validate", a->opt.validate,
                        "also compare the linear pin-energy model with OpenSTA's direct report_power (one more STA run)");
           return [=] { return run_infer(*a); };

@@ -8,10 +8,8 @@
 #include <filesystem>
 
 #include "models/files.hpp"
-#include "tests/support/seeded_network.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
-#include "synth/array_synth.hpp"
 #include "synth/flow.hpp"
 #include "synth/inference_energy.hpp"
 #include "synth/pin_energy.hpp"
@@ -67,20 +65,12 @@ TEST(PinEnergyParse, PinsGetSwitchingPlusTheirArcsTimesThePeriod) {
   EXPECT_NEAR(parse_pin_energy_log(kCalibLog, 10.0, {"u2/CLK"}, 0.5).pin_pj.at("u2/D"), 2 * 6.69e-6 * 1e4, 1e-12);
 }
 
-// A kept module's cells in the hierarchy OpenSTA reads: it escapes the brackets of the generate
-// block's instance name; the model's keys are the plain names (the ones hierarchical_instance_name
-// gives the simulation's pins).
-TEST(PinEnergyParse, EscapedHierarchicalNamesAreUnescaped) {
-  const char* log = R"(GM_POWER calib
-power: switching INVX1/Y activity = 1.00e+08 volt = 1.80 1.000e-06
-power: internal u_out.g_col\[0\].u_lane/_7_/Y (INVX1)
-power:  A -> Y  0.10 0.50  2.00e-14  2.00e-06 no pg_pin
-Total                3.0e-06 0 0 3.0e-06 100.0%
-)";
-  const PinEnergyModel m = parse_pin_energy_log(log, 10.0, {});
-  ASSERT_EQ(m.pin_pj.size(), 1u);
-  EXPECT_NEAR(m.pin_pj.at("u_out.g_col[0].u_lane/_7_/Y"), (1e-6 + 2e-6) * 1e4, 1e-12);
-  EXPECT_EQ(hierarchical_instance_name("u_out.g_col[0].u_lane._7_") + "/Y", "u_out.g_col[0].u_lane/_7_/Y");
+TEST(PinEnergyParse, HierarchicalStaNamesAreSpelledLikeTheFlattenedNetlist) {
+  EXPECT_EQ(flat_pin_name("u_out.g_col\\[3\\].u_lane/_12_/Y"), "u_out.g_col[3].u_lane._12_/Y");
+  EXPECT_EQ(flat_pin_name("_7_/A"), "_7_/A");
+  EXPECT_EQ(flat_pin_name("a/b/c/D"), "a.b.c/D");
+  const std::string log = std::string(kCalibLog).replace(std::string(kCalibLog).find("u1/A"), 4, "g\\[1\\]/u1/A");
+  EXPECT_EQ(parse_pin_energy_log(log, 10.0, {"u2/CLK"}).pin_pj.count("g[1].u1/A"), 1u);
 }
 
 TEST(PinEnergyParse, MalformedLogsAreErrors) {
@@ -161,8 +151,22 @@ dnn::Network tiny_fc_network() {
   dnn::Network net;
   net.name = "tiny-fc";
   net.source = "inference_energy_test";
-  uint32_t seed = 12345;
-  net.layers.push_back(test::seeded_fc_layer(1, 28, 28, 10, -32768, 32767, dnn::kInputScale, 1.0 / 256, seed));
+  dnn::Layer l;
+  l.kind = dnn::LayerKind::kFc;
+  l.in_c = 1, l.in_h = 28, l.in_w = 28;
+  l.out_c = 10, l.out_h = 1, l.out_w = 1;
+  l.out_min = -32768, l.out_max = 32767;
+  uint32_t s = 12345;
+  auto next = [&] { return s = s * 1103515245u + 12345u; };
+  for (int i = 0; i < 784 * 10; ++i) l.weights.push_back(static_cast<int8_t>(static_cast<int>(next() >> 16) % 255 - 127));
+  for (int j = 0; j < 10; ++j) {
+    l.bias.push_back(static_cast<int32_t>(next() >> 20) - 2048);
+    l.requant.push_back(dnn::make_requant(1.0 / 256));
+    l.w_scale.push_back(0.01);
+  }
+  l.in_scale = dnn::kInputScale;
+  l.out_scale = l.in_scale * 0.01 * 256;
+  net.layers.push_back(l);
   return net;
 }
 
@@ -204,6 +208,36 @@ TEST(InferenceEnergy, WholeInferencesOnAOneByOneArrayMatchTheGoldenLayerAndTheCy
   EXPECT_NEAR(l.energy_compute_nj, r.energy_nj, 1e-9 * r.energy_nj);
   EXPECT_NE(r.energy_per_image_nj[0], r.energy_per_image_nj[1]);
   EXPECT_GT(r.energy_ci_nj, 0);
+  EXPECT_EQ(r.lanes, 2u);  // 3 images on 2 jobs: passes of 2 and 1 lanes
+  EXPECT_EQ(r.passes, 2u);
+
+  // The default activity: zero-delay lanes x glitch factors from a timed window of 2,000 cycles
+  // (the image's one layer is 7,848 cycles long).
+  EXPECT_EQ(r.window_cycles, 2000u);
+  EXPECT_NE(r.activity_model.find("timed window of 2000 cycles"), std::string::npos) << r.activity_model;
+  EXPECT_GT(r.glitch_share, 0.0);
+  EXPECT_LT(r.glitch_share, 1.0);
+
+  // Image lanes: all three images in one pass give each image exactly what it gets alone in its
+  // own pass (one lane, one fresh simulation per image). Zero-delay activity, so that the glitch
+  // factors' effect shows too: a timed net makes every settled transition and maybe more.
+  opt.validate = false;
+  opt.activity_model = "zero";
+  opt.lanes = 3;
+  const InferenceEnergyResult all = inference_energy(opt);
+  opt.lanes = 1, opt.jobs = 1;
+  const InferenceEnergyResult alone = inference_energy(opt);
+  EXPECT_EQ(all.passes, 1u);
+  EXPECT_EQ(alone.passes, 3u);
+  EXPECT_EQ(all.activity_model, "zero-delay");
+  EXPECT_EQ(all.glitch_share, 0.0);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_DOUBLE_EQ(all.energy_per_image_nj[i], alone.energy_per_image_nj[i]) << "image " << i;
+    EXPECT_GT(r.energy_per_image_nj[i], all.energy_per_image_nj[i]) << "image " << i;
+  }
+  EXPECT_DOUBLE_EQ(r.per_layer[0].transitions, all.per_layer[0].transitions);  // transitions: zero-delay counts
+  EXPECT_DOUBLE_EQ(all.per_layer[0].transitions, alone.per_layer[0].transitions);
+  EXPECT_EQ(all.logit_mismatches + alone.logit_mismatches, 0u);
 }
 
 }  // namespace
