@@ -15,6 +15,7 @@
 #include "synth/gate_sim.hpp"
 #include "synth/liberty.hpp"
 #include "tb/array_runner.hpp"
+#include "tests/support/counter_netlist.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
 
@@ -23,25 +24,13 @@ namespace fs = std::filesystem;
 namespace gm {
 namespace {
 
-// The 2-bit counter with enable of SeqGateSim.CounterWithFeedback: q <= en ? q + 1 : q.
-// nets: 2 clk, 3 en, 4 q0, 5 q1, 6 d0 = q0 ^ en, 7 c = q0 & en, 8 d1 = q1 ^ c
-const char* kCounter = R"({"modules": {"cnt": {
-    "ports": {"clk": {"direction": "input", "bits": [2]}, "en": {"direction": "input", "bits": [3]},
-              "q[0]": {"direction": "output", "bits": [4]}, "q[1]": {"direction": "output", "bits": [5]}},
-    "cells": {
-      "f0": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [6], "Q": [4]}},
-      "f1": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [8], "Q": [5]}},
-      "x0": {"type": "XOR2X1", "connections": {"A": [4], "B": [3], "Y": [6]}},
-      "a0": {"type": "AND2X1", "connections": {"A": [4], "B": [3], "Y": [7]}},
-      "x1": {"type": "XOR2X1", "connections": {"A": [5], "B": [7], "Y": [8]}}}}}})";
-
 // Three lanes with their own enable patterns over 70,000 cycles (more than a 16-bit counter
 // holds): each lane's count, and its q0/q1 transitions weighted 1 and 10, against the counter
 // computed here.
 TEST(SeqGateSim, LanesAreIndependentCountersWithTheirOwnWeightedTotals) {
   if (!fs::exists(kOsu018Lib)) GTEST_SKIP() << "osu018 library missing";
   const Liberty lib = parse_liberty(read_file(kOsu018Lib), kOsu018Lib);
-  const auto netlist = nlohmann::json::parse(kCounter);
+  const nlohmann::json& netlist = test::counter_netlist();  // tests/support/counter_netlist.hpp
   SeqGateSim sim(netlist, "cnt", lib, "clk", 3);
   std::vector<double> a(sim.nets(), 0.0), b(sim.nets(), 0.0);
   a[4] = 1, b[4] = 1, b[5] = 10;  // a: q0 transitions; b: q0 + 10 x q1 transitions
@@ -237,7 +226,7 @@ TEST(SeqGateSim, CompiledCellFunctionsEqualTheLibertyExpressions) {
 TEST(SeqGateSim, CompiledAndInterpretedSimulationsAgree) {
   if (!fs::exists(kOsu018Lib)) GTEST_SKIP() << "osu018 library missing";
   const Liberty lib = parse_liberty(read_file(kOsu018Lib), kOsu018Lib);
-  const auto netlist = nlohmann::json::parse(kCounter);
+  const nlohmann::json& netlist = test::counter_netlist();  // tests/support/counter_netlist.hpp
   SeqGateSim a(netlist, "cnt", lib, "clk", 2), b(netlist, "cnt", lib, "clk", 2);
   b.set_compiled(false);
   const int en = a.port("en"), q = a.port("q");
