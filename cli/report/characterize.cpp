@@ -105,7 +105,7 @@ std::string inference_markdown(const std::vector<CharRow>& rows, const fs::path&
     md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(100 * r.accuracy, 4)
        << "% | " << fmt(e.energy_nj, 5) << " | " << fmt(e.energy_ci_nj, 3) << " | " << fmt(e.energy_compute_nj, 5)
        << " | " << fmt(e.energy_storage_nj, 5) << " | " << fmt(e.energy_storage_fp32_nj, 5) << " | "
-       << (e.compute.activity_model == "timed" ? fmt(e.compute.glitch_share, 3) : std::string("n/a (zero-delay)"))
+       << (e.compute.activity_model != "zero-delay" ? fmt(e.compute.glitch_share, 3) : std::string("n/a (zero-delay)"))
        << " | " << fmt(e.compute.cycles_per_inference, 7) << " | " << fmt(e.compute.slack_ns, 3) << " | "
        << (exact_nj > 0 ? fmt(e.energy_nj / exact_nj, 4) : std::string()) << " |\n";
     bars.labels.push_back(r.spec.name());

@@ -52,11 +52,12 @@ ArrayInferenceEnergy array_inference_energy(const Spec& mul, const ArrayInferenc
 
 nlohmann::json array_inference_methods(const ArrayInferenceEnergy& e) {
   const InferenceEnergyResult& c = e.compute;
-  const std::string sim = c.activity_model == "timed"
-                              ? "event-driven simulation with the SDF delays (glitches counted)"
-                              : "zero-delay cycle-by-cycle simulation (glitches not counted)";
+  // infer-energy names its activity model "zero-delay", or a description of the glitch-aware estimate.
+  const bool glitches = c.activity_model != "zero-delay";
+  const std::string sim = glitches ? c.activity_model + " (glitches counted, estimated from the window)"
+                                   : "zero-delay simulation (glitches not counted)";
   return {{"energy_compute_nj",
-           "measured: " + std::to_string(c.images_simulated) + " whole inferences, one image at a time, through the "
+           "measured: " + std::to_string(c.images_simulated) + " whole inferences, up to 64 images per pass (lanes), through the "
            "mapped " + e.array + " array netlist (" + sim + ") x OpenSTA's per-pin energy per transition, plus clock "
            "pins and leakage per cycle; includes the accumulators, the output stage and the control"},
           {"energy_storage_nj",
@@ -66,8 +67,8 @@ nlohmann::json array_inference_methods(const ArrayInferenceEnergy& e) {
           {"energy_nj", "energy_compute_nj (measured) + energy_storage_nj (table estimate)"},
           {"energy_ci_nj", "95 % confidence half-width (Student t) of the measured compute energy over the images; "
                            "the storage estimate is the same for every image"},
-          {"glitch_share", c.activity_model == "timed"
-                               ? std::string("measured: 1 - zero-delay / timed transitions over the simulated images")
+          {"glitch_share", glitches
+                               ? std::string("measured: 1 - zero-delay / timed transitions over the timed window")
                                : std::string("null: the simulation is zero-delay, glitches are not counted")},
           {"energy_storage_fp32_nj", "table estimate: the same accesses with 32-bit elements"},
           {"energy_accumulator_table_nj", "table estimate of the accumulator accesses, for comparison only (not "
@@ -101,7 +102,7 @@ nlohmann::json array_inference_json(const ArrayInferenceEnergy& e) {
           {"slack_ns", c.slack_ns},
           {"area_um2", c.area_um2},
           {"activity_model", c.activity_model},
-          {"glitch_share", c.activity_model == "timed" ? nlohmann::json(c.glitch_share) : nlohmann::json()},
+          {"glitch_share", c.activity_model != "zero-delay" ? nlohmann::json(c.glitch_share) : nlohmann::json()},
           {"energy_storage_fp32_nj", e.energy_storage_fp32_nj},
           {"energy_accumulator_table_nj", e.energy_accumulator_table_nj},
           {"mac_int8_table_nj", e.mac_int8_table_nj},

@@ -62,6 +62,10 @@ TEST(CharacterizeArray, WholeInferencesGiveComputeAndStoragePerLayerThatSumToThe
   EXPECT_GT(storage, 0);
   EXPECT_NEAR(d["energy_nj"].get<double>(), compute + storage, 1e-9 * (compute + storage));
   EXPECT_GE(d["energy_ci_nj"].get<double>(), 0);
+  // The default activity is glitch-aware (timed window), so the glitch share is a measured fraction.
+  ASSERT_TRUE(d["glitch_share"].is_number()) << d.dump();
+  EXPECT_GT(d["glitch_share"].get<double>(), 0.0);
+  EXPECT_LT(d["glitch_share"].get<double>(), 1.0);
   // Every figure names its method.
   EXPECT_EQ(d["methods"]["energy_compute_nj"].get<std::string>().rfind("measured", 0), 0u);
   EXPECT_EQ(d["methods"]["energy_storage_nj"].get<std::string>().rfind("table estimate", 0), 0u);
