@@ -7,6 +7,7 @@
 #include <string>
 
 #include "models/files.hpp"
+#include "synth/array_ports.hpp"
 #include "synth/flow.hpp"
 #include "tb/array_stream.hpp"
 #include "tb/process.hpp"
@@ -22,56 +23,29 @@ class LaneGateSimPort {
   LaneGateSimPort(SeqGateSim& sim, const ArrayShape& shape)
       : sim_(sim),
         shape_(shape),
-        rst_(sim.port("rst_sync_ni")),
-        wv_(sim.port("w_valid_i")),
-        wd_(sim.port("w_data_i")),
-        wp_(sim.port("w_pad_i")),
-        wr_(sim.port("w_ready_o")),
-        xv_(sim.port("x_valid_i")),
-        xd_(sim.port("x_data_i")),
-        xl_(sim.port("x_last_i")),
-        xf_(sim.port("x_first_k_i")),
-        xk_(sim.port("x_last_k_i")),
-        xr_(sim.port("x_ready_o")),
-        pv_(shape.out_stage ? sim.port("p_valid_i") : -1),
-        pd_(shape.out_stage ? sim.port("p_data_i") : -1),
-        pr_(shape.out_stage ? sim.port("p_ready_o") : -1),
-        yv_(sim.port("y_valid_o")),
-        yr_(sim.port("y_ready_i")),
-        yd_(sim.port("y_data_o")),
-        yl_(sim.port("y_last_o")),
-        y_bits_(sim.port_width(yd_)),
+        p_(sim, shape),
+        y_bits_(sim.port_width(p_.yd)),
         y_words_(sim.lanes(), std::vector<uint32_t>(bus_words(shape.cols * shape.acc), 0u)) {}
 
   void drive(const ArrayInputs& in, const std::vector<std::unique_ptr<ArrayStream>>& s) {
-    sim_.set_input(rst_, uint64_t{in.rst_n});
-    sim_.set_input(wv_, uint64_t{in.w_valid});
-    sim_.set_input(wp_, uint64_t{in.w_pad});
-    sim_.set_input(xv_, uint64_t{in.x_valid});
-    sim_.set_input(xl_, uint64_t{in.x_last});
-    sim_.set_input(xf_, uint64_t{in.x_first_k});
-    sim_.set_input(xk_, uint64_t{in.x_last_k});
-    sim_.set_input(yr_, uint64_t{in.y_ready});
-    if (in.w_new) set_data(wd_, s, &ArrayStream::w_data);
-    if (in.x_new) set_data(xd_, s, &ArrayStream::x_data);
-    if (pv_ >= 0) {
-      sim_.set_input(pv_, uint64_t{in.p_valid});
-      if (in.p_new) set_data(pd_, s, &ArrayStream::p_data);
-    }
+    p_.drive_control(sim_, in);
+    if (in.w_new) set_data(p_.wd, s, &ArrayStream::w_data);
+    if (in.x_new) set_data(p_.xd, s, &ArrayStream::x_data);
+    if (p_.pd >= 0 && in.p_new) set_data(p_.pd, s, &ArrayStream::p_data);
   }
   void settle() { sim_.settle(); }
   // The handshake outputs, the same in every lane (else throws).
   ArrayOutputs outputs(uint64_t cycle) const {
-    ArrayOutputs out{same(wr_, "w_ready_o", cycle), same(xr_, "x_ready_o", cycle), same(yv_, "y_valid_o", cycle),
-                     same(yl_, "y_last_o", cycle)};
-    out.p_ready = pr_ >= 0 && same(pr_, "p_ready_o", cycle);
+    ArrayOutputs out{same(p_.wr, "w_ready_o", cycle), same(p_.xr, "x_ready_o", cycle),
+                     same(p_.yv, "y_valid_o", cycle), same(p_.yl, "y_last_o", cycle)};
+    out.p_ready = p_.pr >= 0 && same(p_.pr, "p_ready_o", cycle);
     return out;
   }
   // y_data_o of every lane as words (lane j: y_words_[j]).
   void read_y() {
     for (auto& w : y_words_) std::fill(w.begin(), w.end(), 0u);
     for (int i = 0; i < y_bits_ && i / 32 < static_cast<int>(y_words_[0].size()); ++i)
-      for (uint64_t v = sim_.output_lanes(yd_, i); v; v &= v - 1)
+      for (uint64_t v = sim_.output_lanes(p_.yd, i); v; v &= v - 1)
         y_words_[std::countr_zero(v)][i / 32] |= uint32_t{1} << (i % 32);
   }
   const uint32_t* y_data(int lane) const { return y_words_[lane].data(); }
@@ -109,7 +83,7 @@ class LaneGateSimPort {
 
   SeqGateSim& sim_;
   ArrayShape shape_;
-  int rst_, wv_, wd_, wp_, wr_, xv_, xd_, xl_, xf_, xk_, xr_, pv_, pd_, pr_, yv_, yr_, yd_, yl_;
+  ArrayPortIds p_;
   int y_bits_;
   std::vector<std::vector<uint32_t>> y_words_;
   std::vector<uint64_t> words_;

@@ -13,6 +13,7 @@
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "synth/array_ports.hpp"
 #include "synth/fanout.hpp"
 #include "synth/gate_sim.hpp"
 #include "synth/timed_sim.hpp"
@@ -39,51 +40,22 @@ namespace {
 class GateSimPort {
  public:
   GateSimPort(CycleGateSim& sim, const ArrayShape& shape)
-      : sim_(sim),
-        rst_(sim.port("rst_sync_ni")),
-        wv_(sim.port("w_valid_i")),
-        wd_(sim.port("w_data_i")),
-        wp_(sim.port("w_pad_i")),
-        wr_(sim.port("w_ready_o")),
-        xv_(sim.port("x_valid_i")),
-        xd_(sim.port("x_data_i")),
-        xl_(sim.port("x_last_i")),
-        xf_(sim.port("x_first_k_i")),
-        xk_(sim.port("x_last_k_i")),
-        xr_(sim.port("x_ready_o")),
-        pv_(shape.out_stage ? sim.port("p_valid_i") : -1),
-        pd_(shape.out_stage ? sim.port("p_data_i") : -1),
-        pr_(shape.out_stage ? sim.port("p_ready_o") : -1),
-        yv_(sim.port("y_valid_o")),
-        yr_(sim.port("y_ready_i")),
-        yd_(sim.port("y_data_o")),
-        yl_(sim.port("y_last_o")),
-        y_words_(bus_words(shape.cols * shape.acc)) {}
+      : sim_(sim), p_(sim, shape), y_words_(bus_words(shape.cols * shape.acc)) {}
 
   void drive(const ArrayInputs& in, const ArrayStream& s) {
-    sim_.set_input(rst_, uint64_t{in.rst_n});
-    sim_.set_input(wv_, uint64_t{in.w_valid});
-    sim_.set_input(wp_, uint64_t{in.w_pad});
-    sim_.set_input(xv_, uint64_t{in.x_valid});
-    sim_.set_input(xl_, uint64_t{in.x_last});
-    sim_.set_input(xf_, uint64_t{in.x_first_k});
-    sim_.set_input(xk_, uint64_t{in.x_last_k});
-    sim_.set_input(yr_, uint64_t{in.y_ready});
-    if (in.w_new) sim_.set_input(wd_, bits_of(s.w_data(), s.shape().cols * s.shape().w));
-    if (in.x_new) sim_.set_input(xd_, bits_of(s.x_data(), s.shape().rows * s.shape().w));
-    if (pv_ >= 0) {
-      sim_.set_input(pv_, uint64_t{in.p_valid});
-      if (in.p_new) sim_.set_input(pd_, bits_of(s.p_data(), s.shape().cols * kParamBits));
-    }
+    p_.drive_control(sim_, in);
+    if (in.w_new) sim_.set_input(p_.wd, bits_of(s.w_data(), s.shape().cols * s.shape().w));
+    if (in.x_new) sim_.set_input(p_.xd, bits_of(s.x_data(), s.shape().rows * s.shape().w));
+    if (p_.pd >= 0 && in.p_new) sim_.set_input(p_.pd, bits_of(s.p_data(), s.shape().cols * kParamBits));
   }
   void settle() { sim_.settle(); }
   ArrayOutputs outputs() const {
-    ArrayOutputs out{sim_.output_bit(wr_), sim_.output_bit(xr_), sim_.output_bit(yv_), sim_.output_bit(yl_)};
-    out.p_ready = pr_ >= 0 && sim_.output_bit(pr_);
+    ArrayOutputs out{sim_.output_bit(p_.wr), sim_.output_bit(p_.xr), sim_.output_bit(p_.yv), sim_.output_bit(p_.yl)};
+    out.p_ready = p_.pr >= 0 && sim_.output_bit(p_.pr);
     return out;
   }
   const uint32_t* y_data() {
-    const std::vector<uint8_t> bits = sim_.output(yd_);
+    const std::vector<uint8_t> bits = sim_.output(p_.yd);
     std::fill(y_words_.begin(), y_words_.end(), 0u);
     for (size_t i = 0; i < bits.size() && i / 32 < y_words_.size(); ++i)
       y_words_[i / 32] |= static_cast<uint32_t>(bits[i] & 1) << (i % 32);
@@ -102,7 +74,7 @@ class GateSimPort {
   }
 
   CycleGateSim& sim_;
-  int rst_, wv_, wd_, wp_, wr_, xv_, xd_, xl_, xf_, xk_, xr_, pv_, pd_, pr_, yv_, yr_, yd_, yl_;
+  ArrayPortIds p_;
   std::vector<uint32_t> y_words_;
 };
 
