@@ -129,4 +129,21 @@ std::vector<int> evaluation_order(const std::vector<Cell>& cells, int nets,
   return order;
 }
 
+BusPorts gather_ports(const std::vector<PortBit>& bits, std::vector<bool>& is_clock) {
+  BusPorts out;
+  for (const PortBit& pb : bits) {
+    if (pb.clock) {
+      is_clock[pb.net] = true;
+      continue;
+    }
+    auto [it, fresh] = out.index.emplace(pb.bus, static_cast<int>(out.ports.size()));
+    if (fresh) out.ports.push_back({pb.bus, pb.direction == "input", {}, {}});
+    BusPort& port = out.ports[it->second];
+    if (static_cast<int>(port.nets.size()) <= pb.bit) port.nets.resize(pb.bit + 1, 0), port.bit_names.resize(pb.bit + 1);
+    port.nets[pb.bit] = pb.net;
+    port.bit_names[pb.bit] = pb.name;
+  }
+  return out;
+}
+
 }  // namespace gm::gate

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -58,5 +59,19 @@ Netlist load_netlist(const nlohmann::json& netlist, const std::string& top, cons
 // (`reads(cell)` lists the functions whose inputs count). Shorter than `cells` when reads loop.
 std::vector<int> evaluation_order(const std::vector<Cell>& cells, int nets,
                                   const std::function<std::vector<const Func*>(const Cell&)>& reads);
+
+// A port as the simulators address it: its bits' nets by bit index. gather_ports collects the
+// netlist's bits per bus (the clock port excluded: its nets are marked in is_clock instead).
+struct BusPort {
+  std::string bus;
+  bool input = false;
+  std::vector<int> nets;               // by bit index
+  std::vector<std::string> bit_names;  // netlist names (w_data_i[3])
+};
+struct BusPorts {
+  std::vector<BusPort> ports;
+  std::map<std::string, int> index;  // by bus name
+};
+BusPorts gather_ports(const std::vector<PortBit>& bits, std::vector<bool>& is_clock);
 
 }  // namespace gm::gate

@@ -172,12 +172,7 @@ class SeqGateSim final : public CycleGateSim {
   using Func = gate::Func;
   using Cell = gate::Cell;
   static constexpr int kStateVar = gate::kStateVar;
-  struct Port {
-    std::string bus;
-    bool input = false;
-    std::vector<int> nets;                  // by bit index
-    std::vector<std::string> bit_names;     // netlist names (w_data_i[3])
-  };
+  using Port = gate::BusPort;
   uint64_t eval(const Func& f, uint64_t state) const;
 
   std::vector<Cell> cells_;  // combinational order (flops are sources)

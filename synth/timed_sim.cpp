@@ -34,18 +34,9 @@ TimedGateSim::TimedGateSim(const nlohmann::json& netlist, const std::string& top
   gate::Netlist n = gate::load_netlist(netlist, top, lib, clock_port);
   nets_ = n.nets;
   is_clock_.assign(nets_, false);
-  for (const auto& pb : n.ports) {
-    if (pb.clock) {
-      is_clock_[pb.net] = true;
-      continue;
-    }
-    auto [it, fresh] = port_index_.emplace(pb.bus, static_cast<int>(ports_.size()));
-    if (fresh) ports_.push_back({pb.bus, pb.direction == "input", {}, {}});
-    Port& port = ports_[it->second];
-    if (static_cast<int>(port.nets.size()) <= pb.bit) port.nets.resize(pb.bit + 1, 0), port.bit_names.resize(pb.bit + 1);
-    port.nets[pb.bit] = pb.net;
-    port.bit_names[pb.bit] = pb.name;
-  }
+  gate::BusPorts bus_ports = gate::gather_ports(n.ports, is_clock_);
+  ports_ = std::move(bus_ports.ports);
+  port_index_ = std::move(bus_ports.index);
   for (const Cell& c : n.cells) flops_ += c.flop;
   const std::vector<int> order = gate::evaluation_order(n.cells, nets_, [](const Cell& c) {
     std::vector<const Func*> reads;

@@ -90,12 +90,7 @@ class TimedGateSim final : public CycleGateSim {
   struct Arcs {
     uint16_t rise[kMaxSrc] = {}, fall[kMaxSrc] = {};
   };
-  struct Port {
-    std::string bus;
-    bool input = false;
-    std::vector<int> nets;
-    std::vector<std::string> bit_names;
-  };
+  using Port = gate::BusPort;
   struct CellPins {
     std::string name;
     std::vector<std::pair<std::string, int>> pins;
