@@ -12,6 +12,7 @@
 
 #include "cli/bench/bench.hpp"
 #include "generator/array/array.hpp"
+#include "cli/bench/bench_array_env.hpp"
 #include "models/checks.hpp"
 #include "models/errors.hpp"
 #include "models/golden_gemm.hpp"
@@ -21,26 +22,16 @@
 #include "synth/array_synth.hpp"
 #include "synth/flow.hpp"
 #include "tb/array_runner.hpp"
+#include "tb/array_job_file.hpp"
 #include "tb/process.hpp"
 
 namespace gm {
 namespace {
 
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
-}
+double cpu_seconds() { return static_cast<double>(thread_cpu_ns()) * 1e-9; }
 
 int bench_gate_sim() {
-  int rows = 4, cols = 4;
-  if (const char* env = std::getenv("GREENMAC_BENCH_ARRAY")) {
-    std::smatch m;
-    const std::string text = env;
-    if (!std::regex_match(text, m, std::regex(R"((\d{1,2})x(\d{1,2}))")))
-      throw UserError("GREENMAC_BENCH_ARRAY must be RxC (e.g. 8x8), got '" + text + "'");
-    rows = std::stoi(m[1]), cols = std::stoi(m[2]);
-  }
+  const auto [rows, cols] = bench_array_from_env();
   if (!have_tool("yosys") || !have_tool("sta"))
     throw UserError("bench gate-sim needs yosys and sta (OpenSTA) on PATH");
   const ScratchDir scratch("gm-bench-gate-sim");
