@@ -49,7 +49,22 @@ std::string hier_block_config(const ArrayConfig& cfg) {
   return text;
 }
 
-HarnessBuild harness_build(const ArrayConfig& cfg, MulModel mul_model, const std::vector<ArrayFile>& files) {
+// The training run of a profile-guided harness: one random GEMM with partial K and N tiles (about
+// 10,000 cycles on an 8x8 array; with the output stage, random parameters), so that every part of
+// the array and of the stream driver runs. Fixed seed: the same training, the same cache key.
+HarnessTraining harness_training(const ArrayConfig& cfg) {
+  const int64_t m = std::min<int64_t>(64 * cfg.acc_depth, 4096) + 3;
+  const GemmProblem p = random_gemm(cfg, m, 2 * cfg.rows + 3, 2 * cfg.cols + 1, 20261201);
+  std::string in;
+  begin_gemm_jobs(in, 1);
+  append_gemm_job(in, p.m, p.k, p.n, p.stall_seed, p.x, p.w, p.params);
+  return {.files = {{"gm_training.bin", in}}, .args = {"gm_training.bin", "gm_training.out"}};
+}
+
+}  // namespace
+
+HarnessBuild array_harness_build(const ArrayConfig& cfg, MulModel mul_model, const std::vector<ArrayFile>& files,
+                                 HarnessTuning tuning) {
   HarnessBuild b{.kind = kHarnessKind, .what = "array harness", .main_cpp = "tb/harness/array_main.cpp",
                  .top = cfg.name(), .prefix = "Vgm_array", .binary = "gm_gemm",
                  .defines = {"-DGM_ROWS=" + std::to_string(cfg.rows), "-DGM_COLS=" + std::to_string(cfg.cols),
@@ -62,8 +77,11 @@ HarnessBuild harness_build(const ArrayConfig& cfg, MulModel mul_model, const std
     b.files.push_back({"gm_hier_blocks.vlt", hier_block_config(cfg)});
     b.verilator_flags.push_back("--hierarchical");
   }
+  if (tuning == HarnessTuning::kProfileGuided) b.training = harness_training(cfg);
   return b;
 }
+
+namespace {
 
 void check_problem(const ArrayConfig& cfg, const GemmProblem& p) {
   if (p.m < 1 || p.k < 1 || p.n < 1)
@@ -127,15 +145,16 @@ std::vector<GemmResult> read_results(const fs::path& file, const std::vector<Gem
 
 }  // namespace
 
-GemmRunner::GemmRunner(ArrayConfig cfg, MulModel mul_model, std::vector<ArrayFile> mul_rtl)
-    : cfg_(std::move(cfg)), mul_model_(mul_model), mul_rtl_(std::move(mul_rtl)) {
+GemmRunner::GemmRunner(ArrayConfig cfg, MulModel mul_model, std::vector<ArrayFile> mul_rtl, HarnessTuning tuning)
+    : cfg_(std::move(cfg)), mul_model_(mul_model), mul_rtl_(std::move(mul_rtl)), tuning_(tuning) {
   if (!mul_rtl_.empty() && mul_model_ != MulModel::kGate)
     throw std::logic_error("GemmRunner: multiplier RTL replaces gate-level multipliers only");
   for (const auto& s : cfg_.pe) tables_.push_back(&shared_product_table(s));
   if (!have_tool("verilator"))
     throw UserError("verilator is not installed (not on PATH); install it with `apt-get install verilator`");
-  const HarnessBuild b = harness_build(cfg_, mul_model_, array_files());
+  const HarnessBuild b = array_harness_build(cfg_, mul_model_, array_files(), tuning_);
   key_ = b.key();
+  profile_guided_ = b.profile_guided();
   if (const auto entry = b.store().get(key_)) {
     dir_ = *entry;
     cached_ = true;
@@ -157,7 +176,7 @@ std::vector<ArrayFile> GemmRunner::array_files() const {
 
 void GemmRunner::build() const {
   const auto t0 = Clock::now();
-  dir_ = harness_build(cfg_, mul_model_, array_files()).build(key_);
+  dir_ = array_harness_build(cfg_, mul_model_, array_files(), tuning_).build(key_);
   build_seconds_ += seconds_since(t0);
   cached_ = false;
 }

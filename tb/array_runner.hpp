@@ -22,6 +22,7 @@
 #include "generator/array/array.hpp"
 #include "models/golden_gemm.hpp"
 #include "tb/array_stream.hpp"
+#include "tb/harness_build.hpp"
 
 namespace gm {
 
@@ -42,16 +43,23 @@ struct GemmResult {
   double cpu_seconds = 0;  // the same in CPU time of the simulating thread (one core)
 };
 
+// How the harness is compiled: plain, or profile-guided (tb/harness_build.hpp: twice the build time,
+// 25-30 % less simulation CPU; for runs of minutes such as `dnn rtl` on thousands of images).
+// Lookup-table arrays only: a gate-level (hierarchical) harness is always built plain.
+enum class HarnessTuning { kPlain, kProfileGuided };
+
 class GemmRunner {
  public:
   // Builds or reuses the harness. Throws UserError when Verilator is missing. `mul_rtl` (gate
   // model only) replaces generated multiplier files of the same name, e.g. the user's netlist of
   // one multiplier (`dnn rtl --mul-rtl`); the multipliers' models stay the oracle (golden()).
-  explicit GemmRunner(ArrayConfig cfg, MulModel mul_model = MulModel::kLut, std::vector<ArrayFile> mul_rtl = {});
+  explicit GemmRunner(ArrayConfig cfg, MulModel mul_model = MulModel::kLut, std::vector<ArrayFile> mul_rtl = {},
+                      HarnessTuning tuning = HarnessTuning::kPlain);
 
   const ArrayConfig& config() const { return cfg_; }
   MulModel mul_model() const { return mul_model_; }
   bool cached() const { return cached_; }               // the harness came from the cache
+  bool profile_guided() const { return profile_guided_; }  // built (or cached) profile-guided
   double build_seconds() const { return build_seconds_; }  // 0 when cached
 
   // Throws UserError for bad shapes or operands outside the multipliers' range.
@@ -75,12 +83,19 @@ class GemmRunner {
   ArrayConfig cfg_;
   MulModel mul_model_;
   std::vector<ArrayFile> mul_rtl_;
+  HarnessTuning tuning_;
   std::string key_;                    // the harness's cache key (models/cache/cache_key.hpp)
   mutable std::filesystem::path dir_;  // the harness binary and the lookup tables
   mutable bool cached_ = false;
+  bool profile_guided_ = false;
   mutable double build_seconds_ = 0;  // a harness that fails to run is rebuilt once, even from run()
   std::vector<const ProductTable*> tables_;  // per PE, row-major
 };
+
+// The Verilator harness of an array (tb/harness/array_main.cpp on `files`, the generated array):
+// what GemmRunner builds and caches.
+HarnessBuild array_harness_build(const ArrayConfig& cfg, MulModel mul_model, const std::vector<ArrayFile>& files,
+                                 HarnessTuning tuning);
 
 // The stream widths and configuration of an array (tb/array_stream.hpp).
 ArrayShape array_shape(const ArrayConfig& cfg);

@@ -157,8 +157,14 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
     return rep;
   }
   // 32-bit accumulators (the golden definition's wrap32 sums) and the output stage: whole layers.
+  // A profile-guided harness builds in twice the time and simulates in 25-30 % less: worth it from
+  // a few thousand images on (and cached for the next run).
+  const HarnessTuning tuning = opt.tuning ? *opt.tuning
+                               : mul.model == MulModel::kLut && test.count() >= kProfileGuidedFromImages
+                                   ? HarnessTuning::kProfileGuided
+                                   : HarnessTuning::kPlain;
   const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false, opt.acc_depth, true), mul.model,
-                          mul.rtl);
+                          mul.rtl, tuning);
   const ProductTable table(spec);
   const BatchedRun run = run_batches_on_array(runner, net, test, opt.batch, opt.jobs, table);
   dnn::TableGemm golden_engine(table);
@@ -186,6 +192,7 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   rep.macs = engine.macs;
   rep.sim_cpu_seconds = engine.sim_cpu_seconds;
   rep.build_seconds = runner.build_seconds();
+  rep.profile_guided = runner.profile_guided();
   rep.mul_model = mul_model_name(mul.model);
   rep.mul_rtl = opt.mul_rtl;
   rep.mul_verified_pairs = mul.verified_pairs;

@@ -7,6 +7,7 @@
 // count with the cycle model's.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,9 @@ struct BatchedRun {
 BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& net, const ImageSet& images,
                                 size_t batch, int jobs, const ProductTable& table);
 
+// `dnn rtl` builds a lookup-table harness profile-guided (tb/array_runner.hpp) from this many images on.
+constexpr size_t kProfileGuidedFromImages = 5000;
+
 struct DnnRtlOptions {
   int rows = 8, cols = 8;
   Spec mul;  // the multiplier of every PE (8-bit signed), parsed by the caller
@@ -77,6 +81,9 @@ struct DnnRtlOptions {
   // generated RTL.
   MulModel mul_model = MulModel::kGate;
   std::string mul_rtl;
+  // The harness's compilation (lookup tables only); unset: profile-guided from
+  // kProfileGuidedFromImages images on, else plain.
+  std::optional<HarnessTuning> tuning;
 };
 
 struct DnnRtlReport {
@@ -89,6 +96,7 @@ struct DnnRtlReport {
   uint64_t layer_mismatches = 0;      // layer outputs that differ from the golden layer's, all layers
   uint64_t cycles = 0, cycles_model = 0, macs = 0;
   double seconds = 0, sim_cpu_seconds = 0, build_seconds = 0;
+  bool profile_guided = false;  // the harness was compiled profile-guided
   std::string mul_model;      // "gates" | "lut"
   std::string mul_rtl;        // the user's multiplier file, or empty (generated)
   uint64_t mul_verified_pairs = 0;  // lut: pairs on which the RTL was proven equal to the table

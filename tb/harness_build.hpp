@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,16 @@ struct HarnessFile {
                      // its configuration files (passed before the sources)
   std::string text;
 };
+
+// The run that trains a profile-guided build: `files` are written into the build directory and the
+// instrumented binary is run there with `args`.
+struct HarnessTraining {
+  std::vector<HarnessFile> files;
+  std::vector<std::string> args;
+};
+
+// The compiler's part of a profile-guided build: none, instrumenting, or using the profile.
+enum class ProfileStage { kNone, kGenerate, kUse };
 
 struct HarnessBuild {
   std::string kind;      // cache kind: cache_dir()/<kind>/<key>
@@ -43,10 +54,20 @@ struct HarnessBuild {
   // harness only includes header-only parts of models/.
   bool link_models = false;
   std::vector<UserSource> user_sources;  // the user's files among `files`: their syntax errors are the user's
+  // A profile-guided build (GCC's -fprofile-generate, a training run, then -fprofile-use): a big
+  // Verilated model spends its time in one long evaluation function, whose branches and layout the
+  // compiler gets far better with a profile (25-30 % less CPU on the 8x8 array's DNN layers;
+  // docs/array.md "Measured speed"). The training only steers code layout, never results. It
+  // doubles the build time, so it is for harnesses that then run for minutes. Ignored (one plain
+  // build) with a compiler other than GCC and with --hierarchical (separately built hier blocks).
+  std::optional<HarnessTraining> training;
 
   // The Verilator command, run in the build directory; each -CFLAGS/-LDFLAGS/-MAKEFLAGS word is its
   // own argument, since Verilator writes them into its makefile or make command line one by one.
-  std::vector<std::string> argv() const;
+  std::vector<std::string> argv(ProfileStage stage = ProfileStage::kNone) const;
+
+  // Whether build() makes this harness profile-guided (training given, and the compiler and flags allow it).
+  bool profile_guided() const;
 
   // Everything the binary is made of: the files, the C++ harness and the models and tb headers it
   // may include, the models library when linked, the command, Verilator, the compiler, make, greenmac.
@@ -59,6 +80,13 @@ struct HarnessBuild {
   // Throws UserError when Verilator fails on one of user_sources, std::runtime_error (with a log
   // in the cache directory) for any other failure.
   std::filesystem::path build(const std::string& key) const;
+
+ private:
+  // One Verilator build in `dir` (a failed hierarchical build is retried once from scratch).
+  void verilate(const std::filesystem::path& dir, ProfileStage stage, const std::string& key) const;
+  void build_profile_guided(const std::filesystem::path& dir, const std::string& key) const;
+  // Writes `output` to a log in the cache root and throws std::runtime_error naming it.
+  [[noreturn]] void fail(const std::string& key, const std::string& step, const std::string& output) const;
 };
 
 // The rule both harness users follow: a harness that came from the cache and fails to run is

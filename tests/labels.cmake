@@ -46,6 +46,7 @@ set(GM_SLOW_CASES
   Layering.*                                                 # 25 compiles
   Install.GenVerifySynthAndDnnEvalRunFromAMovedPrefix
   ArraySchedule.ResultsAndCyclesEqualTheModelsOnVerilator     # 7 array harnesses (60 s cold)
+  ArrayHarnessProfileGuided.*                                # two instrumented builds and one with the profile (~55 s)
 )
 
 # gtest filters: unit = the unit suites minus any slow case, slow = the slow cases, tool = the rest.

@@ -151,6 +151,9 @@ int run_rtl(const RtlArgs& a) {
     j["acc_depth"] = r.acc_depth;
     j["mul_model"] = r.mul_model;
     j["mul_verified_pairs"] = r.mul_verified_pairs;
+    j["harness"] = r.profile_guided ? "profile-guided" : "plain";
+    j["build_seconds"] = r.build_seconds;
+    j["sim_cpu_seconds"] = r.sim_cpu_seconds;
     if (!r.mul_rtl.empty()) j["mul_rtl"] = r.mul_rtl;
     if (!r.mul_failure.empty()) j["mul_failure"] = r.mul_failure;
     j["layer_mismatches"] = r.layer_mismatches;
@@ -178,7 +181,8 @@ int run_rtl(const RtlArgs& a) {
                 << " cycles (model " << l.cycles_model << ")\n";
     std::cout << "  cycles          " << r.cycles << " (cycle model " << r.cycles_model << ")\n";
     std::cout << "  MACs            " << r.macs << "; " << r.seconds << " s wall, " << r.sim_cpu_seconds
-              << " s simulation CPU\n";
+              << " s simulation CPU; harness " << (r.profile_guided ? "profile-guided" : "plain") << ", built in "
+              << r.build_seconds << " s (0: cached)\n";
   }
   CheckLog checks;
   check_dnn_rtl("dnn rtl", r, checks);

@@ -109,5 +109,36 @@ TEST(ArrayGemmIcarus, GateLevelApproximateAgreesWithVerilator) {
   EXPECT_EQ(ic.cycles, v.cycles);
 }
 
+// A profile-guided harness (instrumented build, training run, build with the profile): the same
+// requantized products and cycles as the definition; and a training run that fails is a failed
+// build, which proves the training really runs.
+TEST(ArrayHarnessProfileGuided, SameResultsAndCyclesAndTheTrainingRuns) {
+  if (!have_tool("verilator")) GTEST_SKIP() << "needs verilator";
+  const ArrayConfig cfg = make_array_config(2, 3, parse_spec("exact:s=1"), "", 32, false, 4, true);
+  const GemmRunner runner(cfg, MulModel::kLut, {}, HarnessTuning::kProfileGuided);
+  ASSERT_TRUE(runner.profile_guided());
+  for (const uint64_t stall : {0u, 7u}) {
+    GemmProblem p = random_gemm(cfg, 9, 5, 4, 300 + stall);
+    p.stall_seed = stall;
+    const GemmResult r = runner.run(p);
+    const std::vector<int64_t> sums = matmul(p);
+    for (size_t i = 0; i < sums.size(); ++i)
+      EXPECT_EQ(r.y[i], test::requant_ref(sums[i], p.params[i % p.n])) << "stall " << stall << " output " << i;
+    if (stall == 0) {
+      EXPECT_EQ(r.cycles, gemm_cycles(cfg, p.m, p.k, p.n));
+    }
+  }
+
+  HarnessBuild broken = array_harness_build(cfg, MulModel::kLut, generate_array(cfg, MulModel::kLut).files,
+                                            HarnessTuning::kProfileGuided);
+  broken.training->args = {"no-such-job.bin", "out.bin"};
+  try {
+    broken.build(broken.key());
+    FAIL() << "a failing training run built a harness";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("training run"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace gm

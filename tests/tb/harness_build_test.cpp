@@ -70,6 +70,36 @@ TEST(HarnessBuildArgv, ConfigFilesBeforeSourcesAndExtraFlags) {
   EXPECT_FALSE(has(example(false).argv(), "--hierarchical"));
 }
 
+// A profile-guided build compiles twice: instrumented (compile and link), then with the profile.
+TEST(HarnessBuildArgv, ProfileStagesAddTheCompilersProfileFlags) {
+  const HarnessBuild b = example(false);
+  const auto plain = values_of(b.argv(), "-CFLAGS"), gen = values_of(b.argv(ProfileStage::kGenerate), "-CFLAGS"),
+             use = values_of(b.argv(ProfileStage::kUse), "-CFLAGS");
+  for (const auto* flags : {&plain, &use}) EXPECT_FALSE(has(*flags, "-fprofile-generate"));
+  for (const auto* flags : {&plain, &gen}) EXPECT_FALSE(has(*flags, "-fprofile-use"));
+  EXPECT_TRUE(has(gen, "-fprofile-generate"));
+  EXPECT_TRUE(has(values_of(b.argv(ProfileStage::kGenerate), "-LDFLAGS"), "-fprofile-generate"));
+  EXPECT_TRUE(has(use, "-fprofile-use"));
+  EXPECT_TRUE(values_of(b.argv(ProfileStage::kUse), "-LDFLAGS").empty());
+}
+
+// Profile-guided only with a training run, and never for hierarchical builds (their hier blocks
+// are compiled by makefiles of their own).
+TEST(HarnessBuildKey, TrainingMakesTheBuildProfileGuidedAndIsAnIngredient) {
+  if (!have_tool("verilator")) GTEST_SKIP() << "verilator is missing";
+  HarnessBuild b = example(false);
+  EXPECT_FALSE(b.profile_guided());
+  const std::string plain = b.key();
+  b.training = HarnessTraining{.files = {{"job.bin", "1"}}, .args = {"job.bin", "out.bin"}};
+  EXPECT_TRUE(b.profile_guided());
+  const std::string trained = b.key();
+  EXPECT_NE(trained, plain);
+  b.training->files[0].text = "2";
+  EXPECT_NE(b.key(), trained);
+  b.verilator_flags = {"--hierarchical"};
+  EXPECT_FALSE(b.profile_guided());
+}
+
 TEST(HarnessBuildKey, EveryFileAndSettingIsAnIngredient) {
   if (!have_tool("verilator")) GTEST_SKIP() << "verilator is missing";
   const HarnessBuild base = example(true);
