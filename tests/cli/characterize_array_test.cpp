@@ -127,7 +127,7 @@ TEST(CharacterizeArray, MemEnergyFileScalesTheStorage) {
                                 {"compute", {{"int8_mac_pj", t.int8_mac_pj}, {"fp32_mac_pj", t.fp32_mac_pj}}}};
   write_file_atomic(dir / "twice.json", table.dump());
   std::map<std::string, double> storage;
-  for (const std::string mem : {std::string(), " --mem-energy " + (dir / "twice.json").string()}) {
+  for (const std::string& mem : {std::string(), " --mem-energy " + (dir / "twice.json").string()}) {
     const auto r = test::run_cli(std::string("characterize 'exact:s=1' --dnn --model ") + (dir / "two.json").string() +
                                  " --images 2 --array 1x1 --json -o " + (dir / "rep").string() + mem);
     ASSERT_EQ(r.rc, 0) << r.out << r.err;

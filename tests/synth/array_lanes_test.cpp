@@ -134,7 +134,9 @@ TEST_F(ArrayLanes, LanesGiveTheOutputsAndTransitionsOfSingleRunsAndCatchACorrupt
     const auto totals = sim.take_lane_totals();
     for (int j = 0; j < kLanes; ++j) {
       EXPECT_EQ(r[j].y, layer ? y2[j] : y1[j]) << "lane " << j;
-      if (!layer) EXPECT_EQ(r[j].cycles, cycles1);
+      if (!layer) {
+        EXPECT_EQ(r[j].cycles, cycles1);
+      }
       double ea = 0, eb = 0;
       for (int n = 0; n < nets; ++n) {
         const uint64_t t = layer ? t2[j][n] : t1[j][n];

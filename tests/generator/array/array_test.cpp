@@ -173,7 +173,9 @@ TEST(ArrayRtl, HeaderCommandRegenerates) {
       EXPECT_NE(head.find(s.name() + " = " + s.canonical()), std::string::npos) << s.canonical() << "\n" << head;
       // Gate-level: a multiplier per PE; lookup tables: one shared table per multiplier.
       EXPECT_NE(top.find(s.name() + (lut ? " #(" : " u_mul (")), std::string::npos) << s.name();
-      if (lut) EXPECT_EQ(top.find(" u_mul ("), std::string::npos);
+      if (lut) {
+        EXPECT_EQ(top.find(" u_mul ("), std::string::npos);
+      }
     }
     if (cfg.distinct_specs().size() > 1) {
       // Indices by first appearance: exact 0, trunc 1, drum 2.
