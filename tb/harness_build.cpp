@@ -63,11 +63,13 @@ std::vector<std::string> HarnessBuild::argv(ProfileStage stage) const {
   return argv;
 }
 
+bool HarnessBuild::hierarchical() const {
+  return std::find(verilator_flags.begin(), verilator_flags.end(), "--hierarchical") != verilator_flags.end();
+}
+
 bool HarnessBuild::profile_guided() const {
-  const bool hierarchical =
-      std::find(verilator_flags.begin(), verilator_flags.end(), "--hierarchical") != verilator_flags.end();
   // GCC's profile options; Debian's `c++ --version` names the compiler only when it is clang.
-  return training && !hierarchical && tool_version("c++").find("clang") == std::string::npos;
+  return training && !hierarchical() && tool_version("c++").find("clang") == std::string::npos;
 }
 
 std::string HarnessBuild::key() const {
@@ -97,9 +99,7 @@ void HarnessBuild::verilate(const fs::path& dir, ProfileStage stage, const std::
   // Verilator 5.006's hierarchical makefile can run a hier block's Verilation twice in parallel
   // under -j, and a compile may then read a half-written makefile ("#if with no expression" on
   // VM_TRACE). Seen once in a fresh-clone suite; a clean retry is the cheap cure.
-  const bool hierarchical =
-      std::find(verilator_flags.begin(), verilator_flags.end(), "--hierarchical") != verilator_flags.end();
-  if (!r.ok() && hierarchical && !first_user_source_error(r.output, user_sources, "verilator")) {
+  if (!r.ok() && hierarchical() && !first_user_source_error(r.output, user_sources, "verilator")) {
     std::error_code ec;
     fs::remove_all(dir / "obj", ec);
     r = run_program(argv(stage), {.cwd = dir});
@@ -130,8 +130,10 @@ void HarnessBuild::build_profile_guided(const fs::path& dir, const std::string& 
   std::error_code ec;
   for (const auto& f : training->files) fs::remove(dir / f.name, ec);
   for (const auto& a : training->args) fs::remove(dir / a, ec);  // outputs the run wrote
+  std::vector<fs::path> compiled;
   for (const auto& e : fs::directory_iterator(dir / "obj"))
-    if (e.path().extension() != ".gcda") fs::remove_all(e.path(), ec);
+    if (e.path().extension() != ".gcda") compiled.push_back(e.path());
+  for (const auto& p : compiled) fs::remove_all(p, ec);
   verilate(dir, ProfileStage::kUse, key);
 }
 

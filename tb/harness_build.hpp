@@ -82,6 +82,7 @@ struct HarnessBuild {
   std::filesystem::path build(const std::string& key) const;
 
  private:
+  bool hierarchical() const;  // --hierarchical among verilator_flags
   // One Verilator build in `dir` (a failed hierarchical build is retried once from scratch).
   void verilate(const std::filesystem::path& dir, ProfileStage stage, const std::string& key) const;
   void build_profile_guided(const std::filesystem::path& dir, const std::string& key) const;
