@@ -32,7 +32,6 @@ set(GM_SLOW_CASES
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
   Sweep.*
   Lint.*
-  Prove.SignedBoothAndUnsignedDaddaAtWidth8ThroughTheCli
   DnnRtl.*
   DnnRtlMulRtl.MutatedGateIsALogitMismatchWithGatesAndAFailedVerificationWithLut   # cold: ~50 s, cached: ~4 s
   ArrayGemm.GateLevelMixedMapOneHierBlockPerMultiplier       # five hier_block builds
