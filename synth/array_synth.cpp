@@ -142,25 +142,34 @@ std::string array_verilog(const ArrayRtl& rtl) {
   return all;
 }
 
-// Yosys, the GEMM simulation and OpenSTA in `dir`.
-void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfig& cfg, const ArrayRtl& rtl,
-              const std::string& verilog, const GemmProblem& gemm, const fs::path& dir, ArraySynthResult& r) {
-  const auto t0 = std::chrono::steady_clock::now();
-  write_file_atomic(dir / "array.v", verilog);
+}  // namespace
+
+void map_array_netlist(const LibInfo& lib, const ArrayConfig& cfg, const ArrayRtl& rtl, double clock_ns,
+                       const fs::path& dir) {
+  write_file_atomic(dir / "array.v", array_verilog(rtl));
   std::string ys = replace_all(flow_script("map_array.ys"), "{TOP}", rtl.top);
   ys = replace_all(ys, "{LIB}", link_liberty(lib, dir));
   ys = replace_all(ys, "{BUF}", lib.insbuf_args());
   ys = replace_all(ys, "{KEEP}", kept_modules(cfg));
   ys = replace_all(ys, "{TIE}", lib.buf_cell + " " + lib.buf_out);
-  ys = replace_all(ys, "{PERIOD_PS}", fmt(std::round(opt.clock_ns * 1000), 10));
+  ys = replace_all(ys, "{PERIOD_PS}", fmt(std::round(clock_ns * 1000), 10));
   write_file_atomic(dir / "synth.ys", ys);
   // ABC's view of a module's boundary: inputs driven by the library's buffer, outputs loading it
   // with 0.02 pF (about two gate inputs in OSU018); see map_array.ys.
   write_file_atomic(dir / "abc.constr", "set_driving_cell " + lib.buf_cell + "\nset_load 0.02\n");
   const RunResult yosys = run_program({"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys"}, {.cwd = dir, .timeout_s = 3600});
   if (!yosys.ok())
-    throw std::runtime_error(r.name + ": Yosys failed" + (yosys.timed_out ? " (timed out after 3600 s)" : "") + ": " +
+    throw std::runtime_error(rtl.top + ": Yosys failed" + (yosys.timed_out ? " (timed out after 3600 s)" : "") + ": " +
                              yosys.output.substr(0, 400));
+}
+
+namespace {
+
+// Yosys, the GEMM simulation and OpenSTA in `dir`.
+void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfig& cfg, const ArrayRtl& rtl,
+              const GemmProblem& gemm, const fs::path& dir, ArraySynthResult& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  map_array_netlist(lib, cfg, rtl, opt.clock_ns, dir);
   const auto t1 = std::chrono::steady_clock::now();
   r.yosys_seconds = std::chrono::duration<double>(t1 - t0).count();
 
@@ -331,7 +340,7 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
       [&](const fs::path& dir) {
         r = ArraySynthResult{};
         fill_header();
-        run_flow(lib, opt, cfg, rtl, verilog, gemm, dir, r);
+        run_flow(lib, opt, cfg, rtl, gemm, dir, r);
         write_file_atomic(dir / "result.json", cache_record(r).dump(2));
       });
   r.cached = entry.cached;

@@ -29,6 +29,7 @@
 #include "models/errors.hpp"
 #include "tb/array_runner.hpp"
 #include "synth/fanout.hpp"
+#include "synth/flow.hpp"
 #include "synth/gate_sim.hpp"
 #include "synth/mult_synth.hpp"
 
@@ -94,6 +95,13 @@ struct ArrayDriveResult {
   uint64_t cycles = 0;     // reset release to the last result accepted
 };
 ArrayDriveResult drive_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p);
+
+// Maps the array onto the library with the flow's own Yosys script (synth/scripts/map_array.ys, every
+// placeholder filled in, abc.constr beside it) in `dir`: array.v, synth.ys, stat.txt, net.v,
+// net_sim.v and the flattened net.json. The one place that fills the script in, so that a bench or
+// test that maps an array runs exactly what synth_array runs. Throws std::runtime_error when Yosys fails.
+void map_array_netlist(const flow::LibInfo& lib, const ArrayConfig& cfg, const ArrayRtl& rtl, double clock_ns,
+                       const std::filesystem::path& dir);
 
 // OpenSTA's name of a cell of the flattened simulation netlist: a kept module's cell is
 // "<instance>.<cell>" there (the instance may hold dots: g_row[0].g_col[1].u_mul) and
