@@ -350,7 +350,7 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   if (!opt.keep_dir.empty()) {
     const fs::path out = opt.keep_dir / r.name;
     ensure_output_dir(out);
-    for (const char* file : {"array.v", "synth.ys", "abc.constr", "yosys.log", "stat.txt", "net.v", "net_sim.v", "sdf.tcl", "net.sdf",
+    for (const char* file : {"array.v", "synth.ys", "abc.constr", "yosys.log", "stat.txt", "net.v", "sdf.tcl", "net.sdf",
                              "activity.tcl", "sta.tcl",
                              "sta.log", "result.json"})
       if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));

@@ -97,8 +97,8 @@ struct ArrayDriveResult {
 ArrayDriveResult drive_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p);
 
 // Maps the array onto the library with the flow's own Yosys script (synth/scripts/map_array.ys, every
-// placeholder filled in, abc.constr beside it) in `dir`: array.v, synth.ys, stat.txt, net.v,
-// net_sim.v and the flattened net.json. The one place that fills the script in, so that a bench or
+// placeholder filled in, abc.constr beside it) in `dir`: array.v, synth.ys, stat.txt, net.v
+// and the flattened net.json. The one place that fills the script in, so that a bench or
 // test that maps an array runs exactly what synth_array runs. Throws std::runtime_error when Yosys fails.
 void map_array_netlist(const flow::LibInfo& lib, const ArrayConfig& cfg, const ArrayRtl& rtl, double clock_ns,
                        const std::filesystem::path& dir);
