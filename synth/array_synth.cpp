@@ -91,7 +91,7 @@ nlohmann::json cache_record(const ArraySynthResult& r) {
   return j;
 }
 
-bool from_cache_record(const std::string& text, ArraySynthResult& r) {
+bool from_cache_record(const std::string& text, ArraySynthResult& r, bool power) {
   try {
     const auto j = nlohmann::json::parse(text);
     figures_from_json(j, r);
@@ -102,7 +102,7 @@ bool from_cache_record(const std::string& text, ArraySynthResult& r) {
     r.fanout.max_cell_net = f.at("max_cell_net").get<std::string>();
     r.fanout.max_port_fanout = f.at("max_port").get<int>();
     r.fanout.max_port = f.at("max_port_name").get<std::string>();
-    return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0 && r.cycles > 0;
+    return r.area_um2 > 0 && (!power || (r.vectorless.total_mw > 0 && r.simulated.total_mw > 0 && r.cycles > 0));
   } catch (const std::exception&) {
     return false;
   }
@@ -184,6 +184,12 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   for (const auto& [name, c] : netlist.at("modules").at(rtl.top).at("cells").items())
     ++r.cells[c.at("type").get<std::string>()];
   r.fanout = netlist_fanout(netlist, rtl.top, lib.lib, "clk_i");
+  if (!opt.power) {  // mapping only: no GEMM, no OpenSTA run
+    fs::remove(dir / "net.json");
+    fs::remove(dir / kLinkedLiberty);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return;
+  }
 
   std::unique_ptr<CycleGateSim> sim;
   if (opt.activity_model == "timed") {
@@ -238,6 +244,7 @@ std::string cache_key(const LibInfo& lib, const ArraySynthOptions& opt, const st
   k.add("sta_head.tcl", flow_script("sta_head.tcl"));
   k.add("liberty", lib.text).add("clock_ns", fmt(opt.clock_ns, 17));
   k.add("activity model", opt.activity_model);
+  if (!opt.power) k.add("power", "none: mapping only");  // (absent for the full flow: its keys are unchanged)
   if (opt.activity_model == "timed") k.add("sdf.tcl", flow_script("sdf.tcl"));
   k.add("gemm", std::to_string(g.m) + " " + std::to_string(g.k) + " " + std::to_string(g.n) + " stall " +
                     std::to_string(g.stall_seed));
@@ -336,7 +343,7 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   const CacheStore store("synth-array");
   const auto entry = store.get_or_make(
       cache_key(lib, opt, verilog, gemm),
-      [&](const fs::path& dir) { return from_cache_record(read_file(dir / "result.json"), r); },
+      [&](const fs::path& dir) { return from_cache_record(read_file(dir / "result.json"), r, opt.power); },
       [&](const fs::path& dir) {
         r = ArraySynthResult{};
         fill_header();

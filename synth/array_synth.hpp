@@ -40,6 +40,10 @@ struct ArraySynthOptions {
   double clock_ns = kDefaultClockNs;
   std::string activity_model = "timed";  // timed (SDF delays, glitches counted) | zero (zero-delay)
   std::filesystem::path keep_dir;  // -o: netlist, scripts and reports in DIR/<array name>/
+  // false: map only (area, cells, fanout; net.v kept): no GEMM simulation and no OpenSTA run, so no
+  // power, slack or netlist check. For the whole inferences, which simulate their own activity,
+  // check every layer themselves and take the slack from their own OpenSTA run (inference_energy.hpp).
+  bool power = true;
 };
 
 struct ArraySynthResult {
