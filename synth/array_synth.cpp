@@ -152,6 +152,7 @@ void map_array_netlist(const LibInfo& lib, const ArrayConfig& cfg, const ArrayRt
   ys = replace_all(ys, "{BUF}", lib.insbuf_args());
   ys = replace_all(ys, "{KEEP}", kept_modules(cfg));
   ys = replace_all(ys, "{TIE}", lib.buf_cell + " " + lib.buf_out);
+  ys = replace_all(ys, "{HITIE}", lib.inv_cell.empty() ? lib.buf_cell + " " + lib.buf_out : lib.inv_cell + " " + lib.inv_out);
   ys = replace_all(ys, "{PERIOD_PS}", fmt(std::round(clock_ns * 1000), 10));
   write_file_atomic(dir / "synth.ys", ys);
   // ABC's view of a module's boundary: inputs driven by the library's buffer, outputs loading it

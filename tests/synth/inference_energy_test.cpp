@@ -275,5 +275,27 @@ TEST(InferenceEnergy, MappingOnlySynthesisIsTheFullFlowsNetlistAndSlack) {
   EXPECT_GT(m.slack_ns, 0);  // a 1x1 array meets 10 ns
 }
 
+// A multiplier with constant 1s and 0s in its mapped module (trunc's compensation constant): the
+// flow ties the 1s to an inverter and the 0s to a buffer, inputs open, and the read-back netlist
+// gives each its constant (with two buffer ties it refused: net.v could not tell them apart).
+TEST(InferenceEnergy, AMultiplierWithConstantOnesAndZerosRunsWholeInferences) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-infer-energy-ties");
+  write_file_atomic(dir / "tiny.json", dnn::network_to_json(tiny_fc_network()));
+  InferenceEnergyOptions opt;
+  opt.rows = 1, opt.cols = 1;
+  opt.mul = parse_spec("trunc:t=6,comp=1,s=1");
+  opt.model = (dir / "tiny.json").string();
+  opt.images = 2;
+  opt.activity_model = "zero";
+  const InferenceEnergyResult r = inference_energy(opt);
+  EXPECT_EQ(r.logit_mismatches, 0u);
+  ASSERT_EQ(r.per_layer.size(), 1u);
+  EXPECT_EQ(r.per_layer[0].outputs, 20u);
+  EXPECT_EQ(r.per_layer[0].mismatches, 0u);  // the netlist's layer outputs are the model's
+  EXPECT_EQ(r.pins_without_energy, 0u);
+}
+
 }  // namespace
 }  // namespace gm
