@@ -96,6 +96,9 @@ std::string inference_markdown(const std::vector<CharRow>& rows, const fs::path&
   for (const auto& [key, text] : methods.items())
     if (key == "energy_compute_nj" || key == "energy_storage_nj" || key == "energy_ci_nj" || key == "glitch_share")
       md << "- **" << key << "**: " << text.get<std::string>() << "\n";
+  if (f.compute.images_simulated < 2)
+    md << "\nOne image simulated per design: there is no confidence interval (the ± column says none; a 95 % "
+          "interval of the mean needs at least two images, `--sim-images 2` or more).\n";
   md << "\n| design | accuracy | energy/inference nJ | ± 95 % nJ | compute nJ (measured) | storage nJ (table) | "
         "fp32 storage nJ (table) | glitch share | cycles/inference | slack ns | vs exact |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|\n";
@@ -106,7 +109,9 @@ std::string inference_markdown(const std::vector<CharRow>& rows, const fs::path&
     if (!r.has_inference) continue;
     const ArrayInferenceEnergy& e = r.inference;
     md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(100 * r.accuracy, 4)
-       << "% | " << fmt(e.energy_nj, 5) << " | " << fmt(e.energy_ci_nj, 3) << " | " << fmt(e.energy_compute_nj, 5)
+       << "% | " << fmt(e.energy_nj, 5) << " | "
+       << (e.compute.images_simulated < 2 ? std::string("none (1 image)") : fmt(e.energy_ci_nj, 3)) << " | "
+       << fmt(e.energy_compute_nj, 5)
        << " | " << fmt(e.energy_storage_nj, 5) << " | " << fmt(e.energy_storage_fp32_nj, 5) << " | "
        << (e.compute.activity_model != "zero-delay" ? fmt(e.compute.glitch_share, 3) : std::string("n/a (zero-delay)"))
        << " | " << fmt(e.compute.cycles_per_inference, 7) << " | " << fmt(e.compute.slack_ns, 3) << " | "
