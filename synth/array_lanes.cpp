@@ -163,8 +163,9 @@ nlohmann::json read_mapped_netlist(const std::filesystem::path& dir, const std::
   if (!r.ok()) throw std::runtime_error("Yosys could not read back the mapped netlist: " + r.output.substr(0, 400));
   auto j = nlohmann::json::parse(read_file(dir / "net_sim.json"));
   fs::remove(dir / "net_sim.json");
-  // Open-input tie cells: their input reads constant 0; one per module scope (instance prefix).
-  std::map<std::string, std::string> ties;  // scope -> the tie cell
+  // Open-input tie cells: their input reads constant 0, so the 0 tie (a buffer) gives 0 and the 1
+  // tie (an inverter) gives 1; at most one of each per module scope (instance prefix).
+  std::map<std::string, std::string> ties;  // scope + cell type -> the tie cell
   for (auto& [name, cell] : j.at("modules").at(top).at("cells").items()) {
     const LibCell* lc = lib.cell(cell.at("type").get<std::string>());
     if (!lc || lc->has_ff) continue;
@@ -181,9 +182,11 @@ nlohmann::json read_mapped_netlist(const std::filesystem::path& dir, const std::
       throw std::runtime_error("mapped netlist: cell " + name + " (" + lc->name + ") has an unconnected input");
     const size_t dot = name.rfind('.');
     const std::string scope = dot == std::string::npos ? "" : name.substr(0, dot);
-    if (!ties.emplace(scope, name).second)
-      throw std::runtime_error("mapped netlist: two open-input tie cells in '" + (scope.empty() ? top : scope) +
-                               "' (" + ties[scope] + ", " + name + "): net.v cannot tell the 1 tie from the 0 tie");
+    const std::string key = scope + " " + lc->name;
+    if (!ties.emplace(key, name).second)
+      throw std::runtime_error("mapped netlist: two open-input " + lc->name + " tie cells in '" +
+                               (scope.empty() ? top : scope) + "' (" + ties[key] + ", " + name +
+                               "): net.v cannot tell the 1 tie from the 0 tie (the library has no inverter)");
     conn[open.front()] = nlohmann::json::array({"0"});
   }
   return j;

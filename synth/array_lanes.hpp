@@ -27,10 +27,10 @@ std::vector<ArrayDriveResult> drive_array_gemm_lanes(SeqGateSim& sim, const Arra
 // The mapped netlist net.v in `dir` (as the array flow keeps it) as Yosys JSON for the gate
 // simulation: read with the library's cells as black boxes and flattened (the flow's netlist is
 // hierarchical). The flow's net.v drives the constants at kept instances' pins from a library
-// buffer with its input left open (OSU018 has no tie cells; synth/scripts/map_array.ys, hilomap
-// -singleton: at most one such cell for the 0s and one for the 1s per module). Those are read as
-// constant-0 drivers: the array's only such constants are row 0's zero partial sums. A module with
-// two open-input cells (a 1 tie too, which net.v cannot tell from the 0 tie) is an error.
+// buffer (the 0s) and an inverter (the 1s) with their inputs left open (OSU018 has no tie cells;
+// synth/scripts/map_array.ys, hilomap -singleton: at most one of each per module). Open inputs are
+// read as constant 0, so each tie gives its constant. Two open-input cells of one type in a module
+// (both ties as buffers: a library without an inverter) is an error: net.v cannot tell them apart.
 // Throws std::runtime_error when Yosys fails.
 nlohmann::json read_mapped_netlist(const std::filesystem::path& dir, const std::string& top,
                                    const std::filesystem::path& lib_path, const Liberty& lib);

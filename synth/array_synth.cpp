@@ -91,7 +91,7 @@ nlohmann::json cache_record(const ArraySynthResult& r) {
   return j;
 }
 
-bool from_cache_record(const std::string& text, ArraySynthResult& r) {
+bool from_cache_record(const std::string& text, ArraySynthResult& r, bool power) {
   try {
     const auto j = nlohmann::json::parse(text);
     figures_from_json(j, r);
@@ -102,7 +102,7 @@ bool from_cache_record(const std::string& text, ArraySynthResult& r) {
     r.fanout.max_cell_net = f.at("max_cell_net").get<std::string>();
     r.fanout.max_port_fanout = f.at("max_port").get<int>();
     r.fanout.max_port = f.at("max_port_name").get<std::string>();
-    return r.area_um2 > 0 && r.vectorless.total_mw > 0 && r.simulated.total_mw > 0 && r.cycles > 0;
+    return r.area_um2 > 0 && (!power || (r.vectorless.total_mw > 0 && r.simulated.total_mw > 0 && r.cycles > 0));
   } catch (const std::exception&) {
     return false;
   }
@@ -142,25 +142,35 @@ std::string array_verilog(const ArrayRtl& rtl) {
   return all;
 }
 
-// Yosys, the GEMM simulation and OpenSTA in `dir`.
-void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfig& cfg, const ArrayRtl& rtl,
-              const std::string& verilog, const GemmProblem& gemm, const fs::path& dir, ArraySynthResult& r) {
-  const auto t0 = std::chrono::steady_clock::now();
-  write_file_atomic(dir / "array.v", verilog);
+}  // namespace
+
+void map_array_netlist(const LibInfo& lib, const ArrayConfig& cfg, const ArrayRtl& rtl, double clock_ns,
+                       const fs::path& dir) {
+  write_file_atomic(dir / "array.v", array_verilog(rtl));
   std::string ys = replace_all(flow_script("map_array.ys"), "{TOP}", rtl.top);
   ys = replace_all(ys, "{LIB}", link_liberty(lib, dir));
   ys = replace_all(ys, "{BUF}", lib.insbuf_args());
   ys = replace_all(ys, "{KEEP}", kept_modules(cfg));
   ys = replace_all(ys, "{TIE}", lib.buf_cell + " " + lib.buf_out);
-  ys = replace_all(ys, "{PERIOD_PS}", fmt(std::round(opt.clock_ns * 1000), 10));
+  ys = replace_all(ys, "{HITIE}", lib.inv_cell.empty() ? lib.buf_cell + " " + lib.buf_out : lib.inv_cell + " " + lib.inv_out);
+  ys = replace_all(ys, "{PERIOD_PS}", fmt(std::round(clock_ns * 1000), 10));
   write_file_atomic(dir / "synth.ys", ys);
   // ABC's view of a module's boundary: inputs driven by the library's buffer, outputs loading it
   // with 0.02 pF (about two gate inputs in OSU018); see map_array.ys.
   write_file_atomic(dir / "abc.constr", "set_driving_cell " + lib.buf_cell + "\nset_load 0.02\n");
   const RunResult yosys = run_program({"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys"}, {.cwd = dir, .timeout_s = 3600});
   if (!yosys.ok())
-    throw std::runtime_error(r.name + ": Yosys failed" + (yosys.timed_out ? " (timed out after 3600 s)" : "") + ": " +
+    throw std::runtime_error(rtl.top + ": Yosys failed" + (yosys.timed_out ? " (timed out after 3600 s)" : "") + ": " +
                              yosys.output.substr(0, 400));
+}
+
+namespace {
+
+// Yosys, the GEMM simulation and OpenSTA in `dir`.
+void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfig& cfg, const ArrayRtl& rtl,
+              const GemmProblem& gemm, const fs::path& dir, ArraySynthResult& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  map_array_netlist(lib, cfg, rtl, opt.clock_ns, dir);
   const auto t1 = std::chrono::steady_clock::now();
   r.yosys_seconds = std::chrono::duration<double>(t1 - t0).count();
 
@@ -175,6 +185,12 @@ void run_flow(const LibInfo& lib, const ArraySynthOptions& opt, const ArrayConfi
   for (const auto& [name, c] : netlist.at("modules").at(rtl.top).at("cells").items())
     ++r.cells[c.at("type").get<std::string>()];
   r.fanout = netlist_fanout(netlist, rtl.top, lib.lib, "clk_i");
+  if (!opt.power) {  // mapping only: no GEMM, no OpenSTA run
+    fs::remove(dir / "net.json");
+    fs::remove(dir / kLinkedLiberty);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return;
+  }
 
   std::unique_ptr<CycleGateSim> sim;
   if (opt.activity_model == "timed") {
@@ -229,6 +245,7 @@ std::string cache_key(const LibInfo& lib, const ArraySynthOptions& opt, const st
   k.add("sta_head.tcl", flow_script("sta_head.tcl"));
   k.add("liberty", lib.text).add("clock_ns", fmt(opt.clock_ns, 17));
   k.add("activity model", opt.activity_model);
+  if (!opt.power) k.add("power", "none: mapping only");  // (absent for the full flow: its keys are unchanged)
   if (opt.activity_model == "timed") k.add("sdf.tcl", flow_script("sdf.tcl"));
   k.add("gemm", std::to_string(g.m) + " " + std::to_string(g.k) + " " + std::to_string(g.n) + " stall " +
                     std::to_string(g.stall_seed));
@@ -327,11 +344,11 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   const CacheStore store("synth-array");
   const auto entry = store.get_or_make(
       cache_key(lib, opt, verilog, gemm),
-      [&](const fs::path& dir) { return from_cache_record(read_file(dir / "result.json"), r); },
+      [&](const fs::path& dir) { return from_cache_record(read_file(dir / "result.json"), r, opt.power); },
       [&](const fs::path& dir) {
         r = ArraySynthResult{};
         fill_header();
-        run_flow(lib, opt, cfg, rtl, verilog, gemm, dir, r);
+        run_flow(lib, opt, cfg, rtl, gemm, dir, r);
         write_file_atomic(dir / "result.json", cache_record(r).dump(2));
       });
   r.cached = entry.cached;
@@ -341,7 +358,7 @@ ArraySynthResult synth_array(const ArrayConfig& cfg, const GemmProblem& gemm, co
   if (!opt.keep_dir.empty()) {
     const fs::path out = opt.keep_dir / r.name;
     ensure_output_dir(out);
-    for (const char* file : {"array.v", "synth.ys", "abc.constr", "yosys.log", "stat.txt", "net.v", "net_sim.v", "sdf.tcl", "net.sdf",
+    for (const char* file : {"array.v", "synth.ys", "abc.constr", "yosys.log", "stat.txt", "net.v", "sdf.tcl", "net.sdf",
                              "activity.tcl", "sta.tcl",
                              "sta.log", "result.json"})
       if (fs::exists(entry.dir / file)) write_file_atomic(out / file, read_file(entry.dir / file));

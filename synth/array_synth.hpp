@@ -29,6 +29,7 @@
 #include "models/errors.hpp"
 #include "tb/array_runner.hpp"
 #include "synth/fanout.hpp"
+#include "synth/flow.hpp"
 #include "synth/gate_sim.hpp"
 #include "synth/mult_synth.hpp"
 
@@ -39,6 +40,10 @@ struct ArraySynthOptions {
   double clock_ns = kDefaultClockNs;
   std::string activity_model = "timed";  // timed (SDF delays, glitches counted) | zero (zero-delay)
   std::filesystem::path keep_dir;  // -o: netlist, scripts and reports in DIR/<array name>/
+  // false: map only (area, cells, fanout; net.v kept): no GEMM simulation and no OpenSTA run, so no
+  // power, slack or netlist check. For the whole inferences, which simulate their own activity,
+  // check every layer themselves and take the slack from their own OpenSTA run (inference_energy.hpp).
+  bool power = true;
 };
 
 struct ArraySynthResult {
@@ -94,6 +99,13 @@ struct ArrayDriveResult {
   uint64_t cycles = 0;     // reset release to the last result accepted
 };
 ArrayDriveResult drive_array_gemm(CycleGateSim& sim, const ArrayConfig& cfg, const GemmProblem& p);
+
+// Maps the array onto the library with the flow's own Yosys script (synth/scripts/map_array.ys, every
+// placeholder filled in, abc.constr beside it) in `dir`: array.v, synth.ys, stat.txt, net.v
+// and the flattened net.json. The one place that fills the script in, so that a bench or
+// test that maps an array runs exactly what synth_array runs. Throws std::runtime_error when Yosys fails.
+void map_array_netlist(const flow::LibInfo& lib, const ArrayConfig& cfg, const ArrayRtl& rtl, double clock_ns,
+                       const std::filesystem::path& dir);
 
 // OpenSTA's name of a cell of the flattened simulation netlist: a kept module's cell is
 // "<instance>.<cell>" there (the instance may hold dots: g_row[0].g_col[1].u_mul) and

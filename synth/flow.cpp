@@ -55,7 +55,7 @@ LibInfo load_library(const std::string& name) {
   li.path = resolve_liberty(name);
   li.text = read_file(li.path);
   li.lib = parse_liberty(li.text, li.path.string());
-  double best_buf = 1e300, best_nand = 1e300;
+  double best_buf = 1e300, best_nand = 1e300, best_inv = 1e300;
   for (const auto& [cname, c] : li.lib.cells) {
     if (c.has_ff || c.has_latch) continue;
     std::vector<std::string> ins;
@@ -69,6 +69,11 @@ LibInfo load_library(const std::string& name) {
     if (ins.size() == 1 && truth(out->expr, ins) == 0xA && c.area < best_buf) {
       best_buf = c.area;
       li.buf_cell = cname, li.buf_in = ins[0], li.buf_out = out->name;
+    }
+    if (ins.size() == 1 && truth(out->expr, ins) == 0x5 && c.area < best_inv &&
+        identifier_problem("inverter cell", cname, "").empty() && identifier_problem("inverter pin", out->name, "").empty()) {
+      best_inv = c.area;
+      li.inv_cell = cname, li.inv_out = out->name;
     }
     if (ins.size() == 2 && truth(out->expr, ins) == 0x7 && c.area < best_nand) {
       best_nand = c.area;

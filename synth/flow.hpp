@@ -32,6 +32,9 @@ struct LibInfo {
   std::string text;
   Liberty lib;
   std::string buf_cell, buf_in, buf_out;
+  // The smallest inverter (empty when the library has none): the array flow's constant-1 tie, its
+  // input left open, so that a netlist read back with open inputs at 0 gives 1 (map_array.ys).
+  std::string inv_cell, inv_out;
   double nand2_area = 0;
   std::string insbuf_args() const { return buf_cell + " " + buf_in + " " + buf_out; }
 };

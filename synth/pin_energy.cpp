@@ -1,6 +1,7 @@
 #include "synth/pin_energy.hpp"
 
 #include <cmath>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -171,11 +172,19 @@ std::unordered_set<std::string> clock_pins(const nlohmann::json& netlist, const 
 
 PinEnergyModel calibrate_pin_energy(const fs::path& dir, const std::string& top, const fs::path& lib_path,
                                     double clock_ns, const std::unordered_set<std::string>& clock_pins) {
+  // The worst slack first (as power.tcl prints it), so that the whole inferences need no other STA run.
   const std::string tcl = sta_head(top, clock_ns) +
+                          "puts \"GM_SLACK [sta::worst_slack -max]\"\n"
                           "set_power_activity -global -activity 1 -duty 0.5\n"
                           "sta::set_debug power 2\nputs \"GM_POWER calib\"\nreport_power -digits 8\n"
                           "sta::set_debug power 0\n";
-  return parse_pin_energy_log(run_sta(dir, lib_path, "pin_energy", tcl), clock_ns, clock_pins);
+  const std::string log = run_sta(dir, lib_path, "pin_energy", tcl);
+  PinEnergyModel m = parse_pin_energy_log(log, clock_ns, clock_pins);
+  std::smatch at;
+  if (!std::regex_search(log, at, std::regex(R"(GM_SLACK ([0-9.eE+-]+))")))
+    throw std::runtime_error("pin energy: OpenSTA printed no worst slack");
+  m.slack_ns = std::stod(at[1]);
+  return m;
 }
 
 PinEnergyCheck validate_pin_energy(const fs::path& dir, const std::string& top, const fs::path& lib_path,

@@ -35,6 +35,7 @@ struct PinEnergyModel {
   std::unordered_map<std::string, double> clock_pin_mw;  // clock pins: power at the clock's activity
   double leakage_mw = 0;
   double report_total_mw = 0;  // OpenSTA's total at one transition per period on every pin (a check)
+  double slack_ns = 0;         // calibrate_pin_energy: the worst setup slack at the clock (same STA run)
   // Activity-independent power: clock pins' internal power plus leakage.
   double base_mw() const;
   double sum_pin_pj() const;

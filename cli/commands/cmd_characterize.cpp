@@ -129,7 +129,7 @@ const CommandRegistrar reg({
           sub.add_option("--activity", args->opt.synth.activity,
                          "operand stream for the power simulation: uniform, or an operand-pair file (a b weight)");
           sub.add_option("--dist", args->dist, "weight the error metrics by an operand-pair file (a b weight)");
-          sub.add_option("-j,--jobs", args->opt.synth.jobs, "designs synthesized in parallel")->check(CLI::Range(1, 64));
+          sub.add_option("-j,--jobs", args->opt.synth.jobs, "designs synthesized (and with --array simulated) in parallel; the results do not depend on it")->check(CLI::Range(1, 64));
           sub.add_option("-o,--out", args->out, "report directory (default out/characterize)");
           sub.add_flag("--dnn", args->opt.dnn.enabled,
                        "add the Fashion-MNIST accuracy; weight the metrics and drive the power simulation with the "

@@ -1,11 +1,14 @@
 #include "cli/report/characterize.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <cmath>
 #include <iomanip>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/pe_stream.hpp"
@@ -93,6 +96,9 @@ std::string inference_markdown(const std::vector<CharRow>& rows, const fs::path&
   for (const auto& [key, text] : methods.items())
     if (key == "energy_compute_nj" || key == "energy_storage_nj" || key == "energy_ci_nj" || key == "glitch_share")
       md << "- **" << key << "**: " << text.get<std::string>() << "\n";
+  if (f.compute.images_simulated < 2)
+    md << "\nOne image simulated per design: there is no confidence interval (the ± column says none; a 95 % "
+          "interval of the mean needs at least two images, `--sim-images 2` or more).\n";
   md << "\n| design | accuracy | energy/inference nJ | ± 95 % nJ | compute nJ (measured) | storage nJ (table) | "
         "fp32 storage nJ (table) | glitch share | cycles/inference | slack ns | vs exact |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|\n";
@@ -103,7 +109,9 @@ std::string inference_markdown(const std::vector<CharRow>& rows, const fs::path&
     if (!r.has_inference) continue;
     const ArrayInferenceEnergy& e = r.inference;
     md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(100 * r.accuracy, 4)
-       << "% | " << fmt(e.energy_nj, 5) << " | " << fmt(e.energy_ci_nj, 3) << " | " << fmt(e.energy_compute_nj, 5)
+       << "% | " << fmt(e.energy_nj, 5) << " | "
+       << (e.compute.images_simulated < 2 ? std::string("none (1 image)") : fmt(e.energy_ci_nj, 3)) << " | "
+       << fmt(e.energy_compute_nj, 5)
        << " | " << fmt(e.energy_storage_nj, 5) << " | " << fmt(e.energy_storage_fp32_nj, 5) << " | "
        << (e.compute.activity_model != "zero-delay" ? fmt(e.compute.glitch_share, 3) : std::string("n/a (zero-delay)"))
        << " | " << fmt(e.compute.cycles_per_inference, 7) << " | " << fmt(e.compute.slack_ns, 3) << " | "
@@ -187,6 +195,41 @@ std::shared_ptr<const std::vector<std::pair<int64_t, int64_t>>> ws_stream(const 
   return seq;
 }
 
+// The array side of one design under --dnn: the old array energy (--array-energy), whole
+// inferences on the --array array (not for the behavioural yosys baseline) and the RTL sample (asked
+// designs only). Writes only `row`, so designs can run on separate threads. `jobs` is the
+// simulations' own thread count (0: one per core).
+void array_work(const Spec& spec, const CharOptions& opt, int64_t macs_per_image, int jobs, CharRow& row) {
+  if (opt.dnn.energy_rows > 0) array_energy(spec, opt, macs_per_image, row);
+  if (opt.dnn.inference && spec.family != "yosys") {
+    ArrayInferenceOptions ao;
+    ao.rows = opt.dnn.rows, ao.cols = opt.dnn.cols, ao.model = opt.dnn.model, ao.data_dir = opt.dnn.data_dir;
+    ao.lib = opt.synth.lib, ao.clock_ns = opt.synth.clock_ns, ao.mem = opt.dnn.mem;
+    ao.images = opt.dnn.images > 0 ? std::min(opt.dnn.images, opt.dnn.sim_images) : opt.dnn.sim_images;
+    ao.jobs = jobs;
+    row.inference = array_inference_energy(spec, ao);
+    row.has_inference = true;
+  }
+  if (opt.dnn.rtl_images > 0 && !row.reference) {
+    DnnRtlOptions ro;
+    ro.rows = opt.dnn.rows;
+    ro.cols = opt.dnn.cols;
+    ro.mul = spec;
+    ro.model = opt.dnn.model;
+    ro.images = opt.dnn.rtl_images;
+    ro.data_dir = opt.dnn.data_dir;
+    ro.jobs = jobs;
+    const DnnRtlReport rr = dnn_rtl(ro);
+    row.has_rtl = true;
+    row.rtl_images = rr.images;
+    row.rtl_array = rr.array;
+    row.rtl_mismatches = rr.mismatches;
+    row.rtl_layer_mismatches = rr.layer_mismatches;
+    row.rtl_cycles = rr.cycles;
+    row.rtl_cycles_model = rr.cycles_model;
+  }
+}
+
 // Accuracy and operand traces from the golden inference; per design, metrics weighted by its own
 // operand histogram and synthesis under its own sampled operand stream; optionally the RTL sample.
 std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const CharOptions& opt,
@@ -236,33 +279,35 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
     row.energy_per_inference_nj = synth[i].energy_multiplier_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
     row.wrapper_energy_per_inference_nj = synth[i].energy_wrapper_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
     row.dnn_stream = ws ? "weight-stationary" : "random pairs";
-    if (opt.dnn.energy_rows > 0) array_energy(specs[i], opt, rep.macs_per_image, row);
-    if (opt.dnn.inference && specs[i].family != "yosys") {
-      ArrayInferenceOptions ao;
-      ao.rows = opt.dnn.rows, ao.cols = opt.dnn.cols, ao.model = opt.dnn.model, ao.data_dir = opt.dnn.data_dir;
-      ao.lib = opt.synth.lib, ao.clock_ns = opt.synth.clock_ns, ao.mem = opt.dnn.mem;
-      ao.images = opt.dnn.images > 0 ? std::min(opt.dnn.images, opt.dnn.sim_images) : opt.dnn.sim_images;
-      row.inference = array_inference_energy(specs[i], ao);
-      row.has_inference = true;
-    }
-    if (opt.dnn.rtl_images > 0 && !row.reference) {
-      DnnRtlOptions ro;
-      ro.rows = opt.dnn.rows;
-      ro.cols = opt.dnn.cols;
-      ro.mul = specs[i];
-      ro.model = opt.dnn.model;
-      ro.images = opt.dnn.rtl_images;
-      ro.data_dir = opt.dnn.data_dir;
-      const DnnRtlReport rr = dnn_rtl(ro);
-      row.has_rtl = true;
-      row.rtl_images = rr.images;
-      row.rtl_array = rr.array;
-      row.rtl_mismatches = rr.mismatches;
-      row.rtl_layer_mismatches = rr.layer_mismatches;
-      row.rtl_cycles = rr.cycles;
-      row.rtl_cycles_model = rr.cycles_model;
-    }
   }
+  // The array work of every design (array synthesis, whole inferences, the RTL sample) is
+  // independent of the other designs': -j designs at a time, each writing only its own row, so the
+  // rows and the report do not depend on the order the workers finish in.
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < specs.size(); ++i)
+    if (opt.dnn.energy_rows > 0 || (opt.dnn.inference && specs[i].family != "yosys") ||
+        (opt.dnn.rtl_images > 0 && !rows[i].reference))
+      todo.push_back(i);
+  const int workers = std::max(1, std::min<int>(opt.synth.jobs, static_cast<int>(todo.size())));
+  // With several designs at a time, each design's own simulation runs on one thread (its images in
+  // one lane-parallel pass; the results do not depend on that: inference_energy.hpp, dnn_on_rtl.hpp).
+  const int inner_jobs = workers > 1 ? 1 : 0;
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(todo.size());
+  auto work = [&] {
+    for (size_t t; (t = next++) < todo.size();) {
+      try {
+        array_work(specs[todo[t]], opt, rep.macs_per_image, inner_jobs, rows[todo[t]]);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int k = 0; k < workers; ++k) pool.emplace_back(work);
+  for (auto& th : pool) th.join();
+  for (const auto& e : errors)  // the first failing design in the designs' order, whatever finished first
+    if (e) std::rethrow_exception(e);
   return synth;
 }
 

@@ -162,5 +162,39 @@ TEST(CharacterizeArrayErrors, BadInputIsOneLineBeforeAnyWork) {
   fs::remove_all(dir);
 }
 
+// -j designs at a time (the array work of each design on its own worker, each simulation on one
+// thread) gives what one design at a time (each simulation on every core) gives, in the designs'
+// order: the rows do not depend on the workers or on which finishes first.
+TEST(CharacterizeArray, DesignsInParallelGiveTheSameFiguresInTheSameOrder) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-test-char-array-jobs");
+  write_file_atomic(dir / "two.json", dnn::network_to_json(two_layer_network()));
+  std::vector<nlohmann::json> runs;
+  for (const char* jobs : {"1", "2"}) {
+    const auto r = test::run_cli(std::string("characterize 'drum:k=4,s=1' '") + kDesign + "' --dnn --model " +
+                                 (dir / "two.json").string() + " --images 4 --array 1x1 --sim-images 2 --json -j " +
+                                 jobs + " -o " + (dir / "rep").string());
+    ASSERT_EQ(r.rc, 0) << r.out << r.err;
+    runs.push_back(nlohmann::json::parse(r.out.substr(r.out.find('['))));
+  }
+  ASSERT_EQ(runs[0].size(), runs[1].size());
+  int with_energy = 0;
+  for (size_t i = 0; i < runs[0].size(); ++i) {
+    const nlohmann::json &a = runs[0][i], &b = runs[1][i];
+    EXPECT_EQ(a["spec"], b["spec"]) << i;
+    if (!a.contains("energy_nj")) continue;
+    ++with_energy;
+    for (const char* key : {"energy_nj", "energy_compute_nj", "energy_storage_nj", "energy_ci_nj", "glitch_share",
+                            "slack_ns", "cycles_per_inference", "energy_per_image_nj"})
+      EXPECT_EQ(a[key], b[key]) << a["spec"] << " " << key;
+    ASSERT_EQ(a["per_layer"].size(), b["per_layer"].size());
+    for (size_t l = 0; l < a["per_layer"].size(); ++l)
+      EXPECT_EQ(a["per_layer"][l]["energy_compute_nj"], b["per_layer"][l]["energy_compute_nj"]) << a["spec"] << " " << l;
+  }
+  EXPECT_EQ(with_energy, 3);  // the two designs and the exact baseline
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace gm

@@ -10,6 +10,8 @@
 #include "models/files.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
+#include "synth/array_lanes.hpp"
+#include "synth/array_synth.hpp"
 #include "synth/flow.hpp"
 #include "synth/inference_energy.hpp"
 #include "synth/pin_energy.hpp"
@@ -238,6 +240,61 @@ TEST(InferenceEnergy, WholeInferencesOnAOneByOneArrayMatchTheGoldenLayerAndTheCy
   EXPECT_DOUBLE_EQ(r.per_layer[0].transitions, all.per_layer[0].transitions);  // transitions: zero-delay counts
   EXPECT_DOUBLE_EQ(all.per_layer[0].transitions, alone.per_layer[0].transitions);
   EXPECT_EQ(all.logit_mismatches + alone.logit_mismatches, 0u);
+}
+
+// The whole inferences synthesize the array in mapping-only mode (no GEMM simulation, no power run)
+// and take the slack from their calibration's OpenSTA run: the same netlist (net.v byte for byte),
+// area and cells as the full flow, and the same worst slack, so their energies are those of the
+// full flow's netlist.
+TEST(InferenceEnergy, MappingOnlySynthesisIsTheFullFlowsNetlistAndSlack) {
+  if (!test::synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library missing";
+  const fs::path dir = test::temp_dir("gm-map-only");
+  const ArrayConfig cfg = make_array_config(1, 1, parse_spec("drum:k=4,s=1"), "", 32, false, 0, true);
+  ArraySynthOptions full_opt;
+  full_opt.activity_model = "zero";
+  full_opt.keep_dir = dir / "full";
+  ArraySynthOptions map_opt = full_opt;
+  map_opt.power = false;
+  map_opt.keep_dir = dir / "map";
+  const ArraySynthResult full = synth_array(cfg, default_array_gemm(cfg, 1), full_opt);
+  const ArraySynthResult map = synth_array(cfg, default_array_gemm(cfg, 1), map_opt);
+  ASSERT_EQ(full.name, map.name);
+  EXPECT_GT(full.simulated.total_mw, 0);  // the full flow ran its power ...
+  EXPECT_EQ(map.simulated.total_mw, 0);   // ... mapping only did not
+  EXPECT_EQ(map.cycles, 0u);
+  EXPECT_DOUBLE_EQ(map.area_um2, full.area_um2);
+  EXPECT_EQ(map.cells, full.cells);
+  const fs::path map_dir = dir / "map" / map.name;
+  EXPECT_EQ(read_file(map_dir / "net.v"), read_file(dir / "full" / full.name / "net.v"));
+  EXPECT_FALSE(fs::exists(map_dir / "sta.log"));
+  const Liberty lib = parse_liberty(read_file(kOsu018Lib));
+  const nlohmann::json netlist = read_mapped_netlist(map_dir, map.name, kOsu018Lib, lib);
+  const PinEnergyModel m =
+      calibrate_pin_energy(map_dir, map.name, kOsu018Lib, full.clock_ns, clock_pins(netlist, map.name, lib));
+  EXPECT_DOUBLE_EQ(m.slack_ns, full.slack_ns);
+  EXPECT_GT(m.slack_ns, 0);  // a 1x1 array meets 10 ns
+}
+
+// A multiplier with constant 1s and 0s in its mapped module (trunc's compensation constant): the
+// flow ties the 1s to an inverter and the 0s to a buffer, inputs open, and the read-back netlist
+// gives each its constant (with two buffer ties it refused: net.v could not tell them apart).
+TEST(InferenceEnergy, AMultiplierWithConstantOnesAndZerosRunsWholeInferences) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-infer-energy-ties");
+  write_file_atomic(dir / "tiny.json", dnn::network_to_json(tiny_fc_network()));
+  InferenceEnergyOptions opt;
+  opt.rows = 1, opt.cols = 1;
+  opt.mul = parse_spec("trunc:t=6,comp=1,s=1");
+  opt.model = (dir / "tiny.json").string();
+  opt.images = 2;
+  opt.activity_model = "zero";
+  const InferenceEnergyResult r = inference_energy(opt);
+  EXPECT_EQ(r.logit_mismatches, 0u);
+  ASSERT_EQ(r.per_layer.size(), 1u);
+  EXPECT_EQ(r.per_layer[0].outputs, 20u);
+  EXPECT_EQ(r.per_layer[0].mismatches, 0u);  // the netlist's layer outputs are the model's
+  EXPECT_EQ(r.pins_without_energy, 0u);
 }
 
 }  // namespace
