@@ -43,8 +43,9 @@ struct GemmResult {
   double cpu_seconds = 0;  // the same in CPU time of the simulating thread (one core)
 };
 
-// How the harness is compiled: plain, or profile-guided (tb/harness_build.hpp: twice the build time,
-// 25-30 % less simulation CPU; for runs of minutes such as `dnn rtl` on thousands of images).
+// How the harness is compiled: plain, or profile-guided (tb/harness_build.hpp: twice the build time;
+// 30 % less simulation CPU for one simulator alone, about 6 % with two at once on a 2-core machine;
+// for runs of minutes such as `dnn rtl` on thousands of images).
 // Lookup-table arrays only: a gate-level (hierarchical) harness is always built plain.
 enum class HarnessTuning { kPlain, kProfileGuided };
 

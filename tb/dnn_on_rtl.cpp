@@ -157,8 +157,8 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
     return rep;
   }
   // 32-bit accumulators (the golden definition's wrap32 sums) and the output stage: whole layers.
-  // A profile-guided harness builds in twice the time and simulates in 25-30 % less: worth it from
-  // a few thousand images on (and cached for the next run).
+  // A profile-guided harness builds in twice the time and simulates in less CPU (docs/dnn.md):
+  // worth it from a few thousand images on, and cached for the next run.
   const HarnessTuning tuning = opt.tuning ? *opt.tuning
                                : mul.model == MulModel::kLut && test.count() >= kProfileGuidedFromImages
                                    ? HarnessTuning::kProfileGuided

@@ -56,8 +56,8 @@ struct HarnessBuild {
   std::vector<UserSource> user_sources;  // the user's files among `files`: their syntax errors are the user's
   // A profile-guided build (GCC's -fprofile-generate, a training run, then -fprofile-use): a big
   // Verilated model spends its time in one long evaluation function, whose branches and layout the
-  // compiler gets far better with a profile (25-30 % less CPU on the 8x8 array's DNN layers;
-  // docs/array.md "Measured speed"). The training only steers code layout, never results. It
+  // compiler gets far better with a profile (30 % less CPU for one 8x8-array simulator alone on the
+  // DNN's layers, about 6 % with two at once on a 2-core machine; docs/dnn.md). The training only steers code layout, never results. It
   // doubles the build time, so it is for harnesses that then run for minutes. Ignored (one plain
   // build) with a compiler other than GCC and with --hierarchical (separately built hier blocks).
   std::optional<HarnessTraining> training;
