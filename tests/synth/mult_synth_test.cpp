@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/temp_dir.hpp"
 #include "cli/command.hpp"
 #include "models/files.hpp"
@@ -186,13 +188,17 @@ TEST_F(SynthFlow, RerunHitsTheCacheAndCorruptEntriesAreRecomputed) {
     EXPECT_EQ(again[k].area_um2, (*results_)[k].area_um2);
     EXPECT_EQ(again[k].simulated.total_mw, (*results_)[k].simulated.total_mw);
   }
-  // Truncate one entry's record: it must be detected and recomputed, with the same figures.
+  // Truncate one entry's record: it must be detected and recomputed, with the same figures. The
+  // cache also holds the zero-operand run of the fixture (mean activity 0), which this rerun does
+  // not read: the entry is one of this run's, whatever order the directory lists them in.
   int truncated = 0;
-  for (const auto& e : fs::recursive_directory_iterator(*scratch_ / "cache" / "synth"))
-    if (e.path().filename() == "result.json" && !truncated++) {
-      const std::string text = read_file(e.path());
-      std::ofstream(e.path(), std::ios::trunc) << text.substr(0, text.size() / 2);
-    }
+  for (const auto& e : fs::recursive_directory_iterator(*scratch_ / "cache" / "synth")) {
+    if (e.path().filename() != "result.json" || truncated) continue;
+    const std::string text = read_file(e.path());
+    if (nlohmann::json::parse(text).at("mean_activity").get<double>() == 0) continue;
+    std::ofstream(e.path(), std::ios::trunc) << text.substr(0, text.size() / 2);
+    ++truncated;
+  }
   ASSERT_EQ(truncated > 0, true);
   SynthStats st2;
   const auto third = synth_designs(*specs_, opt, &st2);
