@@ -39,28 +39,23 @@ install-check: build
 
 # The main job (issue 5): about ten 8-bit signed variants are generated, linted and verified
 # exhaustively; characterized with the DNN's own operands (accuracy on the 10,000 Fashion-MNIST test
-# images, DNN-weighted error metrics, synthesis with power from the network's operand stream); a
-# sample of images runs through the Verilated array; each design's DEMO_ARRAY array (and the exact
-# one) is synthesized and DEMO_SIM_IMAGES whole inferences of the CNN run through its mapped netlist
-# gate by gate (issue 11): energy per inference, compute (measured) and storage (table estimate) apart,
-# per layer, with a stacked bar plot. out/report.md has the accuracy-vs-energy plot and the tables.
-# The error metrics of the whole default set go to out/metrics.csv.
-# Time, measured (cold GREENMAC_CACHE, after the build, this 2-core machine): 11 min 39 s wall
-# (1,167 s CPU) with the machine otherwise nearly idle (load average 1.3-2.5), 13 min 52 s under
-# another engineer's jobs (load average 3-4). The 10-minute budget is NOT met: about 2.5 min go to
-# gen, lint, verify, metrics, the DNN evaluation and the multiplier syntheses, then the designs' array
-# work runs two at a time, about 1.5 min a pair (whole inferences ~60 s and the Verilated sample ~40 s
-# of CPU per design). The whole inferences run on DEMO_ARRAY=4x4 (on 8x8 a design costs
-# about twice the synthesis and calibration: docs/energy.md, "Speed") with DEMO_SIM_IMAGES=2 images
-# (one lane-parallel pass; two give a 95 % interval, wide with one degree of freedom; with 1 the
-# report says there is none); `characterize -j` (default 2) runs the designs two at a time.
-# DEMO_SIM_IMAGES=0 leaves the whole inferences out (the demo as before issue 11).
-# DEMO_RTL_IMAGES=0 (the default since then) leaves out the Verilated RTL sample: the whole
-# inferences already run images through the array, its synthesized netlist, with every layer output
-# and logit checked bit for bit against the golden network (a mismatch fails the demo), and the
-# sample's per-design Verilator build (about 40 s of CPU) did not fit the budget. Measured with it
-# at 0: 9 min 26 s cold after the build on a fresh clone (the machine otherwise idle);
-# DEMO_RTL_IMAGES=50 brings the Verilated sample back (11 min 53 s in the same clone).
+# images, DNN-weighted error metrics, synthesis with power from the network's operand stream); each
+# design's DEMO_ARRAY array (and the exact one) is synthesized and DEMO_SIM_IMAGES whole inferences
+# of the CNN run through its mapped netlist gate by gate (issue 11), every layer output and logit
+# checked bit for bit against the golden network (a mismatch fails the demo): energy per inference,
+# compute (measured) and storage (table estimate) apart, per layer, with a stacked bar plot.
+# out/report.md has the accuracy-vs-energy plot and the tables. The error metrics of the whole
+# default set go to out/metrics.csv.
+# Time, measured on a fresh clone (cold GREENMAC_CACHE, after the build, this 2-core machine
+# otherwise idle): 9 min 26 s. About 2.5 min go to gen, lint, verify, metrics, the DNN evaluation
+# and the multiplier syntheses; then the designs' whole inferences run two at a time (`characterize
+# -j`, default 2), about 60 s of CPU each. They run on DEMO_ARRAY=4x4 (on 8x8 a design costs about
+# twice the synthesis and calibration: docs/energy.md, "Speed") with DEMO_SIM_IMAGES=2 images (one
+# lane-parallel pass; two give a 95 % interval, wide with one degree of freedom; with 1 the report
+# says there is none). DEMO_SIM_IMAGES=0 leaves the whole inferences out (the demo as before
+# issue 11). DEMO_RTL_IMAGES=N adds a sample of N images through the Verilated RTL array of each
+# design (0 by default: its per-design Verilator build, about 40 s of CPU, took the demo to 11 min
+# 53 s with N=50 in the same clone).
 DEMO_SET := 'drum:k=4,s=1' 'drum:k=6,s=1' 'mitchell:s=1' 'mitchell:f=3,s=1' 'roba:s=1' \
             'trunc:t=4,s=1' 'trunc:t=6,comp=1,s=1' 'perf:j=0,m=2,s=1' 'udm:s=1' 'etm:l=2,s=1'
 
