@@ -59,8 +59,8 @@ int bench_dnn() {
                 static_cast<unsigned long long>(rr.cycles), static_cast<unsigned long long>(rr.mismatches),
                 100 * rr.accuracy, row.tuning == HarnessTuning::kProfileGuided ? "   target: run <= 90 s" : "");
     check_dnn_rtl("bench dnn (" + std::string(row.name) + ")", rr, checks);
-    (row.tuning == HarnessTuning::kProfileGuided ? cpu_pgo : cpu_plain) +=
-        row.model == MulModel::kLut ? rr.sim_cpu_seconds : 0;
+    if (row.model == MulModel::kLut)
+      (row.tuning == HarnessTuning::kProfileGuided ? cpu_pgo : cpu_plain) = rr.sim_cpu_seconds;
   }
   std::printf("lut simulation CPU, profile-guided / plain harness: %.2f\n", cpu_pgo / cpu_plain);
   std::printf("(%s; lut: the table is used after the gate-level RTL is verified equal to it on all 65,536 pairs; "

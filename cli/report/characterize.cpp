@@ -197,11 +197,18 @@ std::shared_ptr<const std::vector<std::pair<int64_t, int64_t>>> ws_stream(const 
 
 // The array side of one design under --dnn: the old array energy (--array-energy), whole
 // inferences on the --array array (not for the behavioural yosys baseline) and the RTL sample (asked
-// designs only). Writes only `row`, so designs can run on separate threads. `jobs` is the
-// simulations' own thread count (0: one per core).
+// designs only).
+bool wants_inference(const Spec& spec, const CharOptions& opt) { return opt.dnn.inference && spec.family != "yosys"; }
+bool wants_rtl_sample(const CharOptions& opt, const CharRow& row) { return opt.dnn.rtl_images > 0 && !row.reference; }
+bool has_array_work(const Spec& spec, const CharOptions& opt, const CharRow& row) {
+  return opt.dnn.energy_rows > 0 || wants_inference(spec, opt) || wants_rtl_sample(opt, row);
+}
+
+// Writes only `row`, so designs can run on separate threads. `jobs` is the simulations' own thread
+// count (0: one per core).
 void array_work(const Spec& spec, const CharOptions& opt, int64_t macs_per_image, int jobs, CharRow& row) {
   if (opt.dnn.energy_rows > 0) array_energy(spec, opt, macs_per_image, row);
-  if (opt.dnn.inference && spec.family != "yosys") {
+  if (wants_inference(spec, opt)) {
     ArrayInferenceOptions ao;
     ao.rows = opt.dnn.rows, ao.cols = opt.dnn.cols, ao.model = opt.dnn.model, ao.data_dir = opt.dnn.data_dir;
     ao.lib = opt.synth.lib, ao.clock_ns = opt.synth.clock_ns, ao.mem = opt.dnn.mem;
@@ -210,7 +217,7 @@ void array_work(const Spec& spec, const CharOptions& opt, int64_t macs_per_image
     row.inference = array_inference_energy(spec, ao);
     row.has_inference = true;
   }
-  if (opt.dnn.rtl_images > 0 && !row.reference) {
+  if (wants_rtl_sample(opt, row)) {
     DnnRtlOptions ro;
     ro.rows = opt.dnn.rows;
     ro.cols = opt.dnn.cols;
@@ -285,9 +292,7 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
   // rows and the report do not depend on the order the workers finish in.
   std::vector<size_t> todo;
   for (size_t i = 0; i < specs.size(); ++i)
-    if (opt.dnn.energy_rows > 0 || (opt.dnn.inference && specs[i].family != "yosys") ||
-        (opt.dnn.rtl_images > 0 && !rows[i].reference))
-      todo.push_back(i);
+    if (has_array_work(specs[i], opt, rows[i])) todo.push_back(i);
   const int workers = std::max(1, std::min<int>(opt.synth.jobs, static_cast<int>(todo.size())));
   // With several designs at a time, each design's own simulation runs on one thread (its images in
   // one lane-parallel pass; the results do not depend on that: inference_energy.hpp, dnn_on_rtl.hpp).
