@@ -37,10 +37,7 @@ module gm_array_acc #(
   output wire [Cols*AccWidth-1:0] res_o        // s of the last last_k row, column c as in sum_i
 );
 
-  localparam [Depth-1:0] BeatFirst = 1;  // entry 0
-
   genvar c;
-  genvar i;
   generate
     for (c = 0; c < Cols; c = c + 1) begin : g_col
       // The beat counter m, one-hot: bit i selects entry i. Each column keeps its own copy (kept
@@ -69,6 +66,33 @@ module gm_array_acc #(
         end
       end
 
+`ifdef GM_SIM_BEHAVIORAL
+      // GM_SIM_BEHAVIORAL (Verilator's harness builds only): the same bank as a memory addressed by
+      // a binary beat count. It computes what the structural form below computes, cycle for cycle,
+      // in a fraction of a simulator's time (the 16-way AND-OR read and 16 write enables per column
+      // were a fifth of an 8x8 array's Verilator time). Synthesis, Icarus and the gate-level runs
+      // read the structural form; tests/tb/array_runner_test.cpp compares the two on random GEMMs.
+      localparam integer BeatBits = Depth > 1 ? $clog2(Depth) : 1;
+      reg [AccWidth-1:0] entries_q [0:Depth-1];
+      reg [BeatBits-1:0] beat_q;
+      always @(posedge clk_i) begin
+        if (!rst_sync_ni) begin
+          beat_q <= {BeatBits{1'b0}};
+        end else if (en_i && valid_q) begin
+          beat_q <= last_q || {{(32-BeatBits){1'b0}}, beat_q} == Depth - 1 ? {BeatBits{1'b0}} : beat_q + 1'b1;
+        end
+      end
+
+      wire [AccWidth-1:0] s;
+      assign s = (first_k_q ? {AccWidth{1'b0}} : entries_q[beat_q]) + sum_i[c*AccWidth +: AccWidth];
+
+      always @(posedge clk_i) begin
+        if (en_i && valid_q && !last_k_q) entries_q[beat_q] <= s;
+      end
+
+`else
+      localparam [Depth-1:0] BeatFirst = 1;  // entry 0
+      genvar i;
       reg  [Depth-1:0] beat_q;
       wire [Depth-1:0] beat_next;  // the next entry: a rotation
       if (Depth == 1) begin : g_one
@@ -110,6 +134,7 @@ module gm_array_acc #(
         end
       end
 
+`endif
       reg [AccWidth-1:0] res_q;
       always @(posedge clk_i) begin
         if (en_i && valid_q && last_k_q) res_q <= s;

@@ -80,9 +80,6 @@ module gm_array_out_lane (
 
   localparam integer PWidth = 136;
 
-  localparam integer Bytes  = PWidth / 8;
-
-  genvar g;
   generate
   // The beat is registered (every cycle, no enable) and written into its bank one edge later,
   // by write enables registered with it: one copy per byte of the field, so that each drives
@@ -95,6 +92,43 @@ module gm_array_out_lane (
   always @(posedge clk_i) begin
     p_data_q <= p_data_i;
   end
+`ifdef GM_SIM_BEHAVIORAL
+  reg [PWidth-1:0] bank_lo_q;
+  reg [PWidth-1:0] bank_hi_q;
+  // GM_SIM_BEHAVIORAL (Verilator's harness builds only): the banks, their write enables and the
+  // bank bits without the per-byte copies below, which exist for fan-out in synthesis and hold
+  // equal values by construction. Same values, cycle for cycle, in a fraction of a simulator's
+  // time (the copies were a quarter of an 8x8 array's Verilator time). Synthesis, Icarus and the
+  // gate-level runs read the structural form; tests/rtl/array_out_test.cpp runs both.
+  reg [1:0] we_q;
+  always @(posedge clk_i) begin
+    if (!rst_sync_ni) we_q <= 2'b00;
+    else we_q <= p_we_i;
+  end
+  always @(posedge clk_i) begin
+    if (we_q[0]) bank_lo_q <= p_data_q;
+    if (we_q[1]) bank_hi_q <= p_data_q;
+  end
+  reg bank_a_q;
+  reg bank_t_q;  // picks the shift (bits 69:64)
+  reg bank_s_q;  // picks bias and m0
+  reg bank_p_q;  // picks out_min and out_max
+  always @(posedge clk_i) begin
+    if (en_i) begin
+      bank_a_q <= bank_i;
+      bank_s_q <= bank_a_q;
+      bank_p_q <= bank_t_q;
+    end
+  end
+  wire bank_s;  // the bank bit stage 1 passes on
+  assign bank_s = bank_s_q;
+  wire [63:0] pick_s;
+  wire [63:0] param_p;
+  assign pick_s  = bank_s_q ? bank_hi_q[63:0] : bank_lo_q[63:0];
+  assign param_p = bank_p_q ? bank_hi_q[135:72] : bank_lo_q[135:72];
+`else
+  localparam integer Bytes = PWidth / 8;
+  genvar g;
   reg [PWidth-1:0] bank_lo_q;
   reg [PWidth-1:0] bank_hi_q;
   // Each copy is a register of its own, not a bit of a shared vector: a simulator then updates
@@ -146,6 +180,9 @@ module gm_array_out_lane (
     assign pick_s[g*8 +: 8]  = bank_s_q ? bank_hi_q[g*8 +: 8] : bank_lo_q[g*8 +: 8];
     assign param_p[g*8 +: 8] = bank_p_q ? bank_hi_q[72+g*8 +: 8] : bank_lo_q[72+g*8 +: 8];
   end
+  wire bank_s;  // the bank bit stage 1 passes on
+  assign bank_s = g_copy[0].bank_s_q;
+`endif
   wire [62:0] param_s;
   assign param_s = pick_s[62:0];
 
@@ -156,7 +193,7 @@ module gm_array_out_lane (
     if (en_i) begin
       t_q      <= s_i + param_s[31:0];
       m0_t_q   <= param_s[62:32];
-      bank_t_q <= g_copy[0].bank_s_q;
+      bank_t_q <= bank_s;
     end
   end
   wire [5:0] shift_t;

@@ -73,6 +73,10 @@ HarnessBuild array_harness_build(const ArrayConfig& cfg, MulModel mul_model, con
                              std::string("-DGM_OUT_STAGE=") + (cfg.out_stage ? "1" : "0")},
                  .opt_level = 2};
   for (const auto& f : files) b.files.push_back({f.name, f.text});
+  // The accumulator bank and the output stage in their simulation form (rtl/gm_array_acc.v,
+  // rtl/gm_array_out.v): the same values cycle for cycle without synthesis's fan-out copies, in
+  // half the simulator's time. Icarus and synthesis read the structural form.
+  b.verilator_flags.push_back("+define+GM_SIM_BEHAVIORAL");
   if (mul_model == MulModel::kGate) {
     b.files.push_back({"gm_hier_blocks.vlt", hier_block_config(cfg)});
     b.verilator_flags.push_back("--hierarchical");

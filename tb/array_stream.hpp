@@ -197,13 +197,21 @@ class ArrayStream {
     in_.rst_n = true;
     in_.w_valid = wt_ < tiles_ && !(stalls_ && rng_.drop());
     if (in_.w_valid) {
+      if (w_tile_ != wt_) {  // the tile's K slice and column slice: divisions once a tile, not a cycle
+        w_tile_ = wt_;
+        w_k0_ = t_.kt(wt_) * s_.rows;
+        w_n0_ = t_.nt(wt_) * s_.cols;
+        w_real_ = t_.real_rows(wt_);
+      }
       if (w_beat_ != wt_ * s_.rows + wr_) {  // a new beat: pack it once
         w_beat_ = wt_ * s_.rows + wr_;
-        for (int c = 0; c < s_.cols; ++c) vals_[c] = t_.weight(j_.w, wt_, static_cast<int>(wr_), c);
+        // Row wr_ of the tile's weights, 0 for K padding and padding columns (GemmTiling::weight).
+        const int64_t kk = w_k0_ + wr_, real_cols = kk < j_.k ? std::min<int64_t>(s_.cols, j_.n - w_n0_) : 0;
+        for (int c = 0; c < s_.cols; ++c) vals_[c] = c < real_cols ? j_.w[kk * j_.n + w_n0_ + c] : 0;
         pack_fields(w_words_, vals_.data(), s_.cols, s_.w);
         in_.w_new = true;
       }
-      in_.w_pad = t_.pad_row(wt_, static_cast<int>(wr_));
+      in_.w_pad = wr_ >= w_real_;
     }
     in_.x_valid = xt_ < tiles_ && !(stalls_ && rng_.drop());
     if (in_.x_valid) {
@@ -213,6 +221,8 @@ class ArrayStream {
         x_row0_ = t_.chunk_row0(t_.mc(xt_));
         x_beats_ = t_.beats(xt_);
         x_real_ = t_.real_rows(xt_);
+        x_first_k_ = t_.first_k(xt_);
+        x_last_k_ = t_.last_k(xt_);
       }
       if (x_beat_ != xt_ * s_.acc_depth + xm_) {
         x_beat_ = xt_ * s_.acc_depth + xm_;
@@ -222,8 +232,8 @@ class ArrayStream {
         in_.x_new = true;
       }
       in_.x_last = xm_ == x_beats_ - 1;
-      in_.x_first_k = t_.first_k(xt_);
-      in_.x_last_k = t_.last_k(xt_);
+      in_.x_first_k = x_first_k_;
+      in_.x_last_k = x_last_k_;
     }
     if (s_.out_stage) {
       in_.p_valid = pt_ < result_tiles_ && !(stalls_ && rng_.drop());
@@ -323,9 +333,11 @@ class ArrayStream {
   int reset_left_ = kArrayResetCycles;
   // Stream positions: tile (result tile for y), beat; p counts param beats.
   int64_t wt_ = 0, wr_ = 0, xt_ = 0, xm_ = 0, pt_ = 0, yt_ = 0, ym_ = 0;
-  int64_t w_beat_ = -1, x_beat_ = -1, p_beat_ = -1, x_tile_ = -1, y_tile_ = -1;
-  int64_t x_k0_ = 0, x_row0_ = 0, x_beats_ = 1, y_row0_ = 0, y_beats_ = 1, y_n0_ = 0;
-  int x_real_ = 0;
+  int64_t w_beat_ = -1, x_beat_ = -1, p_beat_ = -1, w_tile_ = -1, x_tile_ = -1, y_tile_ = -1;
+  // What drive() needs of the current tiles, computed when the tile changes.
+  int64_t w_k0_ = 0, w_n0_ = 0, x_k0_ = 0, x_row0_ = 0, x_beats_ = 1, y_row0_ = 0, y_beats_ = 1, y_n0_ = 0;
+  int w_real_ = 0, x_real_ = 0;
+  bool x_first_k_ = false, x_last_k_ = false;
   bool w_fire_ = false, x_fire_ = false, p_fire_ = false, y_fire_ = false;
   uint64_t cycles_ = 0, idle_ = 0;
   bool failed_ = false;

@@ -190,7 +190,10 @@ std::string bench(const ArrayConfig& cfg, const Stimulus& s) {
 }
 
 // Runs the GEMM; returns the bench's last line ("DONE <errors> <rows>" when it finished).
-std::string run(const ArrayConfig& cfg, int m, int k, int n, uint64_t seed, bool pass_through = false) {
+// `simulation_form`: the accumulator bank and output stage as Verilator's harnesses simulate them
+// (GM_SIM_BEHAVIORAL), instead of the structural form synthesis reads.
+std::string run(const ArrayConfig& cfg, int m, int k, int n, uint64_t seed, bool pass_through = false,
+                bool simulation_form = false) {
   const ScratchDir dir("gm-array-acc-bench");
   const Stimulus s = stimulus(cfg, m, k, n, seed, pass_through);
   write_file_atomic(dir.path() / "w.hex", s.w);
@@ -199,6 +202,7 @@ std::string run(const ArrayConfig& cfg, int m, int k, int n, uint64_t seed, bool
   write_file_atomic(dir.path() / "y.hex", s.y);
   write_file_atomic(dir.path() / "tb.v", bench(cfg, s));
   std::vector<std::string> argv = {"iverilog", "-g2005", "-o", "sim", "tb.v"};
+  if (simulation_form) argv.push_back("-DGM_SIM_BEHAVIORAL");
   for (const auto& f : write_array(generate_array(cfg), dir.path())) argv.push_back(f.string());
   const RunOptions in_dir{.cwd = dir.path(), .timeout_s = 120};
   const auto built = run_program(argv, in_dir);
@@ -227,11 +231,13 @@ TEST(ArrayAccBench, SumsAndRequantizesInHardware) {
       {exact(3, 2, 1, true), 4, 7, 5},   {exact(3, 2, 1, false), 4, 7, 5}, {exact(4, 4, 0, true), 17, 9, 6},
       {exact(3, 2, 2, true, true), 5, 7, 5},
   };
-  for (size_t i = 0; i < cases.size(); ++i) {
-    const Case& c = cases[i];
-    const int rows = ((c.n + c.cfg.cols - 1) / c.cfg.cols) * c.m;
-    EXPECT_EQ(run(c.cfg, c.m, c.k, c.n, 100 + i), "DONE 0 " + std::to_string(rows)) << c.cfg.canonical();
-  }
+  for (const bool simulation_form : {false, true})
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const Case& c = cases[i];
+      const int rows = ((c.n + c.cfg.cols - 1) / c.cfg.cols) * c.m;
+      EXPECT_EQ(run(c.cfg, c.m, c.k, c.n, 100 + i, false, simulation_form), "DONE 0 " + std::to_string(rows))
+          << c.cfg.canonical() << (simulation_form ? " (GM_SIM_BEHAVIORAL)" : "");
+    }
 }
 
 TEST(ArrayAccBench, CatchesAMutantPe) {
@@ -239,9 +245,11 @@ TEST(ArrayAccBench, CatchesAMutantPe) {
   for (const bool out : {false, true}) {
     ArrayConfig cfg = exact(2, 2, 3, out);
     cfg.mutant_row = 1, cfg.mutant_col = 0;
-    const std::string r = run(cfg, 5, 5, 3, 7, true);
-    EXPECT_EQ(r.rfind("DONE ", 0), 0u) << r;
-    EXPECT_NE(r.rfind("DONE 0 ", 0), 0u) << r << (out ? " (output stage)" : "");
+    for (const bool simulation_form : {false, true}) {
+      const std::string r = run(cfg, 5, 5, 3, 7, true, simulation_form);
+      EXPECT_EQ(r.rfind("DONE ", 0), 0u) << r;
+      EXPECT_NE(r.rfind("DONE 0 ", 0), 0u) << r << (out ? " (output stage)" : "");
+    }
   }
 }
 

@@ -80,6 +80,15 @@ TEST(RtlLint, EveryFileLintsCleanOnItsOwn) {
   }
 }
 
+// The simulation forms of the accumulator bank and the output stage (GM_SIM_BEHAVIORAL, what
+// Verilator's array harnesses build) lint clean too.
+TEST(RtlLint, SimulationFormsLintClean) {
+  if (!lint_tools()) GTEST_SKIP() << "verilator, iverilog or yosys is missing";
+  for (const char* file : {"rtl/gm_array_acc.v", "rtl/gm_array_out.v"})
+    for (const auto& r : lint_files({data_file(file)}, {.defines = {"GM_SIM_BEHAVIORAL"}}))
+      EXPECT_TRUE(r.clean) << file << " with GM_SIM_BEHAVIORAL, " << r.tool << ":\n" << r.log;
+}
+
 // The dependency scan finds the delay line under the control, so a file is never linted without a
 // module it needs (the lint above would then fail for the wrong reason).
 TEST(RtlLint, DependenciesAreFound) {

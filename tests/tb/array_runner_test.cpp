@@ -1,7 +1,9 @@
 // The array's stream protocol (tb/array_stream.hpp) through two of its adapters: the Verilator
 // harness (GemmRunner) and the Icarus bench with its VPI module (run_gemm_icarus). Both must give the
 // same Y and the same cycle count, at full rate and under random stalls, and Y must be the integer
-// matrix product computed here.
+// matrix product computed here. The Verilator harness simulates the accumulator bank and output
+// stage in their simulation form (GM_SIM_BEHAVIORAL), Icarus in the structural form synthesis reads,
+// so these tests also hold the two forms equal, cycle for cycle.
 #include <gtest/gtest.h>
 
 #include <array>
