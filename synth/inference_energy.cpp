@@ -281,6 +281,7 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   const auto clocks = clock_pins(netlist, syn.name, lib.lib);
   const PinEnergyModel energy = calibrate_pin_energy(dir, syn.name, lib.path, opt.clock_ns, clocks);
   res.base_power_mw = energy.base_mw();
+  res.leakage_mw = energy.leakage_mw;
   res.slack_ns = energy.slack_ns;
   if (opt.validate) {
     res.check = validate_pin_energy(dir, syn.name, lib.path, energy, netlist, lib.lib);
@@ -446,6 +447,7 @@ nlohmann::json inference_energy_json(const InferenceEnergyResult& r) {
                       {"area_um2", r.area_um2},
                       {"cell_count", r.cell_count},
                       {"base_power_mw", r.base_power_mw},
+                      {"leakage_mw", r.leakage_mw},
                       {"activity_model", r.activity_model},
                       {"glitch_share", r.glitch_share},
                       {"window_cycles", r.window_cycles},

@@ -70,6 +70,7 @@ struct InferenceEnergyResult {
   std::vector<double> energy_per_image_nj;
   double energy_nj = 0, energy_ci_nj = 0;  // mean, 95 % half-width (Student t)
   double base_power_mw = 0;                // clock pins and leakage (per-cycle part)
+  double leakage_mw = 0;                   // of which leakage (OpenSTA, nominal supply)
   std::vector<InferenceLayerEnergy> per_layer;
   PinEnergyCheck check;  // with validate
   bool validated = false;

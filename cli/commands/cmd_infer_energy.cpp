@@ -1,4 +1,5 @@
 // greenmac infer-energy --array RxC --mul SPEC [--images N] [--model cnn] [--validate] [--json]
+//                       [--voltage [--dvfs-clocks NS,...] [--vth V] [--alpha A] [--v-min V]]
 //
 // Whole inferences of the DNN, one image at a time, through the synthesized array's mapped netlist:
 // energy per inference (mean, 95 % CI) and per layer (synth/inference_energy.hpp). A layer output
@@ -10,6 +11,7 @@
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
 #include "cli/report/inference_report.hpp"
+#include "cli/report/voltage_report.hpp"
 #include "models/checks.hpp"
 #include "models/spec.hpp"
 #include "synth/inference_energy.hpp"
@@ -20,6 +22,9 @@ namespace {
 struct InferArgs {
   InferenceEnergyOptions opt;
   NetworkRunArgs run;
+  bool voltage = false;
+  std::vector<double> dvfs_clocks_ns;
+  energy::SupplyModel supply;
 };
 
 int run_infer(const InferArgs& a) {
@@ -28,11 +33,21 @@ int run_infer(const InferArgs& a) {
   std::tie(opt.rows, opt.cols) = a.run.dims();
   opt.model = a.run.model, opt.images = a.run.images, opt.data_dir = a.run.data;
   if (!(opt.clock_ns > 0)) throw UserError("--clock-ns must be a positive number of ns");
+  const bool voltage = a.voltage || !a.dvfs_clocks_ns.empty();
+  if (voltage) {  // bad parameters are refused before the synthesis and simulation
+    a.supply.check();
+    for (const double t : a.dvfs_clocks_ns)
+      if (!(t > 0)) throw UserError("--dvfs-clocks takes positive clock periods in ns, e.g. 10,12.5,15,20");
+  }
   const InferenceEnergyResult r = inference_energy(opt);
-  if (a.run.json)
-    std::cout << inference_energy_json(r).dump(2) << "\n";
-  else
+  if (a.run.json) {
+    nlohmann::json j = inference_energy_json(r);
+    if (voltage) j["voltage_estimate"] = voltage_report_json(voltage_report(r, a.supply, a.dvfs_clocks_ns));
+    std::cout << j.dump(2) << "\n";
+  } else {
     std::cout << inference_energy_text(r);
+    if (voltage) std::cout << voltage_report_text(voltage_report(r, a.supply, a.dvfs_clocks_ns));
+  }
   CheckLog checks;
   check_inference_energy(r, "infer-energy: " + r.spec + " on the " + r.array + " array: ", checks);
   return checks.finish();
@@ -64,6 +79,17 @@ const CommandRegistrar reg_infer({
           sub.add_option("--window-cycles", a->opt.window_cycles,
                          "sampled cycles per layer of the timed window (0: whole layers)")
               ->capture_default_str();
+          sub.add_flag("--voltage", a->voltage,
+                       "also ESTIMATE the lowest supply the slack allows (alpha-power law) and the energy there, "
+                       "reported apart from the measured figures (docs/energy.md)");
+          sub.add_option("--dvfs-clocks", a->dvfs_clocks_ns,
+                         "clock periods in ns for the estimated DVFS curve (energy per inference against "
+                         "throughput), e.g. 10,12.5,15,20; implies --voltage")
+              ->delimiter(',');
+          sub.add_option("--vth", a->supply.v_th, "threshold voltage of the alpha-power law (V)")->capture_default_str();
+          sub.add_option("--alpha", a->supply.alpha, "velocity-saturation index of the alpha-power law (1..2)")
+              ->capture_default_str();
+          sub.add_option("--v-min", a->supply.v_min, "lowest supply considered (V)")->capture_default_str();
           sub.add_flag("--validate", a->opt.validate,
                        "also compare the linear pin-energy model with OpenSTA's direct report_power (one more STA run)");
           return [=] { return run_infer(*a); };

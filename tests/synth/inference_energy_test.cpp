@@ -7,7 +7,10 @@
 #include <iostream>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "models/files.hpp"
+#include "tests/support/cli_util.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
 #include "synth/array_lanes.hpp"
@@ -295,6 +298,49 @@ TEST(InferenceEnergy, AMultiplierWithConstantOnesAndZerosRunsWholeInferences) {
   EXPECT_EQ(r.per_layer[0].outputs, 20u);
   EXPECT_EQ(r.per_layer[0].mismatches, 0u);  // the netlist's layer outputs are the model's
   EXPECT_EQ(r.pins_without_energy, 0u);
+}
+
+// The voltage-scaling lever from the command line: an estimate kept apart from the measured
+// energy (same measured figure with and without it), a supply below nominal where the 1x1 array
+// has slack, the dynamic part scaled by (V/Vnom)^2 (recomputed here from the JSON's own measured
+// figures), and a DVFS curve whose throughput halves as the clock period doubles.
+TEST(InferenceEnergy, VoltageEstimateFromTheCliIsApartFromTheMeasuredEnergyAndLowersIt) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-infer-energy-voltage");
+  write_file_atomic(dir / "tiny.json", dnn::network_to_json(tiny_fc_network()));
+  const std::string base = "infer-energy --array 1x1 --mul exact:s=1 --images 2 --activity-model zero --json --model " +
+                           (dir / "tiny.json").string();
+  const test::CliResult plain = test::run_cli(base);
+  const test::CliResult volt = test::run_cli(base + " --voltage --dvfs-clocks 10,20,40");
+  ASSERT_EQ(plain.rc, 0) << plain.err;
+  ASSERT_EQ(volt.rc, 0) << volt.err;
+  const auto p = nlohmann::json::parse(plain.out), j = nlohmann::json::parse(volt.out);
+  EXPECT_FALSE(p.contains("voltage_estimate"));
+  EXPECT_DOUBLE_EQ(j["energy_nj"].get<double>(), p["energy_nj"].get<double>());  // measured, untouched
+  const auto& v = j["voltage_estimate"];
+  EXPECT_TRUE(v["estimate"].get<bool>());
+  const double clock = j["clock_ns"], slack = j["slack_ns"], leak_mw = j["leakage_mw"];
+  const double cycles = j["cycles_per_inference"], measured = j["energy_nj"];
+  ASSERT_GT(slack, 0);
+  EXPECT_NEAR(v["critical_ns"].get<double>(), clock - slack, 1e-9);
+  const auto& a = v["at_clock"];
+  const double supply = a["supply_v"];
+  EXPECT_TRUE(a["meets_timing"].get<bool>());
+  EXPECT_LT(supply, 1.8);
+  const double dynamic = measured - leak_mw * cycles * clock * 1e-3;
+  EXPECT_NEAR(a["dynamic_nj"].get<double>(), dynamic * (supply / 1.8) * (supply / 1.8), 1e-6 * measured);
+  EXPECT_LT(a["energy_nj"].get<double>(), measured);  // the lever lowers energy
+  const auto& curve = v["dvfs"];
+  ASSERT_EQ(curve.size(), 3u);
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_LE(curve[i]["supply_v"].get<double>(), curve[i - 1]["supply_v"].get<double>());
+    EXPECT_NEAR(2 * curve[i]["inferences_per_s"].get<double>(), curve[i - 1]["inferences_per_s"].get<double>(),
+                1e-6 * curve[i - 1]["inferences_per_s"].get<double>());
+  }
+  // Bad voltage parameters are refused before any synthesis: one line, exit 2.
+  test::expect_one_line_error(test::run_cli(base + " --voltage --alpha 3"), "alpha");
+  test::expect_one_line_error(test::run_cli(base + " --dvfs-clocks 10,0"), "dvfs-clocks");
 }
 
 }  // namespace
