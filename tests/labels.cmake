@@ -13,6 +13,7 @@ set(GM_UNIT_SUITES
   DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval                 # DNN reader, quantization, golden GEMM, traces
   DnnPeStream                                                # the weight-stationary stream of one PE
   SupplyVoltage                                              # the voltage-scaling estimate (alpha-power law)
+  WeightTuning                                               # weight tuning for a multiplier (ALWANN)
   ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
   ArrayStream                                                # the array's stream protocol on a fake array
   SeqGateSim TimedGateSim Sdf                                # netlist, gate simulators, SDF reader
