@@ -11,9 +11,13 @@
 //
 // A slot without a valid activation (an empty cycle, or a K padding row) adds 0, so the partial
 // sums carry only the tile's real products.
-// ZeroGate = 1: when the activation or its weight is 0, or the slot is empty, the operand registers
-// keep their old values, so the multiplier does not switch, and the PE adds 0 instead of the
-// product. That is exact only when M(x, 0) = M(0, x) = 0, which the generator checks.
+// ZeroGate = 1: the top's west edge marks a zero activation as an empty slot (x_valid_i = 0), and
+// the PE then keeps x_q as it is: neither the activation register nor the multiplier's a input
+// switches, and the PE adds 0 as for any empty slot; the mark travels east with the activation.
+// That is exact only when M(0, w) = 0 for every w (and M(x, 0) = 0, which the multiplier gets for
+// free: a zero weight makes every partial product 0), which the generator checks. An earlier form
+// held separate operand registers, also on zero weights: their 17 flip-flops per PE cost more clock
+// energy than the multiplier saved (+3 % per CNN inference on a 4x4 array, docs/array.md).
 // Mutant = 1 is a test hook: the PE adds one extra to its sum, to prove the harness catches it.
 //
 // Weight writes are registered here (timing): w_we_i is the combinational row enable of the control,
@@ -21,9 +25,7 @@
 // own copy of the enable in w_we_q, so no flip-flop drives more than this PE's 2 * Width bank bits
 // (a single bank-select flop drove every bank bit of the array: 524 loads and 8 ns in an 8x8 array,
 // as flip-flop outputs get no buffer tree from ABC). A bank is therefore written one edge after its
-// beat is accepted; the schedule still holds (docs/array.md, "Weight writes"), except for a zero-gated
-// one-row array, whose PEs read the weight on the edge that writes it: WriteForward = 1 there passes
-// the beat being written straight to the operand register.
+// beat is accepted; the schedule still holds (docs/array.md, "Weight writes").
 //
 // Hand-written, Verilog-2005, lowRISC style; gen-array copies this file beside the array top.
 // rst_sync_ni: synchronous, active low (see gm_array_delay.v); it clears the control bits only.
@@ -34,8 +36,7 @@ module gm_array_pe #(
   parameter integer Width    = 8,   // operand bits
   parameter integer AccWidth = 32,  // partial-sum bits, at least 2 * Width
   parameter integer Signed   = 1,   // 1: the product is sign-extended, 0: zero-extended
-  parameter integer ZeroGate = 0,   // 1: hold the multiplier's operands on zero operands
-  parameter integer WriteForward = 0,  // 1: a zero-gated PE reads a weight on the edge that writes it
+  parameter integer ZeroGate = 0,   // 1: hold the activation register on a zero activation
   parameter integer Mutant   = 0    // 1: add one extra (test hook)
 ) (
   input  wire                  clk_i,
@@ -87,7 +88,7 @@ module gm_array_pe #(
     end
   end
   always @(posedge clk_i) begin
-    if (en_i) x_q <= x_i;
+    if (en_i && (ZeroGate == 0 || x_valid_i)) x_q <= x_i;
   end
 
   // The product, sign- or zero-extended to the accumulator width.
@@ -102,43 +103,12 @@ module gm_array_pe #(
     end
   endgenerate
 
+  // The multiplier's operands: the activation register and the bank the activation selects. An
+  // empty slot adds 0 (with ZeroGate, a zero activation is one).
+  assign mul_a_o = x_q;
+  assign mul_b_o = x_sel_q ? wbank_hi_q : wbank_lo_q;
   wire [AccWidth-1:0] addend;
-  generate
-    if (ZeroGate != 0) begin : g_zero_gate
-      // The operands are taken one cycle early, from the inputs, and held while gate_d is high;
-      // gate_q travels with them and makes the PE add 0.
-      wire [Width-1:0] weight_next;
-      if (WriteForward != 0) begin : g_forward
-        // A write pending into the bank this activation reads is its tile's weight.
-        assign weight_next = (x_sel_i ? w_we_q[1] : w_we_q[0]) ? w_data_i :
-                             (x_sel_i ? wbank_hi_q : wbank_lo_q);
-      end else begin : g_no_forward
-        assign weight_next = x_sel_i ? wbank_hi_q : wbank_lo_q;
-      end
-      wire gate_d;
-      assign gate_d = ~x_valid_i | (x_i == {Width{1'b0}}) | (weight_next == {Width{1'b0}});
-      reg gate_q;
-      always @(posedge clk_i) begin
-        if (!rst_sync_ni) gate_q <= 1'b1;
-        else if (en_i) gate_q <= gate_d;
-      end
-      reg [Width-1:0] op_x_q;
-      reg [Width-1:0] op_w_q;
-      always @(posedge clk_i) begin
-        if (en_i && !gate_d) begin
-          op_x_q <= x_i;
-          op_w_q <= weight_next;
-        end
-      end
-      assign mul_a_o = op_x_q;
-      assign mul_b_o = op_w_q;
-      assign addend  = gate_q ? {AccWidth{1'b0}} : product;
-    end else begin : g_plain
-      assign mul_a_o = x_q;
-      assign mul_b_o = x_sel_q ? wbank_hi_q : wbank_lo_q;
-      assign addend  = x_valid_q ? product : {AccWidth{1'b0}};
-    end
-  endgenerate
+  assign addend = x_valid_q ? product : {AccWidth{1'b0}};
 
   // Partial sum: AccWidth-bit two's complement, wraps around (the carry out is dropped on purpose).
   wire [AccWidth-1:0] psum_d;

@@ -247,13 +247,14 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     throw UserError("--activity-model must be timed or zero, got '" + opt.activity_model + "'");
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
-  const ArrayConfig cfg = make_array_config(opt.rows, opt.cols, opt.mul, "", 32, false, 0, true);
+  const ArrayConfig cfg = make_array_config(opt.rows, opt.cols, opt.mul, "", 32, opt.zero_gate, 0, true);
   const flow::LibInfo lib = flow::load_library(opt.lib);
 
   InferenceEnergyResult res;
   res.spec = opt.mul.canonical();
   res.array = std::to_string(opt.rows) + "x" + std::to_string(opt.cols);
   res.clock_ns = opt.clock_ns;
+  res.zero_gate = opt.zero_gate;
 
   // 1. The mapped netlist (the array flow, cached; its net.v kept in a scratch directory).
   ScratchDir work("greenmac-infer");
@@ -433,6 +434,7 @@ nlohmann::json inference_energy_json(const InferenceEnergyResult& r) {
                                                           : 0.0}});
   nlohmann::json j = {{"spec", r.spec},
                       {"array", r.array},
+                      {"zero_gate", r.zero_gate},
                       {"name", r.name},
                       {"accuracy", r.accuracy},
                       {"logit_mismatches", r.logit_mismatches},
@@ -472,7 +474,8 @@ nlohmann::json inference_energy_json(const InferenceEnergyResult& r) {
 std::string inference_energy_text(const InferenceEnergyResult& r) {
   std::ostringstream os;
   os << std::fixed << std::setprecision(3);
-  os << r.spec << " on the " << r.array << " array (" << r.name << "), " << r.images_simulated
+  os << r.spec << " on the " << r.array << (r.zero_gate ? " zero-gated" : "") << " array (" << r.name << "), "
+     << r.images_simulated
      << " images through the mapped netlist (" << r.lanes << " lanes a pass, " << r.passes << " passes)\n";
   os << "  energy per inference  " << r.energy_nj << " nJ +- " << r.energy_ci_nj << " (95 % CI, Student t)\n";
   os << "  cycles per inference  " << std::setprecision(0) << r.cycles_per_inference << std::setprecision(3)

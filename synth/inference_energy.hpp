@@ -44,6 +44,9 @@ struct InferenceEnergyOptions {
   // "zero": zero-delay transitions only.
   std::string activity_model = "timed";
   uint64_t window_cycles = 2000;  // per layer; 0: whole layers
+  // Zero-gated PEs (docs/array.md, "Zero gating"): a zero activation or weight holds the
+  // multiplier's operands and adds 0, so the gating's saving is measured in the netlist's activity.
+  bool zero_gate = false;
 };
 
 struct InferenceLayerEnergy {
@@ -61,6 +64,7 @@ struct InferenceLayerEnergy {
 
 struct InferenceEnergyResult {
   std::string spec, array, name;
+  bool zero_gate = false;
   size_t images_simulated = 0;
   double accuracy = 0;  // on the simulated images (logits from the netlist)
   uint64_t logit_mismatches = 0;  // netlist logits that differ from the golden inference

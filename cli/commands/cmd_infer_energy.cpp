@@ -1,4 +1,4 @@
-// greenmac infer-energy --array RxC --mul SPEC [--images N] [--model cnn] [--validate] [--json]
+// greenmac infer-energy --array RxC --mul SPEC [--images N] [--model cnn] [--zero-gate] [--validate] [--json]
 //                       [--voltage [--dvfs-clocks NS,...] [--vth V] [--alpha A] [--v-min V]]
 //
 // Whole inferences of the DNN, one image at a time, through the synthesized array's mapped netlist:
@@ -79,6 +79,9 @@ const CommandRegistrar reg_infer({
           sub.add_option("--window-cycles", a->opt.window_cycles,
                          "sampled cycles per layer of the timed window (0: whole layers)")
               ->capture_default_str();
+          sub.add_flag("--zero-gate", a->opt.zero_gate,
+                       "zero-gated PEs: a zero activation or weight holds the multiplier's operands and adds 0 "
+                       "(the saving is measured in the netlist's activity)");
           sub.add_flag("--voltage", a->voltage,
                        "also ESTIMATE the lowest supply the slack allows (alpha-power law) and the energy there, "
                        "reported apart from the measured figures (docs/energy.md)");

@@ -338,7 +338,9 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
     for (r = 0; r < Rows; r = r + 1) begin : g_row
       // West edge: the skewed lane of row r.
       assign x_link[r*(Cols+1)*Width +: Width] = lane_x[r*Width +: Width];
-      assign x_valid_link[r*(Cols+1)]          = lane_valid[r];
+      // Zero gating: a zero activation enters as an empty slot, so no PE of the row switches on it.
+      assign x_valid_link[r*(Cols+1)]          = ZeroGate ? lane_valid[r] & (|lane_x[r*Width +: Width])
+                                                          : lane_valid[r];
       assign x_sel_link[r*(Cols+1)]            = lane_sel[r];
 
       for (c = 0; c < Cols; c = c + 1) begin : g_col
@@ -349,9 +351,9 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
           .Width   (Width),
           .AccWidth(AccWidth),
           .Signed  (Signed),
-)" << (cfg.mutant_row >= 0 ? "          .ZeroGate(ZeroGate),\n          .WriteForward((Rows == 1) ? 1 : 0),\n"
+)" << (cfg.mutant_row >= 0 ? "          .ZeroGate(ZeroGate),\n"
                                      "          .Mutant  ((r == MutantRow && c == MutantCol) ? 1 : 0)\n"
-                             : "          .ZeroGate(ZeroGate),\n          .WriteForward((Rows == 1) ? 1 : 0)\n")
+                             : "          .ZeroGate(ZeroGate)\n")
      << R"(        ) u_pe (
           .clk_i      (clk_i),
           .rst_sync_ni(rst_sync_ni),

@@ -335,9 +335,8 @@ TEST(ArrayGemm, GateLevelZeroGate) {
   EXPECT_EQ(count_mismatches(r.y, test::array_reference(cfg, p)), 0);
 }
 
-// A one-row zero-gated array reads each weight on the edge that writes it (the PEs register their
-// bank writes, rtl/gm_array_pe.v): WriteForward must hand over the new weight, on the first tile and
-// on every refill.
+// A one-row zero-gated array: its PEs read each tile's weight right after the registered bank
+// write (rtl/gm_array_pe.v), on the first tile and on every refill, with zero activations held.
 TEST(ArrayGemm, OneRowZeroGate) {
   const ArrayConfig cfg = config(1, 3, "exact:s=1", true);
   std::vector<GemmProblem> ps = {random_gemm(cfg, 1, 1, 3, 12), random_gemm(cfg, 4, 5, 7, 13),
