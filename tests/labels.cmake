@@ -12,6 +12,7 @@ set(GM_UNIT_SUITES
   Metrics                                                    # error metrics
   DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval                 # DNN reader, quantization, golden GEMM, traces
   DnnPeStream                                                # the weight-stationary stream of one PE
+  DnnLayers                                                  # layer names, per-layer multipliers, sensitivity
   ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
   ArrayStream                                                # the array's stream protocol on a fake array
   SeqGateSim TimedGateSim Sdf                                # netlist, gate simulators, SDF reader
