@@ -16,7 +16,6 @@
 #include "models/dnn/sensitivity.hpp"
 #include "models/errors.hpp"
 #include "models/product_table.hpp"
-#include "tests/support/seeded_network.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
 
@@ -308,8 +307,8 @@ TEST(DnnLayers, SensitivityEqualsEvalOfTheSingleLayerConfigurations) {
   for (const std::string model : {"cnn", "mlp"}) {
     DnnSensitivityOptions so;
     so.model = model;
-    so.images = 250;
-    so.batch = 100;  // several batches: the shared exact prefix is per batch
+    so.images = 150;
+    so.batch = 60;  // several batches: the shared exact prefix is per batch
     so.specs = {parse_spec("exact:s=1"), parse_spec("trunc:t=6,s=1")};
     const DnnSensitivityReport rep = dnn_sensitivity(so);
     ASSERT_EQ(rep.rows.size(), 2u);
@@ -321,7 +320,7 @@ TEST(DnnLayers, SensitivityEqualsEvalOfTheSingleLayerConfigurations) {
     // Each layer alone, and all layers, through dnn_eval's own engines.
     DnnEvalOptions eo;
     eo.model = model;
-    eo.images = 250;
+    eo.images = 150;
     eo.specs = {parse_spec("trunc:t=6,s=1")};
     for (size_t g = 0; g < rep.layers.size(); ++g) {
       LayerMultipliers lm;
