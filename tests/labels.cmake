@@ -14,6 +14,7 @@ set(GM_UNIT_SUITES
   DnnPeStream                                                # the weight-stationary stream of one PE
   SupplyVoltage                                              # the voltage-scaling estimate (alpha-power law)
   WeightTuning                                               # weight tuning for a multiplier (ALWANN)
+  DnnLayers                                                  # layer names, per-layer multipliers, sensitivity
   ArrayModel ArrayConfig                                     # golden GEMM of the array, cycle model
   ArrayStream                                                # the array's stream protocol on a fake array
   SeqGateSim TimedGateSim Sdf                                # netlist, gate simulators, SDF reader

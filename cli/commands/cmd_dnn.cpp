@@ -1,15 +1,20 @@
-// greenmac dnn eval --mul SPEC... [--model cnn|mlp|FILE] [--images N] [--json] [--data DIR] [--trace-dir DIR]
+// greenmac dnn eval --mul SPEC... [--mul-layer LAYER=SPEC]... [--mul-map FILE] [--model cnn|mlp|FILE] [--images N]
+//                   [--split test|val] [--json] [--data DIR] [--trace-dir DIR]
+// greenmac dnn eval --list-layers [--model cnn|mlp|FILE] [--json]                         (dnn_layers.cpp)
+// greenmac dnn sensitivity --mul SPEC... [--model] [--images N] [--split] [--json] [-o FILE.csv] (dnn_layers.cpp)
 // greenmac dnn rtl --array RxC --mul SPEC [--images N] [--mul-model gates|lut] [--mul-rtl FILE] [--json]
 // greenmac dnn storage --array RxC [--model cnn] [--images N] [--mem-energy FILE] [--json] (dnn_storage.cpp)
 // greenmac train --model cnn|mlp [--epochs N] [--seed S] -o FILE
 //
 // dnn eval: int8 inference of the quantized Fashion-MNIST network (docs/dnn.md) with every product
 // taken from the multiplier's product table (a = activation, b = weight), side by side with the float
-// accuracy stored in the model file and the int8-exact network (exact:s=1).
+// accuracy stored in the model file and the int8-exact network (exact:s=1). --mul-layer / --mul-map
+// add one row: the network with a multiplier per layer (models/dnn/layer_multipliers.hpp).
 // train: runs greenmac-train (built beside greenmac when libtorch is available).
 #include <csignal>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -19,10 +24,12 @@
 
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
+#include "cli/commands/dnn_layers.hpp"
 #include "cli/commands/dnn_storage.hpp"
 #include "tb/dnn_on_rtl.hpp"
 #include "tb/pe_multiplier.hpp"
 #include "models/dnn/evaluate.hpp"
+#include "models/dnn/layer_multipliers.hpp"
 #include "models/files.hpp"
 
 namespace gm {
@@ -31,6 +38,10 @@ namespace fs = std::filesystem;
 
 struct EvalArgs {
   std::vector<std::string> muls;
+  std::vector<std::string> mul_layers;  // LAYER=SPEC, one per option
+  std::string mul_map;
+  bool list_layers = false;
+  std::string split = "test";
   std::string model = "cnn";
   size_t images = 0;
   bool json = false;
@@ -52,8 +63,12 @@ std::string points(double v) {
 }
 
 int run_eval(const EvalArgs& args) {
+  if (args.list_layers) return print_layer_list(args.model, args.json);
   DnnEvalOptions opt;
   opt.model = args.model;
+  opt.split = parse_dnn_split(args.split);
+  if (!args.mul_layers.empty() || !args.mul_map.empty())
+    opt.layers = dnn::layer_multipliers_from_options(args.mul_layers, args.mul_map);
   opt.images = args.images;
   opt.data_dir = args.data;
   opt.trace_dir = args.trace_dir;
@@ -65,6 +80,7 @@ int run_eval(const EvalArgs& args) {
     for (const auto& r : rep.rows) {
       nlohmann::json j = {{"spec", r.spec},
                           {"model", rep.model},
+                          {"split", rep.split},
                           {"images", rep.images},
                           {"accuracy", r.accuracy},
                           {"float_accuracy", rep.float_accuracy},
@@ -73,19 +89,25 @@ int run_eval(const EvalArgs& args) {
                           {"agreement_with_exact", r.agreement},
                           {"seconds", r.seconds}};
       if (!r.histogram_file.empty()) j["trace"] = {{"histogram", r.histogram_file}, {"stream", r.stream_file}};
+      if (!r.layers.empty()) {
+        j["layers"] = nlohmann::json::object();
+        for (const auto& [layer, spec] : r.layers) j["layers"][layer] = spec;
+      }
       out.push_back(j);
     }
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("model %s (%s): %lld MACs/image, %zu test images, golden product-table inference\n", rep.model.c_str(),
-              rep.model_file.c_str(), static_cast<long long>(rep.macs_per_image), rep.images);
-  std::printf("%-34s %9s %9s %10s %9s\n", "multiplier", "accuracy", "vs float", "vs exact", "agree");
-  std::printf("%-34s %9s %9s %10s %9s   (libtorch, %lld test images, from the model file)\n", "float", percent(rep.float_accuracy).c_str(),
-              "", "", "", static_cast<long long>(rep.float_images));
+  std::printf("model %s (%s): %lld MACs/image, %zu %s images, golden product-table inference\n", rep.model.c_str(),
+              rep.model_file.c_str(), static_cast<long long>(rep.macs_per_image), rep.images, rep.split.c_str());
+  int width = 34;  // a per-layer row is named by its canonical text, which is longer
+  for (const auto& r : rep.rows) width = std::max(width, static_cast<int>(r.spec.size()));
+  std::printf("%-*s %9s %9s %10s %9s\n", width, "multiplier", "accuracy", "vs float", "vs exact", "agree");
+  std::printf("%-*s %9s %9s %10s %9s   (libtorch, %lld test images, from the model file)\n", width, "float",
+              percent(rep.float_accuracy).c_str(), "", "", "", static_cast<long long>(rep.float_images));
   const double exact_acc = rep.rows.front().accuracy;
   for (const auto& r : rep.rows)
-    std::printf("%-34s %9s %9s %10s %9s\n", r.spec.c_str(), percent(r.accuracy).c_str(),
+    std::printf("%-*s %9s %9s %10s %9s\n", width, r.spec.c_str(), percent(r.accuracy).c_str(),
                 points(r.accuracy - rep.float_accuracy).c_str(), points(r.accuracy - exact_acc).c_str(),
                 percent(r.agreement).c_str());
   if (!args.trace_dir.empty()) std::printf("operand traces in %s\n", args.trace_dir.c_str());
@@ -201,9 +223,23 @@ const CommandRegistrar reg_dnn({
               "eval", "accuracy of the quantized network with each multiplier (a = activation, b = weight), "
                       "beside float and int8-exact");
           ev->add_option("--mul", args->muls, "multiplier specs (8-bit signed), e.g. drum:k=4,s=1")->expected(1, -1);
+          ev->add_option("--mul-layer", args->mul_layers,
+                         "LAYER=SPEC: one layer's multiplier, one option per layer (specs contain commas), e.g. "
+                         "--mul-layer conv1=drum:k=4,s=1; default=SPEC for the layers not named (else exact:s=1). "
+                         "Adds one row: the network with these multipliers")
+              ->allow_extra_args(false);
+          ev->add_option("--mul-map", args->mul_map,
+                         "file of `LAYER SPEC` lines (`default SPEC`, # comments): per-layer multipliers, as --mul-layer");
+          auto* list = ev->add_flag("--list-layers", args->list_layers,
+                                    "list the model's conv/fc layers (names for --mul-layer, K, N, MACs) and run nothing");
+          list->excludes(ev->get_option("--mul"))->excludes(ev->get_option("--mul-layer"))->excludes(ev->get_option("--mul-map"));
+          ev->add_option("--split", args->split,
+                         "test: the 10,000 test images; val: the last 10,000 training images (docs/dnn.md)")
+              ->check(CLI::IsMember({"test", "val"}))
+              ->capture_default_str();
           ev->add_option("--model", args->model, "cnn, mlp (the shipped models/dnn/weights/*.json) or a model file")
               ->capture_default_str();
-          ev->add_option("--images", args->images, "first N test images (default all 10,000)")->check(CLI::Range(1, 1000000));
+          ev->add_option("--images", args->images, "first N images of the split (default all 10,000)")->check(CLI::Range(1, 1000000));
           ev->add_option("--data", args->data,
                          "Fashion-MNIST directory (default $GREENMAC_FASHION_MNIST or /usr/share/datasets/fashion-mnist)");
           ev->add_option("--trace-dir", args->trace_dir,
@@ -234,10 +270,13 @@ const CommandRegistrar reg_dnn({
                          "Verilog file to use as the PE multiplier instead of the generated RTL (must define the "
                          "spec's module with ports a_i, b_i, y_o); the spec's model stays the oracle");
           const RunFn storage = add_dnn_storage(sub);
+          CLI::App* st = sub.get_subcommand("storage");
+          const RunFn sensitivity = add_dnn_sensitivity(sub);
           return [=] {
             if (rt->parsed()) return run_rtl(*rargs);
             if (ev->parsed()) return run_eval(*args);
-            return storage();
+            if (st->parsed()) return storage();
+            return sensitivity();
           };
         },
 });

@@ -5,14 +5,25 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "models/dnn/layer_multipliers.hpp"
 #include "models/dnn/network.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/spec.hpp"
 
 namespace gm {
+
+// The images a network is measured on (--split): the 10,000 Fashion-MNIST test images, or the
+// validation split, the LAST 10,000 of the 60,000 training images (for choices a lever makes;
+// docs/dnn.md says which models were trained without them).
+enum class DnnSplit { kTest, kVal };
+inline constexpr size_t kValidationImages = 10000;
+DnnSplit parse_dnn_split(const std::string& text);  // "test" or "val"; UserError otherwise
+const char* dnn_split_name(DnnSplit split);         // "test", "val"
 
 struct DnnEvalOptions {
   std::vector<Spec> specs;  // the variants; exact:s=1 is always evaluated first
@@ -23,6 +34,9 @@ struct DnnEvalOptions {
   bool keep_traces = false;   // return each multiplier's operand trace in DnnEvalRow::trace
   size_t batch = 500;         // images per GEMM call
   int threads = 0;            // golden GEMM threads (0 = all cores); traces force 1
+  DnnSplit split = DnnSplit::kTest;
+  // A per-layer configuration: one more row after the specs' rows, named by its canonical text.
+  std::optional<dnn::LayerMultipliers> layers;
 };
 
 struct DnnEvalRow {
@@ -36,15 +50,18 @@ struct DnnEvalRow {
   // With keep_traces: the operand pairs this multiplier's network multiplied (histogram of every
   // product, sampled stream), for callers that use them in the same process (characterize --dnn).
   std::shared_ptr<const dnn::OperandTrace> trace;
+  // The per-layer row only: each conv/fc layer's name and canonical spec, network order.
+  std::vector<std::pair<std::string, std::string>> layers;
 };
 
 struct DnnEvalReport {
   std::string model, model_file;
+  std::string split = "test";  // dnn_split_name
   size_t images = 0;
   int64_t macs_per_image = 0;
   double float_accuracy = 0;
   int64_t float_images = 0;
-  std::vector<DnnEvalRow> rows;  // rows[0] is exact:s=1
+  std::vector<DnnEvalRow> rows;  // rows[0] is exact:s=1; the per-layer row (if any) is last
 };
 
 // The model file for --model: "cnn" / "mlp" name the shipped files (models/dnn/weights/), anything else
@@ -55,8 +72,12 @@ dnn::Network load_dnn_model(const std::string& model);
 // checked to fit the network (input shape, class count). Throws UserError when they are missing,
 // malformed or do not fit. Every entry that runs a network loads its data through this.
 ImageSet load_dnn_test_set(const std::string& data_dir, size_t images, const dnn::Network& net);
+// The same for a split: kTest is load_dnn_test_set; kVal the first `images` (0: all) of the last
+// 10,000 training images. Throws UserError like load_dnn_test_set.
+ImageSet load_dnn_images(const std::string& data_dir, DnnSplit split, size_t images, const dnn::Network& net);
 
-// Throws UserError (data, model file) or SpecError (a spec that is not 8-bit signed).
+// Throws UserError (data, model file, a per-layer configuration naming a layer the model does not
+// have) or SpecError (a spec that is not 8-bit signed), before any inference.
 DnnEvalReport dnn_eval(const DnnEvalOptions& opt);
 
 }  // namespace gm
