@@ -2,6 +2,7 @@
 //                   [--split test|val] [--json] [--data DIR] [--trace-dir DIR]
 // greenmac dnn eval --list-layers [--model cnn|mlp|FILE] [--json]                         (dnn_layers.cpp)
 // greenmac dnn sensitivity --mul SPEC... [--model] [--images N] [--split] [--json] [-o FILE.csv] (dnn_layers.cpp)
+// greenmac dnn tune --mul-layer LAYER=SPEC... [--calib-images N] -o MODEL.json (dnn_tune.cpp)
 // greenmac dnn rtl --array RxC --mul SPEC [--images N] [--mul-model gates|lut] [--mul-rtl FILE] [--json]
 // greenmac dnn storage --array RxC [--model cnn] [--images N] [--mem-energy FILE] [--json] (dnn_storage.cpp)
 // greenmac train --model cnn|mlp [--epochs N] [--seed S] -o FILE
@@ -25,6 +26,7 @@
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
 #include "cli/commands/dnn_layers.hpp"
+#include "cli/commands/dnn_tune.hpp"
 #include "cli/commands/dnn_storage.hpp"
 #include "tb/dnn_on_rtl.hpp"
 #include "tb/pe_multiplier.hpp"
@@ -272,11 +274,14 @@ const CommandRegistrar reg_dnn({
           const RunFn storage = add_dnn_storage(sub);
           CLI::App* st = sub.get_subcommand("storage");
           const RunFn sensitivity = add_dnn_sensitivity(sub);
+          CLI::App* se = sub.get_subcommand("sensitivity");
+          const RunFn tune = add_dnn_tune(sub);
           return [=] {
             if (rt->parsed()) return run_rtl(*rargs);
             if (ev->parsed()) return run_eval(*args);
             if (st->parsed()) return storage();
-            return sensitivity();
+            if (se->parsed()) return sensitivity();
+            return tune();
           };
         },
 });
