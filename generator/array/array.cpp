@@ -15,6 +15,7 @@
 #include "models/version.hpp"
 #include "models/cache/cache_dir.hpp"
 #include "models/golden_gemm.hpp"
+#include "models/map_lines.hpp"
 
 namespace fs = std::filesystem;
 
@@ -80,22 +81,14 @@ Spec parse_map_spec(const std::string& tok, const std::string& where) {
 }  // namespace
 
 void apply_mul_map(ArrayConfig& cfg, const std::string& text, const std::string& origin) {
-  std::istringstream in(text);
-  std::string line;
-  int number = 0;
   const std::string usage = "; lines are `row R SPEC`, `col C SPEC`, `pe R C SPEC` or `all SPEC` (# comments)";
-  while (std::getline(in, line)) {
-    ++number;
-    const std::string where = origin + ":" + std::to_string(number);
-    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-    std::istringstream ls(line);
-    std::vector<std::string> tok;
-    for (std::string t; ls >> t;) tok.push_back(t);
-    if (tok.empty()) continue;
+  for (const MapLine& line : map_lines(text, origin)) {
+    const auto& tok = line.tokens;
+    const std::string& where = line.where;
     const std::string& kind = tok[0];
     const size_t want = kind == "pe" ? 4 : 3;
     if (kind == "all" ? tok.size() != 2 : (kind != "row" && kind != "col" && kind != "pe") || tok.size() != want)
-      throw UserError(where + ": cannot read '" + line + "'" + usage);
+      throw UserError(where + ": cannot read '" + line.text() + "'" + usage);
     const Spec spec = parse_map_spec(tok.back(), where);
     for (int r = 0; r < cfg.rows; ++r)
       for (int c = 0; c < cfg.cols; ++c) {

@@ -339,7 +339,7 @@ std::string top_verilog(const ArrayConfig& cfg, const std::vector<std::string>& 
       // West edge: the skewed lane of row r.
       assign x_link[r*(Cols+1)*Width +: Width] = lane_x[r*Width +: Width];
       // Zero gating: a zero activation enters as an empty slot, so no PE of the row switches on it.
-      assign x_valid_link[r*(Cols+1)]          = ZeroGate ? lane_valid[r] & (|lane_x[r*Width +: Width])
+      assign x_valid_link[r*(Cols+1)]          = (ZeroGate != 0) ? lane_valid[r] & (|lane_x[r*Width +: Width])
                                                           : lane_valid[r];
       assign x_sel_link[r*(Cols+1)]            = lane_sel[r];
 

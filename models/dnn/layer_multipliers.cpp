@@ -8,6 +8,7 @@
 #include "models/dnn/layer_names.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "models/map_lines.hpp"
 
 namespace gm::dnn {
 
@@ -102,23 +103,10 @@ void add_mul_layer_option(LayerMultipliers& lm, const std::string& text) {
 }
 
 void add_mul_map_text(LayerMultipliers& lm, const std::string& text, const std::string& origin) {
-  std::istringstream in(text);
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    const std::string where = origin + ":" + std::to_string(number);
-    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-    std::istringstream ls(line);
-    std::vector<std::string> tok;
-    for (std::string t; ls >> t;) tok.push_back(t);
-    if (tok.empty()) continue;
-    if (tok.size() != 2) {
-      std::string shown;
-      for (const auto& t : tok) shown += (shown.empty() ? "" : " ") + t;
-      throw UserError(where + ": cannot read '" + shown + "'" + kMapUsage);
-    }
-    lm.assign(tok[0], parse_spec_at(tok[1], where, tok[0]), where);
+  for (const MapLine& line : map_lines(text, origin)) {
+    const auto& tok = line.tokens;
+    if (tok.size() != 2) throw UserError(line.where + ": cannot read '" + line.text() + "'" + kMapUsage);
+    lm.assign(tok[0], parse_spec_at(tok[1], line.where, tok[0]), line.where);
   }
 }
 

@@ -203,6 +203,20 @@ dnn::Network tiny_conv_network() {
   return net;
 }
 
+// Whole inferences of `net` (its model file written into `dir`) on a 1x1 array with `spec` in the
+// PE, zero-delay activity.
+InferenceEnergyOptions one_by_one(const fs::path& dir, const dnn::Network& net, const std::string& spec,
+                                  size_t images) {
+  write_file_atomic(dir / "tiny.json", dnn::network_to_json(net));
+  InferenceEnergyOptions opt;
+  opt.rows = 1, opt.cols = 1;
+  opt.mul = parse_spec(spec);
+  opt.model = (dir / "tiny.json").string();
+  opt.images = images;
+  opt.activity_model = "zero";
+  return opt;
+}
+
 TEST(InferenceEnergy, WholeInferencesOnAOneByOneArrayMatchTheGoldenLayerAndTheCycleModel) {
   if (!test::synth_tools_present() || !test::fashion_mnist_present())
     GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
@@ -312,15 +326,8 @@ TEST(InferenceEnergy, MappingOnlySynthesisIsTheFullFlowsNetlistAndSlack) {
 TEST(InferenceEnergy, AMultiplierWithConstantOnesAndZerosRunsWholeInferences) {
   if (!test::synth_tools_present() || !test::fashion_mnist_present())
     GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
-  const fs::path dir = test::temp_dir("gm-infer-energy-ties");
-  write_file_atomic(dir / "tiny.json", dnn::network_to_json(tiny_fc_network()));
-  InferenceEnergyOptions opt;
-  opt.rows = 1, opt.cols = 1;
-  opt.mul = parse_spec("trunc:t=6,comp=1,s=1");
-  opt.model = (dir / "tiny.json").string();
-  opt.images = 2;
-  opt.activity_model = "zero";
-  const InferenceEnergyResult r = inference_energy(opt);
+  const InferenceEnergyResult r =
+      inference_energy(one_by_one(test::temp_dir("gm-infer-energy-ties"), tiny_fc_network(), "trunc:t=6,comp=1,s=1", 2));
   EXPECT_EQ(r.logit_mismatches, 0u);
   ASSERT_EQ(r.per_layer.size(), 1u);
   EXPECT_EQ(r.per_layer[0].outputs, 20u);
@@ -380,14 +387,7 @@ TEST(InferenceEnergy, VoltageEstimateFromTheCliIsApartFromTheMeasuredEnergyAndLo
 TEST(InferenceEnergy, ZeroGatingKeepsTheOutputsAndIsMeasuredOnItsOwnNetlist) {
   if (!test::synth_tools_present() || !test::fashion_mnist_present())
     GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
-  const fs::path dir = test::temp_dir("gm-infer-energy-gate");
-  write_file_atomic(dir / "tiny.json", dnn::network_to_json(tiny_conv_network()));
-  InferenceEnergyOptions opt;
-  opt.rows = 1, opt.cols = 1;
-  opt.mul = parse_spec("exact:s=1");
-  opt.model = (dir / "tiny.json").string();
-  opt.images = 3;
-  opt.activity_model = "zero";
+  InferenceEnergyOptions opt = one_by_one(test::temp_dir("gm-infer-energy-gate"), tiny_conv_network(), "exact:s=1", 3);
   const InferenceEnergyResult plain = inference_energy(opt);
   opt.zero_gate = true;
   const InferenceEnergyResult gated = inference_energy(opt);
