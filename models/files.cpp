@@ -22,6 +22,14 @@ void ensure_output_dir(const fs::path& dir, const std::string& option) {
     throw UserError("output directory '" + dir.string() + "' is not writable; choose another with " + option);
 }
 
+void ensure_output_file(const fs::path& file, const std::string& option) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    throw UserError(option + " '" + file.string() + "' is a directory; give the path of a file");
+  const fs::path parent = file.parent_path();
+  ensure_output_dir(parent.empty() ? fs::path(".") : parent, option);
+}
+
 void write_file_atomic(const fs::path& path, const std::string& content) {
   std::error_code dir_ec;
   if (fs::is_directory(path, dir_ec))  // rename() would fail later with a confusing reason

@@ -12,6 +12,10 @@ namespace gm {
 // Creates the directory (and parents) and checks it is writable; throws UserError otherwise.
 void ensure_output_dir(const std::filesystem::path& dir, const std::string& option = "-o");
 
+// Checks, before any work, that `file` can be written later: not a directory, and its directory
+// exists (created if need be) and is writable. Throws UserError naming `option` otherwise.
+void ensure_output_file(const std::filesystem::path& file, const std::string& option = "-o");
+
 // Writes atomically; throws UserError when the file cannot be written.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);
 

@@ -21,7 +21,6 @@
 
 namespace gm {
 namespace {
-namespace fs = std::filesystem;
 
 std::string number(const char* fmt, double v) {  // printf of one number
   char buf[48];
@@ -90,11 +89,7 @@ int run_sensitivity(const SensitivityArgs& a) {
   opt.data_dir = a.data;
   opt.split = parse_dnn_split(a.split);
   opt.batch = a.batch;
-  if (!a.csv.empty()) {  // before any work: a bad -o fails now, not after the inferences
-    if (fs::is_directory(a.csv)) throw UserError("-o '" + a.csv + "' is a directory; give the path of a .csv file");
-    const fs::path parent = fs::path(a.csv).parent_path();
-    ensure_output_dir(parent.empty() ? fs::path(".") : parent, "-o");
-  }
+  if (!a.csv.empty()) ensure_output_file(a.csv, "-o");  // before any work: a bad -o fails now, not after the inferences
   const DnnSensitivityReport r = dnn_sensitivity(opt);
   if (!a.csv.empty()) write_file_atomic(a.csv, csv_text(r));
   if (a.json) {

@@ -24,7 +24,6 @@
 
 namespace gm {
 namespace {
-namespace fs = std::filesystem;
 
 struct TuneArgs {
   std::vector<std::string> mul_layers;
@@ -41,9 +40,7 @@ double accuracy_of(const dnn::Network& net, const dnn::LayerMultipliers& lm, con
 
 int run_tune(const TuneArgs& a) {
   if (a.output.empty()) throw UserError("dnn tune needs -o MODEL.json for the tuned model");
-  if (fs::is_directory(a.output)) throw UserError("-o '" + a.output + "' is a directory; give the path of a .json file");
-  const fs::path parent = fs::path(a.output).parent_path();
-  ensure_output_dir(parent.empty() ? fs::path(".") : parent, "-o");  // before any work
+  ensure_output_file(a.output, "-o");  // before any work
   const dnn::Network net = load_dnn_model(a.model);
   const dnn::LayerMultipliers lm = dnn::layer_multipliers_from_options(a.mul_layers, a.mul_map);
   if (lm.empty()) throw UserError("dnn tune needs the multipliers to tune for: --mul-layer LAYER=SPEC or --mul-map FILE");

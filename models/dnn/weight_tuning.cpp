@@ -85,15 +85,23 @@ Network tune_network(const Network& net, const std::vector<const ProductTable*>&
     if (!tables[i] || !net.layers[i].is_gemm()) continue;
     const Layer& l = net.layers[i];
     const auto map = tune_weight_map(*tables[i], histograms[i], l.k());
+    // The error of each weight value, before and after, once: a layer has thousands of weights
+    // and at most 256 values.
+    std::array<double, 256> before{}, after{};
+    for (int w = -128; w < 128; ++w) {
+      const size_t v = static_cast<size_t>(w + 128);
+      before[v] = tuning_error(*tables[i], histograms[i], l.k(), w, w).dot_product;
+      after[v] = tuning_error(*tables[i], histograms[i], l.k(), w, map[v]).dot_product;
+    }
     LayerTuning t;
     t.layer = i;
     for (size_t j = 0; j < l.weights.size(); ++j) {
-      const int w = l.weights[j], tuned = map[static_cast<size_t>(w + 128)];
-      out.layers[i].weights[j] = static_cast<int8_t>(tuned);
+      const size_t v = static_cast<size_t>(l.weights[j] + 128);
+      out.layers[i].weights[j] = map[v];
       ++t.weights;
-      t.changed += tuned != w;
-      t.error_before += tuning_error(*tables[i], histograms[i], l.k(), w, w).dot_product;
-      t.error_after += tuning_error(*tables[i], histograms[i], l.k(), w, tuned).dot_product;
+      t.changed += map[v] != l.weights[j];
+      t.error_before += before[v];
+      t.error_after += after[v];
     }
     if (t.weights) t.error_before /= static_cast<double>(t.weights), t.error_after /= static_cast<double>(t.weights);
     if (report) report->push_back(t);
