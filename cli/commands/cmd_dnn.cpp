@@ -129,6 +129,10 @@ struct TrainArgs {
   uint64_t seed = 1;
   size_t calib = 2000;
   int threads = 1;
+  // Fine-tuning (models/dnn/train/finetune.hpp): passed to greenmac-train as given, which checks them.
+  std::string finetune, mul_map, prune_mode, lr, prune, train_images, val_images, test_images;
+  std::vector<std::string> mul_layers;
+  bool json = false;
 };
 
 int run_train(const TrainArgs& a) {
@@ -141,6 +145,14 @@ int run_train(const TrainArgs& a) {
                                    "-o", a.output};
   if (a.epochs) argv.insert(argv.end(), {"--epochs", std::to_string(a.epochs)});
   if (!a.data.empty()) argv.insert(argv.end(), {"--data", a.data});
+  const std::pair<const char*, const std::string*> passed[] = {
+      {"--finetune", &a.finetune},         {"--mul-map", &a.mul_map},          {"--prune", &a.prune},
+      {"--prune-mode", &a.prune_mode},     {"--lr", &a.lr},                    {"--train-images", &a.train_images},
+      {"--val-images", &a.val_images},     {"--test-images", &a.test_images}};
+  for (const auto& [flag, value] : passed)
+    if (!value->empty()) argv.insert(argv.end(), {flag, *value});
+  for (const auto& m : a.mul_layers) argv.insert(argv.end(), {"--mul-layer", m});
+  if (a.json) argv.push_back("--json");
   std::vector<char*> cargv;
   for (auto& s : argv) cargv.push_back(s.data());
   cargv.push_back(nullptr);
@@ -304,6 +316,21 @@ const CommandRegistrar reg_train({
               ->capture_default_str();
           sub.add_option("--data", a->data, "Fashion-MNIST directory");
           sub.add_option("-o,--output", a->output, "model file to write")->required();
+          auto* ft = sub.add_option("--finetune", a->finetune,
+                                    "fine-tune this model (cnn, mlp or a model file) instead of training: the "
+                                    "forward pass emulates the layers' multipliers; the epoch is chosen on the "
+                                    "validation split (docs/dnn.md, \"Fine-tuning\")");
+          auto needs_ft = [ft](CLI::Option* o) { o->needs(ft); };
+          needs_ft(sub.add_option("--mul-layer", a->mul_layers, "LAYER=SPEC, one per option: the layer's multiplier"));
+          needs_ft(sub.add_option("--mul-map", a->mul_map, "file of `LAYER SPEC` lines, as --mul-layer"));
+          needs_ft(sub.add_option("--prune", a->prune, "magnitude-prune this fraction (0..1) first, then fine-tune"));
+          needs_ft(sub.add_option("--prune-mode", a->prune_mode,
+                                  "weight (unstructured) or channel (whole output channels, removed from the model)"));
+          needs_ft(sub.add_option("--lr", a->lr, "Adam learning rate of fine-tuning (default 1e-4)"));
+          needs_ft(sub.add_option("--train-images", a->train_images, "fine-tune on the first N training images (<= 50,000)"));
+          needs_ft(sub.add_option("--val-images", a->val_images, "validation images (of the last 10,000 training images)"));
+          needs_ft(sub.add_option("--test-images", a->test_images, "test images of the reported accuracy"));
+          needs_ft(sub.add_flag("--json", a->json, "print the result as JSON"));
           return [=] { return run_train(*a); };
         },
 });
