@@ -13,12 +13,8 @@ InferenceEnergyResult inference_energy_per_layer(const InferenceEnergyOptions& o
                                                  const dnn::LayerMultipliers& layers) {
   const dnn::Network net = load_dnn_model(opt.model);
   const std::vector<dnn::LayerSpec> resolved = layers.resolve(net);  // UserError for an unknown layer
-  std::vector<Spec> specs;  // distinct, in the order of their first layer
-  for (const auto& l : resolved)
-    if (std::none_of(specs.begin(), specs.end(), [&](const Spec& s) { return s.canonical() == l.spec.canonical(); }))
-      specs.push_back(l.spec);
-  std::vector<InferenceEnergyResult> runs;
-  for (const Spec& spec : specs) {
+  std::vector<InferenceEnergyResult> runs;  // one per distinct spec, each on its own array's netlist
+  for (const Spec& spec : dnn::distinct_specs(resolved)) {
     InferenceEnergyOptions o = opt;
     o.mul = spec;
     o.layers = layers;

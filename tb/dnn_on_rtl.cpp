@@ -83,8 +83,9 @@ void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& chec
   for (size_t i = 0; i < r.layers.size(); ++i)
     checks.expect(r.layers[i].mismatches == 0,
                   who + ": " + r.name + " on the " + r.array + " array: layer " + std::to_string(i) + " (" +
-                      r.layers[i].layer + (r.per_layer ? " on " + r.layers[i].spec : "") + "): " + std::to_string(r.layers[i].mismatches) + " of " +
-                      std::to_string(r.layers[i].outputs) + " outputs differ from the golden layer");
+                      r.layers[i].layer + (r.per_layer ? " on " + r.layers[i].spec : "") + "): " +
+                      std::to_string(r.layers[i].mismatches) + " of " + std::to_string(r.layers[i].outputs) +
+                      " outputs differ from the golden layer");
 }
 
 void ArrayRunCounts::add(const ArrayRunCounts& other) {
@@ -155,13 +156,13 @@ BatchedRun run_batches_on_arrays(const std::vector<const GemmRunner*>& runner_of
       std::vector<ArrayGemm*> engine_of_layer(net.layers.size(), nullptr);
       for (size_t i = 0; i < net.layers.size(); ++i) {
         if (!runner_of_layer[i]) continue;
-        const auto at = std::find(shared.begin(), shared.end(), runner_of_layer[i]);
-        if (at == shared.end()) {
+        const size_t e = std::find(shared.begin(), shared.end(), runner_of_layer[i]) - shared.begin();
+        if (e == shared.size()) {
           shared.push_back(runner_of_layer[i]);
           local.push_back(std::make_unique<GemmRunner>(*runner_of_layer[i]));
           engines.push_back(std::make_unique<ArrayGemm>(*local.back(), net, *golden));
         }
-        engine_of_layer[i] = engines[std::find(shared.begin(), shared.end(), runner_of_layer[i]) - shared.begin()].get();
+        engine_of_layer[i] = engines[e].get();
       }
       LayerArrayGemm engine(net, engine_of_layer);
       for (size_t b = t; b < batches; b += workers) {
@@ -223,10 +224,7 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   DnnRtlReport rep = rtl_report_head(opt, net, opt.mul_model);
 
   // One PE multiplier and one array harness per distinct spec, shared by the layers that use it.
-  std::vector<Spec> specs;
-  for (const auto& l : layer_specs)
-    if (std::none_of(specs.begin(), specs.end(), [&](const Spec& s) { return s.canonical() == l.spec.canonical(); }))
-      specs.push_back(l.spec);
+  const std::vector<Spec> specs = dnn::distinct_specs(layer_specs);
   std::vector<PeMultiplier> muls;
   for (const Spec& spec : specs) {
     muls.push_back(prepare_pe_multiplier(spec, opt.mul_model, opt.mul_rtl));
