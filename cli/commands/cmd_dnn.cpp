@@ -178,6 +178,7 @@ int run_rtl(const RtlArgs& a) {
                         {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
                         {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
                         {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds}};
+    j["name"] = r.name;  // the design's name, or gm_layers_<hash> of a per-layer configuration
     j["acc_depth"] = r.acc_depth;
     j["mul_model"] = r.mul_model;
     j["mul_verified_pairs"] = r.mul_verified_pairs;

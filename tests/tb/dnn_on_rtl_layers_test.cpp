@@ -35,6 +35,7 @@ TEST(DnnRtlLayers, TwoSpecCnnOnA4x4ArrayEqualsTheGoldenPerLayerEval) {
   const std::string conv1 = canon("drum:k=3,s=1"), conv2 = canon("exact:s=1"), fc1 = canon("trunc:t=7,s=1");
   EXPECT_EQ(j["spec"], "conv1=" + conv1 + ";conv2=" + conv2 + ";fc1=" + fc1);
   EXPECT_EQ(j["layer_specs"], (nlohmann::json{{"conv1", conv1}, {"conv2", conv2}, {"fc1", fc1}}));
+  EXPECT_EQ(j["name"].get<std::string>().rfind("gm_layers_", 0), 0u) << j["name"];
   ASSERT_EQ(j["layers"].size(), 3u);
   for (const auto& l : j["layers"]) {
     EXPECT_GT(l["outputs"], 0);
