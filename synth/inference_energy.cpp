@@ -1,6 +1,8 @@
 #include "synth/inference_energy.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <cmath>
 #include <iomanip>
 #include <numeric>
@@ -9,6 +11,7 @@
 #include <thread>
 
 #include "models/dnn/evaluate.hpp"
+#include "models/dnn/layer_gemm.hpp"
 #include "models/dnn/network.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
@@ -101,7 +104,7 @@ struct ImageRun {
 std::vector<ImageRun> run_lanes(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
                                 const ArrayConfig& cfg, const dnn::Network& net, const ImageSet& test,
                                 size_t first, size_t lanes, const NetWeights& weights, double base_pj_per_cycle,
-                                dnn::GemmEngine& golden) {
+                                dnn::GemmEngine& golden, const std::vector<bool>& on_array) {
   SeqGateSim sim(netlist, top, lib, "clk_i", static_cast<int>(lanes));
   sim.set_lane_weights(weights.pj, weights.pins);
   const int64_t in_size = int64_t{net.in_c} * net.in_h * net.in_w;
@@ -116,7 +119,7 @@ std::vector<ImageRun> run_lanes(const nlohmann::json& netlist, const std::string
   std::vector<CaptureGemm> cap(lanes);
   for (size_t li = 0; li < net.layers.size(); ++li) {
     const dnn::Layer& l = net.layers[li];
-    if (!l.is_gemm()) {
+    if (!on_array[li]) {  // pooling, or (per-layer multipliers) a layer of another spec's array
       for (auto& a : act) a = dnn::run_layer(l, a, 1, golden);
       continue;
     }
@@ -190,7 +193,9 @@ class WindowSim final : public CycleGateSim {
 // ran to its end, which is checked).
 class WindowGemm : public dnn::GemmEngine {
  public:
-  WindowGemm(WindowSim& sim, const ArrayConfig& cfg, dnn::GemmEngine& golden) : sim_(sim), cfg_(cfg), golden_(golden) {}
+  WindowGemm(WindowSim& sim, const ArrayConfig& cfg, dnn::GemmEngine& golden, const dnn::Network& net,
+             const std::vector<bool>& on_array)
+      : sim_(sim), cfg_(cfg), golden_(golden), net_(net), on_array_(on_array) {}
   void gemm(const int8_t*, int64_t, int64_t, const int8_t*, int64_t, int32_t*) override {
     throw std::logic_error("WindowGemm: layer outputs only");
   }
@@ -198,6 +203,8 @@ class WindowGemm : public dnn::GemmEngine {
     CaptureGemm cap;
     cap.gemm_layer(x, m, k, l, out);
     golden_.gemm_layer(x, m, k, l, out);
+    const size_t index = static_cast<size_t>(&l - net_.layers.data());
+    if (index >= on_array_.size() || !on_array_[index]) return;  // another spec's layer: no netlist activity
     sim_.next_layer();
     try {
       const ArrayDriveResult r = drive_array_gemm(sim_, cfg_, cap.p);
@@ -211,6 +218,8 @@ class WindowGemm : public dnn::GemmEngine {
   WindowSim& sim_;
   const ArrayConfig& cfg_;
   dnn::GemmEngine& golden_;
+  const dnn::Network& net_;
+  const std::vector<bool>& on_array_;
 };
 
 double mean(const std::vector<double>& v) {
@@ -247,6 +256,20 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     throw UserError("--activity-model must be timed or zero, got '" + opt.activity_model + "'");
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
+  // The conv/fc layers that run on this netlist; the golden engine of every check (the per-layer
+  // configuration's, or the one multiplier's product table).
+  std::vector<bool> on_array(net.layers.size(), false);
+  for (size_t i = 0; i < net.layers.size(); ++i) on_array[i] = net.layers[i].is_gemm();
+  if (opt.layers) {
+    for (const dnn::LayerSpec& l : opt.layers->resolve(net))
+      on_array[l.index] = l.spec.canonical() == opt.mul.canonical();
+    if (std::none_of(on_array.begin(), on_array.end(), [](bool b) { return b; }))
+      throw std::logic_error("inference_energy: no layer of the per-layer configuration uses " + opt.mul.canonical());
+  }
+  const auto make_golden = [&]() -> std::unique_ptr<dnn::GemmEngine> {
+    if (opt.layers) return std::make_unique<dnn::LayerGemm>(net, *opt.layers, 1);
+    return std::make_unique<dnn::TableGemm>(shared_product_table(opt.mul), 1);
+  };
   const ArrayConfig cfg = make_array_config(opt.rows, opt.cols, opt.mul, "", 32, opt.zero_gate, 0, true);
   const flow::LibInfo lib = flow::load_library(opt.lib);
 
@@ -293,7 +316,6 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   // 3. Every image alone through every layer, on its own fresh simulation of the netlist (all
   // flops 0 before the first reset), so that an image's figures do not depend on the images before
   // it or on how the images are spread over the workers.
-  const ProductTable& table = shared_product_table(opt.mul);
   const size_t classes = static_cast<size_t>(net.classes());
   const size_t count = test.count();
   // Lanes: images in groups of up to 64, one group per pass of the lane-parallel simulation; the
@@ -318,8 +340,8 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     TimedGateSim timed(netlist, syn.name, lib.lib, "clk_i", sdf);
     flow::check_sdf_coverage(timed.missing_arcs(), syn.name);
     WindowSim window(timed, opt.window_cycles);
-    dnn::TableGemm golden(table, 1);
-    WindowGemm engine(window, cfg, golden);
+    const auto golden = make_golden();
+    WindowGemm engine(window, cfg, *golden, net, on_array);
     dnn::run_network(net, test.image(0), 1, engine, 1);
     factor.assign(timed.nets(), 1.0);
     for (int n = 2; n < timed.nets(); ++n)
@@ -348,10 +370,11 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     workers.emplace_back([&, t] {
       try {
         const auto w0 = Clock::now();
-        dnn::TableGemm golden(table, 1);
+        const auto golden = make_golden();
         for (size_t g = t; g < groups; g += jobs) {
           const size_t first = g * lanes, n = std::min(lanes, count - first);
-          std::vector<ImageRun> r = run_lanes(netlist, syn.name, lib.lib, cfg, net, test, first, n, weights, base_pj, golden);
+          std::vector<ImageRun> r =
+              run_lanes(netlist, syn.name, lib.lib, cfg, net, test, first, n, weights, base_pj, *golden, on_array);
           for (size_t j = 0; j < n; ++j) images[first + j] = std::move(r[j]);
         }
         worker_seconds[t] = since(w0);
@@ -375,7 +398,7 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     double image_nj = 0;
     for (size_t l = 0; l < net.layers.size(); ++l) {
       const LayerRun& r = run.layers[l];
-      if (!net.layers[l].is_gemm()) continue;
+      if (!on_array[l]) continue;
       layer_nj[l].push_back(r.energy_pj * 1e-3);
       image_nj += r.energy_pj * 1e-3;
       LayerRun& t = totals[l];
@@ -393,11 +416,12 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   res.energy_nj = mean(res.energy_per_image_nj);
   res.energy_ci_nj = ci95_half_width(res.energy_per_image_nj);
   for (size_t l = 0; l < net.layers.size(); ++l) {
-    if (!net.layers[l].is_gemm()) continue;
+    if (!on_array[l]) continue;
     const LayerRun& t = totals[l];
     InferenceLayerEnergy e;
     e.layer = net.layers[l].describe();
     e.index = static_cast<int>(l);
+    if (opt.layers) e.spec = res.spec;
     e.macs = static_cast<uint64_t>(net.layers[l].macs_per_image());
     e.cycles = static_cast<double>(t.cycles) / n_img;
     e.utilization = t.cycles ? static_cast<double>(t.macs) / (static_cast<double>(t.cycles) * opt.rows * opt.cols) : 0;
@@ -416,7 +440,7 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
 
 nlohmann::json inference_energy_json(const InferenceEnergyResult& r) {
   nlohmann::json layers = nlohmann::json::array();
-  for (const auto& l : r.per_layer)
+  for (const auto& l : r.per_layer) {
     layers.push_back({{"layer", l.layer},
                       {"index", l.index},
                       {"macs", l.macs},
@@ -432,6 +456,8 @@ nlohmann::json inference_energy_json(const InferenceEnergyResult& r) {
                       {"cycles_model", r.images_simulated ? static_cast<double>(l.cycles_model_total) /
                                                                 static_cast<double>(r.images_simulated)
                                                           : 0.0}});
+    if (!l.spec.empty()) layers.back()["spec"] = l.spec;
+  }
   nlohmann::json j = {{"spec", r.spec},
                       {"array", r.array},
                       {"zero_gate", r.zero_gate},
@@ -464,6 +490,10 @@ nlohmann::json inference_energy_json(const InferenceEnergyResult& r) {
                       {"sim_wall_seconds", r.sim_wall_seconds},
                       {"lanes", r.lanes},
                       {"passes", r.passes}};
+  if (!r.layer_specs.empty()) {
+    j["layers"] = nlohmann::json::object();  // layer name -> the multiplier of its array
+    for (const auto& [layer, spec] : r.layer_specs) j["layers"][layer] = spec;
+  }
   if (r.validated)
     j["pin_energy_check"] = {{"direct_mw", r.check.direct_mw},
                              {"model_mw", r.check.model_mw},
@@ -487,7 +517,7 @@ std::string inference_energy_text(const InferenceEnergyResult& r) {
     os << "    " << std::left << std::setw(44) << l.layer << std::right << " macs " << std::setw(8) << l.macs
        << " cycles " << std::setw(7) << std::setprecision(0) << l.cycles << std::setprecision(3) << " util "
        << l.utilization << " zero a/w " << l.zero_activation_share << "/" << l.zero_weight_share << " E "
-       << l.energy_compute_nj << " nJ\n";
+       << l.energy_compute_nj << " nJ" << (l.spec.empty() ? "" : " on " + l.spec) << "\n";
   if (r.validated)
     os << "  linear pin-energy model vs OpenSTA report_power (inputs at 0.5, propagated): " << std::setprecision(4)
        << r.check.model_mw << " vs " << r.check.direct_mw << " mW (" << std::setprecision(2)

@@ -20,10 +20,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "generator/array/array.hpp"
+#include "models/dnn/layer_multipliers.hpp"
 #include "synth/pin_energy.hpp"
 
 namespace gm {
@@ -47,11 +50,19 @@ struct InferenceEnergyOptions {
   // Zero-gated PEs (docs/array.md, "Zero gating"): a zero activation or weight holds the
   // multiplier's operands and adds 0, so the gating's saving is measured in the netlist's activity.
   bool zero_gate = false;
+  // Per-layer multipliers (synth/inference_energy_layers.hpp runs this once per distinct spec):
+  // the golden engine is the configuration's dnn::LayerGemm, and only the conv/fc layers whose
+  // multiplier is `mul` run on the netlist; the others take the golden layer's outputs (their own
+  // run checks that their netlist gives the same), so every layer sees the activations of the
+  // per-layer inference. The figures (energy, cycles, per_layer) then cover only `mul`'s layers.
+  // Unset: every conv/fc layer on the netlist of `mul`.
+  std::optional<dnn::LayerMultipliers> layers;
 };
 
 struct InferenceLayerEnergy {
   std::string layer;  // Layer::describe()
   int index = 0;      // in the network's layer list
+  std::string spec;   // per-layer multipliers: the canonical spec of the layer's array (else empty)
   // Per image (all images equal for macs; the rest are means over the images).
   uint64_t macs = 0;
   double cycles = 0, utilization = 0;  // utilization = MACs / (cycles x R x C)
@@ -63,7 +74,11 @@ struct InferenceLayerEnergy {
 };
 
 struct InferenceEnergyResult {
+  // spec: the canonical spec, or the per-layer configuration's canonical text; name: the array's
+  // design name, or LayerMultipliers::name() of a per-layer configuration.
   std::string spec, array, name;
+  // Per-layer multipliers: layer name -> canonical spec, in network order (empty otherwise).
+  std::vector<std::pair<std::string, std::string>> layer_specs;
   bool zero_gate = false;
   size_t images_simulated = 0;
   double accuracy = 0;  // on the simulated images (logits from the netlist)

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "models/dnn/evaluate.hpp"
+#include "models/dnn/layer_gemm.hpp"
+#include "models/errors.hpp"
 #include "models/golden_gemm.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/product_table.hpp"
@@ -81,8 +83,9 @@ void check_dnn_rtl(const std::string& who, const DnnRtlReport& r, CheckLog& chec
   for (size_t i = 0; i < r.layers.size(); ++i)
     checks.expect(r.layers[i].mismatches == 0,
                   who + ": " + r.name + " on the " + r.array + " array: layer " + std::to_string(i) + " (" +
-                      r.layers[i].layer + "): " + std::to_string(r.layers[i].mismatches) + " of " +
-                      std::to_string(r.layers[i].outputs) + " outputs differ from the golden layer");
+                      r.layers[i].layer + (r.per_layer ? " on " + r.layers[i].spec : "") + "): " +
+                      std::to_string(r.layers[i].mismatches) + " of " + std::to_string(r.layers[i].outputs) +
+                      " outputs differ from the golden layer");
 }
 
 void ArrayRunCounts::add(const ArrayRunCounts& other) {
@@ -101,11 +104,40 @@ void ArrayRunCounts::add(const ArrayRunCounts& other) {
   }
 }
 
+namespace {
+
+// The engine of one worker of a per-layer run: each conv/fc layer's GEMM goes to the ArrayGemm of
+// its layer's array, found by the layer's weights (run_layer passes the network's own).
+class LayerArrayGemm : public dnn::GemmEngine {
+ public:
+  LayerArrayGemm(const dnn::Network& net, std::vector<ArrayGemm*> engine_of_layer)
+      : net_(net), engine_of_layer_(std::move(engine_of_layer)) {}
+  void gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) override {
+    engine_for(w).gemm(x, m, k, w, n, y);
+  }
+  void gemm_layer(const int8_t* x, int64_t m, int64_t k, const dnn::Layer& l, int32_t* out) override {
+    engine_for(l.weights.data()).gemm_layer(x, m, k, l, out);
+  }
+
+ private:
+  ArrayGemm& engine_for(const int8_t* weights) {
+    for (size_t i = 0; i < net_.layers.size(); ++i)
+      if (engine_of_layer_[i] && net_.layers[i].weights.data() == weights) return *engine_of_layer_[i];
+    throw std::logic_error("LayerArrayGemm: a GEMM on weights of no conv/fc layer with an array");
+  }
+  const dnn::Network& net_;
+  std::vector<ArrayGemm*> engine_of_layer_;
+};
+
+}  // namespace
+
 // Batch b holds images [b * batch, (b + 1) * batch): the same GEMMs, and so the same cycle counts,
 // whatever the number of workers. Worker t takes batches t, t + jobs, ...; each has its own
-// runner copy (one simulator process per call), golden engine and counters, merged at the end.
-BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& net, const ImageSet& images,
-                                size_t batch, int jobs, const ProductTable& table) {
+// runner copies (one simulator process per call), golden engine and counters, merged at the end.
+BatchedRun run_batches_on_arrays(const std::vector<const GemmRunner*>& runner_of_layer, const dnn::Network& net,
+                                 const ImageSet& images, size_t batch, int jobs, const GoldenEngineFactory& make_golden) {
+  if (runner_of_layer.size() != net.layers.size())
+    throw std::logic_error("run_batches_on_arrays: one runner slot per network layer expected");
   const size_t count = images.count(), classes = static_cast<size_t>(net.classes());
   const size_t batches = (count + batch - 1) / batch;
   if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -116,15 +148,29 @@ BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& ne
   std::vector<std::thread> threads;
   auto work = [&](size_t t) {
     try {
-      const GemmRunner local = runner;
-      dnn::TableGemm golden(table, 1);
-      ArrayGemm engine(local, net, golden);
+      const std::unique_ptr<dnn::GemmEngine> golden = make_golden();
+      // One local runner and ArrayGemm per distinct runner, shared by the layers that use it.
+      std::vector<const GemmRunner*> shared;
+      std::vector<std::unique_ptr<GemmRunner>> local;
+      std::vector<std::unique_ptr<ArrayGemm>> engines;
+      std::vector<ArrayGemm*> engine_of_layer(net.layers.size(), nullptr);
+      for (size_t i = 0; i < net.layers.size(); ++i) {
+        if (!runner_of_layer[i]) continue;
+        const size_t e = std::find(shared.begin(), shared.end(), runner_of_layer[i]) - shared.begin();
+        if (e == shared.size()) {
+          shared.push_back(runner_of_layer[i]);
+          local.push_back(std::make_unique<GemmRunner>(*runner_of_layer[i]));
+          engines.push_back(std::make_unique<ArrayGemm>(*local.back(), net, *golden));
+        }
+        engine_of_layer[i] = engines[e].get();
+      }
+      LayerArrayGemm engine(net, engine_of_layer);
       for (size_t b = t; b < batches; b += workers) {
         const size_t first = b * batch, n = std::min(batch, count - first);
         const auto logits = dnn::run_network(net, images.image(first), n, engine, batch);
         std::copy(logits.begin(), logits.end(), out.logits.begin() + static_cast<std::ptrdiff_t>(first * classes));
       }
-      totals[t].add(engine);
+      for (const auto& e : engines) totals[t].add(*e);
     } catch (...) {
       errors[t] = std::current_exception();
     }
@@ -138,52 +184,94 @@ BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& ne
   return out;
 }
 
+BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& net, const ImageSet& images,
+                                size_t batch, int jobs, const ProductTable& table) {
+  std::vector<const GemmRunner*> runner_of_layer(net.layers.size(), nullptr);
+  for (size_t i = 0; i < net.layers.size(); ++i)
+    if (net.layers[i].is_gemm()) runner_of_layer[i] = &runner;
+  return run_batches_on_arrays(runner_of_layer, net, images, batch, jobs,
+                               [&] { return std::make_unique<dnn::TableGemm>(table, 1); });
+}
+
+namespace {
+
+// The report's header: what ran where.
+DnnRtlReport rtl_report_head(const DnnRtlOptions& opt, const dnn::Network& net, MulModel mul_model) {
+  DnnRtlReport rep;
+  rep.per_layer = opt.layers.has_value();
+  rep.spec = rep.per_layer ? opt.layers->canonical(net) : opt.mul.canonical();
+  rep.name = rep.per_layer ? opt.layers->name(net) : opt.mul.name();
+  rep.array = std::to_string(opt.rows) + "x" + std::to_string(opt.cols);
+  rep.model = opt.model;
+  rep.mul_model = mul_model_name(mul_model);
+  rep.mul_rtl = opt.mul_rtl;
+  return rep;
+}
+
+}  // namespace
+
 DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
-  const Spec& spec = opt.mul;
-  dnn::check_dnn_spec(spec);
+  if (opt.layers && !opt.mul_rtl.empty())
+    throw UserError("--mul-rtl replaces the RTL of one multiplier: give it with --mul SPEC, not with --mul-layer or "
+                    "--mul-map");
+  if (!opt.layers) dnn::check_dnn_spec(opt.mul);
   const dnn::Network net = load_dnn_model(opt.model);
+  // Without per-layer multipliers every layer gets opt.mul: the same golden engine and arrays.
+  const dnn::LayerMultipliers config = opt.layers ? *opt.layers : dnn::LayerMultipliers(opt.mul);
+  const std::vector<dnn::LayerSpec> layer_specs = config.resolve(net);  // UserError for an unknown layer
   const ImageSet test = load_dnn_test_set(opt.data_dir, opt.images, net);
   const auto t0 = std::chrono::steady_clock::now();
-  const PeMultiplier mul = prepare_pe_multiplier(spec, opt.mul_model, opt.mul_rtl);
-  if (!mul.failure.empty()) {  // a lookup table that is not proven equal to the RTL runs nothing
-    DnnRtlReport rep;
-    rep.spec = spec.canonical();
-    rep.name = spec.name();
-    rep.array = std::to_string(opt.rows) + "x" + std::to_string(opt.cols);
-    rep.model = opt.model;
-    rep.mul_model = mul_model_name(mul.model);
-    rep.mul_rtl = opt.mul_rtl;
-    rep.mul_failure = mul.failure;
-    return rep;
+  DnnRtlReport rep = rtl_report_head(opt, net, opt.mul_model);
+
+  // One PE multiplier and one array harness per distinct spec, shared by the layers that use it.
+  const std::vector<Spec> specs = dnn::distinct_specs(layer_specs);
+  std::vector<PeMultiplier> muls;
+  for (const Spec& spec : specs) {
+    muls.push_back(prepare_pe_multiplier(spec, opt.mul_model, opt.mul_rtl));
+    rep.mul_verified_pairs += muls.back().verified_pairs;
+    if (!muls.back().failure.empty()) {  // a lookup table that is not proven equal to the RTL runs nothing
+      rep.mul_failure = (rep.per_layer ? spec.canonical() + ": " : "") + muls.back().failure;
+      return rep;
+    }
   }
   // 32-bit accumulators (the golden definition's wrap32 sums) and the output stage: whole layers.
   // A profile-guided harness builds in twice the time and simulates in less CPU (docs/dnn.md):
   // worth it from a few thousand images on, and cached for the next run.
   const HarnessTuning tuning = opt.tuning ? *opt.tuning
-                               : mul.model == MulModel::kLut && test.count() >= kProfileGuidedFromImages
+                               : opt.mul_model == MulModel::kLut && test.count() >= kProfileGuidedFromImages
                                    ? HarnessTuning::kProfileGuided
                                    : HarnessTuning::kPlain;
-  const GemmRunner runner(make_array_config(opt.rows, opt.cols, spec, "", 32, false, opt.acc_depth, true), mul.model,
-                          mul.rtl, tuning);
-  const ProductTable table(spec);
-  const BatchedRun run = run_batches_on_array(runner, net, test, opt.batch, opt.jobs, table);
-  dnn::TableGemm golden_engine(table);
+  std::vector<std::unique_ptr<GemmRunner>> runners;
+  for (size_t s = 0; s < specs.size(); ++s) {
+    runners.push_back(std::make_unique<GemmRunner>(
+        make_array_config(opt.rows, opt.cols, specs[s], "", 32, false, opt.acc_depth, true), muls[s].model,
+        muls[s].rtl, tuning));
+    rep.build_seconds += runners.back()->build_seconds();
+    rep.profile_guided = rep.profile_guided || runners.back()->profile_guided();
+  }
+  std::vector<const GemmRunner*> runner_of_layer(net.layers.size(), nullptr);
+  std::vector<std::string> spec_of_layer(net.layers.size());
+  for (const auto& l : layer_specs) {
+    spec_of_layer[l.index] = l.spec.canonical();
+    for (size_t s = 0; s < specs.size(); ++s)
+      if (specs[s].canonical() == spec_of_layer[l.index]) runner_of_layer[l.index] = runners[s].get();
+  }
+  const BatchedRun run = run_batches_on_arrays(runner_of_layer, net, test, opt.batch, opt.jobs,
+                                               [&] { return std::make_unique<dnn::LayerGemm>(net, config, 1); });
+  dnn::LayerGemm golden_engine(net, config);
   const auto golden = dnn::run_network(net, test.pixels.data(), test.count(), golden_engine, opt.batch);
   const std::vector<int32_t>& rtl = run.logits;
 
-  DnnRtlReport rep;
-  rep.spec = spec.canonical();
-  rep.name = spec.name();
-  rep.array = std::to_string(opt.rows) + "x" + std::to_string(opt.cols);
-  rep.model = opt.model;
   rep.images = test.count();
-  rep.acc_depth = runner.config().acc_depth;
+  rep.acc_depth = runners.front()->config().acc_depth;
   const ArrayRunCounts& engine = run.totals;
-  for (size_t i = 0; i < net.layers.size(); ++i)
-    if (net.layers[i].is_gemm()) {
-      rep.layers.push_back(engine.layers[i]);
-      rep.layer_mismatches += engine.layers[i].mismatches;
-    }
+  for (const auto& l : layer_specs) {
+    DnnLayerCheck c = engine.layers[l.index];
+    c.name = l.name;
+    c.spec = spec_of_layer[l.index];
+    rep.layers.push_back(c);
+    rep.layer_mismatches += c.mismatches;
+  }
   for (size_t i = 0; i < rtl.size(); ++i) rep.mismatches += rtl[i] != golden[i];
   rep.accuracy = dnn::accuracy(rtl, net.classes(), test.labels.data(), test.count());
   rep.golden_accuracy = dnn::accuracy(golden, net.classes(), test.labels.data(), test.count());
@@ -191,11 +279,6 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   rep.cycles_model = engine.cycles_model;
   rep.macs = engine.macs;
   rep.sim_cpu_seconds = engine.sim_cpu_seconds;
-  rep.build_seconds = runner.build_seconds();
-  rep.profile_guided = runner.profile_guided();
-  rep.mul_model = mul_model_name(mul.model);
-  rep.mul_rtl = opt.mul_rtl;
-  rep.mul_verified_pairs = mul.verified_pairs;
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
 }

@@ -7,6 +7,8 @@
 // count with the cycle model's.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "models/checks.hpp"
 #include "tb/array_runner.hpp"
 #include "models/dnn/idx.hpp"
+#include "models/dnn/layer_multipliers.hpp"
 #include "models/dnn/network.hpp"
 #include "models/product_table.hpp"
 
@@ -25,6 +28,8 @@ struct DnnLayerCheck {
   std::string layer;  // Layer::describe()
   uint64_t outputs = 0, mismatches = 0;
   uint64_t cycles = 0, cycles_model = 0;
+  std::string name;   // dnn::layer_name: conv1, fc1, ... (dnn rtl fills it)
+  std::string spec;   // canonical spec of the multiplier in the PEs of the layer's array (dnn rtl fills it)
 };
 
 // What the array did over some GEMMs: cycles (measured and modelled), MACs, simulator CPU time and
@@ -64,12 +69,24 @@ struct BatchedRun {
 BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& net, const ImageSet& images,
                                 size_t batch, int jobs, const ProductTable& table);
 
+// The same with an array per layer: net.layers[i] (conv/fc) runs on *runner_of_layer[i] (pooling
+// layers: nullptr), each worker with its own copy of every distinct runner; `make_golden` makes
+// each worker's golden engine (e.g. dnn::LayerGemm of the per-layer configuration), which every
+// layer's outputs are checked against.
+using GoldenEngineFactory = std::function<std::unique_ptr<dnn::GemmEngine>()>;
+BatchedRun run_batches_on_arrays(const std::vector<const GemmRunner*>& runner_of_layer, const dnn::Network& net,
+                                 const ImageSet& images, size_t batch, int jobs, const GoldenEngineFactory& make_golden);
+
 // `dnn rtl` builds a lookup-table harness profile-guided (tb/array_runner.hpp) from this many images on.
 constexpr size_t kProfileGuidedFromImages = 5000;
 
 struct DnnRtlOptions {
   int rows = 8, cols = 8;
   Spec mul;  // the multiplier of every PE (8-bit signed), parsed by the caller
+  // Per-layer multipliers instead of `mul` (models/dnn/layer_multipliers.hpp): every conv/fc layer
+  // runs on an array of its own multiplier, one harness per distinct spec, and is checked against
+  // the golden per-layer inference (dnn::LayerGemm). Not with mul_rtl (a file replaces one spec).
+  std::optional<dnn::LayerMultipliers> layers;
   std::string model = "cnn";
   size_t images = 200;
   std::string data_dir;
@@ -87,7 +104,10 @@ struct DnnRtlOptions {
 };
 
 struct DnnRtlReport {
+  // spec: the canonical spec, or with per-layer multipliers the configuration's canonical text
+  // (LayerMultipliers::canonical); name: Spec::name() or LayerMultipliers::name().
   std::string spec, name, array, model;
+  bool per_layer = false;  // run with DnnRtlOptions::layers
   size_t images = 0;
   double accuracy = 0, golden_accuracy = 0;
   uint64_t mismatches = 0;  // logits that differ from the golden inference
@@ -99,7 +119,7 @@ struct DnnRtlReport {
   bool profile_guided = false;  // the harness was compiled profile-guided
   std::string mul_model;      // "gates" | "lut"
   std::string mul_rtl;        // the user's multiplier file, or empty (generated)
-  uint64_t mul_verified_pairs = 0;  // lut: pairs on which the RTL was proven equal to the table
+  uint64_t mul_verified_pairs = 0;  // lut: pairs on which the RTL was proven equal to the table (all specs)
   std::string mul_failure;    // lut: the RTL differs from the model (one line); nothing was run
 };
 

@@ -27,6 +27,7 @@ set(GM_UNIT_SUITES
   NetNames                                                   # emitted net names say where a net sits
   StorageAccesses MemEnergy StorageLayerStats                # storage energy: schedule accesses, table, per-layer stats
   PinEnergyParse InferStats                                  # OpenSTA pin-energy log reader, confidence interval
+  InferComposeLayers                                         # per-layer inference energy recomposed from its runs
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
@@ -41,6 +42,9 @@ set(GM_SLOW_CASES
   ArraySynth.*
   Fanout.FourByFourArrayHasNoBroadcastControl                # a 4x4 synthesis (~20 s)
   InferenceEnergy.*                                          # an array synthesis and whole inferences
+  InferenceEnergyLayers.*                                    # two 1x1 syntheses, five whole-inference runs
+  DnnRtlLayers.TwoSpecCnnOnA4x4ArrayEqualsTheGoldenPerLayerEval   # three 4x4 harnesses (cold)
+  DnnRtlLayers.AnArrayOfTheWrongMultiplierForOneLayerIsCaughtInThatLayer  # two 2x2 harnesses (cold)
   ArrayLanes.*                                               # a 2x2 array synthesis, GEMMs in lanes
   Characterize.*
   CharacterizeArray.*                                        # two 1x1 array syntheses and whole inferences

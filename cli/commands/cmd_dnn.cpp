@@ -4,6 +4,7 @@
 // greenmac dnn sensitivity --mul SPEC... [--model] [--images N] [--split] [--json] [-o FILE.csv] (dnn_layers.cpp)
 // greenmac dnn tune --mul-layer LAYER=SPEC... [--calib-images N] -o MODEL.json (dnn_tune.cpp)
 // greenmac dnn rtl --array RxC --mul SPEC [--images N] [--mul-model gates|lut] [--mul-rtl FILE] [--json]
+// greenmac dnn rtl --array RxC --mul-layer LAYER=SPEC... [--mul-map FILE] ...: each layer on an array of its own multiplier
 // greenmac dnn storage --array RxC [--model cnn] [--images N] [--mem-energy FILE] [--json] (dnn_storage.cpp)
 // greenmac train --model cnn|mlp [--epochs N] [--seed S] -o FILE
 //
@@ -170,11 +171,16 @@ struct RtlArgs {
   DnnRtlOptions opt;
   NetworkRunArgs run;  // --array --mul --model --images --data --json
   std::string mul_model = "gates";
+  std::vector<std::string> mul_layers;  // LAYER=SPEC, one per option
+  std::string mul_map;
 };
 
 int run_rtl(const RtlArgs& a) {
   DnnRtlOptions opt = a.opt;
-  opt.mul = parse_spec(a.run.mul);
+  if (!a.mul_layers.empty() || !a.mul_map.empty())
+    opt.layers = dnn::layer_multipliers_from_options(a.mul_layers, a.mul_map);
+  else
+    opt.mul = parse_spec(a.run.mul);
   std::tie(opt.rows, opt.cols) = a.run.dims();
   opt.model = a.run.model, opt.images = a.run.images, opt.data_dir = a.run.data;
   opt.mul_model = parse_mul_model(a.mul_model);
@@ -184,6 +190,7 @@ int run_rtl(const RtlArgs& a) {
                         {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
                         {"cycles_model", r.cycles_model}, {"model", r.model}, {"macs", r.macs},
                         {"golden_accuracy", r.golden_accuracy}, {"seconds", r.seconds}};
+    j["name"] = r.name;  // the design's name, or gm_layers_<hash> of a per-layer configuration
     j["acc_depth"] = r.acc_depth;
     j["mul_model"] = r.mul_model;
     j["mul_verified_pairs"] = r.mul_verified_pairs;
@@ -193,15 +200,19 @@ int run_rtl(const RtlArgs& a) {
     if (!r.mul_rtl.empty()) j["mul_rtl"] = r.mul_rtl;
     if (!r.mul_failure.empty()) j["mul_failure"] = r.mul_failure;
     j["layer_mismatches"] = r.layer_mismatches;
-    j["layers"] = nlohmann::json::array();
-    for (const DnnLayerCheck& l : r.layers)
-      j["layers"].push_back({{"layer", l.layer}, {"outputs", l.outputs}, {"mismatches", l.mismatches},
-                             {"cycles", l.cycles}, {"cycles_model", l.cycles_model}});
+    j["layers"] = nlohmann::json::array();  // the per-layer checks (an array since before per-layer multipliers)
+    j["layer_specs"] = nlohmann::json::object();  // layer name -> the multiplier of its array
+    for (const DnnLayerCheck& l : r.layers) {
+      j["layers"].push_back({{"layer", l.layer}, {"name", l.name}, {"spec", l.spec}, {"outputs", l.outputs},
+                             {"mismatches", l.mismatches}, {"cycles", l.cycles}, {"cycles_model", l.cycles_model}});
+      j["layer_specs"][l.name] = l.spec;
+    }
     std::cout << j.dump(2) << "\n";
   } else if (!r.mul_failure.empty()) {
     std::cout << r.name << " on a " << r.array << " array: nothing run, the multiplier RTL failed verification\n";
   } else {
     std::cout << r.name << " on a " << r.array << " array, " << r.model << ", " << r.images << " images\n";
+    if (r.per_layer) std::cout << "  per layer       each layer on a " << r.array << " array of its own multiplier: " << r.spec << "\n";
     const std::string rtl = r.mul_rtl.empty() ? "the generated RTL" : r.mul_rtl;
     if (r.mul_model == "gates")
       std::cout << "  PE multipliers  gates: " << rtl << " simulated in every PE\n";
@@ -213,7 +224,7 @@ int run_rtl(const RtlArgs& a) {
     std::cout << "  layer outputs   " << r.layer_mismatches << " mismatches (each conv/fc layer's int8 outputs from "
               << "the array's output stage, D=" << r.acc_depth << ", against the golden layer)\n";
     for (const DnnLayerCheck& l : r.layers)
-      std::cout << "    " << l.layer << ": " << l.mismatches << " of " << l.outputs << " differ, " << l.cycles
+      std::cout << "    " << l.name << " (" << l.layer << ") on " << l.spec << ": " << l.mismatches << " of " << l.outputs << " differ, " << l.cycles
                 << " cycles (model " << l.cycles_model << ")\n";
     std::cout << "  cycles          " << r.cycles << " (cycle model " << r.cycles_model << ")\n";
     std::cout << "  MACs            " << r.macs << "; " << r.seconds << " s wall, " << r.sim_cpu_seconds
@@ -280,6 +291,16 @@ const CommandRegistrar reg_dnn({
                          "PE multipliers: gates (the multiplier's RTL in every PE) or lut (lookup tables of the model, "
                          "after verifying the RTL against it on every operand pair)")
               ->capture_default_str();
+          auto* rt_layer = rt->add_option(
+              "--mul-layer", rargs->mul_layers,
+              "LAYER=SPEC: run this layer on an array of this multiplier, one option per layer (default=SPEC for "
+              "the layers not named, else exact:s=1); instead of --mul. Checked against the golden per-layer "
+              "inference");
+          rt_layer->allow_extra_args(false);
+          auto* rt_map = rt->add_option("--mul-map", rargs->mul_map,
+                                        "file of `LAYER SPEC` lines (`default SPEC`, # comments): per-layer "
+                                        "multipliers, as --mul-layer");
+          rt->get_option("--mul")->excludes(rt_layer)->excludes(rt_map);
           rt->add_option("--mul-rtl", rargs->opt.mul_rtl,
                          "Verilog file to use as the PE multiplier instead of the generated RTL (must define the "
                          "spec's module with ports a_i, b_i, y_o); the spec's model stays the oracle");

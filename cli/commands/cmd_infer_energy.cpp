@@ -1,5 +1,7 @@
-// greenmac infer-energy --array RxC --mul SPEC [--images N] [--model cnn] [--zero-gate] [--validate] [--json]
+// greenmac infer-energy --array RxC --mul SPEC [--images N] [--model cnn|mlp|FILE] [--zero-gate] [--validate] [--json]
 //                       [--voltage [--dvfs-clocks NS,...] [--vth V] [--alpha A] [--v-min V]]
+// greenmac infer-energy --array RxC --mul-layer LAYER=SPEC... [--mul-map FILE] ...: each layer on an array
+//                       of its own multiplier (synth/inference_energy_layers.hpp)
 //
 // Whole inferences of the DNN, one image at a time, through the synthesized array's mapped netlist:
 // energy per inference (mean, 95 % CI) and per layer (synth/inference_energy.hpp). A layer output
@@ -7,6 +9,7 @@
 // differ from the cycle model are failed checks (exit status 1).
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
@@ -15,6 +18,8 @@
 #include "models/checks.hpp"
 #include "models/spec.hpp"
 #include "synth/inference_energy.hpp"
+#include "synth/inference_energy_layers.hpp"
+#include "models/dnn/layer_multipliers.hpp"
 
 namespace gm {
 namespace {
@@ -25,11 +30,17 @@ struct InferArgs {
   bool voltage = false;
   std::vector<double> dvfs_clocks_ns;
   energy::SupplyModel supply;
+  std::vector<std::string> mul_layers;  // LAYER=SPEC, one per option
+  std::string mul_map;
 };
 
 int run_infer(const InferArgs& a) {
   InferenceEnergyOptions opt = a.opt;
-  opt.mul = a.run.spec();
+  std::optional<dnn::LayerMultipliers> layers;
+  if (!a.mul_layers.empty() || !a.mul_map.empty())
+    layers = dnn::layer_multipliers_from_options(a.mul_layers, a.mul_map);
+  else
+    opt.mul = a.run.spec();
   std::tie(opt.rows, opt.cols) = a.run.dims();
   opt.model = a.run.model, opt.images = a.run.images, opt.data_dir = a.run.data;
   if (!(opt.clock_ns > 0)) throw UserError("--clock-ns must be a positive number of ns");
@@ -39,7 +50,7 @@ int run_infer(const InferArgs& a) {
     for (const double t : a.dvfs_clocks_ns)
       if (!(t > 0)) throw UserError("--dvfs-clocks takes positive clock periods in ns, e.g. 10,12.5,15,20");
   }
-  const InferenceEnergyResult r = inference_energy(opt);
+  const InferenceEnergyResult r = layers ? inference_energy_per_layer(opt, *layers) : inference_energy(opt);
   if (a.run.json) {
     nlohmann::json j = inference_energy_json(r);
     if (voltage) j["voltage_estimate"] = voltage_report_json(voltage_report(r, a.supply, a.dvfs_clocks_ns));
@@ -95,6 +106,17 @@ const CommandRegistrar reg_infer({
           sub.add_option("--v-min", a->supply.v_min, "lowest supply considered (V)")->capture_default_str();
           sub.add_flag("--validate", a->opt.validate,
                        "also compare the linear pin-energy model with OpenSTA's direct report_power (one more STA run)");
+          auto* layer = sub.add_option("--mul-layer", a->mul_layers,
+                                       "LAYER=SPEC: run this layer on an array of this multiplier, one option per "
+                                       "layer (default=SPEC for the layers not named, else exact:s=1); instead of "
+                                       "--mul. Each distinct spec's array is synthesized and simulated on its layers");
+          layer->allow_extra_args(false);
+          auto* map = sub.add_option("--mul-map", a->mul_map,
+                                     "file of `LAYER SPEC` lines (`default SPEC`, # comments): per-layer "
+                                     "multipliers, as --mul-layer");
+          sub.get_option("--mul")->excludes(layer)->excludes(map);
+          // The voltage estimate reads one array's slack and power split; a per-layer run has several.
+          for (const char* v : {"--voltage", "--dvfs-clocks"}) sub.get_option(v)->excludes(layer)->excludes(map);
           return [=] { return run_infer(*a); };
         },
 });

@@ -81,6 +81,16 @@ std::string LayerMultipliers::name(const Network& net) const {
   return std::string("gm_layers_") + buf;
 }
 
+std::vector<Spec> distinct_specs(const std::vector<LayerSpec>& layers) {
+  std::vector<Spec> specs;
+  for (const auto& l : layers) {
+    bool seen = false;
+    for (const auto& s : specs) seen = seen || s.canonical() == l.spec.canonical();
+    if (!seen) specs.push_back(l.spec);
+  }
+  return specs;
+}
+
 namespace {
 
 Spec parse_spec_at(const std::string& text, const std::string& origin, const std::string& layer) {

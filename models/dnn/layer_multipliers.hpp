@@ -70,6 +70,10 @@ class LayerMultipliers {
   std::vector<LayerOverride> overrides_;
 };
 
+// The distinct specs of resolved layers, in the order of their first layer (one array, harness or
+// netlist per spec in the hardware paths, shared by the layers that use it).
+std::vector<Spec> distinct_specs(const std::vector<LayerSpec>& layers);
+
 // One --mul-layer value: LAYER=SPEC, split at the FIRST '=' (the spec has its own '=' and ',').
 // Throws UserError for a value without a layer or a spec, SpecError for a bad spec.
 void add_mul_layer_option(LayerMultipliers& lm, const std::string& text);

@@ -15,5 +15,16 @@ TEST(InferEnergyCli, BadInputsAreOneLineErrorsBeforeAnySynthesis) {
                               "nonexistent");
 }
 
+// Per-layer multipliers: an unknown layer, --mul with --mul-layer or --mul-map, and the voltage
+// estimate (one array's slack) with them are refused before any synthesis.
+TEST(InferEnergyCli, BadPerLayerOptionsAreOneLineErrorsBeforeAnySynthesis) {
+  const std::string base = "infer-energy --array 1x1 --images 2 ";
+  test::expect_one_line_error(test::run_cli(base + "--mul-layer conv7=exact:s=1"), "conv1, conv2, fc1");
+  test::expect_one_line_error(test::run_cli(base + "--mul exact:s=1 --mul-layer fc1=exact:s=1"), "--mul");
+  test::expect_one_line_error(test::run_cli(base + "--mul exact:s=1 --mul-map /nonexistent"), "--mul");
+  test::expect_one_line_error(test::run_cli(base + "--voltage --mul-layer fc1=exact:s=1"), "--voltage");
+  test::expect_one_line_error(test::run_cli(base + "--model mlp --mul-layer fc1"), "LAYER=SPEC");
+}
+
 }  // namespace
 }  // namespace gm

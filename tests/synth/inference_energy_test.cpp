@@ -18,6 +18,7 @@
 #include "synth/array_synth.hpp"
 #include "synth/flow.hpp"
 #include "synth/inference_energy.hpp"
+#include "synth/inference_energy_layers.hpp"
 #include "synth/pin_energy.hpp"
 #include "models/dnn/network.hpp"
 #include "tb/array_runner.hpp"
@@ -432,6 +433,91 @@ TEST(InferenceEnergy, PrunedWeightsSpendLessOnTheSameCycles) {
   EXPECT_LT(p.energy_nj, 0.97 * d.energy_nj);
   std::cout << "75 % of the weights zero, 1x1 array: " << d.energy_nj << " -> " << p.energy_nj
             << " nJ per inference\n";
+}
+
+// The recomposition of per-layer runs, on hand-made runs: per-image sums, their mean and paired CI,
+// summed cycles and areas, the smaller slack, the layers in network order with their array's spec,
+// the accuracy of the run that ran the last layer, and a refusal of runs on different images.
+TEST(InferComposeLayers, PerImageSumsCyclesAreasAndTheLastLayersAccuracy) {
+  InferenceEnergyResult a, b;
+  a.spec = "A", b.spec = "B";
+  a.array = b.array = "1x1";
+  a.images_simulated = b.images_simulated = 3;
+  a.energy_per_image_nj = {1, 2, 3};
+  b.energy_per_image_nj = {10, 10, 13};
+  a.cycles_per_inference = 100, b.cycles_per_inference = 300;
+  a.base_power_mw = 2, b.base_power_mw = 4;
+  a.slack_ns = 3, b.slack_ns = 1.5;
+  a.area_um2 = 1000, b.area_um2 = 500;
+  a.cell_count = 10, b.cell_count = 7;
+  a.logit_mismatches = 0, b.logit_mismatches = 2;
+  a.accuracy = 0.25, b.accuracy = 0.75;
+  a.per_layer = {InferenceLayerEnergy{.layer = "l2", .index = 2}};
+  b.per_layer = {InferenceLayerEnergy{.layer = "l0", .index = 0}};
+  const InferenceEnergyResult r = compose_per_layer_runs({a, b});
+  ASSERT_EQ(r.energy_per_image_nj, (std::vector<double>{11, 12, 16}));
+  EXPECT_DOUBLE_EQ(r.energy_nj, 13.0);
+  // {11, 12, 16}: s = sqrt(((-2)^2 + (-1)^2 + 3^2) / 2) = sqrt(7), t(2) = 4.303.
+  EXPECT_NEAR(r.energy_ci_nj, 4.303 * std::sqrt(7.0) / std::sqrt(3.0), 1e-9);
+  EXPECT_DOUBLE_EQ(r.cycles_per_inference, 400);
+  EXPECT_DOUBLE_EQ(r.base_power_mw, (2 * 100 + 4 * 300) / 400.0);  // cycle-weighted
+  EXPECT_DOUBLE_EQ(r.slack_ns, 1.5);
+  EXPECT_DOUBLE_EQ(r.area_um2, 1500);
+  EXPECT_EQ(r.cell_count, 17);
+  EXPECT_EQ(r.logit_mismatches, 2u);
+  ASSERT_EQ(r.per_layer.size(), 2u);
+  EXPECT_EQ(r.per_layer[0].index, 0);
+  EXPECT_EQ(r.per_layer[0].spec, "B");
+  EXPECT_EQ(r.per_layer[1].spec, "A");
+  EXPECT_DOUBLE_EQ(r.accuracy, 0.25);  // run A ran layer 2, the last one
+  b.energy_per_image_nj.pop_back();
+  b.images_simulated = 2;
+  EXPECT_THROW(compose_per_layer_runs({a, b}), std::logic_error);
+}
+
+// Per-layer energy on the two-layer network (conv1, fc1) on 1x1 arrays. Every layer on the same
+// spec is the plain run (same netlist, same activations). A mix of exact (conv1) and trunc:t=6
+// (fc1), from the command line: conv1, the first layer, sees the same images on the same exact
+// netlist as in the all-exact run, so its energy is that run's; the cycles are each layer's on its
+// own array, as in the plain runs; the total is the sum of the layers; the area is both arrays'; and the mix lies
+// between all-trunc and all-exact (trunc's array switches less on both layers here).
+TEST(InferenceEnergyLayers, SameSpecEverywhereIsThePlainRunAndAMixLiesBetween) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-infer-energy-layers");
+  const std::string cheap = "trunc:t=6,s=1";
+  InferenceEnergyOptions opt = one_by_one(dir, tiny_conv_network(), "exact:s=1", 2);
+  const InferenceEnergyResult exact = inference_energy(opt);
+  opt.mul = parse_spec(cheap);
+  const InferenceEnergyResult trunc = inference_energy(opt);
+  const InferenceEnergyResult same =
+      inference_energy_per_layer(opt, dnn::layer_multipliers_from_options({"conv1=" + cheap, "fc1=" + cheap}, ""));
+  ASSERT_EQ(same.energy_per_image_nj.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) EXPECT_NEAR(same.energy_per_image_nj[i], trunc.energy_per_image_nj[i], 1e-9 * trunc.energy_nj);
+  EXPECT_NEAR(same.energy_nj, trunc.energy_nj, 1e-9 * trunc.energy_nj);
+  EXPECT_EQ(same.spec, "conv1=" + parse_spec(cheap).canonical() + ";fc1=" + parse_spec(cheap).canonical());
+  EXPECT_EQ(same.logit_mismatches, 0u);
+
+  const test::CliResult cli = test::run_cli("infer-energy --array 1x1 --images 2 --activity-model zero --json --model " +
+                                            (dir / "tiny.json").string() + " --mul-layer conv1=exact:s=1 --mul-layer fc1=" + cheap);
+  ASSERT_EQ(cli.rc, 0) << cli.out << cli.err;
+  const auto j = nlohmann::json::parse(cli.out);
+  EXPECT_EQ(j["layers"], (nlohmann::json{{"conv1", parse_spec("exact:s=1").canonical()}, {"fc1", parse_spec(cheap).canonical()}}));
+  EXPECT_EQ(j["logit_mismatches"], 0);
+  ASSERT_EQ(j["per_layer"].size(), 2u);
+  EXPECT_EQ(j["per_layer"][0]["spec"], parse_spec("exact:s=1").canonical());
+  EXPECT_EQ(j["per_layer"][1]["spec"], parse_spec(cheap).canonical());
+  for (const auto& l : j["per_layer"]) EXPECT_EQ(l["output_mismatches"], 0);
+  const double conv = j["per_layer"][0]["energy_compute_nj"], fc = j["per_layer"][1]["energy_compute_nj"];
+  const double total = j["energy_nj"];
+  EXPECT_NEAR(conv, exact.per_layer[0].energy_compute_nj, 1e-9 * exact.energy_nj);
+  EXPECT_NEAR(total, conv + fc, 1e-9 * total);
+  EXPECT_DOUBLE_EQ(j["cycles_per_inference"].get<double>(), exact.per_layer[0].cycles + trunc.per_layer[1].cycles);
+  EXPECT_NEAR(j["area_um2"].get<double>(), exact.area_um2 + trunc.area_um2, 1e-6);
+  EXPECT_LT(trunc.energy_nj, total);
+  EXPECT_LT(total, exact.energy_nj);
+  std::cout << "1x1 arrays, 2 images: all exact " << exact.energy_nj << " nJ, conv1 exact + fc1 " << cheap << " "
+            << total << " nJ, all " << cheap << " " << trunc.energy_nj << " nJ\n";
 }
 
 }  // namespace

@@ -135,6 +135,20 @@ TEST(DnnLayers, SameAssignmentSameCanonicalTextHoweverWritten) {
   EXPECT_EQ(a.name(cnn).rfind("gm_layers_", 0), 0u);
 }
 
+// One array per distinct spec in the hardware paths: two spellings of one spec are one spec, in the
+// order of the first layer that uses it.
+TEST(DnnLayers, DistinctSpecsAreCanonicalAndInFirstUseOrder) {
+  const dnn::Network cnn = dnn::load_network(model_path("cnn"));
+  LayerMultipliers a;
+  dnn::add_mul_layer_option(a, "conv1=drum:k=4,s=1");
+  dnn::add_mul_layer_option(a, "fc1=drum:s=1,k=4");
+  const std::vector<Spec> specs = dnn::distinct_specs(a.resolve(cnn));  // conv2 keeps exact:s=1
+  ASSERT_EQ(specs.size(), 2u);
+  EXPECT_EQ(specs[0].canonical(), parse_spec("drum:k=4,s=1").canonical());
+  EXPECT_EQ(specs[1].canonical(), parse_spec("exact:s=1").canonical());
+  EXPECT_EQ(dnn::distinct_specs(LayerMultipliers().resolve(cnn)).size(), 1u);
+}
+
 TEST(DnnLayers, BadAssignmentsAreOneLineErrorsThatSayHowToFix) {
   const dnn::Network cnn = dnn::load_network(model_path("cnn"));
   LayerMultipliers lm;
