@@ -32,12 +32,6 @@ struct TuneArgs {
   bool json = false;
 };
 
-double accuracy_of(const dnn::Network& net, const dnn::LayerMultipliers& lm, const ImageSet& set) {
-  dnn::LayerGemm engine(net, lm);
-  return dnn::accuracy(dnn::run_network(net, set.pixels.data(), set.count(), engine, 500), net.classes(),
-                       set.labels.data(), set.count());
-}
-
 int run_tune(const TuneArgs& a) {
   if (a.output.empty()) throw UserError("dnn tune needs -o MODEL.json for the tuned model");
   ensure_output_file(a.output, "-o");  // before any work
@@ -63,8 +57,8 @@ int run_tune(const TuneArgs& a) {
                    std::to_string(calib.count()) + " calibration images (training images 50,000 on)";
   write_file_atomic(a.output, dnn::network_to_json(tuned));
 
-  const double exact = accuracy_of(net, dnn::LayerMultipliers(), test);
-  const double before = accuracy_of(net, lm, test), after = accuracy_of(tuned, lm, test);
+  const double exact = dnn::layer_accuracy(net, dnn::LayerMultipliers(), test);
+  const double before = dnn::layer_accuracy(net, lm, test), after = dnn::layer_accuracy(tuned, lm, test);
   if (a.json) {
     nlohmann::json j = {{"model", net.name},        {"config", lm.canonical(net)}, {"output", a.output},
                         {"calib_images", calib.count()}, {"calib_split", "val"}, {"images", test.count()},

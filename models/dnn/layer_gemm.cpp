@@ -47,4 +47,10 @@ const Spec& LayerGemm::spec_of_layer(size_t index) const {
   return specs_[engine_of_layer_[index]];
 }
 
+double layer_accuracy(const Network& net, const LayerMultipliers& layers, const ImageSet& images, int threads) {
+  LayerGemm engine(net, layers, threads);
+  const auto out = run_network(net, images.pixels.data(), images.count(), engine, 500);
+  return accuracy(out, net.classes(), images.labels.data(), images.count());
+}
+
 }  // namespace gm::dnn

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/dnn/idx.hpp"
 #include "models/dnn/layer_multipliers.hpp"
 #include "models/dnn/network.hpp"
 #include "models/product_table.hpp"
@@ -38,5 +39,9 @@ class LayerGemm : public GemmEngine {
   std::vector<Spec> specs_;                            // specs_[i]: the spec of tables_[i]
   std::vector<int> engine_of_layer_;                   // per net.layers index; -1 for maxpool
 };
+
+// Top-1 accuracy of `net` on `images` through the golden path with the layers' multipliers (500
+// images per GEMM; threads as LayerGemm's).
+double layer_accuracy(const Network& net, const LayerMultipliers& layers, const ImageSet& images, int threads = 0);
 
 }  // namespace gm::dnn

@@ -1,8 +1,9 @@
 #include "models/dnn/train/emulation.hpp"
 
 #include <algorithm>
+#include <map>
 
-#include "models/dnn/layer_gemm.hpp"
+#include "models/dnn/network.hpp"
 
 namespace gm::train {
 
@@ -16,24 +17,23 @@ torch::Tensor fake_quantize(const torch::Tensor& v, const torch::Tensor& s, doub
 Emulation::Emulation(const dnn::Network& shape, const std::vector<double>& out_scales,
                      const dnn::LayerMultipliers& layers, int threads)
     : threads_(threads) {
-  std::vector<std::pair<std::string, std::shared_ptr<const ProductTable>>> errors;  // one per distinct spec
+  const std::vector<dnn::LayerSpec> resolved = layers.resolve(shape);
+  // One error table per distinct spec; null for a multiplier without error.
+  std::map<std::string, std::shared_ptr<const ProductTable>> errors;
+  for (const Spec& spec : dnn::distinct_specs(resolved)) {
+    const ProductTable m(spec);
+    auto error = std::make_shared<const ProductTable>(8, true, [&](int64_t a, int64_t b) { return m.value(a, b) - a * b; });
+    const auto& e = error->entries();
+    if (std::all_of(e.begin(), e.end(), [](int32_t v) { return v == 0; })) error = nullptr;
+    errors[spec.canonical()] = error;
+  }
   double in_scale = dnn::kInputScale;
   size_t g = 0;
-  for (const dnn::LayerSpec& ls : layers.resolve(shape)) {
+  for (const dnn::LayerSpec& ls : resolved) {
     LayerEmulation le;
     le.in_scale = in_scale;
     in_scale = out_scales.at(g++);
-    const std::string key = ls.spec.canonical();
-    auto it = std::find_if(errors.begin(), errors.end(), [&](const auto& e) { return e.first == key; });
-    if (it == errors.end()) {
-      const ProductTable m(ls.spec);
-      auto error = std::make_shared<const ProductTable>(8, true, [&](int64_t a, int64_t b) { return m.value(a, b) - a * b; });
-      const auto& e = error->entries();
-      if (std::all_of(e.begin(), e.end(), [](int32_t v) { return v == 0; })) error = nullptr;  // an exact multiplier
-      errors.emplace_back(key, error);
-      it = errors.end() - 1;
-    }
-    le.error = it->second;
+    le.error = errors.at(ls.spec.canonical());
     layers_.push_back(le);
   }
 }

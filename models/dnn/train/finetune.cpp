@@ -27,26 +27,20 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// The int8 accuracy of `net` through the golden path with the layers' multipliers.
-double golden_accuracy(const dnn::Network& net, const dnn::LayerMultipliers& lm, const ImageSet& images, int threads) {
-  dnn::LayerGemm engine(net, lm, threads);
-  const auto out = dnn::run_network(net, images.pixels.data(), images.count(), engine, 500);
-  return dnn::accuracy(out, net.classes(), images.labels.data(), images.count());
-}
-
-void check(const FinetuneOptions& o) {
+// Checks the options before any work; returns the pruning mode.
+PruneMode check(const FinetuneOptions& o) {
   if (o.train_images < 1 || o.train_images > kTrainingImages)
     throw UserError("--train-images must be 1.." + std::to_string(kTrainingImages) +
                     " (the last 10,000 training images are the validation split)");
   if (!(o.prune >= 0 && o.prune < 1)) throw UserError("--prune takes a sparsity in [0, 1), e.g. 0.5");
   if (!(o.lr > 0)) throw UserError("--lr must be a positive learning rate, e.g. 1e-4");
-  parse_prune_mode(o.prune_mode);
+  return parse_prune_mode(o.prune_mode);
 }
 
 }  // namespace
 
 int run_finetune(const FinetuneOptions& o) {
-  check(o);
+  const PruneMode prune_mode = check(o);
   ensure_output_file(o.output, "-o");
   const auto t0 = std::chrono::steady_clock::now();
   const dnn::Network start = load_dnn_model(o.start);
@@ -63,20 +57,20 @@ int run_finetune(const FinetuneOptions& o) {
   Net net = from_quantized(start);
   const std::vector<double> scales = scales_of(start);
   std::optional<Pruning> pruning;
-  if (o.prune > 0) pruning.emplace(net, o.prune, parse_prune_mode(o.prune_mode));
+  if (o.prune > 0) pruning.emplace(net, o.prune, prune_mode);
   const Emulation emulation(start, scales, lm, o.threads);
 
   // The int8 model of the float weights as they are now, with the starting model's scales.
   auto export_model = [&] {
     dnn::Network q = start;
     q.layers = quantize(net, scales);
-    if (pruning && o.prune_mode == "channel") dnn::drop_dead_channels(q);
+    if (pruning && prune_mode == PruneMode::kChannel) dnn::drop_dead_channels(q);
     q.validate("fine-tuned model");
     return q;
   };
-  const double start_val = golden_accuracy(start, lm, val, o.threads);
+  const double start_val = dnn::layer_accuracy(start, lm, val, o.threads);
   dnn::Network best = export_model();
-  double best_val = golden_accuracy(best, lm, val, o.threads);
+  double best_val = dnn::layer_accuracy(best, lm, val, o.threads);
   int best_epoch = 0;
   std::fprintf(stderr, "epoch 0 (the start%s): val %.4f\n", pruning ? ", pruned" : "", best_val);
 
@@ -103,14 +97,14 @@ int run_finetune(const FinetuneOptions& o) {
       ++batches;
     }
     const dnn::Network cand = export_model();
-    const double val_acc = golden_accuracy(cand, lm, val, o.threads);
+    const double val_acc = dnn::layer_accuracy(cand, lm, val, o.threads);
     std::fprintf(stderr, "epoch %d/%d: loss %.4f, val %.4f (%.1f s)\n", e, o.epochs, loss_sum / std::max<size_t>(1, batches),
                  val_acc, seconds_since(te));
     if (val_acc > best_val) best = cand, best_val = val_acc, best_epoch = e;
   }
 
-  const double start_test = golden_accuracy(start, lm, test, o.threads);
-  const double best_test = golden_accuracy(best, lm, test, o.threads);
+  const double start_test = dnn::layer_accuracy(start, lm, test, o.threads);
+  const double best_test = dnn::layer_accuracy(best, lm, test, o.threads);
   const double secs = seconds_since(t0);
   const std::string config = lm.canonical(start);
   char text[768];

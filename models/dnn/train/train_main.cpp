@@ -33,7 +33,7 @@
 #include "models/dnn/train/float_net.hpp"
 #include "models/errors.hpp"
 #include "models/spec.hpp"
-#include "models/product_table.hpp"
+#include "models/dnn/layer_gemm.hpp"
 
 namespace {
 
@@ -81,14 +81,6 @@ void train(Net& net, const gm::ImageSet& data, int epochs, uint64_t seed, double
   }
 }
 
-// int8-exact accuracy through the golden path, as a check of the file just written.
-double int8_accuracy(const gm::dnn::Network& qnet, const gm::ImageSet& test) {
-  gm::ProductTable exact(8, true, [](int64_t a, int64_t b) { return a * b; });
-  gm::dnn::TableGemm engine(exact, 2);
-  const auto out = gm::dnn::run_network(qnet, test.pixels.data(), test.count(), engine, 500);
-  return gm::dnn::accuracy(out, qnet.classes(), test.labels.data(), test.count());
-}
-
 int run(const std::string& model, int epochs, uint64_t seed, size_t calib_images, int threads, const std::string& data_dir,
         const std::string& output) {
   const auto dir = gm::fashion_mnist_dir(data_dir);
@@ -132,7 +124,7 @@ int run(const std::string& model, int epochs, uint64_t seed, size_t calib_images
     }
   }
   q.validate(output);
-  const double acc8 = int8_accuracy(q, test_set);
+  const double acc8 = gm::dnn::layer_accuracy(q, gm::dnn::LayerMultipliers(), test_set, 2);  // int8-exact
   const std::string text_out = gm::dnn::network_to_json(q);
   const std::filesystem::path out_path(output);
   if (out_path.has_parent_path()) std::filesystem::create_directories(out_path.parent_path());
