@@ -13,6 +13,7 @@
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/layer_gemm.hpp"
 #include "models/dnn/network.hpp"
+#include "models/dnn/operand_fit.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
 #include "models/golden_gemm.hpp"
@@ -266,6 +267,7 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     if (std::none_of(on_array.begin(), on_array.end(), [](bool b) { return b; }))
       throw std::logic_error("inference_energy: no layer of the per-layer configuration uses " + opt.mul.canonical());
   }
+  if (!opt.layers) dnn::check_operands_fit(net, opt.mul);  // a narrow multiplier on wider operands
   const auto make_golden = [&]() -> std::unique_ptr<dnn::GemmEngine> {
     if (opt.layers) return std::make_unique<dnn::LayerGemm>(net, *opt.layers, 1);
     return std::make_unique<dnn::TableGemm>(shared_product_table(opt.mul), 1);

@@ -10,7 +10,8 @@ set(GM_UNIT_SUITES
   Registry Spec                                              # spec parser and family registry
   Bam Comp42 Drum Etm Mitchell Perf Roba Trunc Udm           # the arithmetic models
   Metrics                                                    # error metrics
-  DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval DnnPruneChannels               # DNN reader, quantization, golden GEMM, traces
+  DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval DnnPruneChannels  # DNN reader, quantization, golden GEMM, traces
+  DnnOperandFit                                              # lower precision: narrow layers and their checks
   DnnPeStream                                                # the weight-stationary stream of one PE
   SupplyVoltage                                              # the voltage-scaling estimate (alpha-power law)
   WeightTuning                                               # weight tuning for a multiplier (ALWANN)

@@ -9,6 +9,7 @@
 #include "models/version.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/dnn/layer_gemm.hpp"
+#include "models/dnn/operand_fit.hpp"
 #include "models/product_table.hpp"
 #include "models/install_layout.hpp"
 
@@ -85,7 +86,8 @@ DnnEvalReport dnn_eval(const DnnEvalOptions& opt) {
   }
   if (!opt.trace_dir.empty()) ensure_output_dir(opt.trace_dir, "--trace-dir");  // before any work
   const dnn::Network net = load_dnn_model(opt.model);
-  if (opt.layers) opt.layers->check(net);  // an unknown layer name: before the data is read
+  for (const auto& s : specs) dnn::check_operands_fit(net, s);  // a narrow multiplier on wider operands
+  if (opt.layers) opt.layers->resolve(net);  // an unknown layer name or a narrow layer: before the data is read
   const ImageSet test = load_dnn_images(opt.data_dir, opt.split, opt.images, net);
 
   DnnEvalReport rep;

@@ -6,6 +6,7 @@
 
 #include "models/cache/cache_dir.hpp"  // fnv1a
 #include "models/dnn/layer_names.hpp"
+#include "models/dnn/operand_fit.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
 #include "models/map_lines.hpp"
@@ -62,16 +63,22 @@ void LayerMultipliers::check(const Network& net) const {
   }
 }
 
-std::vector<LayerSpec> LayerMultipliers::resolve(const Network& net) const {
+std::vector<LayerSpec> LayerMultipliers::assignments(const Network& net) const {
   check(net);
   std::vector<LayerSpec> out;
   for (const auto& g : gemm_layers(net)) out.push_back({g.index, g.name, spec_of(g.name)});
   return out;
 }
 
+std::vector<LayerSpec> LayerMultipliers::resolve(const Network& net) const {
+  std::vector<LayerSpec> out = assignments(net);
+  for (const auto& l : out) check_operands_fit(net, l.index, l.spec);
+  return out;
+}
+
 std::string LayerMultipliers::canonical(const Network& net) const {
   std::string s;
-  for (const auto& l : resolve(net)) s += (s.empty() ? "" : ";") + l.name + "=" + l.spec.canonical();
+  for (const auto& l : assignments(net)) s += (s.empty() ? "" : ";") + l.name + "=" + l.spec.canonical();
   return s;
 }
 

@@ -25,7 +25,7 @@ inline constexpr const char* kDefaultLayer = "default";
 
 struct LayerOverride {
   std::string layer;   // as given; check() proves it names a conv/fc layer of the network
-  Spec spec;           // 8-bit signed
+  Spec spec;           // signed, 4 to 8 bits (check_dnn_spec)
   std::string origin;  // where it was given, for messages: "--mul-layer", "map.txt:3"
 };
 
@@ -57,8 +57,11 @@ class LayerMultipliers {
   // network's layer names.
   void check(const Network& net) const;
   // check(), then the multiplier of every conv/fc layer of `net` in network order.
+  std::vector<LayerSpec> assignments(const Network& net) const;
+  // assignments(), after checking that every layer's operands fit its multiplier's width
+  // (check_operands_fit: UserError for a narrow multiplier on a wider layer): what runs `net`.
   std::vector<LayerSpec> resolve(const Network& net) const;
-  // The canonical text (above) for `net`; checks first.
+  // The canonical text (above) for `net`; checks the names first.
   std::string canonical(const Network& net) const;
   // A short identifier of the configuration for file names: "gm_layers_" + 16 hex digits of the
   // FNV-1a hash of canonical(net).

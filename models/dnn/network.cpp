@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "models/errors.hpp"
+
 namespace gm::dnn {
 
 // ---- arithmetic ----------------------------------------------------------------------------------
@@ -108,12 +110,42 @@ uint64_t OperandTrace::histogram_total() const {
 
 // ---- the golden GEMM ----------------------------------------------------------------------------------
 
+namespace {
+
+// The 8-bit table of a narrower multiplier: the int8 operand's low w bits enter the multiplier, as
+// in the array, whose w-bit operand ports take them (check_narrow_operands keeps them in range).
+std::unique_ptr<ProductTable> lifted_to_int8(const ProductTable& t) {
+  if (t.w() == 8) return nullptr;
+  return std::make_unique<ProductTable>(8, true, [&](int64_t a, int64_t b) { return t.value(a, b); });
+}
+
+}  // namespace
+
 TableGemm::TableGemm(const ProductTable& table, int threads, OperandTrace* trace)
-    : table_(table), threads_(threads), trace_(trace) {
-  if (table.w() != 8 || !table.is_signed()) throw std::invalid_argument("TableGemm needs an 8-bit signed product table");
+    : lifted_(table.w() >= kMinDnnWidth && table.w() <= 8 && table.is_signed() ? lifted_to_int8(table) : nullptr),
+      table_(lifted_ ? *lifted_ : table),
+      narrow_width_(table.w()),
+      threads_(threads),
+      trace_(trace) {
+  if (table_.w() != 8 || !table_.is_signed())
+    throw std::invalid_argument("TableGemm needs a signed product table of 4 to 8 bits");
   if (threads_ <= 0) threads_ = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   zero_row_ = true;
-  for (uint64_t b = 0; b < 256; ++b) zero_row_ = zero_row_ && table.at(0, b) == 0;
+  for (uint64_t b = 0; b < 256; ++b) zero_row_ = zero_row_ && table_.at(0, b) == 0;
+}
+
+void TableGemm::check_narrow_operands(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n) const {
+  if (narrow_width_ == 8) return;
+  const int lo = -(1 << (narrow_width_ - 1)), hi = (1 << (narrow_width_ - 1)) - 1;
+  auto check = [&](const int8_t* v, int64_t count, const char* what) {
+    for (int64_t i = 0; i < count; ++i)
+      if (v[i] < lo || v[i] > hi)
+        throw UserError("a " + std::to_string(narrow_width_) + "-bit multiplier got the " + what + " " +
+                        std::to_string(v[i]) + " (it takes " + std::to_string(lo) + ".." + std::to_string(hi) +
+                        "); quantize the model to that width first (greenmac train --finetune, docs/levers.md)");
+  };
+  check(x, m * k, "activation");
+  check(w, k * n, "weight");
 }
 
 // Rows r0..r1-1 of Y: for each activation x[i][t], its table row is added across the weight row t.
@@ -160,6 +192,7 @@ void TableGemm::traced(const int8_t* x, int64_t m, int64_t k, const uint8_t* wb,
 }
 
 void TableGemm::gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) {
+  check_narrow_operands(x, m, k, w, n);
   const uint8_t* wb = reinterpret_cast<const uint8_t*>(w);  // operand bit patterns index the table
   macs_ += static_cast<uint64_t>(m * k * n);
   if (trace_) return traced(x, m, k, wb, n, y);
@@ -280,9 +313,10 @@ double accuracy(const std::vector<int32_t>& outputs, int classes, const uint8_t*
 }
 
 void check_dnn_spec(const Spec& spec) {
-  if (spec.w != 8 || !spec.is_signed)
-    throw SpecError("'" + spec.canonical() + "': the DNN needs an 8-bit signed multiplier (int8 activations and "
-                    "weights); use w=8,s=1, e.g. " + spec.family + ":s=1");
+  if (spec.w < kMinDnnWidth || spec.w > 8 || !spec.is_signed)
+    throw SpecError("'" + spec.canonical() + "': the DNN needs a signed multiplier of 4 to 8 bits (int8 activations "
+                    "and weights, or narrower ones: docs/levers.md); use s=1 and w=8 (or 4..7), e.g. " + spec.family +
+                    ":s=1");
 }
 
 }  // namespace gm::dnn

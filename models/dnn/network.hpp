@@ -175,11 +175,17 @@ struct OperandTrace {
   uint64_t histogram_total() const;  // products counted: the sum of the histogram
 };
 
-// The golden engine: every product looked up in an 8-bit signed product table.
+// The narrowest multiplier a DNN layer may use (lower precision, models/dnn/operand_fit.hpp).
+inline constexpr int kMinDnnWidth = 4;
+
+// The golden engine: every product looked up in a signed product table of 4 to 8 bits. A narrower
+// table (a lower-precision layer, docs/levers.md) is lifted to int8 operands: the operand's low w
+// bits enter the multiplier; every call first checks that its operands fit in w bits (UserError
+// otherwise), so a model quantized wider than its multiplier is refused, not wrapped.
 class TableGemm : public GemmEngine {
  public:
-  // The table must be w=8, s=1 (throws std::invalid_argument otherwise). threads: worker threads
-  // (0: hardware concurrency). trace: optional, filled by every call (forces one thread).
+  // The table must be signed, 4 <= w <= 8 (throws std::invalid_argument otherwise). threads:
+  // worker threads (0: hardware concurrency). trace: optional, filled by every call (one thread).
   explicit TableGemm(const ProductTable& table, int threads = 0, OperandTrace* trace = nullptr);
   void gemm(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n, int32_t* y) override;
   uint64_t macs() const { return macs_; }
@@ -187,7 +193,10 @@ class TableGemm : public GemmEngine {
  private:
   void rows(const int8_t* x, int64_t r0, int64_t r1, int64_t k, const uint8_t* wb, int64_t n, int32_t* y) const;
   void traced(const int8_t* x, int64_t m, int64_t k, const uint8_t* wb, int64_t n, int32_t* y);
-  const ProductTable& table_;
+  void check_narrow_operands(const int8_t* x, int64_t m, int64_t k, const int8_t* w, int64_t n) const;
+  std::unique_ptr<ProductTable> lifted_;  // the 8-bit form of a narrower table
+  const ProductTable& table_;             // the 8-bit table every lookup uses
+  int narrow_width_;                      // the multiplier's own width
   int threads_;
   OperandTrace* trace_;
   bool zero_row_ = false;  // P(0, b) == 0 for every b: zero activations may be skipped
@@ -214,7 +223,8 @@ int argmax(const int32_t* v, int n);  // lowest index on ties
 // Top-1 accuracy of count x classes outputs against labels.
 double accuracy(const std::vector<int32_t>& outputs, int classes, const uint8_t* labels, size_t count);
 
-// Checks that a spec can run the DNN: w=8 and signed. Throws SpecError otherwise.
+// Checks that a spec can run the DNN: signed, 4 to 8 bits (a narrower one only on layers whose
+// operands fit: models/dnn/operand_fit.hpp). Throws SpecError otherwise.
 void check_dnn_spec(const Spec& spec);
 
 }  // namespace gm::dnn

@@ -54,14 +54,14 @@ TEST(DnnLayersCli, BadLayerAssignmentsAreOneLineErrors) {
   expect_one_line_error(run_cli("dnn eval --images 5 --mul-layer conv3=drum:k=4,s=1"), "conv1, conv2, fc1");
   expect_one_line_error(run_cli("dnn eval --images 5 --model mlp --mul-layer conv1=drum:k=4,s=1"), "fc1, fc2, fc3");
   expect_one_line_error(run_cli("dnn eval --images 5 --mul-layer conv1"), "LAYER=SPEC");
-  expect_one_line_error(run_cli("dnn eval --images 5 --mul-layer conv1=drum:k=4"), "8-bit signed");
+  expect_one_line_error(run_cli("dnn eval --images 5 --mul-layer conv1=drum:k=4"), "signed multiplier of 4 to 8 bits");
   expect_one_line_error(
       run_cli("dnn eval --images 5 --mul-layer conv1=drum:k=4,s=1 --mul-layer conv1=drum:k=5,s=1"), "twice");
   const fs::path dir = gm::test::temp_dir("gm-layers-cli");
   std::ofstream(dir / "bad.map") << "# per-layer\nconv1 drum:k=4,s=1 extra\n";
   expect_one_line_error(run_cli("dnn eval --images 5 --mul-map " + (dir / "bad.map").string()), "bad.map:2");
   expect_one_line_error(run_cli("dnn eval --images 5 --mul-map " + (dir / "none.map").string()), "none.map");
-  expect_one_line_error(run_cli("dnn sensitivity --images 5 --mul drum:k=4"), "8-bit signed");
+  expect_one_line_error(run_cli("dnn sensitivity --images 5 --mul drum:k=4"), "signed multiplier of 4 to 8 bits");
   EXPECT_EQ(run_cli("dnn eval --images 5 --split train").rc, 2);
   fs::remove_all(dir);
 }

@@ -435,6 +435,33 @@ TEST(InferenceEnergy, PrunedWeightsSpendLessOnTheSameCycles) {
             << " nJ per inference\n";
 }
 
+// Lower precision (lever 5) in hardware: the tiny CNN with its fc layer brought into 6 bits (conv1
+// clamped to 0..31, fc1's weights divided by 4) runs fc1 on a 6-bit array for less energy than on
+// the int8 array, with the same logits and cycles; a 6-bit first layer is refused (pixel input).
+TEST(InferenceEnergyLayers, ASixBitLayerSpendsLessThanInt8OnTheSameModel) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  dnn::Network net = tiny_conv_network();
+  net.layers[0].out_max = 31;
+  for (int8_t& w : net.layers[1].weights) w = static_cast<int8_t>(w / 4);
+  const fs::path dir = test::temp_dir("gm-infer-energy-narrow");
+  const InferenceEnergyOptions opt = one_by_one(dir, net, "exact:s=1", 2);
+  const InferenceEnergyResult int8 = inference_energy(opt);
+  const InferenceEnergyResult six =
+      inference_energy_per_layer(opt, dnn::layer_multipliers_from_options({"fc1=exact:s=1,w=6"}, ""));
+  EXPECT_EQ(int8.logit_mismatches + six.logit_mismatches, 0u);
+  EXPECT_EQ(six.cycles_per_inference, int8.cycles_per_inference);
+  ASSERT_EQ(six.per_layer.size(), 2u);
+  EXPECT_NEAR(six.per_layer[0].energy_compute_nj, int8.per_layer[0].energy_compute_nj, 1e-9 * int8.energy_nj);
+  EXPECT_LT(six.per_layer[1].energy_compute_nj, 0.95 * int8.per_layer[1].energy_compute_nj);
+  EXPECT_LT(six.energy_nj, int8.energy_nj);
+  std::cout << "fc1 on a 6-bit 1x1 array: " << int8.per_layer[1].energy_compute_nj << " -> "
+            << six.per_layer[1].energy_compute_nj << " nJ per inference\n";
+  test::expect_one_line_error(test::run_cli("infer-energy --array 1x1 --images 2 --model " + (dir / "tiny.json").string() +
+                                            " --mul exact:s=1,w=6"),
+                              "first layer keeps 8 bits");
+}
+
 // The recomposition of per-layer runs, on hand-made runs: per-image sums, their mean and paired CI,
 // summed cycles and areas, the smaller slack, the layers in network order with their array's spec,
 // the accuracy of the run that ran the last layer, and a refusal of runs on different images.

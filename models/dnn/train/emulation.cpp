@@ -17,7 +17,7 @@ torch::Tensor fake_quantize(const torch::Tensor& v, const torch::Tensor& s, doub
 Emulation::Emulation(const dnn::Network& shape, const std::vector<double>& out_scales,
                      const dnn::LayerMultipliers& layers, int threads)
     : threads_(threads) {
-  const std::vector<dnn::LayerSpec> resolved = layers.resolve(shape);
+  const std::vector<dnn::LayerSpec> resolved = layers.assignments(shape);
   // One error table per distinct spec; null for a multiplier without error.
   std::map<std::string, std::shared_ptr<const ProductTable>> errors;
   for (const Spec& spec : dnn::distinct_specs(resolved)) {
@@ -34,6 +34,7 @@ Emulation::Emulation(const dnn::Network& shape, const std::vector<double>& out_s
     le.in_scale = in_scale;
     in_scale = out_scales.at(g++);
     le.error = errors.at(ls.spec.canonical());
+    le.width = ls.spec.w;
     layers_.push_back(le);
   }
 }
@@ -72,11 +73,13 @@ torch::Tensor Emulation::forward(Net& net, torch::Tensor x) const {
     }
     const LayerEmulation& le = layers_.at(g++);
     const torch::Tensor s_in = torch::full({}, le.in_scale);
-    // Every layer's input is a ReLU output or the pixels: 0 .. 127 (docs/quantization.md).
-    const torch::Tensor a = fake_quantize(x, s_in, 0, 127);
+    const double q = max_code(le.width);
+    // Every layer's input is a ReLU output (0 .. q) or the pixels (0 .. 127, docs/quantization.md;
+    // the first layer keeps 8 bits).
+    const torch::Tensor a = fake_quantize(x, s_in, 0, q);
     const torch::Tensor w2 = op.weight().reshape({l.out_c, -1});
-    const torch::Tensor s_w = (w2.detach().abs().amax(1) / 127.0).clamp_min(1e-12);
-    const torch::Tensor w_fq = fake_quantize(w2, s_w.unsqueeze(1), -127, 127);
+    const torch::Tensor s_w = (w2.detach().abs().amax(1) / q).clamp_min(1e-12);
+    const torch::Tensor w_fq = fake_quantize(w2, s_w.unsqueeze(1), -q, q);
     torch::Tensor y;
     if (l.kind == LayerKind::kConv)
       y = torch::conv2d(a, w_fq.reshape(op.weight().sizes()), op.bias(), 1, l.pad);

@@ -37,6 +37,28 @@ PruneMode check(const FinetuneOptions& o) {
   return parse_prune_mode(o.prune_mode);
 }
 
+// The operand width of every conv/fc layer (its multiplier's); the first keeps 8 bits (its input is
+// the pixel, models/dnn/operand_fit.hpp).
+std::vector<int> operand_widths(const dnn::Network& net, const dnn::LayerMultipliers& lm) {
+  std::vector<int> widths;
+  for (const dnn::LayerSpec& l : lm.assignments(net)) {
+    if (widths.empty() && l.spec.w != 8)
+      throw UserError("layer " + l.name + ": the first layer's input is the pixel (0..127), so it keeps 8 bits; give it "
+                      "a w=8 multiplier (--mul-layer " + l.name + "=exact:s=1)");
+    widths.push_back(l.spec.w);
+  }
+  return widths;
+}
+
+bool fits(const dnn::Network& net, const dnn::LayerMultipliers& lm) {
+  try {
+    lm.resolve(net);
+    return true;
+  } catch (const UserError&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 int run_finetune(const FinetuneOptions& o) {
@@ -45,7 +67,10 @@ int run_finetune(const FinetuneOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const dnn::Network start = load_dnn_model(o.start);
   const dnn::LayerMultipliers lm = dnn::layer_multipliers_from_options(o.mul_layers, o.mul_map);
-  lm.check(start);
+  const std::vector<int> widths = operand_widths(start, lm);
+  // The start measured as it is: on the configuration when its operands fit it, else (a narrower
+  // configuration: quantization-aware fine-tuning) on exact int8 multipliers.
+  const dnn::LayerMultipliers start_lm = fits(start, lm) ? lm : dnn::LayerMultipliers();
   ImageSet train_set = load_fashion_mnist(fashion_mnist_dir(o.data_dir), "train");
   train_set.pixels.resize(o.train_images * train_set.rows * train_set.cols);
   train_set.labels.resize(o.train_images);
@@ -55,7 +80,7 @@ int run_finetune(const FinetuneOptions& o) {
   torch::manual_seed(o.seed);
   torch::set_num_threads(o.threads);
   Net net = from_quantized(start);
-  const std::vector<double> scales = scales_of(start);
+  const std::vector<double> scales = activation_scales(start, widths);
   std::optional<Pruning> pruning;
   if (o.prune > 0) pruning.emplace(net, o.prune, prune_mode);
   const Emulation emulation(start, scales, lm, o.threads);
@@ -63,12 +88,12 @@ int run_finetune(const FinetuneOptions& o) {
   // The int8 model of the float weights as they are now, with the starting model's scales.
   auto export_model = [&] {
     dnn::Network q = start;
-    q.layers = quantize(net, scales);
+    q.layers = quantize(net, scales, widths);
     if (pruning && prune_mode == PruneMode::kChannel) dnn::drop_dead_channels(q);
     q.validate("fine-tuned model");
     return q;
   };
-  const double start_val = dnn::layer_accuracy(start, lm, val, o.threads);
+  const double start_val = dnn::layer_accuracy(start, start_lm, val, o.threads);
   dnn::Network best = export_model();
   double best_val = dnn::layer_accuracy(best, lm, val, o.threads);
   int best_epoch = 0;
@@ -103,7 +128,7 @@ int run_finetune(const FinetuneOptions& o) {
     if (val_acc > best_val) best = cand, best_val = val_acc, best_epoch = e;
   }
 
-  const double start_test = dnn::layer_accuracy(start, lm, test, o.threads);
+  const double start_test = dnn::layer_accuracy(start, start_lm, test, o.threads);
   const double best_test = dnn::layer_accuracy(best, lm, test, o.threads);
   const double secs = seconds_since(t0);
   const std::string config = lm.canonical(start);
@@ -121,14 +146,16 @@ int run_finetune(const FinetuneOptions& o) {
                         {"epochs", o.epochs},      {"epoch_kept", best_epoch},   {"val_images", val.count()},
                         {"test_images", test.count()}, {"val_accuracy_start", start_val}, {"val_accuracy", best_val},
                         {"test_accuracy_start", start_test}, {"test_accuracy", best_test},
+                        {"start_layers", start_lm.canonical(start)},
                         {"macs_per_image", best.macs_per_image()}, {"macs_per_image_start", start.macs_per_image()},
                         {"seconds", secs}};
     if (pruning) j["pruning"] = pruning->describe();
     std::cout << j.dump(2) << "\n";
   } else {
-    std::printf("%s fine-tuned for %s%s: test accuracy %.4f -> %.4f (golden int8 path, %zu images); epoch %d of %d "
+    std::printf("%s fine-tuned for %s%s: test accuracy %.4f%s -> %.4f (golden int8 path, %zu images); epoch %d of %d "
                 "kept on validation (%.4f -> %.4f); %lld MACs/image; %.0f s -> %s\n",
                 start.name.c_str(), config.c_str(), pruning ? (", " + pruning->describe()).c_str() : "", start_test,
+                start_lm.empty() && !lm.empty() ? " (the start on exact int8)" : "",
                 best_test, test.count(), best_epoch, o.epochs, start_val, best_val,
                 static_cast<long long>(best.macs_per_image()), secs, o.output.c_str());
   }

@@ -162,8 +162,22 @@ std::vector<double> scales_of(const dnn::Network& q) {
   return scales;
 }
 
-std::vector<Layer> quantize(Net& net, const std::vector<double>& out_scales) {
+std::vector<double> activation_scales(const dnn::Network& q, const std::vector<int>& widths) {
+  std::vector<const Layer*> gemm;
+  for (const Layer& l : q.layers)
+    if (l.is_gemm()) gemm.push_back(&l);
+  std::vector<double> scales;
+  for (size_t g = 0; g < gemm.size(); ++g) {
+    const Layer& l = *gemm[g];
+    const bool last = g + 1 == gemm.size();
+    scales.push_back(last ? l.out_scale : l.out_scale * l.out_max / max_code(widths.at(g + 1)));
+  }
+  return scales;
+}
+
+std::vector<Layer> quantize(Net& net, const std::vector<double>& out_scales, const std::vector<int>& widths) {
   torch::NoGradGuard ng;
+  auto width = [&](size_t g) { return widths.empty() ? 8 : widths.at(g); };
   std::vector<Layer> out;
   double in_scale = dnn::kInputScale;
   size_t g = 0;
@@ -174,7 +188,8 @@ std::vector<Layer> quantize(Net& net, const std::vector<double>& out_scales) {
       continue;
     }
     const bool last = &op == &net->ops.back();
-    l.out_max = last ? 32767 : 127;
+    const int code = max_code(width(g));  // this layer's weights
+    l.out_max = last ? 32767 : max_code(width(g + 1));
     l.out_min = l.relu ? 0 : -l.out_max - 1;
     l.out_scale = out_scales.at(g++);
     l.in_scale = in_scale;
@@ -184,11 +199,12 @@ std::vector<Layer> quantize(Net& net, const std::vector<double>& out_scales) {
     l.weights.assign(k * n, 0);
     for (int64_t j = 0; j < n; ++j) {
       const double wmax = w[j].abs().max().item<double>();
-      const double ws = wmax > 0 ? wmax / 127.0 : 1.0;
+      const double ws = wmax > 0 ? wmax / code : 1.0;
       l.w_scale.push_back(ws);
       auto wj = w[j].contiguous();
       const double* wp = wj.data_ptr<double>();
-      for (int64_t t = 0; t < k; ++t) l.weights[t * n + j] = dnn::quantize_weight(wp[t], ws);
+      for (int64_t t = 0; t < k; ++t)
+        l.weights[t * n + j] = static_cast<int8_t>(std::clamp<int>(dnn::quantize_weight(wp[t], ws), -code, code));
       const double bq = std::round(b[j].item<double>() / (in_scale * ws));
       l.bias.push_back(static_cast<int32_t>(std::clamp(bq, -2147483648.0, 2147483647.0)));
       l.requant.push_back(dnn::make_requant(in_scale * ws / l.out_scale));

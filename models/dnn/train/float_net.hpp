@@ -43,10 +43,18 @@ torch::Tensor labels_tensor(const ImageSet& set, const std::vector<size_t>& idx)
 // The largest |value| of every conv/fc layer's output over the calibration images, divided by the
 // layer's largest integer output (127 hidden, 32767 for the scores): its activation scale.
 std::vector<double> calibrate_scales(Net& net, const ImageSet& calib);
-// Post-training quantization with the given activation scales (one per conv/fc layer, in order):
-// per-output-channel symmetric int8 weights (max |w| / 127), int32 bias, fixed-point requantization.
-std::vector<dnn::Layer> quantize(Net& net, const std::vector<double>& out_scales);
+// The largest code of a w-bit signed operand, 2^(w-1)-1: 127 for int8.
+inline int max_code(int w) { return (1 << (w - 1)) - 1; }
+
+// Post-training quantization with the given activation scales (one per conv/fc layer, in order) and
+// operand widths (one per conv/fc layer; empty: all 8): per-output-channel symmetric weights of
+// layer g (max |w| / max_code(w_g)), int32 bias, fixed-point requantization, and every hidden
+// layer's output clamped to 0 .. max_code(w_{g+1}), the next layer's activation width.
+std::vector<dnn::Layer> quantize(Net& net, const std::vector<double>& out_scales, const std::vector<int>& widths = {});
 // The activation scales a quantized network was built with (its layers' out_scale).
 std::vector<double> scales_of(const dnn::Network& q);
+// The same activation ranges re-expressed for new operand widths (one per conv/fc layer): a hidden
+// layer's scale becomes its calibrated peak (out_scale * out_max) / max_code(next layer's width).
+std::vector<double> activation_scales(const dnn::Network& q, const std::vector<int>& widths);
 
 }  // namespace gm::train

@@ -154,11 +154,10 @@ TEST(DnnLayers, BadAssignmentsAreOneLineErrorsThatSayHowToFix) {
   LayerMultipliers lm;
   for (const std::string bad : {"conv1", "=drum:k=4,s=1", "conv1="})
     expect_error_mentions(error_of<UserError>([&] { dnn::add_mul_layer_option(lm, bad); }), {"LAYER=SPEC", bad});
-  // Not 8-bit signed, and a malformed spec: SpecError naming the layer.
-  expect_error_mentions(error_of<SpecError>([&] { dnn::add_mul_layer_option(lm, "conv1=drum:k=4"); }),
-                        {"layer conv1", "8-bit signed"});
-  expect_error_mentions(error_of<SpecError>([&] { dnn::add_mul_layer_option(lm, "conv1=drum:k=4,s=1,w=6"); }),
-                        {"layer conv1", "8-bit signed"});
+  // Unsigned, too narrow or too wide, and a malformed spec: SpecError naming the layer.
+  for (const std::string bad : {"conv1=drum:k=4", "conv1=exact:s=1,w=3", "conv1=exact:s=1,w=9"})
+    expect_error_mentions(error_of<SpecError>([&] { dnn::add_mul_layer_option(lm, bad); }),
+                          {"layer conv1", "signed multiplier of 4 to 8 bits"});
   expect_error_mentions(error_of<SpecError>([&] { dnn::add_mul_layer_option(lm, "conv1=nosuch:s=1"); }),
                         {"layer conv1", "nosuch"});
   EXPECT_TRUE(lm.empty()) << "a refused assignment leaves nothing behind";
@@ -378,7 +377,7 @@ TEST(DnnLayers, SensitivityRefusesBadInputBeforeWork) {
   DnnSensitivityOptions so;
   expect_error_mentions(error_of<UserError>([&] { (void)dnn_sensitivity(so); }), {"--mul"});
   so.specs = {parse_spec("drum:k=4")};
-  expect_error_mentions(error_of<SpecError>([&] { (void)dnn_sensitivity(so); }), {"8-bit signed"});
+  expect_error_mentions(error_of<SpecError>([&] { (void)dnn_sensitivity(so); }), {"signed multiplier of 4 to 8 bits"});
 }
 
 }  // namespace

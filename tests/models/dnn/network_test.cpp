@@ -337,9 +337,9 @@ TEST(DnnCli, BadInputIsExitTwoWithOneLine) {
   auto r = run_cli("dnn eval --model /nonexistent/m.json --images 5");
   gm::test::expect_one_line_error(r, "model file '/nonexistent/m.json' does not exist");
   r = run_cli("dnn eval --mul drum:k=4 --images 5");  // unsigned
-  gm::test::expect_one_line_error(r, "8-bit signed");
-  r = run_cli("dnn eval --mul exact:w=6,s=1 --images 5");
-  gm::test::expect_one_line_error(r, "");
+  gm::test::expect_one_line_error(r, "signed multiplier of 4 to 8 bits");
+  r = run_cli("dnn eval --mul exact:w=6,s=1 --images 5");  // narrower than the pixels of the first layer
+  gm::test::expect_one_line_error(r, "the first layer keeps 8 bits");
   r = run_cli("dnn eval --data /nonexistent/dir --images 5");
   gm::test::expect_one_line_error(r, "data directory '/nonexistent/dir' does not exist");
   r = run_cli("dnn eval --images 5", "GREENMAC_FASHION_MNIST=/nonexistent/env ");
