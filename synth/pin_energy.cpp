@@ -5,9 +5,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/cache/cache_key.hpp"
+#include "models/cache/cache_store.hpp"
 #include "models/files.hpp"
 #include "synth/gate_netlist.hpp"
 #include "tb/process.hpp"
+#include "tb/tool_version.hpp"
 
 namespace fs = std::filesystem;
 
@@ -64,6 +67,22 @@ std::string run_sta(const fs::path& dir, const fs::path& lib_path, const std::st
   if (!r.ok() || r.output.find("GM_DONE") == std::string::npos || r.output.find("Error") != std::string::npos)
     throw std::runtime_error("OpenSTA failed (log " + (dir / (name + ".log")).string() + ")");
   return r.output;
+}
+
+// run_sta's log, kept in cache_dir()/pin-energy under everything it depends on (the netlist, the
+// library, the script, OpenSTA's version, greenmac's build): an array's calibration is about a
+// minute of OpenSTA, and a search (explore) or a per-layer run meets the same netlist many times.
+std::string cached_sta_log(const fs::path& dir, const fs::path& lib_path, const std::string& name,
+                           const std::string& tcl) {
+  CacheKey k;
+  k.add_file("net.v", dir / "net.v").add_file("liberty", lib_path).add("script", tcl);
+  const std::string key = add_tool_versions(k, {"sta"}).add_build_id().hex();
+  const std::string file = name + ".log";
+  const CacheStore store("pin-energy");
+  const auto e = store.get_or_make(
+      key, [&](const fs::path& d) { return read_file(d / file).find("GM_DONE") != std::string::npos; },
+      [&](const fs::path& d) { write_file_atomic(d / file, run_sta(dir, lib_path, name, tcl)); });
+  return read_file(e.dir / file);
 }
 
 }  // namespace
@@ -178,7 +197,7 @@ PinEnergyModel calibrate_pin_energy(const fs::path& dir, const std::string& top,
                           "set_power_activity -global -activity 1 -duty 0.5\n"
                           "sta::set_debug power 2\nputs \"GM_POWER calib\"\nreport_power -digits 8\n"
                           "sta::set_debug power 0\n";
-  const std::string log = run_sta(dir, lib_path, "pin_energy", tcl);
+  const std::string log = cached_sta_log(dir, lib_path, "pin_energy", tcl);
   PinEnergyModel m = parse_pin_energy_log(log, clock_ns, clock_pins);
   std::smatch at;
   if (!std::regex_search(log, at, std::regex(R"(GM_SLACK ([0-9.eE+-]+))")))

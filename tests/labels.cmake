@@ -43,7 +43,7 @@ set(GM_SLOW_CASES
   ArraySynth.*
   Fanout.FourByFourArrayHasNoBroadcastControl                # a 4x4 synthesis (~20 s)
   InferenceEnergy.*                                          # an array synthesis and whole inferences
-  InferenceEnergyLayers.*                                    # two 1x1 syntheses, five whole-inference runs
+  InferenceEnergyLayers.*                                    # 1x1 syntheses (8- and 6-bit), whole-inference runs
   DnnRtlLayers.TwoSpecCnnOnA4x4ArrayEqualsTheGoldenPerLayerEval   # three 4x4 harnesses (cold)
   DnnRtlLayers.AnArrayOfTheWrongMultiplierForOneLayerIsCaughtInThatLayer  # two 2x2 harnesses (cold)
   ArrayLanes.*                                               # a 2x2 array synthesis, GEMMs in lanes

@@ -26,6 +26,7 @@
 
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
+#include "cli/train_binary.hpp"
 #include "cli/commands/dnn_layers.hpp"
 #include "cli/commands/dnn_tune.hpp"
 #include "cli/commands/dnn_storage.hpp"
@@ -117,13 +118,6 @@ int run_eval(const EvalArgs& args) {
   return 0;
 }
 
-// The greenmac-train executable beside this binary.
-fs::path train_binary() {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return (ec ? fs::path(".") : self.parent_path()) / "greenmac-train";
-}
-
 struct TrainArgs {
   std::string model = "cnn", output, data;
   int epochs = 0;
@@ -137,10 +131,7 @@ struct TrainArgs {
 };
 
 int run_train(const TrainArgs& a) {
-  const fs::path bin = train_binary();
-  if (!fs::is_regular_file(bin))
-    throw UserError("'" + bin.string() + "' is not built (it needs libtorch: install libtorch-dev and rebuild); the "
-                    "shipped models/dnn/weights/*.json need no training");
+  const fs::path bin = require_train_binary();
   std::vector<std::string> argv = {bin.string(), "--model", a.model, "--seed", std::to_string(a.seed),
                                    "--calib", std::to_string(a.calib), "--threads", std::to_string(a.threads),
                                    "-o", a.output};

@@ -1,0 +1,45 @@
+#include "cli/explore/options.hpp"
+
+#include <sstream>
+
+#include "models/errors.hpp"
+
+namespace gm::explore {
+
+std::set<std::string> parse_levers(const std::string& text) {
+  std::set<std::string> out;
+  std::stringstream in(text);
+  for (std::string name; std::getline(in, name, ',');) {
+    bool known = false;
+    for (const auto& l : kLevers) known = known || l == name;
+    if (!known) {
+      std::string list;
+      for (const auto& l : kLevers) list += (list.empty() ? "" : ",") + l;
+      throw UserError("--levers: unknown lever '" + name + "'; choose among " + list);
+    }
+    out.insert(name);
+  }
+  if (out.empty()) throw UserError("--levers needs at least one lever, e.g. --levers prune,approx,finetune");
+  return out;
+}
+
+void set_default(ExploreOptions& o) {
+  o.sparsities = {0.25, 0.375, 0.5};
+  o.widths = {6, 5};
+  o.structure_epochs = 2, o.finetune_epochs = 3, o.ladder_rounds = 2;
+  o.train_images = 50000, o.val_images = 10000, o.test_images = 10000;
+  o.sim_images = 4, o.rtl_images = 200;
+}
+
+void set_quick(ExploreOptions& o) {
+  o.quick = true;
+  o.sparsities = {0.25, 0.5};
+  o.widths = {6};
+  o.structure_epochs = 1, o.finetune_epochs = 1, o.ladder_rounds = 1;
+  o.train_images = 10000, o.val_images = 5000, o.test_images = 10000;
+  o.sim_images = 2, o.rtl_images = 200;
+  o.rows = 4, o.cols = 4;
+  o.seconds = 240;
+}
+
+}  // namespace gm::explore
