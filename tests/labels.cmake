@@ -29,10 +29,13 @@ set(GM_UNIT_SUITES
   StorageAccesses MemEnergy StorageLayerStats                # storage energy: schedule accesses, table, per-layer stats
   PinEnergyParse InferStats                                  # OpenSTA pin-energy log reader, confidence interval
   InferComposeLayers                                         # per-layer inference energy recomposed from its runs
+  ExploreLevers                                              # explore's levers and search sizes
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
 set(GM_SLOW_CASES
+  ExploreCli.SmallSearchChoosesWithinTheBudgetOnValidationAndResumes  # gate-level 1x1 runs, twice
+  ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # three fine-tuning runs, gate-level 1x1 runs
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
   Sweep.*

@@ -13,6 +13,7 @@
 #include "cli/explore/search.hpp"
 #include "cli/train_binary.hpp"
 #include "models/checks.hpp"
+#include "models/dnn/evaluate.hpp"
 #include "models/files.hpp"
 
 namespace gm {
@@ -55,6 +56,7 @@ void apply(explore::ExploreOptions& o, const ExploreArgs& a) {
 int run_explore_cmd(const ExploreArgs& a) {
   explore::ExploreOptions o = a.opt;
   apply(o, a);
+  (void)load_dnn_model(o.model);  // a bad model is refused before the output directory is made
   ensure_output_dir(o.out_dir, "-o");
   const explore::ExploreResult r = explore::run_explore(o);
   explore::write_explore_report(r, o);

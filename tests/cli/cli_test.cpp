@@ -23,7 +23,7 @@ bool empty_or_missing(const fs::path& dir) { return !fs::exists(dir) || fs::is_e
 
 TEST(Cli, EverySubcommandHasHelp) {
   for (const std::string sub : {"list", "gen", "verify", "lint", "prove", "metrics", "export", "synth", "characterize",
-                                 "gen-array", "gemm", "dnn", "dnn eval", "dnn rtl", "dnn storage", "dnn sensitivity", "dnn tune", "train",
+                                 "gen-array", "gemm", "dnn", "dnn eval", "dnn rtl", "dnn storage", "dnn sensitivity", "dnn tune", "train", "explore",
                                  "bench"}) {
     const auto r = run_cli(sub + " --help");
     EXPECT_EQ(r.rc, 0) << sub << ": " << r.out;
