@@ -51,6 +51,8 @@ set(GM_SLOW_CASES
   DnnRtlLayers.AnArrayOfTheWrongMultiplierForOneLayerIsCaughtInThatLayer  # two 2x2 harnesses (cold)
   ArrayLanes.*                                               # a 2x2 array synthesis, GEMMs in lanes
   Characterize.*
+  CharacterizeLayers.ConfigurationRowHasDnnEvalsAccuracyAndNoPerMultiplierFigures   # three syntheses, 200 images
+  CharacterizeLayers.EveryLayerOneMultiplierHasThatMultipliersAccuracy               # three syntheses, 200 images
   CharacterizeArray.*                                        # two 1x1 array syntheses and whole inferences
   SynthFlow.*
   Layering.*                                                 # 25 compiles

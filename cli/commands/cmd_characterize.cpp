@@ -6,6 +6,10 @@
 // whole inferences of each design on the RxC array, energy per inference with compute (measured on
 // the netlist) and storage (table estimate) apart, per layer (cli/report/inference_report.hpp); the
 // same array is the one of --rtl-images and of the weight-stationary PE stream.
+// ... --dnn --mul-layer LAYER=SPEC... [--mul-map FILE]: one more row, the network with a multiplier per
+// conv/fc layer (models/dnn/layer_multipliers.hpp): its accuracy and agreement and, with --array,
+// whole inferences with each layer on an array of its own multiplier. With --dnn, --mul-map is the
+// layers' map; with --array --mul, the array's per-PE map.
 #include <iostream>
 #include <tuple>
 
@@ -15,6 +19,8 @@
 #include "synth/array_synth.hpp"
 #include "cli/report/characterize.hpp"
 #include "cli/command.hpp"
+#include "models/dnn/evaluate.hpp"
+#include "models/dnn/layer_multipliers.hpp"
 #include "models/energy/mem_energy.hpp"
 #include "models/files.hpp"
 
@@ -33,13 +39,14 @@ struct CharArgs {
   std::string energy_array;
   std::string dnn_stream;  // --dnn-stream, "" when not given
   ArrayArgs array_mode;  // --mul, --mul-map, --acc-width, --zero-gate, --gemm (its --array is `array`)
+  std::vector<std::string> mul_layers;  // --mul-layer LAYER=SPEC, one per option (with --dnn)
   bool json = false;
 };
 
 int run_characterize_array(const CharArgs& args) {
   if (args.opt.dnn.enabled || !args.dist.empty() || args.opt.dnn.rtl_images > 0 || !args.mem_energy.empty() ||
-      args.sim_images_given->count() > 0)
-    throw UserError("--dnn, --rtl-images, --sim-images, --mem-energy and --dist do not apply to an array "
+      args.sim_images_given->count() > 0 || !args.mul_layers.empty())
+    throw UserError("--dnn, --mul-layer, --rtl-images, --sim-images, --mem-energy and --dist do not apply to an array "
                     "characterization (--mul)");
   ArrayArgs a = args.array_mode;
   a.array = args.array;
@@ -62,8 +69,16 @@ int run_characterize_array(const CharArgs& args) {
 
 int run_characterize(const CharArgs& args) {
   if (!args.array_mode.mul.empty()) return run_characterize_array(args);
-  args.array_mode.given(args.designs);  // array options without --mul are an error
   CharOptions opt = args.opt;
+  ArrayArgs array_opts = args.array_mode;
+  if (!args.mul_layers.empty() || !array_opts.mul_map.empty()) {
+    if (!opt.dnn.enabled)
+      throw UserError("--mul-layer and --mul-map need --dnn (a multiplier per layer of the network; --mul-map "
+                      "with --array RxC --mul SPEC is the array's per-PE map)");
+    opt.dnn.layers = dnn::layer_multipliers_from_options(args.mul_layers, array_opts.mul_map);
+    array_opts.mul_map.clear();  // the layers' map, not the array's
+  }
+  array_opts.given(args.designs);  // array options without --mul are an error
   opt.out_dir = args.out;
   if (opt.dnn.rtl_images > 0 && !opt.dnn.enabled)
     throw UserError("--rtl-images needs --dnn (it runs the network on the array)");
@@ -94,6 +109,8 @@ int run_characterize(const CharArgs& args) {
     dist = parse_distribution(read_file(args.dist), args.dist);
     opt.dist = &dist;
   }
+  // An unknown layer, or a narrow multiplier on a layer whose operands do not fit it: before any output.
+  if (opt.dnn.layers) opt.dnn.layers->resolve(load_dnn_model(opt.dnn.model));
   ensure_output_dir(opt.out_dir);  // fail before hours of synthesis, not after
   const auto rows = characterize(specs, opt);
   write_characterization(rows, opt);
@@ -104,12 +121,15 @@ int run_characterize(const CharArgs& args) {
   } else {
     for (const auto& r : rows)
       if (r.has_inference)
-        std::cout << r.spec.name() << " on " << r.inference.array << ": " << r.inference.energy_nj
+        std::cout << r.name() << " on " << r.inference.array << ": " << r.inference.energy_nj
                   << " nJ per inference (+- " << r.inference.energy_ci_nj << ", 95 %; compute " << r.inference.energy_compute_nj
                   << " nJ measured, storage " << r.inference.energy_storage_nj << " nJ table estimate), "
                   << r.inference.compute.images_simulated << " images\n";
-    std::cout << "characterized " << rows.size() << " designs (" << specs.size() << " asked, "
-              << rows.size() - specs.size() << " baselines added); report in " << opt.out_dir.string() << "/report.md\n";
+    const size_t designs = rows.size() - (opt.dnn.layers ? 1 : 0);
+    std::cout << "characterized " << designs << " designs (" << specs.size() << " asked, " << designs - specs.size()
+              << " baselines added)"
+              << (opt.dnn.layers ? " and the per-layer configuration " + rows.back().name() : std::string())
+              << "; report in " << opt.out_dir.string() << "/report.md\n";
   }
   return characterize_checks(rows).finish();
 }
@@ -159,6 +179,17 @@ const CommandRegistrar reg({
                          "with --dnn --array: energy-per-access table (JSON, docs/energy.md) for the storage estimate");
           sub.add_option("--seed", args->opt.synth.seed, "seed of the operand stream (with --mul: of the GEMM)");
           args->array_mode.add_to(sub, false);
+          sub.add_option("--mul-layer", args->mul_layers,
+                         "with --dnn: LAYER=SPEC, one per option: one more row, the network with this layer's "
+                         "products from SPEC (default=SPEC for the layers not named, else exact:s=1; `dnn eval "
+                         "--list-layers` names the layers): its accuracy and agreement with exact and, with --array "
+                         "--sim-images, whole inferences with each layer on an array of its own multiplier; no error "
+                         "metrics or synthesis (they are per multiplier)")
+              ->allow_extra_args(false);
+          sub.get_option("--mul-map")
+              ->description("with --dnn: file of `LAYER SPEC` lines (`default SPEC`, # comments): per-layer "
+                            "multipliers, as --mul-layer; with --array --mul: per-row/column/PE multipliers "
+                            "(docs/array.md)");
           sub.add_option("--array-energy", args->energy_array,
                          "with --dnn: the OLD array energy estimate (before --array's whole inferences): an RxC "
                          "array of each design simulated on a few rows of the network's largest layer");

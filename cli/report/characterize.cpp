@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <functional>
+#include <optional>
 #include <cmath>
 #include <iomanip>
 #include <map>
@@ -54,6 +56,11 @@ std::string fmt(double v, int prec = 3) {
   return os.str();
 }
 
+// After a row's name in report.md: a baseline, or a per-layer configuration.
+std::string row_note(const CharRow& r) {
+  return r.configuration ? " (per-layer configuration)" : r.reference ? " (baseline)" : "";
+}
+
 std::string method_text(const std::vector<CharRow>& rows, const CharOptions& opt) {
   const SynthResult& s = rows.front().synth;
   std::ostringstream os;
@@ -102,21 +109,18 @@ std::string inference_markdown(const std::vector<CharRow>& rows, const fs::path&
   md << "\n| design | accuracy | energy/inference nJ | ± 95 % nJ | compute nJ (measured) | storage nJ (table) | "
         "fp32 storage nJ (table) | glitch share | cycles/inference | slack ns | vs exact |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|\n";
-  double exact_nj = 0;
-  for (const auto& r : rows)
-    if (r.has_inference && r.reference && r.spec.family == "exact") exact_nj = r.inference.energy_nj;
   for (const auto& r : rows) {
     if (!r.has_inference) continue;
     const ArrayInferenceEnergy& e = r.inference;
-    md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(100 * r.accuracy, 4)
+    md << "| `" << r.name() << "`" << row_note(r) << " | " << fmt(100 * r.accuracy, 4)
        << "% | " << fmt(e.energy_nj, 5) << " | "
        << (e.compute.images_simulated < 2 ? std::string("none (1 image)") : fmt(e.energy_ci_nj, 3)) << " | "
        << fmt(e.energy_compute_nj, 5)
        << " | " << fmt(e.energy_storage_nj, 5) << " | " << fmt(e.energy_storage_fp32_nj, 5) << " | "
        << (e.compute.activity_model != "zero-delay" ? fmt(e.compute.glitch_share, 3) : std::string("n/a (zero-delay)"))
        << " | " << fmt(e.compute.cycles_per_inference, 7) << " | " << fmt(e.compute.slack_ns, 3) << " | "
-       << (exact_nj > 0 ? fmt(e.energy_nj / exact_nj, 4) : std::string()) << " |\n";
-    bars.labels.push_back(r.spec.name());
+       << (r.inference_vs_exact > 0 ? fmt(r.inference_vs_exact, 4) : std::string()) << " |\n";
+    bars.labels.push_back(r.name());
     bars.values.push_back({e.energy_compute_nj, e.energy_storage_nj});
   }
   draw_stacked_bars(bars, dir);
@@ -126,10 +130,16 @@ std::string inference_markdown(const std::vector<CharRow>& rows, const fs::path&
   for (const auto& r : rows) {
     if (!r.has_inference) continue;
     for (const auto& l : r.inference.per_layer)
-      md << "| `" << r.spec.name() << "` | " << l.layer << " | " << l.macs << " | " << fmt(l.cycles, 7) << " | "
+      md << "| `" << r.name() << "` | " << l.layer << (l.spec.empty() ? "" : " on `" + l.spec + "`") << " | " << l.macs
+         << " | " << fmt(l.cycles, 7) << " | "
          << fmt(l.utilization) << " | " << fmt(l.zero_activation_share) << " | " << fmt(l.zero_weight_share) << " | "
          << fmt(l.energy_compute_nj, 5) << " | " << fmt(l.energy_storage_nj, 5) << " |\n";
   }
+  if (std::any_of(rows.begin(), rows.end(), [](const CharRow& r) { return r.configuration && r.has_inference; }))
+    md << "\nThe per-layer configuration runs each conv/fc layer on an array of its own multiplier: one netlist "
+          "run per distinct spec on the same images (the other layers take the golden per-layer outputs), its "
+          "energy per image the sum of the runs' (docs/energy.md, \"Per-layer multipliers\"); the storage "
+          "estimate counts the same schedule's accesses as any design's.\n";
   md << "\n";
   return md.str();
 }
@@ -204,17 +214,22 @@ bool has_array_work(const Spec& spec, const CharOptions& opt, const CharRow& row
   return opt.dnn.energy_rows > 0 || wants_inference(spec, opt) || wants_rtl_sample(opt, row);
 }
 
+// The whole inferences of --dnn --array: the array, the model, at most --images of the --sim-images.
+ArrayInferenceOptions inference_options(const CharOptions& opt, int jobs) {
+  ArrayInferenceOptions ao;
+  ao.rows = opt.dnn.rows, ao.cols = opt.dnn.cols, ao.model = opt.dnn.model, ao.data_dir = opt.dnn.data_dir;
+  ao.lib = opt.synth.lib, ao.clock_ns = opt.synth.clock_ns, ao.mem = opt.dnn.mem;
+  ao.images = opt.dnn.images > 0 ? std::min(opt.dnn.images, opt.dnn.sim_images) : opt.dnn.sim_images;
+  ao.jobs = jobs;
+  return ao;
+}
+
 // Writes only `row`, so designs can run on separate threads. `jobs` is the simulations' own thread
 // count (0: one per core).
 void array_work(const Spec& spec, const CharOptions& opt, int64_t macs_per_image, int jobs, CharRow& row) {
   if (opt.dnn.energy_rows > 0) array_energy(spec, opt, macs_per_image, row);
   if (wants_inference(spec, opt)) {
-    ArrayInferenceOptions ao;
-    ao.rows = opt.dnn.rows, ao.cols = opt.dnn.cols, ao.model = opt.dnn.model, ao.data_dir = opt.dnn.data_dir;
-    ao.lib = opt.synth.lib, ao.clock_ns = opt.synth.clock_ns, ao.mem = opt.dnn.mem;
-    ao.images = opt.dnn.images > 0 ? std::min(opt.dnn.images, opt.dnn.sim_images) : opt.dnn.sim_images;
-    ao.jobs = jobs;
-    row.inference = array_inference_energy(spec, ao);
+    row.inference = array_inference_energy(spec, inference_options(opt, jobs));
     row.has_inference = true;
   }
   if (wants_rtl_sample(opt, row)) {
@@ -237,13 +252,22 @@ void array_work(const Spec& spec, const CharOptions& opt, int64_t macs_per_image
   }
 }
 
+// The whole inferences of a per-layer configuration on the --array array (array_work's for a design).
+void configuration_array_work(const CharOptions& opt, int jobs, CharRow& row) {
+  row.inference = array_inference_energy(*opt.dnn.layers, inference_options(opt, jobs));
+  row.has_inference = true;
+}
+
 // Accuracy and operand traces from the golden inference; per design, metrics weighted by its own
 // operand histogram and synthesis under its own sampled operand stream; optionally the RTL sample.
+// With opt.dnn.layers, `config` becomes the configuration's row (accuracy, agreement, whole inferences).
 std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const CharOptions& opt,
-                                          std::vector<CharRow>& rows, std::vector<Distribution>& dists) {
+                                          std::vector<CharRow>& rows, std::vector<Distribution>& dists,
+                                          std::optional<CharRow>& config) {
   for (const auto& s : specs) dnn::check_dnn_spec(s);
   DnnEvalOptions eo;
   eo.specs = specs;
+  eo.layers = opt.dnn.layers;  // one more row, on the same images
   eo.model = opt.dnn.model;
   eo.images = opt.dnn.images;
   eo.data_dir = opt.dnn.data_dir;
@@ -282,6 +306,7 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
     CharRow& row = rows[i];
     row.has_dnn = true;
     row.accuracy = er.accuracy;
+    row.agreement = er.agreement;
     row.macs_per_image = rep.macs_per_image;
     row.energy_per_inference_nj = synth[i].energy_multiplier_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
     row.wrapper_energy_per_inference_nj = synth[i].energy_wrapper_pj() * static_cast<double>(rep.macs_per_image) / 1000.0;
@@ -290,9 +315,23 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
   // The array work of every design (array synthesis, whole inferences, the RTL sample) is
   // independent of the other designs': -j designs at a time, each writing only its own row, so the
   // rows and the report do not depend on the order the workers finish in.
-  std::vector<size_t> todo;
+  if (opt.dnn.layers) {
+    const DnnEvalRow& er = rep.rows.back();  // dnn_eval puts the configuration last
+    CharRow& row = config.emplace();
+    row.configuration = true;
+    row.config_spec = er.spec;
+    row.config_name = er.name;
+    row.layers = er.layers;
+    row.has_dnn = true;
+    row.accuracy = er.accuracy;
+    row.agreement = er.agreement;
+    row.macs_per_image = rep.macs_per_image;
+  }
+  std::vector<std::function<void(int)>> todo;  // each writes only its own row
   for (size_t i = 0; i < specs.size(); ++i)
-    if (has_array_work(specs[i], opt, rows[i])) todo.push_back(i);
+    if (has_array_work(specs[i], opt, rows[i]))
+      todo.push_back([&, i](int jobs) { array_work(specs[i], opt, rep.macs_per_image, jobs, rows[i]); });
+  if (config && opt.dnn.inference) todo.push_back([&](int jobs) { configuration_array_work(opt, jobs, *config); });
   const int workers = std::max(1, std::min<int>(opt.synth.jobs, static_cast<int>(todo.size())));
   // With several designs at a time, each design's own simulation runs on one thread (its images in
   // one lane-parallel pass; the results do not depend on that: inference_energy.hpp, dnn_on_rtl.hpp).
@@ -302,7 +341,7 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
   auto work = [&] {
     for (size_t t; (t = next++) < todo.size();) {
       try {
-        array_work(specs[todo[t]], opt, rep.macs_per_image, inner_jobs, rows[todo[t]]);
+        todo[t](inner_jobs);
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -323,10 +362,11 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
   std::set<std::string> names;
   for (const auto& s : specs) names.insert(s.name());
   std::vector<bool> reference(specs.size(), false);
-  std::set<std::string> keys;
-  for (const auto& s : specs_in) keys.insert(baseline_key(s));
+  // The baselines of every asked width; a per-layer configuration's energy is compared with the int8 one.
+  std::vector<Spec> keyed = specs_in;
+  if (opt.dnn.enabled && opt.dnn.layers) keyed.push_back(parse_spec("exact:s=1"));
   std::map<std::string, std::pair<std::string, std::string>> base_names;  // key -> (exact, yosys) names
-  for (const auto& s : specs_in) {
+  for (const auto& s : keyed) {
     const std::string key = baseline_key(s);
     if (base_names.count(key)) continue;
     const std::string ws = "w=" + std::to_string(s.w) + ",s=" + (s.is_signed ? "1" : "0");
@@ -344,12 +384,13 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
   std::vector<CharRow> rows(specs.size());
   std::vector<SynthResult> synth;
   std::vector<Distribution> dnn_dists(specs.size());
+  std::optional<CharRow> config;
   for (size_t i = 0; i < specs.size(); ++i) {
     rows[i].spec = specs[i];
     rows[i].reference = reference[i];
   }
   if (opt.dnn.enabled) {
-    synth = dnn_characterize(specs, opt, rows, dnn_dists);
+    synth = dnn_characterize(specs, opt, rows, dnn_dists, config);
   } else {
     synth = synth_designs(specs, opt.synth);
   }
@@ -389,11 +430,58 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
     rows[i].front_area_mred = f2[i];
     rows[i].front_energy_nmed = f3[i];
   }
+  if (config) rows.push_back(*config);  // after the fronts: they rank multipliers, not configurations
+  for (auto& r : rows) {
+    const CharRow& exact = rows[by_name.at(base_names.at(r.configuration ? "8s" : baseline_key(r.spec)).first)];
+    if (r.has_inference && exact.has_inference && exact.inference.energy_nj > 0)
+      r.inference_vs_exact = r.inference.energy_nj / exact.inference.energy_nj;
+  }
   return rows;
 }
 
+namespace {
+
+// The per-multiplier keys a per-layer configuration leaves null, and why.
+const char* kConfigurationNote =
+    "per-layer configuration: see its layers (error metrics, single-multiplier synthesis, ratios and Pareto fronts "
+    "are per multiplier)";
+
+nlohmann::json configuration_json(const CharRow& r) {
+  nlohmann::json layers = nlohmann::json::object();
+  for (const auto& [layer, spec] : r.layers) layers[layer] = spec;
+  nlohmann::json j = {{"spec", r.config_spec}, {"name", r.config_name}, {"reference", false},
+                      {"configuration", true}, {"layers", layers}, {"not_applicable", kConfigurationNote}};
+  for (const char* key : {"metrics", "synth", "vs_exact", "vs_yosys", "pareto"}) j[key] = nullptr;
+  j["dnn"] = {{"accuracy", r.accuracy}, {"agreement_with_exact", r.agreement}, {"macs_per_image", r.macs_per_image},
+              {"stream", nullptr}, {"energy_per_inference_nj", nullptr}, {"wrapper_energy_per_inference_nj", nullptr},
+              {"array_energy", nullptr}, {"rtl", nullptr}};
+  return j;
+}
+
+// report.md's section of a per-layer configuration: its layers and what its row has.
+std::string configuration_markdown(const std::vector<CharRow>& rows) {
+  std::ostringstream md;
+  for (const auto& r : rows) {
+    if (!r.configuration) continue;
+    md << "## Per-layer configuration `" << r.config_name << "`\n\n`" << r.config_spec
+       << "`\n\n| layer | multiplier |\n|---|---|\n";
+    for (const auto& [layer, spec] : r.layers) md << "| " << layer << " | `" << spec << "` |\n";
+    md << "\nA configuration, not a multiplier: its error metrics, single-multiplier synthesis, ratios and Pareto "
+          "fronts are left empty (they are per multiplier; see each layer's multiplier). Its accuracy and agreement "
+          "with the int8-exact network come from the golden inference with each layer's products from that layer's "
+          "multiplier, on the same images as the designs'"
+       << (r.has_inference ? "; its energy per inference from whole inferences with each layer on an array of its "
+                             "own multiplier (below)"
+                           : "")
+       << ". It has no RTL sample and no --array-energy estimate.\n\n";
+  }
+  return md.str();
+}
+
+}  // namespace
+
 nlohmann::json char_row_json(const CharRow& r) {
-  nlohmann::json j = {{"spec", r.spec.canonical()},
+  nlohmann::json j = r.configuration ? configuration_json(r) : nlohmann::json{{"spec", r.spec.canonical()},
           {"name", r.spec.name()},
           {"reference", r.reference},
           {"metrics", metrics_json(r.metrics)},
@@ -403,6 +491,7 @@ nlohmann::json char_row_json(const CharRow& r) {
           {"pareto", {{"power_mred", r.front_power_mred}, {"area_mred", r.front_area_mred},
                       {"energy_nmed", r.front_energy_nmed}, {"accuracy_energy", r.front_accuracy_energy}}},
           {"dnn", r.has_dnn ? nlohmann::json{{"accuracy", r.accuracy},
+                                             {"agreement_with_exact", r.agreement},
                                              {"macs_per_image", r.macs_per_image},
                                              {"stream", r.dnn_stream},
                                              {"energy_per_inference_nj", r.energy_per_inference_nj},
@@ -426,6 +515,7 @@ nlohmann::json char_row_json(const CharRow& r) {
     // The interface: the whole-inference figures at the top level of the design's object.
     j["accuracy"] = r.accuracy;
     j.update(array_inference_json(r.inference));
+    j["energy_vs_exact"] = r.inference_vs_exact > 0 ? nlohmann::json(r.inference_vs_exact) : nlohmann::json();
   }
   return j;
 }
@@ -433,9 +523,10 @@ nlohmann::json char_row_json(const CharRow& r) {
 CheckLog characterize_checks(const std::vector<CharRow>& rows) {
   CheckLog checks;
   for (const auto& r : rows) {
-    const std::string name = r.spec.name();
-    checks.expect(r.synth.netlist_matches_model,
-                  "characterize: the mapped netlist of " + name + " does not compute its model's products");
+    const std::string name = r.name();
+    if (!r.configuration)  // a configuration has no single-multiplier netlist
+      checks.expect(r.synth.netlist_matches_model,
+                    "characterize: the mapped netlist of " + name + " does not compute its model's products");
     if (r.has_array_energy)
       checks.expect(r.array_netlist_ok, "characterize: the mapped " + r.energy_array + " array netlist of " + name +
                                             " does not reproduce the golden GEMM and the cycle model");
@@ -461,6 +552,7 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
   ScatterPlot p2{"area_mred", "Area vs MRED", "MRED", "area [um^2]", false, {}};
   ScatterPlot p3{"energy_nmed", "Energy per operation vs NMED", "NMED", "energy [pJ/op]", false, {}};
   for (const auto& r : rows) {
+    if (r.configuration) continue;  // no error metrics, no single-multiplier synthesis
     p1.points.push_back({r.spec.name(), r.metrics.mred, r.synth.simulated.total_mw, r.front_power_mred});
     p2.points.push_back({r.spec.name(), r.metrics.mred, r.synth.area_um2, r.front_area_mred});
     p3.points.push_back({r.spec.name(), r.metrics.nmed, r.synth.energy_pj(), r.front_energy_nmed});
@@ -473,7 +565,8 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
     ScatterPlot p4{"accuracy_energy", "DNN accuracy vs multiplier energy per inference (" + opt.dnn.model + ")",
                    "energy per inference [nJ]", "top-1 accuracy [%]", false, {}};
     for (const auto& r : rows)
-      p4.points.push_back({r.spec.name(), r.energy_per_inference_nj, 100 * r.accuracy, r.front_accuracy_energy});
+      if (!r.configuration)  // its multipliers' energy per product is not one figure
+        p4.points.push_back({r.spec.name(), r.energy_per_inference_nj, 100 * r.accuracy, r.front_accuracy_energy});
     draw_scatter(p4, dir, /*maximize_y=*/true);
   }
 
@@ -489,6 +582,10 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
          "delay_vs_yosys,pareto_power_mred,pareto_area_mred,pareto_energy_nmed,energy_multiplier_pj,energy_wrapper_pj,"
          "energy_multiplier_vs_exact,activity_order\n";
   for (const auto& r : rows) {
+    if (r.configuration) {  // named by its canonical text (every layer's spec); the per-multiplier columns empty
+      csv << '"' << r.config_spec << "\"," << r.config_name << ",0" << std::string(36, ',') << "\n";
+      continue;
+    }
     const auto& m = r.metrics;
     const auto& s = r.synth;
     csv << '"' << r.spec.canonical() << "\"," << r.spec.name() << "," << r.reference << "," << m.er << "," << m.med << ","
@@ -512,11 +609,16 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
   for (const auto& r : rows) {
     const auto& m = r.metrics;
     const auto& s = r.synth;
+    if (r.configuration) {
+      md << "| `" << r.name() << "`" << row_note(r) << " | " << kConfigurationNote << std::string(16, '|')
+         << " |\n";
+      continue;
+    }
     std::string front;
     if (r.front_power_mred) front += "P ";
     if (r.front_area_mred) front += "A ";
     if (r.front_energy_nmed) front += "E";
-    md << "| `" << r.spec.name() << "`" << (r.reference ? " (baseline)" : "") << " | " << fmt(m.mred) << " | "
+    md << "| `" << r.spec.name() << "`" << row_note(r) << " | " << fmt(m.mred) << " | "
        << fmt(m.nmed) << " | " << fmt(m.er) << " | " << m.wce << " | " << fmt(s.area_um2, 5) << " | " << fmt(s.delay_ns)
        << " | " << fmt(s.vectorless.total_mw) << " | " << fmt(s.simulated.total_mw) << " | " << fmt(s.energy_pj())
        << " | " << fmt(s.energy_multiplier_pj()) << " | " << fmt(s.energy_wrapper_pj()) << " | " << fmt(r.vs_exact.area)
@@ -524,6 +626,7 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
        << " | " << fmt(r.vs_yosys.power) << " | " << front << " |\n";
   }
   md << "\nPareto: P = power vs MRED, A = area vs MRED, E = energy vs NMED (no other design is better on both).\n\n";
+  md << configuration_markdown(rows);
   if (dnn) {
     md << "## DNN: accuracy against energy (" << opt.dnn.model << ", Fashion-MNIST test set)\n\n"
        << "Accuracy of the int8 network with every product through the design; the error metrics in this report "
@@ -546,12 +649,19 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
          << "simulated gate by gate on the network's largest layer GEMM (" << opt.dnn.energy_gemm_rows
          << " rows of the first test image, the operands that design's network produces); energy per MAC x products "
             "per image.\n\n";
-    md << "| design | accuracy | energy/inference nJ (multipliers) | vs exact | wrapper flops nJ | DNN-weighted MRED | "
+    md << "| design | accuracy | agreement with exact | energy/inference nJ (multipliers) | vs exact | wrapper flops nJ | "
+          "DNN-weighted MRED | "
        << (arr ? "array energy/inference nJ | " : "")
-       << "RTL sample (images, logit mismatches, cycles = model) | front |\n|---|---|---|---|---|---|---|---|"
+       << "RTL sample (images, logit mismatches, cycles = model) | front |\n|---|---|---|---|---|---|---|---|---|"
        << (arr ? "---|" : "") << "\n";
     for (const auto& r : rows) {
-      md << "| `" << r.spec.name() << "` | " << fmt(100 * r.accuracy, 4) << "% | " << fmt(r.energy_per_inference_nj, 4)
+      md << "| `" << r.name() << "`" << row_note(r) << " | " << fmt(100 * r.accuracy, 4) << "% | "
+         << fmt(100 * r.agreement, 4) << "% | ";
+      if (r.configuration) {  // the per-multiplier columns (the whole inferences below have its energy)
+        md << kConfigurationNote << std::string(arr ? 6 : 5, '|') << " |\n";
+        continue;
+      }
+      md << fmt(r.energy_per_inference_nj, 4)
          << " | " << fmt(r.vs_exact.energy_multiplier) << " | " << fmt(r.wrapper_energy_per_inference_nj, 4) << " | "
          << fmt(r.metrics.mred) << " | ";
       if (arr) md << fmt(r.array_energy_per_inference_nj, 4) << " | ";

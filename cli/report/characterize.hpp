@@ -6,10 +6,14 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/report/inference_report.hpp"
 #include "models/checks.hpp"
+#include "models/dnn/layer_multipliers.hpp"
 #include "synth/mult_synth.hpp"
 #include "models/metrics.hpp"
 
@@ -21,8 +25,17 @@ struct CostRatios {
 };
 
 struct CharRow {
-  Spec spec;
+  Spec spec;               // unset for a per-layer configuration
   bool reference = false;  // added as a baseline, not asked for
+  // A per-layer configuration (--dnn with --mul-layer / --mul-map), not a design: it has no spec, no
+  // error metrics, no single-multiplier synthesis, no ratios and no Pareto fronts (those are per
+  // multiplier); it has the DNN accuracy and agreement and, with --dnn --array, whole inferences.
+  // config_spec is LayerMultipliers::canonical, config_name its name, layers each conv/fc layer's
+  // name and canonical spec in network order.
+  bool configuration = false;
+  std::string config_spec, config_name;
+  std::vector<std::pair<std::string, std::string>> layers;
+  std::string name() const { return configuration ? config_name : spec.name(); }
   ErrorMetrics metrics;
   SynthResult synth;
   CostRatios vs_exact, vs_yosys;
@@ -31,6 +44,7 @@ struct CharRow {
   // the operand pairs the network's multipliers saw, and the power comes from its operand stream.
   bool has_dnn = false;
   double accuracy = 0;
+  double agreement = 0;  // share of the images classified as the int8-exact network classifies them
   int64_t macs_per_image = 0;
   // Multiplier energy: the multiplier's own cells' energy per product (no wrapper flops) x products
   // per image; the wrapper's flops apart.
@@ -43,6 +57,7 @@ struct CharRow {
   // the behavioural yosys baseline.
   bool has_inference = false;
   ArrayInferenceEnergy inference;
+  double inference_vs_exact = 0;  // energy_nj / the exact baseline's (0 when it has none)
   // With --array-energy (the OLD estimate, before issue 11; not the default): an array built from
   // this multiplier, synthesized and simulated on one of the network's own GEMMs (its largest
   // layer, 8 rows of one image, weights reloaded every 8 cycles), energy per MAC x MACs.
@@ -79,6 +94,10 @@ struct CharDnnOptions {
   // (0, 0) of the rows x cols array (models/dnn/pe_stream.hpp), or "random", pairs drawn at random
   // from the sampled dot products (the stream before issue 11, kept for comparison).
   std::string stream = "ws";
+  // --mul-layer / --mul-map: one more row, the network with a multiplier per conv/fc layer
+  // (accuracy through dnn::LayerGemm on the same images; with `inference`, whole inferences through
+  // inference_energy_per_layer). No RTL sample and no --array-energy estimate for it.
+  std::optional<dnn::LayerMultipliers> layers;
 };
 
 struct CharOptions {
@@ -88,7 +107,9 @@ struct CharOptions {
   CharDnnOptions dnn;
 };
 
-// Adds the baselines, computes metrics and synthesis, ratios and fronts. Throws UserError on bad input.
+// Adds the baselines, computes metrics and synthesis, ratios and fronts; with opt.dnn.layers the
+// configuration's row comes last (and the 8-bit signed baselines are added for it). Throws
+// UserError on bad input.
 std::vector<CharRow> characterize(const std::vector<Spec>& specs, const CharOptions& opt);
 
 // Every check of a characterization: each mapped netlist computes its design's products (and the

@@ -3,20 +3,27 @@
 #include "generator/array/array.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/energy/layer_stats.hpp"
+#include "synth/inference_energy_layers.hpp"
 #include "tb/array_runner.hpp"
 
 namespace gm {
 
-ArrayInferenceEnergy array_inference_energy(const Spec& mul, const ArrayInferenceOptions& opt) {
+namespace {
+
+InferenceEnergyOptions inference_options(const ArrayInferenceOptions& opt) {
   InferenceEnergyOptions io;
-  io.rows = opt.rows, io.cols = opt.cols, io.mul = mul, io.model = opt.model, io.images = opt.images;
+  io.rows = opt.rows, io.cols = opt.cols, io.model = opt.model, io.images = opt.images;
   io.data_dir = opt.data_dir, io.lib = opt.lib, io.clock_ns = opt.clock_ns, io.jobs = opt.jobs;
+  return io;
+}
+
+// The measured `compute` with the storage of the same images added: the golden inference through
+// `mul`'s product table, one image at a time (batch 1), on the same array (output stage, 32-bit
+// accumulators: inference_energy's configuration).
+ArrayInferenceEnergy with_storage(InferenceEnergyResult compute, const Spec& mul, const ArrayInferenceOptions& opt) {
   ArrayInferenceEnergy e;
   e.array = std::to_string(opt.rows) + "x" + std::to_string(opt.cols);
-  e.compute = inference_energy(io);
-
-  // Storage of the same images, one at a time (batch 1), on the same array (output stage, 32-bit
-  // accumulators: inference_energy's configuration).
+  e.compute = std::move(compute);
   const ArrayConfig cfg = make_array_config(opt.rows, opt.cols, mul, "", 32, false, 0, true);
   const dnn::Network net = load_dnn_model(opt.model);
   const ImageSet set = load_dnn_test_set(opt.data_dir, opt.images, net);
@@ -30,7 +37,8 @@ ArrayInferenceEnergy array_inference_energy(const Spec& mul, const ArrayInferenc
       if (l.index == c.index) s = &l;
     if (!s) throw std::logic_error("array_inference_energy: layer " + std::to_string(c.index) + " has no storage stats");
     ArrayInferenceLayer l;
-    l.layer = c.layer, l.index = c.index, l.macs = c.macs, l.cycles = c.cycles, l.utilization = c.utilization;
+    l.layer = c.layer, l.index = c.index, l.spec = c.spec, l.macs = c.macs, l.cycles = c.cycles;
+    l.utilization = c.utilization;
     l.zero_activation_share = c.zero_activation_share, l.zero_weight_share = c.zero_weight_share;
     l.energy_compute_nj = c.energy_compute_nj, l.energy_compute_ci_nj = c.energy_ci_nj;
     l.energy_storage_nj = s->int8.outside_array() / n * 1e-3;
@@ -48,6 +56,21 @@ ArrayInferenceEnergy array_inference_energy(const Spec& mul, const ArrayInferenc
   e.energy_ci_nj = e.compute.energy_ci_nj;
   e.energy_nj = e.energy_compute_nj + e.energy_storage_nj;
   return e;
+}
+
+}  // namespace
+
+ArrayInferenceEnergy array_inference_energy(const Spec& mul, const ArrayInferenceOptions& opt) {
+  InferenceEnergyOptions io = inference_options(opt);
+  io.mul = mul;
+  return with_storage(inference_energy(io), mul, opt);
+}
+
+ArrayInferenceEnergy array_inference_energy(const dnn::LayerMultipliers& layers, const ArrayInferenceOptions& opt) {
+  // The storage counts accesses of the tiling schedule (layer shapes and the array only, not the
+  // products), so the int8-exact inference's counts are the configuration's; check_array_inference
+  // compares its cycles with the netlist runs' per layer.
+  return with_storage(inference_energy_per_layer(inference_options(opt), layers), parse_spec("exact:s=1"), opt);
 }
 
 nlohmann::json array_inference_methods(const ArrayInferenceEnergy& e) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "models/checks.hpp"
+#include "models/dnn/layer_multipliers.hpp"
 #include "models/energy/mem_energy.hpp"
 #include "models/spec.hpp"
 #include "synth/inference_energy.hpp"
@@ -32,7 +33,8 @@ struct ArrayInferenceOptions {
 
 struct ArrayInferenceLayer {
   std::string layer;
-  int index = 0;  // in the network's layer list
+  int index = 0;     // in the network's layer list
+  std::string spec;  // a per-layer configuration: the canonical spec of the layer's array (else empty)
   uint64_t macs = 0;
   double cycles = 0, utilization = 0, zero_activation_share = 0, zero_weight_share = 0;
   double energy_compute_nj = 0, energy_compute_ci_nj = 0;  // measured, per image (mean, 95 % half-width)
@@ -55,6 +57,10 @@ struct ArrayInferenceEnergy {
 
 // Throws UserError (tools, data, spec) like inference_energy.
 ArrayInferenceEnergy array_inference_energy(const Spec& mul, const ArrayInferenceOptions& opt);
+// A per-layer configuration: the compute of inference_energy_per_layer (one netlist run per distinct
+// spec, composed per image; synth/inference_energy_layers.hpp), the storage as above (it does not
+// depend on the products).
+ArrayInferenceEnergy array_inference_energy(const dnn::LayerMultipliers& layers, const ArrayInferenceOptions& opt);
 
 // The keys (energy_nj, energy_compute_nj, energy_storage_nj, energy_ci_nj, images_simulated,
 // cycles_per_inference, clock_ns, slack_ns, glitch_share, per_layer[], methods{}) and the fp32 side.

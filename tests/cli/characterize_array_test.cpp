@@ -196,5 +196,81 @@ TEST(CharacterizeArray, DesignsInParallelGiveTheSameFiguresInTheSameOrder) {
   fs::remove_all(dir);
 }
 
+// A per-layer configuration's row on the array (--mul-layer): whole inferences with each layer on an
+// array of its own multiplier. Every layer on X is X's own row, figure for figure; a mix gives what
+// `infer-energy --mul-layer` gives for it (two paths), its layers named by their multipliers, and
+// its ratio to the exact baseline's energy.
+TEST(CharacterizeArray, PerLayerConfigurationRowIsMeasuredLikeInferEnergyPerLayer) {
+  if (!test::synth_tools_present() || !test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = test::temp_dir("gm-test-char-array-layers");
+  const std::string model = (dir / "two.json").string();
+  write_file_atomic(model, dnn::network_to_json(two_layer_network()));
+  const Spec trunc = parse_spec(kDesign), exact = parse_spec("exact:s=1");
+  auto characterize = [&](const std::string& layers) {
+    const auto r = test::run_cli(std::string("characterize '") + kDesign + "' --dnn --model " + model +
+                                 " --images 4 --array 1x1 --sim-images 2 --json -o " + (dir / "rep").string() + " " +
+                                 layers);
+    EXPECT_EQ(r.rc, 0) << r.out << r.err;
+    std::map<std::string, nlohmann::json> by;
+    for (const auto& d : nlohmann::json::parse(r.out.substr(r.out.find('[')))) by[d["spec"]] = d;
+    return by;
+  };
+  auto configuration = [](const std::map<std::string, nlohmann::json>& by) {
+    for (const auto& [spec, d] : by)
+      if (d.value("configuration", false)) return d;
+    return nlohmann::json();
+  };
+
+  // Every layer on trunc: the configuration's figures are the trunc row's.
+  {
+    const auto by = characterize(std::string("--mul-layer 'default=") + kDesign + "'");
+    const nlohmann::json c = configuration(by);
+    ASSERT_TRUE(c.is_object());
+    const nlohmann::json& t = by.at(trunc.canonical());
+    const nlohmann::json& x = by.at(exact.canonical());
+    for (const char* key : {"energy_nj", "energy_compute_nj", "energy_storage_nj", "cycles_per_inference"})
+      EXPECT_NEAR(c[key].get<double>(), t[key].get<double>(), 1e-9 * t[key].get<double>()) << key;
+    EXPECT_EQ(c["accuracy"], t["accuracy"]);
+    ASSERT_EQ(c["per_layer"].size(), 2u);
+    for (const auto& l : c["per_layer"]) EXPECT_EQ(l["spec"], trunc.canonical());
+    // The ratio to the exact baseline's energy per inference, for the design and the configuration.
+    const double exact_nj = x["energy_nj"];
+    EXPECT_NEAR(c["energy_vs_exact"].get<double>(), c["energy_nj"].get<double>() / exact_nj, 1e-12);
+    EXPECT_NEAR(t["energy_vs_exact"].get<double>(), t["energy_nj"].get<double>() / exact_nj, 1e-12);
+    EXPECT_NEAR(x["energy_vs_exact"].get<double>(), 1.0, 1e-12);
+  }
+
+  // fc1 on trunc, fc2 exact: infer-energy --mul-layer's compute, on the same two images.
+  write_file_atomic(dir / "mix.map", std::string("fc1 ") + kDesign + "\n");
+  const auto by = characterize("--mul-map " + (dir / "mix.map").string());
+  const nlohmann::json c = configuration(by);
+  ASSERT_TRUE(c.is_object());
+  EXPECT_EQ(c["layers"]["fc1"], trunc.canonical());
+  EXPECT_EQ(c["layers"]["fc2"], exact.canonical());
+  const auto ie = test::run_cli("infer-energy --array 1x1 --images 2 --model " + model + " --mul-layer fc1=" + kDesign +
+                                " --json");
+  ASSERT_EQ(ie.rc, 0) << ie.err;
+  const auto want = nlohmann::json::parse(ie.out.substr(ie.out.find('{')));
+  EXPECT_EQ(c["spec"], want["spec"]);
+  EXPECT_NEAR(c["energy_compute_nj"].get<double>(), want["energy_nj"].get<double>(), 1e-9 * want["energy_nj"].get<double>());
+  EXPECT_EQ(c["energy_per_image_nj"].size(), 2u);
+  ASSERT_EQ(c["per_layer"].size(), 2u);
+  EXPECT_EQ(c["per_layer"][0]["spec"], trunc.canonical());
+  EXPECT_EQ(c["per_layer"][1]["spec"], exact.canonical());
+  double sum = 0;
+  for (const auto& l : c["per_layer"]) sum += l["energy_compute_nj"].get<double>();
+  EXPECT_NEAR(sum, c["energy_compute_nj"].get<double>(), 1e-9 * sum);
+  EXPECT_NEAR(c["energy_nj"].get<double>(), c["energy_compute_nj"].get<double>() + c["energy_storage_nj"].get<double>(),
+              1e-9 * c["energy_nj"].get<double>());
+  // The storage counts the schedule's accesses, which do not depend on the multipliers.
+  EXPECT_NEAR(c["energy_storage_nj"].get<double>(), by.at(trunc.canonical())["energy_storage_nj"].get<double>(),
+              1e-9 * c["energy_storage_nj"].get<double>());
+  const std::string md = read_file(dir / "rep" / "report.md");
+  EXPECT_NE(md.find("| `" + c["name"].get<std::string>() + "` (per-layer configuration) |"), std::string::npos);
+  EXPECT_NE(md.find(" on `" + trunc.canonical() + "` | "), std::string::npos);  // its per-layer table
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace gm
