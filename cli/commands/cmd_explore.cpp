@@ -100,7 +100,8 @@ const CommandRegistrar reg_explore({
                          "time for the search (default 3600; 240 with --quick); the RTL check and the report come after");
           sub.add_option("--seed", a->opt.seed, "seed of every training run")->capture_default_str();
           sub.add_flag("--quick", a->quick,
-                       "a small search (4x4 array, 2 images per energy, 1-epoch trainings on 10,000 images) that "
+                       "a small search (4x4 array, 2 images per energy, 1-epoch trainings on 10,000 images, one multiplier "
+                       "ladder for all layers, no gating) that "
                        "finishes in about 5 minutes");
           sub.add_option("-o,--output", a->opt.out_dir,
                          "directory for front.json, front.csv, best.json, report.md and the plots; an interrupted "

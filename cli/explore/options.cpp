@@ -33,13 +33,17 @@ void set_default(ExploreOptions& o) {
 
 void set_quick(ExploreOptions& o) {
   o.quick = true;
-  o.sparsities = {0.25, 0.5};
+  o.sparsities = {0.25};
   o.widths = {6};
   o.structure_epochs = 1, o.finetune_epochs = 1, o.ladder_rounds = 1;
   o.train_images = 10000, o.val_images = 5000, o.test_images = 10000;
   o.sim_images = 2, o.rtl_images = 200;
   o.rows = 4, o.cols = 4;
   o.seconds = 240;
+  // Each new multiplier is a new array to synthesize and calibrate: one ladder for all layers, and
+  // no gated arrays.
+  o.levers.erase("layer");
+  o.levers.erase("gate");
 }
 
 }  // namespace gm::explore

@@ -25,7 +25,7 @@ namespace {
 bool trainer_built() { return fs::is_regular_file(fs::path(GM_BINARY).parent_path() / "greenmac-train"); }
 
 const char* kSmall =
-    "explore --model mlp --budget-pp 1 --array 1x1 --val-images 600 --test-images 600 --sim-images 1 "
+    "explore --model mlp --array 1x1 --val-images 600 --test-images 600 --sim-images 1 "
     "--rtl-images 20 --train-images 3000 --json ";
 
 // `dnn eval` of a chosen point on `split`, by its own run of the golden path.
@@ -82,7 +82,7 @@ TEST(ExploreCli, SmallSearchChoosesWithinTheBudgetOnValidationAndResumes) {
   if (!gm::test::synth_tools_present() || !gm::test::fashion_mnist_present())
     GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
   const fs::path dir = gm::test::temp_dir("gm-explore-small");
-  const std::string args = std::string(kSmall) + "--levers approx,voltage -o " + dir.string();
+  const std::string args = std::string(kSmall) + "--budget-pp 1 --levers approx,voltage -o " + dir.string();
   const auto r = run_cli(args);
   ASSERT_EQ(r.rc, 0) << r.err;
   const auto best = nlohmann::json::parse(r.out);
