@@ -62,6 +62,9 @@ DEMO_SET := 'drum:k=4,s=1' 'drum:k=6,s=1' 'mitchell:s=1' 'mitchell:f=3,s=1' 'rob
 DEMO_ARRAY ?= 4x4
 DEMO_SIM_IMAGES ?= 2
 DEMO_RTL_IMAGES ?= 0
+# The last step: `explore --quick` (docs/explore.md), the levers combined within 0.5 pp on the 4x4
+# array (whose exact array the characterize step has synthesized), with its waterfall plot.
+DEMO_EXPLORE_MODEL ?= cnn
 
 demo: build
 	@mkdir -p $(OUT)
@@ -70,7 +73,9 @@ demo: build
 	$(GREENMAC) verify --rtl-dir $(OUT)/rtl $(DEMO_SET) --json > $(OUT)/verify.json.tmp && mv $(OUT)/verify.json.tmp $(OUT)/verify.json
 	$(GREENMAC) metrics --set default --csv > $(OUT)/metrics.csv.tmp && mv $(OUT)/metrics.csv.tmp $(OUT)/metrics.csv
 	$(GREENMAC) characterize $(DEMO_SET) --dnn --rtl-images $(DEMO_RTL_IMAGES) --array $(DEMO_ARRAY) --sim-images $(DEMO_SIM_IMAGES) -o $(OUT)
+	$(GREENMAC) explore --quick --model $(DEMO_EXPLORE_MODEL) -o $(OUT)/explore
 	@echo "demo: report in $(OUT)/report.md (plots beside it), RTL in $(OUT)/rtl, verification in $(OUT)/verify.json"
+	@echo "demo: the levers combined (explore --quick, waterfall): $(OUT)/explore/report.md"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
