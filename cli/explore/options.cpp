@@ -29,6 +29,7 @@ void set_default(ExploreOptions& o) {
   o.structure_epochs = 2, o.finetune_epochs = 3, o.ladder_rounds = 2;
   o.train_images = 50000, o.val_images = 10000, o.test_images = 10000;
   o.sim_images = 4, o.rtl_images = 200;
+  o.seconds = 3000;  // 60 minutes in all: the last step (up to 7), the RTL check (2) and the report follow
 }
 
 void set_quick(ExploreOptions& o) {
@@ -39,7 +40,7 @@ void set_quick(ExploreOptions& o) {
   o.train_images = 10000, o.val_images = 5000, o.test_images = 10000;
   o.sim_images = 2, o.rtl_images = 200;
   o.rows = 4, o.cols = 4;
-  o.seconds = 240;
+  o.seconds = 200;
   // Each new multiplier is a new array to synthesize and calibrate: one ladder for all layers, and
   // no gated arrays.
   o.levers.erase("layer");
