@@ -79,6 +79,7 @@ void Evaluator::train(Point& p, const Point& from, const TrainStep& step) const 
     throw UserError("explore: training '" + p.recipe + "' failed (exit " + std::to_string(r.exit_code) + "); see " +
                     log.string());
   p.model = out.string();
+  p.trained = true;
   p.train_seconds = seconds_since(t0);
 }
 
