@@ -35,7 +35,7 @@ set(GM_UNIT_SUITES
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
 set(GM_SLOW_CASES
   ExploreCli.SmallSearchChoosesWithinTheBudgetOnValidationAndResumes  # gate-level 1x1 runs, twice
-  ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # three fine-tuning runs, gate-level 1x1 runs
+  ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # two fine-tuning runs, gate-level 1x1 runs
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
   Sweep.*

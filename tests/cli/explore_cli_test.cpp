@@ -126,7 +126,7 @@ TEST(ExploreCli, PruningLeverKeepsAPointWithFewerCycles) {
     GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
   if (!trainer_built()) GTEST_SKIP() << "greenmac-train not built (libtorch missing)";
   const fs::path dir = gm::test::temp_dir("gm-explore-prune");
-  const auto r = run_cli(std::string(kSmall) + "--levers prune --budget-pp 2 -o " + dir.string());
+  const auto r = run_cli(std::string(kSmall) + "--quick --levers prune --budget-pp 3 -o " + dir.string());
   ASSERT_EQ(r.rc, 0) << r.err;
   const auto best = nlohmann::json::parse(r.out);
   const auto front = nlohmann::json::parse(gm::read_file(dir / "front.json"));
