@@ -125,7 +125,7 @@ struct TrainArgs {
   size_t calib = 2000;
   int threads = 1;
   // Fine-tuning (models/dnn/train/finetune.hpp): passed to greenmac-train as given, which checks them.
-  std::string finetune, mul_map, prune_mode, lr, prune, train_images, val_images, test_images;
+  std::string finetune, mul_map, prune_mode, lr, prune, train_images, val_images, test_images, min_epoch;
   std::vector<std::string> mul_layers;
   bool json = false;
 };
@@ -140,7 +140,7 @@ int run_train(const TrainArgs& a) {
   const std::pair<const char*, const std::string*> passed[] = {
       {"--finetune", &a.finetune},         {"--mul-map", &a.mul_map},          {"--prune", &a.prune},
       {"--prune-mode", &a.prune_mode},     {"--lr", &a.lr},                    {"--train-images", &a.train_images},
-      {"--val-images", &a.val_images},     {"--test-images", &a.test_images}};
+      {"--val-images", &a.val_images},     {"--test-images", &a.test_images},  {"--min-epoch", &a.min_epoch}};
   for (const auto& [flag, value] : passed)
     if (!value->empty()) argv.insert(argv.end(), {flag, *value});
   for (const auto& m : a.mul_layers) argv.insert(argv.end(), {"--mul-layer", m});
@@ -339,6 +339,7 @@ const CommandRegistrar reg_train({
           needs_ft(sub.add_option("--prune-mode", a->prune_mode,
                                   "weight (unstructured) or channel (whole output channels, removed from the model)"));
           needs_ft(sub.add_option("--lr", a->lr, "Adam learning rate of fine-tuning (default 1e-4)"));
+          needs_ft(sub.add_option("--min-epoch", a->min_epoch, "keep no epoch before this one (1: never the start)"));
           needs_ft(sub.add_option("--train-images", a->train_images, "fine-tune on the first N training images (<= 50,000)"));
           needs_ft(sub.add_option("--val-images", a->val_images, "validation images (of the last 10,000 training images)"));
           needs_ft(sub.add_option("--test-images", a->test_images, "test images of the reported accuracy"));

@@ -1,6 +1,8 @@
 #include "cli/explore/evaluator.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "cli/report/voltage_report.hpp"
@@ -25,6 +27,12 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string lr_text(double lr) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", lr);
+  return buf;
 }
 
 dnn::LayerMultipliers config_of(const std::vector<std::string>& mul_layers) {
@@ -63,7 +71,8 @@ void Evaluator::train(Point& p, const Point& from, const TrainStep& step) const 
   std::vector<std::string> argv = {require_train_binary().string(),
                                    "--finetune", from.model,
                                    "--epochs", std::to_string(step.epochs),
-                                   "--lr", step.lr,
+                                   "--lr", lr_text(step.lr),
+                                   "--min-epoch", std::to_string(step.min_epoch),
                                    "--seed", std::to_string(opt_.seed),
                                    "--threads", std::to_string(opt_.threads),
                                    "--train-images", std::to_string(opt_.train_images),
@@ -79,7 +88,7 @@ void Evaluator::train(Point& p, const Point& from, const TrainStep& step) const 
     throw UserError("explore: training '" + p.recipe + "' failed (exit " + std::to_string(r.exit_code) + "); see " +
                     log.string());
   p.model = out.string();
-  p.trained = true;
+  p.train_lr = std::max(from.train_lr, step.lr);
   p.train_seconds = seconds_since(t0);
 }
 

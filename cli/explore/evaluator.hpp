@@ -26,7 +26,8 @@ struct TrainStep {
   std::vector<std::string> mul_layers;
   double prune = 0;  // channel sparsity; 0: none
   int epochs = 1;
-  std::string lr = "1e-4";
+  double lr = 1e-4;
+  int min_epoch = 0;  // 1: the start is never kept (the validation references)
 };
 
 class Evaluator {

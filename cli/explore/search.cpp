@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <set>
 
 #include "cli/explore/evaluator.hpp"
 #include "models/dnn/layer_multipliers.hpp"
@@ -20,13 +21,18 @@ const Point& ExploreResult::at(const std::string& key) const {
 
 double validation_reference(const ExploreResult& r, const Point& p) {
   const double base = r.at(r.baseline).val_accuracy;
-  if (!p.trained || r.reference.empty()) return base;
-  return std::min(base, r.at(r.reference).val_accuracy);
+  const auto ref = r.references.find(p.train_lr);
+  if (p.train_lr == 0 || ref == r.references.end()) return base;
+  return std::min(base, r.at(ref->second).val_accuracy);
 }
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Learning rates: pruning needs the larger one to recover (docs/levers.md); quantization- and
+// approximation-aware fine-tuning the trainer's default.
+constexpr double kPruneLr = 1e-3, kTuneLr = 1e-4;
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -53,7 +59,7 @@ class Search {
 
   ExploreResult run() {
     baseline();
-    reference();
+    references();
     structure();
     approx_rounds();
     gate();
@@ -104,7 +110,7 @@ class Search {
     Point p;
     p.key = key, p.lever = lever, p.parent = parent.key, p.recipe = recipe;
     p.model = parent.model, p.mul_layers = parent.mul_layers, p.zero_gate = parent.zero_gate;
-    p.sparsity = parent.sparsity, p.width = parent.width, p.trained = parent.trained;
+    p.sparsity = parent.sparsity, p.width = parent.width, p.train_lr = parent.train_lr;
     make(p);
     if (!p.has_val()) ev_.accuracy(p);
     store_.save(p);
@@ -150,19 +156,27 @@ class Search {
     return b;
   }
 
-  // The validation reference (search.hpp): the shipped model fine-tuned with no lever.
-  void reference() {
-    if (!opt_.has("prune") && !opt_.has("precision") && !opt_.has("finetune")) return;
+  // The validation references (search.hpp): the shipped model fine-tuned with no lever, one per
+  // learning rate the levers train with.
+  void references() {
+    std::set<double> rates;
+    if (opt_.has("prune")) rates.insert(kPruneLr);
+    if (opt_.has("precision") || opt_.has("finetune")) rates.insert(kTuneLr);
     const Point& base = find(res_.baseline);
-    const TrainStep step{{}, 0, opt_.structure_epochs, "1e-4"};
-    Point& r = point(base, "reference",
-                     "reference epochs " + std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images),
-                     "validation reference: the shipped model fine-tuned with no lever (" +
-                         std::to_string(step.epochs) + " epochs)",
-                     [&](Point& p) { ev_.train(p, base, step); });
-    res_.reference = r.key;
-    say("trained points are measured against validation " + fmt("%.2f %%", 100 * validation_reference(res_, r)) +
-        " (the shipped model: " + fmt("%.2f %%", 100 * base.val_accuracy) + ")");
+    for (const double lr : rates) {
+      if (!time_left()) return;
+      const TrainStep step{{}, 0, opt_.structure_epochs, lr, 1};
+      Point& r = point(base, "reference",
+                       "reference lr " + fmt("%g", lr) + " epochs " + std::to_string(step.epochs) + " images " +
+                           std::to_string(opt_.train_images),
+                       "validation reference: the shipped model fine-tuned with no lever (lr " + fmt("%g", lr) + ", " +
+                           std::to_string(step.epochs) + " epochs)",
+                       [&](Point& p) { ev_.train(p, base, step); });
+      res_.references[lr] = r.key;
+      say("points trained at lr " + fmt("%g", lr) + " are measured against validation " +
+          fmt("%.2f %%", 100 * validation_reference(res_, r)) + " (the shipped model: " +
+          fmt("%.2f %%", 100 * base.val_accuracy) + ")");
+    }
   }
 
   // 1: channel pruning x operand width, one fine-tuning run per point.
@@ -188,7 +202,7 @@ class Search {
                                  (s > 0 && w < 8 ? ", " : "") +
                                  (w < 8 ? std::to_string(w) + "-bit operands after " + first : std::string());
         const std::string lever = s > 0 && w < 8 ? "prune+precision" : s > 0 ? "prune" : "precision";
-        const TrainStep step{mul, s, opt_.structure_epochs, s > 0 ? "1e-3" : "1e-4"};
+        const TrainStep step{mul, s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
         Point& p = point(base, lever,
                          "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
                              std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images),
@@ -283,7 +297,7 @@ class Search {
       const std::string a_key = a.key;
       std::vector<std::string> recover;  // fine-tuned or tuned variants of `a`
       if (opt_.has("finetune") && time_left()) {
-        const TrainStep step{mul, 0, opt_.finetune_epochs, "1e-4"};
+        const TrainStep step{mul, 0, opt_.finetune_epochs, kTuneLr};
         recover.push_back(point(find(a_key), "finetune",
                                 "finetune epochs " + std::to_string(step.epochs) + " images " +
                                     std::to_string(opt_.train_images),

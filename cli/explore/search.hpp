@@ -22,19 +22,21 @@
 // A step is accepted only when it is feasible and its measured compute energy is below the current
 // point's; the accepted points form the waterfall, one lever added per step.
 //
-// The validation reference. The shipped models were trained on all 60,000 training images, the
+// The validation references. The shipped models were trained on all 60,000 training images, the
 // validation split included, so their validation accuracy holds a memorisation bonus (about 2.3 pp
-// on the CNN) that any fine-tuned candidate partly loses, whatever its lever: trained only on the
-// first 50,000 images, it forgets some of the validation images. Against the shipped model's
-// validation accuracy, every trained candidate would pay that forgetting as if it were the lever's
-// loss. So when a lever trains, the search first trains a REFERENCE: the shipped model fine-tuned
-// with no lever at all, as the structure points are (same images, epochs, learning rate). A point
-// with a training run in its history is measured against the lower of the reference's and the
-// shipped model's validation accuracy; an untrained point against the shipped model's. Both are
+// on the CNN) that a fine-tuned candidate partly loses, whatever its lever: trained only on the
+// first 50,000 images, it forgets some of the validation images, the more so the larger its
+// learning rate. Against the shipped model's validation accuracy, every trained candidate would pay
+// that forgetting as if it were the lever's loss. So for each learning rate its levers train with,
+// the search first trains a REFERENCE: the shipped model fine-tuned with no lever at all, at that
+// rate, for the structure points' epochs, the start excluded (--min-epoch 1). A point is measured
+// against the lower of the shipped model's validation accuracy and that of the reference of the
+// largest learning rate in its history; an untrained point against the shipped model's. All are
 // validation figures: the test set is still never read.
 #pragma once
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,7 +50,7 @@ namespace gm::explore {
 struct ExploreResult {
   std::deque<Point> points;             // every evaluated point, in order of evaluation
   std::string baseline, best;           // keys
-  std::string reference;                // key of the validation reference ("" when nothing trains)
+  std::map<double, std::string> references;  // learning rate -> key of its validation reference
   std::vector<std::string> waterfall;   // keys from the baseline to the best, one lever per step
   std::optional<DnnRtlReport> rtl;      // the best point through `dnn rtl`
   std::vector<std::string> decisions;   // what the search did and why, in words

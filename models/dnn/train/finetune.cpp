@@ -34,6 +34,8 @@ PruneMode check(const FinetuneOptions& o) {
                     " (the last 10,000 training images are the validation split)");
   if (!(o.prune >= 0 && o.prune < 1)) throw UserError("--prune takes a sparsity in [0, 1), e.g. 0.5");
   if (!(o.lr > 0)) throw UserError("--lr must be a positive learning rate, e.g. 1e-4");
+  if (o.min_epoch < 0 || o.min_epoch > o.epochs)
+    throw UserError("--min-epoch must be 0.." + std::to_string(o.epochs) + " (the epochs run)");
   return parse_prune_mode(o.prune_mode);
 }
 
@@ -97,7 +99,9 @@ int run_finetune(const FinetuneOptions& o) {
   dnn::Network best = export_model();
   double best_val = dnn::layer_accuracy(best, lm, val, o.threads);
   int best_epoch = 0;
-  std::fprintf(stderr, "epoch 0 (the start%s): val %.4f\n", pruning ? ", pruned" : "", best_val);
+  std::fprintf(stderr, "epoch 0 (the start%s): val %.4f%s\n", pruning ? ", pruned" : "", best_val,
+               o.min_epoch > 0 ? " (not a candidate: --min-epoch)" : "");
+  if (o.min_epoch > 0) best_val = -1;  // any kept epoch replaces the start
 
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(o.lr));
   std::mt19937_64 rng(o.seed);
@@ -125,7 +129,7 @@ int run_finetune(const FinetuneOptions& o) {
     const double val_acc = dnn::layer_accuracy(cand, lm, val, o.threads);
     std::fprintf(stderr, "epoch %d/%d: loss %.4f, val %.4f (%.1f s)\n", e, o.epochs, loss_sum / std::max<size_t>(1, batches),
                  val_acc, seconds_since(te));
-    if (val_acc > best_val) best = cand, best_val = val_acc, best_epoch = e;
+    if (e >= o.min_epoch && val_acc > best_val) best = cand, best_val = val_acc, best_epoch = e;
   }
 
   const double start_test = dnn::layer_accuracy(start, start_lm, test, o.threads);

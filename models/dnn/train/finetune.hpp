@@ -19,6 +19,7 @@ struct FinetuneOptions {
   double prune = 0;                     // sparsity; 0: no pruning
   std::string prune_mode = "weight";
   int epochs = 3;
+  int min_epoch = 0;  // epochs before it are not kept (1: the start never is, whatever its accuracy)
   double lr = 1e-4;
   uint64_t seed = 1;
   size_t train_images = 50000;  // the first N training images (at most 50,000)

@@ -166,6 +166,7 @@ int main(int argc, char** argv) {
   fo(app.add_option("--prune", ft.prune, "magnitude-prune this fraction first (0..1), then fine-tune"));
   fo(app.add_option("--prune-mode", ft.prune_mode, "weight (unstructured) or channel (whole output channels, removed)"));
   fo(app.add_option("--lr", ft.lr, "Adam learning rate of fine-tuning"));
+  fo(app.add_option("--min-epoch", ft.min_epoch, "keep no epoch before this one (1: never the start)"));
   fo(app.add_option("--train-images", ft.train_images, "fine-tune on the first N training images (at most 50,000)"));
   fo(app.add_option("--val-images", ft.val_images, "validation images that choose the epoch (the last 10,000 training images)"));
   fo(app.add_option("--test-images", ft.test_images, "test images of the reported accuracy"));
