@@ -90,6 +90,17 @@ TEST(TrainCli, QuantizationAwareFinetuningWritesOperandsOfTheLayersWidth) {
   EXPECT_FALSE(fs::exists(dir / "x.json"));
 }
 
+// --min-epoch 1: the start is never kept, even when no epoch beats it on validation (exact int8
+// fine-tuning at a tiny learning rate barely moves it).
+TEST(TrainCli, MinEpochNeverKeepsTheStart) {
+  REQUIRE_TRAINER();
+  const fs::path dir = gm::test::temp_dir("gm-train-min-epoch");
+  const auto r = run_cli("train --finetune mlp --train-images 2000 --val-images 1000 --test-images 500 --epochs 1 "
+                         "--min-epoch 1 --lr 1e-6 --json -o " + (dir / "m.json").string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["epoch_kept"], 1);
+}
+
 TEST(TrainCli, ChannelPruningRemovesChannelsAndWeightPruningLeavesZeros) {
   REQUIRE_TRAINER();
   const fs::path dir = gm::test::temp_dir("gm-train-prune");
@@ -126,5 +137,6 @@ TEST(TrainCli, BadInputIsOneLineAndWritesNothing) {
   expect_one_line_error(run_cli("train --finetune mlp --prune-mode rows --prune 0.5 -o " + out), "--prune-mode");
   expect_one_line_error(run_cli("train --finetune mlp --train-images 60000 -o " + out), "--train-images");
   expect_one_line_error(run_cli("train --prune 0.5 -o " + out), "--finetune");
+  expect_one_line_error(run_cli("train --finetune mlp --epochs 2 --min-epoch 3 -o " + out), "--min-epoch");
   EXPECT_FALSE(fs::exists(out));
 }
