@@ -231,7 +231,7 @@ class Search {
     if (b.sparsity > 0 && b.width < 8) {  // the waterfall adds one lever at a time: pruning first
       for (const auto& k : feasible_keys) {
         Point& p = find(k);
-        if (p.sparsity == b.sparsity && p.width == 8 && time_left()) {
+        if (p.sparsity == b.sparsity && p.width == 8 && (p.energy || time_left())) {
           measure(p);
           chain_.push_back(p.key);
         }
