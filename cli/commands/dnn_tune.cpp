@@ -44,15 +44,8 @@ int run_tune(const TuneArgs& a) {
   const ImageSet calib = load_dnn_images(a.data, DnnSplit::kVal, a.calib_images, net);
   const ImageSet test = load_dnn_test_set(a.data, a.images, net);
   const auto hist = dnn::activation_histograms(net, calib.pixels.data(), calib.count());
-  std::vector<std::unique_ptr<ProductTable>> owned;
-  std::vector<const ProductTable*> tables(net.layers.size(), nullptr);
-  for (const auto& s : specs)
-    if (s.spec.family != "exact") {  // an exact layer keeps its weights (its map is the identity)
-      owned.push_back(std::make_unique<ProductTable>(s.spec));
-      tables[s.index] = owned.back().get();
-    }
   std::vector<dnn::LayerTuning> report;
-  dnn::Network tuned = dnn::tune_network(net, tables, hist, &report);
+  dnn::Network tuned = dnn::tune_network(net, specs, hist, &report);
   tuned.training = net.training + "; weights tuned by greenmac dnn tune for " + lm.canonical(net) + " on " +
                    std::to_string(calib.count()) + " calibration images (training images 50,000 on)";
   write_file_atomic(a.output, dnn::network_to_json(tuned));

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <memory>
 
 #include "cli/report/voltage_report.hpp"
 #include "cli/train_binary.hpp"
@@ -97,14 +96,7 @@ void Evaluator::tune(Point& p, const Point& from) const {
   const std::vector<dnn::LayerSpec> specs = config_of(p.mul_layers).resolve(net);
   const ImageSet calib = load_dnn_images(opt_.data_dir, DnnSplit::kVal, 5000, net);
   const auto hist = dnn::activation_histograms(net, calib.pixels.data(), calib.count());
-  std::vector<std::unique_ptr<ProductTable>> owned;
-  std::vector<const ProductTable*> tables(net.layers.size(), nullptr);
-  for (const auto& s : specs)
-    if (s.spec.family != "exact") {
-      owned.push_back(std::make_unique<ProductTable>(s.spec));
-      tables[s.index] = owned.back().get();
-    }
-  dnn::Network tuned = dnn::tune_network(net, tables, hist);
+  dnn::Network tuned = dnn::tune_network(net, specs, hist);
   tuned.training = net.training + "; weights tuned by greenmac explore for " + config_of(p.mul_layers).canonical(net);
   const fs::path out = store_.model_path(p.key);
   write_file_atomic(out, dnn::network_to_json(tuned));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 namespace gm::dnn {
@@ -107,6 +108,18 @@ Network tune_network(const Network& net, const std::vector<const ProductTable*>&
     if (report) report->push_back(t);
   }
   return out;
+}
+
+Network tune_network(const Network& net, const std::vector<LayerSpec>& layers,
+                     const std::vector<ActivationHistogram>& histograms, std::vector<LayerTuning>* report) {
+  std::vector<std::unique_ptr<ProductTable>> owned;
+  std::vector<const ProductTable*> tables(net.layers.size(), nullptr);
+  for (const auto& l : layers)
+    if (l.spec.family != "exact") {
+      owned.push_back(std::make_unique<ProductTable>(l.spec));
+      tables[l.index] = owned.back().get();
+    }
+  return tune_network(net, tables, histograms, report);
 }
 
 }  // namespace gm::dnn

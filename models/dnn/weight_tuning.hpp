@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/dnn/layer_multipliers.hpp"
 #include "models/dnn/network.hpp"
 #include "models/product_table.hpp"
 
@@ -53,6 +54,11 @@ struct LayerTuning {
 // The network with the weights of every layer that has a table (tables[i] != nullptr) replaced by
 // their tuned values; other layers are copied as they are. `report` gets one entry per tuned layer.
 Network tune_network(const Network& net, const std::vector<const ProductTable*>& tables,
+                     const std::vector<ActivationHistogram>& histograms, std::vector<LayerTuning>* report = nullptr);
+
+// The same for resolved per-layer multipliers: every layer whose multiplier is not exact is tuned
+// for it (an exact layer's map is the identity, so it keeps its weights).
+Network tune_network(const Network& net, const std::vector<LayerSpec>& layers,
                      const std::vector<ActivationHistogram>& histograms, std::vector<LayerTuning>* report = nullptr);
 
 }  // namespace gm::dnn
