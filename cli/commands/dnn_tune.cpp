@@ -40,14 +40,15 @@ int run_tune(const TuneArgs& a) {
   if (lm.empty()) throw UserError("dnn tune needs the multipliers to tune for: --mul-layer LAYER=SPEC or --mul-map FILE");
   const std::vector<dnn::LayerSpec> specs = lm.resolve(net);
 
-  // Calibration on training images (the val split), the report on the test images.
-  const ImageSet calib = load_dnn_images(a.data, DnnSplit::kVal, a.calib_images, net);
+  // Calibration on training images (never the validation split, on which levers choose), the report
+  // on the test images.
+  const ImageSet calib = load_dnn_images(a.data, DnnSplit::kTrain, a.calib_images, net);
   const ImageSet test = load_dnn_test_set(a.data, a.images, net);
   const auto hist = dnn::activation_histograms(net, calib.pixels.data(), calib.count());
   std::vector<dnn::LayerTuning> report;
   dnn::Network tuned = dnn::tune_network(net, specs, hist, &report);
   tuned.training = net.training + "; weights tuned by greenmac dnn tune for " + lm.canonical(net) + " on " +
-                   std::to_string(calib.count()) + " calibration images (training images 50,000 on)";
+                   std::to_string(calib.count()) + " calibration images (the first training images)";
   write_file_atomic(a.output, dnn::network_to_json(tuned));
 
   const double exact = dnn::layer_accuracy(net, dnn::LayerMultipliers(), test);
@@ -90,7 +91,7 @@ RunFn add_dnn_tune(CLI::App& dnn) {
   tu->add_option("--mul-map", a->mul_map, "map file: `LAYER SPEC` lines (docs/dnn.md)");
   tu->add_option("--model", a->model, "cnn, mlp (the shipped models) or a model file")->capture_default_str();
   tu->add_option("--calib-images", a->calib_images,
-                 "calibration images for the activation histograms, from the val split (training images 50,000 on)")
+                 "calibration images for the activation histograms: the first N training images")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   tu->add_option("--images", a->images, "test images for the accuracy report (default all 10,000)")

@@ -71,7 +71,6 @@ void Evaluator::train(Point& p, const Point& from, const TrainStep& step) const 
                                    "--finetune", from.model,
                                    "--epochs", std::to_string(step.epochs),
                                    "--lr", lr_text(step.lr),
-                                   "--min-epoch", std::to_string(step.min_epoch),
                                    "--seed", std::to_string(opt_.seed),
                                    "--threads", std::to_string(opt_.threads),
                                    "--train-images", std::to_string(opt_.train_images),
@@ -87,14 +86,13 @@ void Evaluator::train(Point& p, const Point& from, const TrainStep& step) const 
     throw UserError("explore: training '" + p.recipe + "' failed (exit " + std::to_string(r.exit_code) + "); see " +
                     log.string());
   p.model = out.string();
-  p.train_lr = std::max(from.train_lr, step.lr);
   p.train_seconds = seconds_since(t0);
 }
 
 void Evaluator::tune(Point& p, const Point& from) const {
   const dnn::Network& net = network(from.model);
   const std::vector<dnn::LayerSpec> specs = config_of(p.mul_layers).resolve(net);
-  const ImageSet calib = load_dnn_images(opt_.data_dir, DnnSplit::kVal, 5000, net);
+  const ImageSet calib = load_dnn_images(opt_.data_dir, DnnSplit::kTrain, 5000, net);
   const auto hist = dnn::activation_histograms(net, calib.pixels.data(), calib.count());
   dnn::Network tuned = dnn::tune_network(net, specs, hist);
   tuned.training = net.training + "; weights tuned by greenmac explore for " + config_of(p.mul_layers).canonical(net);

@@ -27,7 +27,6 @@ struct TrainStep {
   double prune = 0;  // channel sparsity; 0: none
   int epochs = 1;
   double lr = 1e-4;
-  int min_epoch = 0;  // 1: the start is never kept (the validation references)
 };
 
 class Evaluator {

@@ -36,11 +36,13 @@ void set_quick(ExploreOptions& o) {
   o.quick = true;
   o.sparsities = {0.25};
   o.widths = {6};
+  // One epoch on all 50,000 training images recovers 25 % channel pruning within the budget where
+  // one on 10,000 does not (CNN: -0.46 against -1.14 pp on validation), for 25 s instead of 10.
   o.structure_epochs = 1, o.finetune_epochs = 1, o.ladder_rounds = 1;
-  o.train_images = 10000, o.val_images = 5000, o.test_images = 10000;
+  o.train_images = 50000, o.val_images = 5000, o.test_images = 10000;
   o.sim_images = 2, o.rtl_images = 200;
   o.rows = 4, o.cols = 4;
-  o.seconds = 200;
+  o.seconds = 255;  // 5 minutes in all: the RTL check (about 30 s) and the report follow
   // Each new multiplier is a new array to synthesize and calibrate: one ladder for all layers, and
   // no gated arrays.
   o.levers.erase("layer");

@@ -10,7 +10,7 @@ namespace gm::explore {
 nlohmann::json to_json(const Point& p) {
   nlohmann::json j = {{"key", p.key},           {"lever", p.lever},         {"parent", p.parent},
                       {"recipe", p.recipe},     {"model", p.model},         {"mul_layers", p.mul_layers},
-                      {"config", p.config},     {"zero_gate", p.zero_gate}, {"sparsity", p.sparsity}, {"train_lr", p.train_lr},
+                      {"config", p.config},     {"zero_gate", p.zero_gate}, {"sparsity", p.sparsity},
                       {"width", p.width},       {"val_accuracy", p.val_accuracy},
                       {"test_accuracy", p.test_accuracy}, {"train_seconds", p.train_seconds}, {"note", p.note}};
   if (p.energy) {
@@ -28,7 +28,6 @@ Point point_from_json(const nlohmann::json& j) {
   p.key = j.at("key"), p.lever = j.at("lever"), p.parent = j.at("parent"), p.recipe = j.at("recipe");
   p.model = j.at("model"), p.mul_layers = j.at("mul_layers").get<std::vector<std::string>>();
   p.config = j.at("config"), p.zero_gate = j.at("zero_gate"), p.sparsity = j.at("sparsity"), p.width = j.at("width");
-  p.train_lr = j.at("train_lr");
   p.val_accuracy = j.at("val_accuracy"), p.test_accuracy = j.at("test_accuracy");
   p.train_seconds = j.at("train_seconds"), p.note = j.at("note");
   if (j.contains("energy")) {

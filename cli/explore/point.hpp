@@ -36,8 +36,6 @@ struct Point {
   std::vector<std::string> mul_layers;  // LAYER=SPEC options that give its configuration
   std::string config;                   // the configuration's canonical text
   bool zero_gate = false;
-  double train_lr = 0;   // the largest learning rate of a training run in its history; 0: untrained
-                         // (it chooses the point's validation reference: search.hpp)
   double sparsity = 0;   // channel pruning
   int width = 8;        // operand width of the layers after the first
   double val_accuracy = -1, test_accuracy = -1;  // -1: not evaluated

@@ -31,10 +31,9 @@ bool in_waterfall(const ExploreResult& r, const std::string& key) {
 nlohmann::json point_json(const ExploreResult& r, const ExploreOptions& opt, const Point& p) {
   const Point& b = baseline(r);
   nlohmann::json j = to_json(p);
-  j["val_reference"] = validation_reference(r, p);
-  j["val_loss_pp"] = loss_pp(validation_reference(r, p), p.val_accuracy);
+  j["val_loss_pp"] = loss_pp(r.baseline_val(), p.val_accuracy);
   j["test_loss_pp"] = loss_pp(b.test_accuracy, p.test_accuracy);
-  j["feasible"] = loss_pp(validation_reference(r, p), p.val_accuracy) <= opt.budget_pp + 1e-9;
+  j["feasible"] = loss_pp(r.baseline_val(), p.val_accuracy) <= opt.budget_pp + 1e-9;
   j["in_waterfall"] = in_waterfall(r, p.key);
   if (p.energy) {
     j["energy_nj"] = p.energy->compute_nj;
@@ -94,7 +93,7 @@ void draw_plots(const ExploreResult& r, const ExploreOptions& opt) {
   for (const Point& p : r.points)
     if (p.energy)
       front.points.push_back(
-          {p.lever, ratio(r, p), loss_pp(validation_reference(r, p), p.val_accuracy), in_waterfall(r, p.key)});
+          {p.lever, ratio(r, p), loss_pp(r.baseline_val(), p.val_accuracy), in_waterfall(r, p.key)});
   draw_scatter(front, opt.out_dir);
   StackedBars w{.stem = "waterfall",
                 .title = "explore waterfall: energy per inference after each lever (last bar: voltage ESTIMATE)",
@@ -137,8 +136,8 @@ std::string report_md(const ExploreResult& r, const ExploreOptions& opt) {
      << fmt("%.3fx", best.energy->voltage_nj / b.energy->compute_nj) << " at " << fmt("%.2f V", best.energy->voltage_v)
      << "\n"
      << "  - accuracy: validation " << fmt("%.2f %%", 100 * best.val_accuracy) << " ("
-     << fmt("%+.2f pp", -loss_pp(validation_reference(r, best), best.val_accuracy)) << " against "
-     << fmt("%.2f %%", 100 * validation_reference(r, best)) << "), test "
+     << fmt("%+.2f pp", -loss_pp(r.baseline_val(), best.val_accuracy)) << " against "
+     << fmt("%.2f %%", 100 * r.baseline_val()) << "), test "
      << fmt("%.2f %%", 100 * best.test_accuracy) << " (" << fmt("%+.2f pp", -loss_pp(b.test_accuracy, best.test_accuracy))
      << ")\n";
   if (r.rtl)
@@ -152,7 +151,7 @@ std::string report_md(const ExploreResult& r, const ExploreOptions& opt) {
     const Point& p = r.at(k);
     md << "| " << (k == r.baseline ? "baseline" : "+" + p.lever) << " | " << p.recipe << " | "
        << fmt("%.0f", p.energy->compute_nj) << " | " << fmt("%.3f", ratio(r, p)) << " | "
-       << fmt("%.2f", loss_pp(validation_reference(r, p), p.val_accuracy)) << " | "
+       << fmt("%.2f", loss_pp(r.baseline_val(), p.val_accuracy)) << " | "
        << fmt("%.2f", loss_pp(b.test_accuracy, p.test_accuracy)) << " |\n";
   }
   if (opt.has("voltage"))
@@ -164,7 +163,7 @@ std::string report_md(const ExploreResult& r, const ExploreOptions& opt) {
         "| lever | what | val loss pp | test loss pp | energy ratio |\n|---|---|---|---|---|\n";
   for (const Point& p : r.points)
     md << "| " << p.lever << " | " << p.recipe << " | "
-       << fmt("%.2f", loss_pp(validation_reference(r, p), p.val_accuracy)) << " | "
+       << fmt("%.2f", loss_pp(r.baseline_val(), p.val_accuracy)) << " | "
        << fmt("%.2f", loss_pp(b.test_accuracy, p.test_accuracy)) << " | "
        << (p.energy ? fmt("%.3f", ratio(r, p)) : std::string("not measured")) << " |\n";
   md << "\n## Method\n\n" << kMethods << ".\n\n## Decisions\n\n";
@@ -185,7 +184,7 @@ nlohmann::json best_json(const ExploreResult& r, const ExploreOptions& opt) {
                       {"test_accuracy", best.test_accuracy},
                       {"exact_test_accuracy", b.test_accuracy},
                       {"exact_val_accuracy", b.val_accuracy},
-                      {"val_reference", validation_reference(r, best)},
+                      {"baseline_val_accuracy", r.baseline_val()},
                       {"energy_nj", best.energy->compute_nj},
                       {"energy_ci_nj", best.energy->compute_ci_nj},
                       {"storage_nj_estimate", best.energy->storage_nj},

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
-#include <set>
 
 #include "cli/explore/evaluator.hpp"
 #include "models/dnn/layer_multipliers.hpp"
@@ -17,13 +16,6 @@ const Point& ExploreResult::at(const std::string& key) const {
   for (const auto& p : points)
     if (p.key == key) return p;
   throw std::logic_error("explore: no point " + key);
-}
-
-double validation_reference(const ExploreResult& r, const Point& p) {
-  const double base = r.at(r.baseline).val_accuracy;
-  const auto ref = r.references.find(p.train_lr);
-  if (p.train_lr == 0 || ref == r.references.end()) return base;
-  return std::min(base, r.at(ref->second).val_accuracy);
 }
 
 namespace {
@@ -59,7 +51,6 @@ class Search {
 
   ExploreResult run() {
     baseline();
-    references();
     structure();
     approx_rounds();
     gate();
@@ -73,21 +64,26 @@ class Search {
 
  private:
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
-  bool time_left() {
-    if (elapsed() < opt_.seconds) return true;
-    if (!res_.time_limited) say("the search's time (--seconds " + fmt("%.0f", opt_.seconds) + ") is spent: stopping");
+  // Whether a step expected to take `cost` seconds still ends before --seconds. The expected costs
+  // are the longest training run and the longest measurement so far, so that the search stops near
+  // its limit instead of starting a long step just before it.
+  bool time_left(double cost = 0) {
+    if (elapsed() + cost <= opt_.seconds) return true;
+    if (!res_.time_limited)
+      say("the search's time (--seconds " + fmt("%.0f", opt_.seconds) + ") leaves no room for the next step (about " +
+          fmt("%.0f s", cost) + "): stopping");
     res_.time_limited = true;
     return false;
   }
+  double train_cost() const { return longest_train_; }
+  double measure_cost() const { return longest_measure_; }
   void say(const std::string& what) {
     res_.decisions.push_back(what);
     std::fprintf(stderr, "explore [%4.0f s]: %s\n", elapsed(), what.c_str());
   }
-  double reference(const Point& p) const { return res_.baseline.empty() ? p.val_accuracy : validation_reference(res_, p); }
-  double loss_pp(const Point& p) const { return (reference(p) - p.val_accuracy) * 100; }
-  // `val` measured on a point with `p`'s history (p's model under other multipliers).
-  bool feasible(const Point& p, double val) const { return (reference(p) - val) * 100 <= opt_.budget_pp + 1e-9; }
-  bool feasible(const Point& p) const { return p.has_val() && feasible(p, p.val_accuracy); }
+  double loss_pp(double val) const { return (res_.baseline_val() - val) * 100; }
+  bool feasible(double val) const { return loss_pp(val) <= opt_.budget_pp + 1e-9; }
+  bool feasible(const Point& p) const { return p.has_val() && feasible(p.val_accuracy); }
   Point& current() { return find(chain_.back()); }
   Point& find(const std::string& key) {
     for (auto& p : res_.points)
@@ -104,21 +100,24 @@ class Search {
       if (p.key == key) return p;
     if (auto stored = store_.load(key)) {
       res_.points.push_back(*stored);
+      longest_train_ = std::max(longest_train_, stored->train_seconds);
+      if (stored->energy) longest_measure_ = std::max(longest_measure_, stored->energy->seconds);
       say("resumed " + recipe);
       return res_.points.back();
     }
     Point p;
     p.key = key, p.lever = lever, p.parent = parent.key, p.recipe = recipe;
     p.model = parent.model, p.mul_layers = parent.mul_layers, p.zero_gate = parent.zero_gate;
-    p.sparsity = parent.sparsity, p.width = parent.width, p.train_lr = parent.train_lr;
+    p.sparsity = parent.sparsity, p.width = parent.width;
     make(p);
     if (!p.has_val()) ev_.accuracy(p);
+    longest_train_ = std::max(longest_train_, p.train_seconds);
     store_.save(p);
     res_.points.push_back(p);
     if (res_.baseline.empty())
       say(recipe + ": validation " + fmt("%.2f %%", 100 * p.val_accuracy) + ", test " + fmt("%.2f %%", 100 * p.test_accuracy));
     else
-      say(recipe + ": validation " + fmt("%.2f %%", 100 * p.val_accuracy) + " (" + fmt("%+.2f pp", -loss_pp(p)) + ")" +
+      say(recipe + ": validation " + fmt("%.2f %%", 100 * p.val_accuracy) + " (" + fmt("%+.2f pp", -loss_pp(p.val_accuracy)) + ")" +
           (feasible(p) ? "" : ", over the budget"));
     return res_.points.back();
   }
@@ -128,13 +127,14 @@ class Search {
     if (p.energy) return;
     say("measuring " + p.recipe + " (gate level, " + std::to_string(opt_.sim_images) + " images)");
     ev_.energy(p);
+    longest_measure_ = std::max(longest_measure_, p.energy->seconds);
     store_.save(p);
     say("  " + fmt("%.0f nJ", p.energy->compute_nj) + ", " + fmt("%.3fx", ratio(p)) + " of the baseline");
   }
   double ratio(const Point& p) const { return p.energy->compute_nj / res_.at(chain_.front()).energy->compute_nj; }
   // Accepts `p` as the next step of the waterfall when it is feasible and spends less.
   bool accept(Point& p) {
-    if (!feasible(p) || !time_left()) return false;
+    if (!feasible(p) || !time_left(p.energy ? 0 : measure_cost())) return false;
     measure(p);
     Point& cur = current();
     measure(cur);
@@ -156,29 +156,6 @@ class Search {
     return b;
   }
 
-  // The validation references (search.hpp): the shipped model fine-tuned with no lever, one per
-  // learning rate the levers train with.
-  void references() {
-    std::set<double> rates;
-    if (opt_.has("prune")) rates.insert(kPruneLr);
-    if (opt_.has("precision") || opt_.has("finetune")) rates.insert(kTuneLr);
-    const Point& base = find(res_.baseline);
-    for (const double lr : rates) {
-      if (!time_left()) return;
-      const TrainStep step{{}, 0, opt_.structure_epochs, lr, 1};
-      Point& r = point(base, "reference",
-                       "reference lr " + fmt("%g", lr) + " epochs " + std::to_string(step.epochs) + " images " +
-                           std::to_string(opt_.train_images),
-                       "validation reference: the shipped model fine-tuned with no lever (lr " + fmt("%g", lr) + ", " +
-                           std::to_string(step.epochs) + " epochs)",
-                       [&](Point& p) { ev_.train(p, base, step); });
-      res_.references[lr] = r.key;
-      say("points trained at lr " + fmt("%g", lr) + " are measured against validation " +
-          fmt("%.2f %%", 100 * validation_reference(res_, r)) + " (the shipped model: " +
-          fmt("%.2f %%", 100 * base.val_accuracy) + ")");
-    }
-  }
-
   // 1: channel pruning x operand width, one fine-tuning run per point.
   void structure() {
     if (!opt_.has("prune") && !opt_.has("precision")) return;
@@ -195,7 +172,7 @@ class Search {
         if (s == 0 && w == 8) continue;
         const bool dominated = std::any_of(infeasible.begin(), infeasible.end(),
                                            [&](const auto& f) { return s >= f.first && w <= f.second; });
-        if (dominated || !time_left()) continue;
+        if (dominated || !time_left(train_cost())) continue;
         std::vector<std::string> mul;
         if (w < 8) mul = {first + "=exact:s=1", "default=exact:s=1,w=" + std::to_string(w)};
         const std::string what = (s > 0 ? fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
@@ -215,11 +192,17 @@ class Search {
         else
           infeasible.emplace_back(s, w);
       }
-    // The feasible points, measured; the least energy wins.
+    // The feasible points, measured most aggressive first (most pruning, then the narrowest
+    // operands), so that a search cut short by time has measured the likeliest winners; the least
+    // energy wins.
+    std::stable_sort(feasible_keys.begin(), feasible_keys.end(), [&](const std::string& a, const std::string& b) {
+      const Point &pa = find(a), &pb = find(b);
+      return pa.sparsity != pb.sparsity ? pa.sparsity > pb.sparsity : pa.width < pb.width;
+    });
     std::string best;
     for (const auto& k : feasible_keys) {
-      if (!time_left()) break;
       Point& p = find(k);
+      if (!p.energy && !time_left(measure_cost())) break;
       measure(p);
       if (best.empty() || p.energy->compute_nj < find(best).energy->compute_nj) best = k;
     }
@@ -231,7 +214,7 @@ class Search {
     if (b.sparsity > 0 && b.width < 8) {  // the waterfall adds one lever at a time: pruning first
       for (const auto& k : feasible_keys) {
         Point& p = find(k);
-        if (p.sparsity == b.sparsity && p.width == 8 && (p.energy || time_left())) {
+        if (p.sparsity == b.sparsity && p.width == 8 && (p.energy || time_left(measure_cost()))) {
           measure(p);
           chain_.push_back(p.key);
         }
@@ -250,7 +233,7 @@ class Search {
       return parse_spec("trunc:t=" + std::to_string(t) + ",s=1,w=" + std::to_string(s.w));
     };
     auto probe = [&](const std::vector<dnn::LayerSpec>& trial) {
-      return feasible(cur, ev_.val_accuracy(cur.model, explicit_layers(trial)));
+      return feasible(ev_.val_accuracy(cur.model, explicit_layers(trial)));
     };
     if (opt_.has("layer")) {
       std::vector<size_t> order(specs.size());
@@ -284,7 +267,7 @@ class Search {
   // 2: truncated multipliers, then fine-tuning or tuning for them; again from there.
   void approx_rounds() {
     if (!opt_.has("approx") && !opt_.has("layer")) return;
-    for (int round = 1; round <= opt_.ladder_rounds && time_left(); ++round) {
+    for (int round = 1; round <= opt_.ladder_rounds && time_left(measure_cost()); ++round) {
       const Point cur = current();
       const std::vector<std::string> mul = ladder(cur);
       if (mul == explicit_layers(dnn::layer_multipliers_from_options(cur.mul_layers, "")
@@ -296,7 +279,7 @@ class Search {
                        [&](Point& p) { p.mul_layers = mul; });
       const std::string a_key = a.key;
       std::vector<std::string> recover;  // fine-tuned or tuned variants of `a`
-      if (opt_.has("finetune") && time_left()) {
+      if (opt_.has("finetune") && time_left(train_cost() + measure_cost())) {
         const TrainStep step{mul, 0, opt_.finetune_epochs, kTuneLr};
         recover.push_back(point(find(a_key), "finetune",
                                 "finetune epochs " + std::to_string(step.epochs) + " images " +
@@ -329,7 +312,7 @@ class Search {
 
   // 3: zero-gated PEs.
   void gate() {
-    if (!opt_.has("gate") || !time_left()) return;
+    if (!opt_.has("gate") || !time_left(measure_cost())) return;
     const Point cur = current();
     Point& g = point(cur, "gate", "gate", "zero-gated PEs", [&](Point& p) {
       p.zero_gate = true;
@@ -352,6 +335,7 @@ class Search {
   Clock::time_point t0_;
   ExploreResult res_;
   std::vector<std::string> chain_;
+  double longest_train_ = 0, longest_measure_ = 0;  // seconds, this run's (time_left)
 };
 
 }  // namespace

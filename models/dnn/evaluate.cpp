@@ -1,5 +1,6 @@
 #include "models/dnn/evaluate.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -38,13 +39,17 @@ DnnSplit parse_dnn_split(const std::string& text) {
   throw UserError("--split '" + text + "': use test (the 10,000 test images) or val (the last 10,000 training images)");
 }
 
-const char* dnn_split_name(DnnSplit split) { return split == DnnSplit::kVal ? "val" : "test"; }
+const char* dnn_split_name(DnnSplit split) {
+  return split == DnnSplit::kVal ? "val" : split == DnnSplit::kTrain ? "train" : "test";
+}
 
 ImageSet load_dnn_images(const std::string& data_dir, DnnSplit split, size_t images, const dnn::Network& net) {
   try {
     ImageSet set;
     if (split == DnnSplit::kTest) {
       set = load_fashion_mnist(fashion_mnist_dir(data_dir), "t10k", images);
+    } else if (split == DnnSplit::kTrain) {
+      set = load_fashion_mnist(fashion_mnist_dir(data_dir), "train", std::min(images ? images : kTrainingImages, kTrainingImages));
     } else {
       const ImageSet train = load_fashion_mnist(fashion_mnist_dir(data_dir), "train");
       if (train.count() < kValidationImages)

@@ -18,10 +18,12 @@
 namespace gm {
 
 // The images a network is measured on (--split): the 10,000 Fashion-MNIST test images, or the
-// validation split, the LAST 10,000 of the 60,000 training images (for choices a lever makes;
-// docs/dnn.md says which models were trained without them).
-enum class DnnSplit { kTest, kVal };
+// validation split, the LAST 10,000 of the 60,000 training images (for choices a lever makes).
+// Training and fine-tuning use only the images before it (kTrainingImages), so the shipped models
+// never saw the validation split.
+enum class DnnSplit { kTest, kVal, kTrain };  // kTrain: the first images of the 50,000 (calibration)
 inline constexpr size_t kValidationImages = 10000;
+inline constexpr size_t kTrainingImages = 60000 - kValidationImages;
 DnnSplit parse_dnn_split(const std::string& text);  // "test" or "val"; UserError otherwise
 const char* dnn_split_name(DnnSplit split);         // "test", "val"
 

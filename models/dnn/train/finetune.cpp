@@ -21,8 +21,6 @@
 namespace gm::train {
 namespace {
 
-constexpr size_t kTrainingImages = 60000 - kValidationImages;
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

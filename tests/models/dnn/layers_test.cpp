@@ -313,6 +313,24 @@ TEST(DnnLayers, ValidationSplitIsTheLastTenThousandTrainingImages) {
   EXPECT_EQ(dnn_eval(opt).split, "val");
 }
 
+// Training, fine-tuning and calibration read only the images before the validation split, and the
+// shipped models say they were trained on them alone.
+TEST(DnnLayers, TrainingSplitStopsWhereTheValidationSplitBegins) {
+  if (!test::fashion_mnist_present()) GTEST_SKIP() << "no Fashion-MNIST";
+  const dnn::Network mlp = dnn::load_network(model_path("mlp"));
+  const ImageSet all = load_dnn_images("", DnnSplit::kTrain, 0, mlp);
+  ASSERT_EQ(all.count(), 50000u);
+  EXPECT_EQ(load_dnn_images("", DnnSplit::kTrain, 60000, mlp).count(), 50000u) << "never into the validation split";
+  const ImageSet val = load_dnn_images("", DnnSplit::kVal, 1, mlp);
+  const fs::path dir = fashion_mnist_dir();
+  auto file = [&](const std::string& stem) { return fs::exists(dir / (stem + ".gz")) ? dir / (stem + ".gz") : dir / stem; };
+  const IdxArray images = read_idx(file("train-images-idx3-ubyte"), 3);
+  EXPECT_TRUE(std::equal(all.pixels.end() - 784, all.pixels.end(), images.data.begin() + 49999 * 784)) << "image 49,999 last";
+  EXPECT_TRUE(std::equal(val.pixels.begin(), val.pixels.end(), images.data.begin() + 50000 * 784)) << "image 50,000 is val";
+  for (const char* m : {"cnn", "mlp"})
+    EXPECT_NE(dnn::load_network(model_path(m)).training.find(" 50000 training images"), std::string::npos) << m;
+}
+
 // ---- sensitivity ---------------------------------------------------------------------------------------
 
 TEST(DnnLayers, SensitivityEqualsEvalOfTheSingleLayerConfigurations) {
