@@ -184,7 +184,6 @@ nlohmann::json best_json(const ExploreResult& r, const ExploreOptions& opt) {
                       {"test_accuracy", best.test_accuracy},
                       {"exact_test_accuracy", b.test_accuracy},
                       {"exact_val_accuracy", b.val_accuracy},
-                      {"baseline_val_accuracy", r.baseline_val()},
                       {"energy_nj", best.energy->compute_nj},
                       {"energy_ci_nj", best.energy->compute_ci_nj},
                       {"storage_nj_estimate", best.energy->storage_nj},

@@ -167,31 +167,37 @@ class Search {
     const std::string first = dnn::gemm_layers(ev_.network(base.model)).front().name;
     std::vector<std::pair<double, int>> infeasible;
     std::vector<std::string> feasible_keys;
+    auto try_point = [&](double s, int w) {
+      const bool dominated = std::any_of(infeasible.begin(), infeasible.end(),
+                                         [&](const auto& f) { return s >= f.first && w <= f.second; });
+      if (dominated || !time_left(train_cost())) return;
+      std::vector<std::string> mul;
+      if (w < 8) mul = {first + "=exact:s=1", "default=exact:s=1,w=" + std::to_string(w)};
+      const std::string what = (s > 0 ? fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
+                               (s > 0 && w < 8 ? ", " : "") +
+                               (w < 8 ? std::to_string(w) + "-bit operands after " + first : std::string());
+      const std::string lever = s > 0 && w < 8 ? "prune+precision" : s > 0 ? "prune" : "precision";
+      const TrainStep step{mul, s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
+      Point& p = point(base, lever,
+                       "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
+                           std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images),
+                       what + " (fine-tuned " + std::to_string(step.epochs) + " epochs)", [&](Point& q) {
+                         q.sparsity = s, q.width = w, q.mul_layers = mul;
+                         ev_.train(q, base, step);
+                       });
+      if (feasible(p))
+        feasible_keys.push_back(p.key);
+      else
+        infeasible.emplace_back(s, w);
+    };
     for (const double s : sparsities)
-      for (const int w : widths) {
-        if (s == 0 && w == 8) continue;
-        const bool dominated = std::any_of(infeasible.begin(), infeasible.end(),
-                                           [&](const auto& f) { return s >= f.first && w <= f.second; });
-        if (dominated || !time_left(train_cost())) continue;
-        std::vector<std::string> mul;
-        if (w < 8) mul = {first + "=exact:s=1", "default=exact:s=1,w=" + std::to_string(w)};
-        const std::string what = (s > 0 ? fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
-                                 (s > 0 && w < 8 ? ", " : "") +
-                                 (w < 8 ? std::to_string(w) + "-bit operands after " + first : std::string());
-        const std::string lever = s > 0 && w < 8 ? "prune+precision" : s > 0 ? "prune" : "precision";
-        const TrainStep step{mul, s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
-        Point& p = point(base, lever,
-                         "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
-                             std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images),
-                         what + " (fine-tuned " + std::to_string(step.epochs) + " epochs)", [&](Point& q) {
-                           q.sparsity = s, q.width = w, q.mul_layers = mul;
-                           ev_.train(q, base, step);
-                         });
-        if (feasible(p))
-          feasible_keys.push_back(p.key);
-        else
-          infeasible.emplace_back(s, w);
-      }
+      for (const int w : widths)
+        if (s > 0 || w < 8) try_point(s, w);
+    // Where the mildest pruning already breaks the budget at a width, half of it is tried there.
+    if (opt_.has("prune"))
+      for (const int w : widths)
+        if (std::count(infeasible.begin(), infeasible.end(), std::make_pair(opt_.sparsities.front(), w)))
+          try_point(opt_.sparsities.front() / 2, w);
     // The feasible points, measured most aggressive first (most pruning, then the narrowest
     // operands), so that a search cut short by time has measured the likeliest winners; the least
     // energy wins.
