@@ -59,7 +59,8 @@ TEST(ExploreLevers, ParsesKnownNamesAndRefusesOthers) {
   gm::explore::ExploreOptions quick, full;
   gm::explore::set_quick(quick);
   gm::explore::set_default(full);
-  EXPECT_LT(quick.train_images, full.train_images);
+  EXPECT_LT(quick.val_images, full.val_images);
+  EXPECT_LT(quick.structure_epochs, full.structure_epochs);
   EXPECT_LT(quick.seconds, full.seconds);
   EXPECT_GE(full.rtl_images, 200u) << "the issue's RTL check";
   EXPECT_GE(quick.rtl_images, 200u);
@@ -139,4 +140,16 @@ TEST(ExploreCli, PruningLeverKeepsAPointWithFewerCycles) {
   EXPECT_LT(best_cycles, base_cycles) << "pruned channels are cycles the array no longer runs: " << best;
   EXPECT_LT(best["energy_ratio"].get<double>(), 1.0);
   EXPECT_EQ(best["rtl_mismatches"], 0);
+
+  // Again with almost no budget, resuming the same points: where 25 % breaks the budget, the search
+  // tries half of it; where it does not, it has no reason to.
+  const auto tight = run_cli(std::string(kSmall) + "--quick --levers prune --budget-pp 0.01 -o " + dir.string());
+  ASSERT_EQ(tight.rc, 0) << tight.err;
+  const auto points = nlohmann::json::parse(gm::read_file(dir / "front.json"))["points"];
+  bool quarter_feasible = false, eighth_tried = false;
+  for (const auto& p : points) {
+    if (p["sparsity"] == 0.25) quarter_feasible = p["feasible"];
+    if (p["sparsity"] == 0.125) eighth_tried = true;
+  }
+  EXPECT_EQ(eighth_tried, !quarter_feasible) << tight.err;
 }

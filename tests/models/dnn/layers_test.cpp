@@ -370,6 +370,7 @@ TEST(DnnLayers, AMultiplierThatBreaksZeroTimesZeroMovesEveryLayer) {
   const Spec broken = parse_spec("bam:h=1,v=0,s=1");
   ASSERT_NE(ProductTable(broken).value(0, 0), 0) << "the test needs M(0,0) != 0";
   DnnSensitivityOptions so;
+  so.model = "mlp";  // every layer of it multiplies many zeros (pixels and ReLU outputs)
   so.images = 200;
   so.specs = {broken};
   const DnnSensitivityReport rep = dnn_sensitivity(so);
