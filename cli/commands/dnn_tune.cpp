@@ -3,7 +3,7 @@
 //
 // Each approximated layer's weights are replaced by the ones that bring its products closest to the
 // exact ones under the layer's activation histogram, measured on calibration images from the
-// training set (the val split, never the test set). The tuned model is written to -o; its accuracy
+// training set (never the validation split, on which levers choose, nor the test set). The tuned model is written to -o; its accuracy
 // with the same multipliers is then measured on the test images, beside the untuned model's.
 #include "cli/commands/dnn_tune.hpp"
 
@@ -55,7 +55,7 @@ int run_tune(const TuneArgs& a) {
   const double before = dnn::layer_accuracy(net, lm, test), after = dnn::layer_accuracy(tuned, lm, test);
   if (a.json) {
     nlohmann::json j = {{"model", net.name},        {"config", lm.canonical(net)}, {"output", a.output},
-                        {"calib_images", calib.count()}, {"calib_split", "val"}, {"images", test.count()},
+                        {"calib_images", calib.count()}, {"calib_split", "train"}, {"images", test.count()},
                         {"exact_accuracy", exact},  {"accuracy_before", before}, {"accuracy_after", after}};
     j["layers"] = nlohmann::json::array();
     for (const auto& t : report)
@@ -67,7 +67,7 @@ int run_tune(const TuneArgs& a) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  std::printf("%s tuned for %s\n  calibration: %zu training images (val split); written to %s\n", net.name.c_str(),
+  std::printf("%s tuned for %s\n  calibration: the first %zu training images (not the val split); written to %s\n", net.name.c_str(),
               lm.canonical(net).c_str(), calib.count(), a.output.c_str());
   for (const auto& t : report)
     std::printf("  %-6s %lld of %lld weights changed; dot-product squared error %.4g -> %.4g\n",

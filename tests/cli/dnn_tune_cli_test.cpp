@@ -26,7 +26,7 @@ TEST(DnnTuneCli, TunedWeightsRecoverTestAccuracyAndExactLayersKeepTheirs) {
   ASSERT_EQ(r.rc, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_GT(j["accuracy_after"].get<double>(), j["accuracy_before"].get<double>() + 0.01) << r.out;
-  EXPECT_EQ(j["calib_split"], "val");
+  EXPECT_EQ(j["calib_split"], "train") << "never the validation split, on which levers choose";
   ASSERT_EQ(j["layers"].size(), 2u);
   for (const auto& l : j["layers"]) EXPECT_LT(l["error_after"].get<double>(), l["error_before"].get<double>());
 
