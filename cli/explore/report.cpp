@@ -122,9 +122,8 @@ std::string report_md(const ExploreResult& r, const ExploreOptions& opt) {
   std::ostringstream md;
   md << "# greenmac explore: " << opt.model << ", budget " << fmt("%.2f", opt.budget_pp) << " pp\n\n"
      << "Chosen on the validation split (the last 10,000 training images); the test accuracy is reported and "
-        "was never used to choose. A point with a training run in its history is measured against the "
-        "validation accuracy of the shipped model fine-tuned with no lever, when that is lower (docs/explore.md, "
-        "\"Honest selection\").\n\n"
+        "was never used to choose. Every loss is measured against the shipped model's validation accuracy; "
+        "the shipped models never trained on the validation images (docs/explore.md, \"Honest selection\").\n\n"
      << "- baseline: exact int8 array " << opt.rows << "x" << opt.cols << ", shipped model, no gating, nominal supply: "
      << fmt("%.0f nJ", b.energy->compute_nj) << " per inference (measured), test accuracy "
      << fmt("%.2f %%", 100 * b.test_accuracy) << "\n"

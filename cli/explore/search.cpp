@@ -91,6 +91,14 @@ class Search {
     throw std::logic_error("explore: no point " + key);
   }
 
+  // Whether the point `step` makes from `parent` is already known (this run or a stored file): it
+  // costs no time, so a resumed search reads it back whatever its time limit.
+  bool known(const Point& parent, const std::string& step) const {
+    const std::string key = point_key(parent.key, step);
+    return std::any_of(res_.points.begin(), res_.points.end(), [&](const Point& p) { return p.key == key; }) ||
+           store_.load(key).has_value();
+  }
+
   // The point `step` makes from `parent`: the stored one when an earlier run evaluated it, else
   // `make` fills it (model, configuration) and its accuracy is measured.
   Point& point(const Point& parent, const std::string& lever, const std::string& step, const std::string& recipe,
@@ -170,20 +178,20 @@ class Search {
     auto try_point = [&](double s, int w) {
       const bool dominated = std::any_of(infeasible.begin(), infeasible.end(),
                                          [&](const auto& f) { return s >= f.first && w <= f.second; });
-      if (dominated || !time_left(train_cost())) return;
+      const TrainStep step{{}, s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
+      const std::string step_text = "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
+                                    std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images);
+      if (dominated || (!known(base, step_text) && !time_left(train_cost()))) return;
       std::vector<std::string> mul;
       if (w < 8) mul = {first + "=exact:s=1", "default=exact:s=1,w=" + std::to_string(w)};
       const std::string what = (s > 0 ? fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
                                (s > 0 && w < 8 ? ", " : "") +
                                (w < 8 ? std::to_string(w) + "-bit operands after " + first : std::string());
       const std::string lever = s > 0 && w < 8 ? "prune+precision" : s > 0 ? "prune" : "precision";
-      const TrainStep step{mul, s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
-      Point& p = point(base, lever,
-                       "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
-                           std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images),
-                       what + " (fine-tuned " + std::to_string(step.epochs) + " epochs)", [&](Point& q) {
+      Point& p = point(base, lever, step_text, what + " (fine-tuned " + std::to_string(step.epochs) + " epochs)",
+                       [&](Point& q) {
                          q.sparsity = s, q.width = w, q.mul_layers = mul;
-                         ev_.train(q, base, step);
+                         ev_.train(q, base, TrainStep{mul, step.prune, step.epochs, step.lr});
                        });
       if (feasible(p))
         feasible_keys.push_back(p.key);
@@ -220,7 +228,7 @@ class Search {
     if (b.sparsity > 0 && b.width < 8) {  // the waterfall adds one lever at a time: pruning first
       for (const auto& k : feasible_keys) {
         Point& p = find(k);
-        if (p.sparsity == b.sparsity && p.width == 8 && (p.energy || time_left(measure_cost()))) {
+        if (p.sparsity == b.sparsity && p.width == 8) {  // measured even when time is short: it is the report
           measure(p);
           chain_.push_back(p.key);
         }
@@ -285,11 +293,12 @@ class Search {
                        [&](Point& p) { p.mul_layers = mul; });
       const std::string a_key = a.key;
       std::vector<std::string> recover;  // fine-tuned or tuned variants of `a`
-      if (opt_.has("finetune") && time_left(train_cost() + measure_cost())) {
-        const TrainStep step{mul, 0, opt_.finetune_epochs, kTuneLr};
-        recover.push_back(point(find(a_key), "finetune",
-                                "finetune epochs " + std::to_string(step.epochs) + " images " +
-                                    std::to_string(opt_.train_images),
+      const TrainStep step{mul, 0, opt_.finetune_epochs, kTuneLr};
+      const std::string finetune_step =
+          "finetune epochs " + std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images);
+      if (opt_.has("finetune") &&
+          (known(find(a_key), finetune_step) || time_left(train_cost() + measure_cost()))) {
+        recover.push_back(point(find(a_key), "finetune", finetune_step,
                                 "approximation-aware fine-tuning for them (" + std::to_string(step.epochs) + " epochs)",
                                 [&](Point& p) { ev_.train(p, find(a_key), step); })
                               .key);

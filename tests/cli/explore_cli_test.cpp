@@ -141,6 +141,11 @@ TEST(ExploreCli, PruningLeverKeepsAPointWithFewerCycles) {
   EXPECT_LT(best["energy_ratio"].get<double>(), 1.0);
   EXPECT_EQ(best["rtl_mismatches"], 0);
 
+  // Resumed with no time left: the kept points cost none, so the choice is the same.
+  const auto resumed = run_cli(std::string(kSmall) + "--quick --levers prune --budget-pp 3 --seconds 1 -o " + dir.string());
+  ASSERT_EQ(resumed.rc, 0) << resumed.err;
+  EXPECT_EQ(nlohmann::json::parse(resumed.out)["model"], best["model"]) << resumed.err;
+
   // Again with almost no budget, resuming the same points: where 25 % breaks the budget, the search
   // tries half of it; where it does not, it has no reason to.
   const auto tight = run_cli(std::string(kSmall) + "--quick --levers prune --budget-pp 0.01 -o " + dir.string());
