@@ -44,7 +44,7 @@ std::string generate_evo(const Spec& spec, const std::vector<std::string>& heade
     net[n.net_a(i)] = nl.a(i);
     net[n.net_b(i)] = nl.b(i);
   }
-  nl.section("the gates of " + id + ".gmnet in its order; g<k>_<op> is the line `g<k> = <op> ...`");
+  nl.section("the gates of " + id + ".gmnet in its order; net g<k>_<op> is the line g<k> = <op> ...");
   for (size_t k = 0; k < n.gates.size(); ++k) {
     const evo::Gate& g = n.gates[k];
     net[n.net_of_gate(k)] = gate_net(nl, g, net[g.in0], net[g.in1], "g" + std::to_string(k) + "_" + evo::op_name(g.op));
