@@ -58,4 +58,8 @@ class PairStream {
 // The w-bit pattern of an operand, as it is driven onto a port.
 inline uint64_t operand_bits(int64_t v, int w) { return static_cast<uint64_t>(v) & ((uint64_t{1} << w) - 1); }
 
+// The index of a pair in a product table of every pair: (a_bits << w) | b_bits, the exhaustive
+// stream's order.
+inline uint64_t pair_index(int64_t a, int64_t b, int w) { return (operand_bits(a, w) << w) | operand_bits(b, w); }
+
 }  // namespace gm

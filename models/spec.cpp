@@ -204,9 +204,9 @@ Spec parse_spec(const std::string& text) {
   };
 
   spec.w = 8;
-  take_int("w", kMinWidth, kMaxWidth, "an integer in 2..16", spec.w);
+  const bool w_given = take_int("w", kMinWidth, kMaxWidth, "an integer in 2..16", spec.w);
   int s = 0;
-  take_int("s", 0, 1, "0 (unsigned) or 1 (signed)", s);
+  const bool s_given = take_int("s", 0, 1, "0 (unsigned) or 1 (signed)", s);
   spec.is_signed = s == 1;
 
   for (const auto& p : def->params) {
@@ -253,6 +253,17 @@ Spec parse_spec(const std::string& text) {
   if (!given.empty())
     throw SpecError("unknown key '" + given.begin()->first + "' for family " + fam + "; its keys are " +
                     key_names(*def));
+  if (def->operand_shape) {
+    const OperandShape shape = def->operand_shape(spec);
+    if (w_given && spec.w != shape.w)
+      throw SpecError(fam + ": w=" + std::to_string(spec.w) + " but the design has w=" + std::to_string(shape.w) +
+                      "; leave w out (it comes from the design) or write w=" + std::to_string(shape.w));
+    if (s_given && spec.is_signed != shape.is_signed)
+      throw SpecError(fam + ": s=" + std::to_string(s) + " but the design has s=" + (shape.is_signed ? "1" : "0") +
+                      "; leave s out (it comes from the design) or write s=" + (shape.is_signed ? "1" : "0"));
+    spec.w = shape.w;
+    spec.is_signed = shape.is_signed;
+  }
   if (def->check) {
     const std::string problem = def->check(spec);
     if (!problem.empty()) throw SpecError(fam + ": " + problem);

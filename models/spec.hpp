@@ -58,6 +58,12 @@ struct Spec;
 // result the value of the 2w-bit output word read as signed (s=1) or unsigned (s=0).
 using ModelFn = std::function<int64_t(int64_t a, int64_t b)>;
 
+// Operand width and signedness of a design that fixes them itself (FamilyDef::operand_shape).
+struct OperandShape {
+  int w = 8;
+  bool is_signed = false;
+};
+
 struct FamilyDef {
   std::string name;
   std::string summary;      // one line for `greenmac list`
@@ -76,6 +82,10 @@ struct FamilyDef {
   // the imported file's bytes and the port mapping): a short identifier-safe tag computed once at
   // parse time and appended to the name, so that different designs never share a name.
   std::function<std::string(const Spec&)> name_tag;
+  // For families whose design fixes w and s (evo: the netlist file's header): returns them from the
+  // text parameters, or throws SpecError. parse_spec then sets w and s from it and refuses a spec
+  // that gives other values. Such a family has no numeric parameter (their ranges depend on w).
+  std::function<OperandShape(const Spec&)> operand_shape;
 };
 
 // A parsed, validated and completed spec (defaults filled in).

@@ -150,6 +150,16 @@ Net Netlist::xnor2(Net x, Net y, const std::string& name) {
   return make(name, Op::kXnor, x, y);
 }
 
+Net Netlist::andnot2(Net x, Net y, const std::string& name) {
+  if (x.is_const() || y.is_const() || x == y) return and2(x, not1(y, name + "_ny"), name);
+  return make(name, Op::kAndNot, x, y);
+}
+
+Net Netlist::ornot2(Net x, Net y, const std::string& name) {
+  if (x.is_const() || y.is_const() || x == y) return or2(x, not1(y, name + "_ny"), name);
+  return make(name, Op::kOrNot, x, y);
+}
+
 Net Netlist::mux2(Net sel, Net d0, Net d1, const std::string& name) {
   if (sel.is_zero()) return d0;
   if (sel.is_one()) return d1;
@@ -213,6 +223,8 @@ std::string Netlist::expr(const Node& nd) const {
     case Op::kNor: return "~(" + x + " | " + y + ")";
     case Op::kXor: return x + " ^ " + y;
     case Op::kXnor: return "~(" + x + " ^ " + y + ")";
+    case Op::kAndNot: return x + " & ~" + y;
+    case Op::kOrNot: return x + " | ~" + y;
     case Op::kMux: return x + " ? " + z + " : " + y;
     case Op::kXor3: return x + " ^ " + y + " ^ " + z;  // full-adder sum
     case Op::kMaj: return "(" + x + " & " + y + ") | (" + z + " & (" + x + " ^ " + y + "))";  // carry

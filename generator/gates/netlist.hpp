@@ -63,6 +63,8 @@ class Netlist {
   Net nor2(Net x, Net y, const std::string& name);         // ~(x | y)
   Net xor2(Net x, Net y, const std::string& name);         // x ^ y
   Net xnor2(Net x, Net y, const std::string& name);        // ~(x ^ y)
+  Net andnot2(Net x, Net y, const std::string& name);      // x & ~y
+  Net ornot2(Net x, Net y, const std::string& name);       // x | ~y
   Net mux2(Net sel, Net d0, Net d1, const std::string& name);  // sel ? d1 : d0
 
   struct SumCarry {
@@ -87,7 +89,7 @@ class Netlist {
   int gate_count() const { return static_cast<int>(nodes_.size()); }
 
  private:
-  enum class Op { kInA, kInB, kNot, kAnd, kNand, kOr, kNor, kXor, kXnor, kMux, kXor3, kMaj };
+  enum class Op { kInA, kInB, kNot, kAnd, kNand, kOr, kNor, kXor, kXnor, kAndNot, kOrNot, kMux, kXor3, kMaj };
   struct Node {
     Op op;
     Net in[3];

@@ -13,6 +13,7 @@
 #include "models/cache/cache_key.hpp"
 #include "models/cache/cache_store.hpp"
 #include "models/files.hpp"
+#include "models/pairs.hpp"
 #include "models/tool_names.hpp"
 
 namespace fs = std::filesystem;
@@ -65,10 +66,7 @@ ModelFn external_model(const Spec& spec) {
                           std::string(reinterpret_cast<const char*>(table->data()), table->size() * sizeof(int32_t)));
       });
   const int w = spec.w;
-  return [table, w](int64_t a, int64_t b) -> int64_t {
-    const uint64_t mask = (uint64_t{1} << w) - 1;
-    return (*table)[((static_cast<uint64_t>(a) & mask) << w) | (static_cast<uint64_t>(b) & mask)];
-  };
+  return [table, w](int64_t a, int64_t b) -> int64_t { return (*table)[pair_index(a, b, w)]; };
 }
 
 std::string check_external(const Spec& spec) {

@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <regex>
 
 #include "tests/support/temp_dir.hpp"
 #include "generator/design_files.hpp"
@@ -14,6 +12,7 @@
 #include "tb/verify.hpp"
 #include "models/spec.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/mutant.hpp"
 
 namespace fs = std::filesystem;
 
@@ -109,21 +108,6 @@ TEST(Sweep, TwoHundredRandomSpecsGenerateLintAndVerify) {
   expect_all_pass(gm::verify_designs(specs, {}));
 }
 
-namespace {
-
-// Flips the first two-input AND gate of the file into an OR: one gate changed, nothing else.
-bool flip_one_gate(const fs::path& file) {
-  std::string text = gm::read_file(file);
-  const std::regex and_gate(R"((assign \w+ = [\w\[\]]+) & ([\w\[\]]+;))");
-  std::smatch m;
-  if (!std::regex_search(text, m, and_gate)) return false;
-  text.replace(m.position(0), m.length(0), m[1].str() + " | " + m[2].str());
-  std::ofstream(file) << text;
-  return true;
-}
-
-}  // namespace
-
 TEST(Mutant, OneFlippedGateIsCaughtByBothSimulators) {
   for (const std::string spec : {"exact:arch=array", "exact:arch=booth4,s=1", "drum:k=4,s=1", "trunc:t=4"}) {
     const fs::path dir = gm::test::temp_dir("gm-test-mutant");
@@ -132,7 +116,7 @@ TEST(Mutant, OneFlippedGateIsCaughtByBothSimulators) {
     // The unmodified design passes, so a failure below is the mutant's.
     auto ok = gm::test::run_cli("verify '" + spec + "' --rtl-dir " + dir.string());
     EXPECT_EQ(ok.rc, 0) << ok.out;
-    ASSERT_TRUE(flip_one_gate(dir / (s.name() + ".v"))) << spec;
+    ASSERT_TRUE(gm::test::flip_one_gate(dir / (s.name() + ".v"))) << spec;
     for (const std::string sim : {"verilator", "icarus"}) {
       const auto r = gm::test::run_cli("verify '" + spec + "' --sim " + sim + " --rtl-dir " + dir.string());
       EXPECT_EQ(r.rc, 1) << spec << " " << sim << ": " << r.out;

@@ -1,0 +1,63 @@
+#include "models/evo/library.hpp"
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "models/errors.hpp"
+#include "models/evo/bit_sim.hpp"
+#include "models/files.hpp"
+#include "models/metrics.hpp"
+#include "models/pairs.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm::evo {
+
+ModelFn netlist_model(const GateNetlist& n) {
+  auto table = std::make_shared<std::vector<int64_t>>();
+  BitSim().products(n, *table);
+  const int w = n.w;
+  return [table, w](int64_t a, int64_t b) { return (*table)[pair_index(a, b, w)]; };
+}
+
+fs::path netlist_file(const fs::path& lib, const std::string& id) { return lib / (id + ".gmnet"); }
+
+std::string store_in_library(const fs::path& lib, const GateNetlist& n, const Provenance& how) {
+  const GateNetlist stored = compacted(n);
+  const std::string id = content_id(stored);
+  const ErrorMetrics m = compute_metrics(netlist_model(stored), stored.w, stored.is_signed);
+  nlohmann::ordered_json j;
+  j["id"] = id;
+  j["format"] = kFormatVersion;
+  j["w"] = stored.w;
+  j["s"] = stored.is_signed ? 1 : 0;
+  j["gates"] = stored.gates.size();
+  j["metrics"] = {{"er", m.er},     {"med", m.med},   {"nmed", m.nmed}, {"mred", m.mred},
+                  {"wce", m.wce},   {"wcre", m.wcre}, {"bias", m.bias}, {"mse", m.mse},
+                  {"zero_ok", m.zero_ok}, {"commutative", m.commutative}};
+  j["provenance"] = {{"seed_design", how.seed_design}, {"bound", how.bound}, {"run_seconds", how.run_seconds},
+                     {"random_seed", how.random_seed}, {"made_by", how.made_by}};
+  fs::create_directories(lib);
+  write_file_atomic(netlist_file(lib, id), canonical_text(stored));
+  write_file_atomic(lib / (id + ".json"), j.dump(2) + "\n");
+  return id;
+}
+
+GateNetlist read_library_netlist(const fs::path& lib, const std::string& id) {
+  if (!is_content_id(id))
+    throw UserError("id=" + id + " is not a circuit id; give the " + std::to_string(kIdDigits) +
+                    " lower-case hex digits of its file name in the library (ID of ID.gmnet)");
+  const fs::path file = netlist_file(lib, id);
+  if (!fs::is_regular_file(file))
+    throw UserError("no circuit " + id + " in lib=" + lib.string() + " (" + file.string() +
+                    " is not a file); give the library folder that holds ID.gmnet and ID.json");
+  const GateNetlist n = parse_gate_netlist(read_file(file), file.string());
+  const std::string actual = content_id(n);
+  if (actual != id)
+    throw UserError(file.string() + ": the netlist's content id is " + actual + ", not " + id +
+                    ": the file was changed after it was stored; restore it, or store the new netlist under its own id");
+  return n;
+}
+
+}  // namespace gm::evo

@@ -1,0 +1,41 @@
+// A library of evolved multipliers: a folder that holds, per circuit, ID.gmnet (its netlist in
+// canonical text, docs/evo.md) and ID.json (its error metrics and how it was made). The id is the
+// netlist's content id, so a file changed after it was stored no longer matches its name, and the
+// reader refuses it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "models/evo/gate_netlist.hpp"
+#include "models/spec.hpp"
+
+namespace gm::evo {
+
+// How a circuit was made, kept in ID.json beside its metrics.
+struct Provenance {
+  std::string seed_design;  // the spec the search started from, e.g. "exact:arch=array,w=8"
+  std::string bound;        // the error bound it was evolved under, e.g. "wmed <= 0.5 %"
+  double run_seconds = 0;   // the search's run time
+  uint64_t random_seed = 0;
+  std::string made_by;      // the program that stored it
+};
+
+// The model of a netlist: every pair simulated once (BitSim), then read from the table.
+ModelFn netlist_model(const GateNetlist& n);
+
+// LIB/ID.gmnet
+std::filesystem::path netlist_file(const std::filesystem::path& lib, const std::string& id);
+
+// Stores the netlist's active gates (compacted()) as ID.gmnet and its metrics (every pair, uniform)
+// and provenance as ID.json; returns the id. Files are written atomically; storing the same circuit
+// twice rewrites the same files.
+std::string store_in_library(const std::filesystem::path& lib, const GateNetlist& n, const Provenance& how);
+
+// Reads and parses LIB/ID.gmnet and checks that its content id is ID. Every problem (an id that is
+// not one, a missing or malformed file, a content id that differs: the file was changed) throws
+// gm::UserError with one line that names the file and how to fix it.
+GateNetlist read_library_netlist(const std::filesystem::path& lib, const std::string& id);
+
+}  // namespace gm::evo
