@@ -18,6 +18,16 @@ std::string fmt(const char* f, double v) {
 }
 
 const Point& baseline(const ExploreResult& r) { return r.at(r.baseline); }
+
+// A waterfall step's label: the lever it adds to the step before ("+precision" after "+prune" for a
+// pruned and narrowed point).
+std::string step_label(const ExploreResult& r, size_t i) {
+  const Point& p = r.at(r.waterfall[i]);
+  if (i == 0) return "baseline";
+  const std::string& before = r.at(r.waterfall[i - 1]).lever;
+  if (p.lever == "prune+precision" && before == "prune") return "+precision";
+  return "+" + p.lever;
+}
 double ratio(const ExploreResult& r, const Point& p) {
   return p.energy ? p.energy->compute_nj / baseline(r).energy->compute_nj : -1;
 }
@@ -100,10 +110,10 @@ void draw_plots(const ExploreResult& r, const ExploreOptions& opt) {
                 .ylabel = "energy / exact int8 array",
                 .segments = {"remaining", "saved by this lever"}};
   double prev = 1;
-  for (const auto& k : r.waterfall) {
-    const Point& p = r.at(k);
+  for (size_t i = 0; i < r.waterfall.size(); ++i) {
+    const Point& p = r.at(r.waterfall[i]);
     const double x = ratio(r, p);
-    w.labels.push_back(k == r.baseline ? "baseline" : "+" + p.lever);
+    w.labels.push_back(step_label(r, i));
     w.values.push_back({x, std::max(0.0, prev - x)});
     prev = x;
   }
@@ -146,9 +156,9 @@ std::string report_md(const ExploreResult& r, const ExploreOptions& opt) {
      << (r.time_limited ? " (stopped by --seconds)" : "") << (opt.quick ? ", --quick" : "") << "\n\n";
   md << "## Waterfall\n\n![waterfall](waterfall.svg)\n\n| step | what | energy nJ | ratio | val loss pp | test loss pp |\n"
         "|---|---|---|---|---|---|\n";
-  for (const auto& k : r.waterfall) {
-    const Point& p = r.at(k);
-    md << "| " << (k == r.baseline ? "baseline" : "+" + p.lever) << " | " << p.recipe << " | "
+  for (size_t i = 0; i < r.waterfall.size(); ++i) {
+    const Point& p = r.at(r.waterfall[i]);
+    md << "| " << step_label(r, i) << " | " << p.recipe << " | "
        << fmt("%.0f", p.energy->compute_nj) << " | " << fmt("%.3f", ratio(r, p)) << " | "
        << fmt("%.2f", loss_pp(r.baseline_val(), p.val_accuracy)) << " | "
        << fmt("%.2f", loss_pp(b.test_accuracy, p.test_accuracy)) << " |\n";
