@@ -178,12 +178,12 @@ class Search {
     auto try_point = [&](double s, int w) {
       const bool dominated = std::any_of(infeasible.begin(), infeasible.end(),
                                          [&](const auto& f) { return s >= f.first && w <= f.second; });
-      const TrainStep step{{}, s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
+      std::vector<std::string> mul;
+      if (w < 8) mul = {first + "=exact:s=1", "default=exact:s=1,w=" + std::to_string(w)};
+      const TrainStep step{mul, s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
       const std::string step_text = "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
                                     std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images);
       if (dominated || (!known(base, step_text) && !time_left(train_cost()))) return;
-      std::vector<std::string> mul;
-      if (w < 8) mul = {first + "=exact:s=1", "default=exact:s=1,w=" + std::to_string(w)};
       const std::string what = (s > 0 ? fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
                                (s > 0 && w < 8 ? ", " : "") +
                                (w < 8 ? std::to_string(w) + "-bit operands after " + first : std::string());
@@ -191,7 +191,7 @@ class Search {
       Point& p = point(base, lever, step_text, what + " (fine-tuned " + std::to_string(step.epochs) + " epochs)",
                        [&](Point& q) {
                          q.sparsity = s, q.width = w, q.mul_layers = mul;
-                         ev_.train(q, base, TrainStep{mul, step.prune, step.epochs, step.lr});
+                         ev_.train(q, base, step);
                        });
       if (feasible(p))
         feasible_keys.push_back(p.key);
