@@ -1,5 +1,5 @@
 // evo:lib=LIBDIR,id=ID: an evolved gate netlist (definition and format in models/families/evo.cpp
-// and docs/evo.md).
+// and docs/families/evo.md).
 //
 // Structure: the gates of LIBDIR/ID.gmnet, one `assign` each, in the file's order, each net named
 // after its gate and op (`g12_xor` for the line `g12 = xor ...`), so that a line of the RTL is found

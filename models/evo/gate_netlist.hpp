@@ -1,5 +1,5 @@
 // The gate netlist of an evolved multiplier: the chromosome of the `evo` family's search (Cartesian
-// genetic programming) and the stored form of its circuits (docs/evo.md).
+// genetic programming) and the stored form of its circuits (docs/families/evo.md).
 //
 // Operands a[w], b[w] (w bits each, read as signed or unsigned), the constants 0 and 1, and gates
 // of two inputs in topological order: a gate reads only the constants, the operand bits and the

@@ -1,5 +1,5 @@
 // A library of evolved multipliers: a folder that holds, per circuit, ID.gmnet (its netlist in
-// canonical text, docs/evo.md) and ID.json (its error metrics and how it was made). The id is the
+// canonical text, docs/families/evo.md) and ID.json (its error metrics and how it was made). The id is the
 // netlist's content id, so a file changed after it was stored no longer matches its name, and the
 // reader refuses it.
 #pragma once

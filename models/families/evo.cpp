@@ -1,5 +1,5 @@
 // evo:lib=LIBDIR,id=ID: an evolved multiplier, stored as a gate netlist in a library folder
-// (models/evo/library.hpp; the format and the id in docs/evo.md).
+// (models/evo/library.hpp; the format and the id in docs/families/evo.md).
 //
 // The design is the netlist in LIBDIR/ID.gmnet, whose content id must equal ID; its width and
 // signedness come from the file's header (a spec that says otherwise is refused). The model is an
@@ -35,7 +35,7 @@ ModelFn interpreted_netlist(const Spec& spec) { return evo::netlist_model(spec_n
 const FamilyRegistrar evo_family({
     .name = "evo",
     .summary = "an evolved gate netlist from a library folder (LIBDIR/ID.gmnet); model = an interpreter of it",
-    .reference = "Cartesian genetic programming, as in EvoApproxLib (Mrazek et al., DATE 2017); docs/evo.md",
+    .reference = "Cartesian genetic programming, as in EvoApproxLib (Mrazek et al., DATE 2017); docs/families/evo.md",
     .signed_mode = "as the netlist computes it; w and s come from the file's header",
     .params = {{.key = "lib", .help = "library folder that holds ID.gmnet", .required = true, .is_text = true,
                 .is_path = true, .in_name = false},
