@@ -11,7 +11,8 @@
 // A simulator object keeps its buffers between calls: after the first call at a width it allocates
 // nothing. The search calls it millions of times; one object per thread.
 //
-// Measured (tests/models/evo/bit_sim_test.cpp, EvoBitSim.SpeedOnTheEightBitArrayMultiplier, the
+// Measured once (a timing loop, 2026-12-02; a timed unit test does not belong in the suite, and
+// `greenmac bench evolve` is to report it; the
 // Release build, -O3 without -march, one core of the 2-core machine while two other searches ran):
 // the signed 8-bit array multiplier of the tests (784 gates, 757 active), all 65,536 pairs: 1,350
 // evaluations/s with products() (89 M pairs/s) and 2,160/s with planes() alone; 570 to 700 and 830

@@ -2,8 +2,6 @@
 // and on exact array multipliers built gate by gate in the test; and its speed.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <cstdio>
 #include <random>
 
 #include "models/arith.hpp"
@@ -88,28 +86,3 @@ TEST(EvoBitSim, ArrayMultipliersBuiltInTheTestGiveEveryProduct) {
     }
 }
 
-// Prints the speed (the figure quoted in models/evo/bit_sim.hpp); asserts only a loose floor.
-TEST(EvoBitSim, SpeedOnTheEightBitArrayMultiplier) {
-  const GateNetlist n = gm::test::array_multiplier(8, true);
-  gm::evo::BitSim sim;
-  std::vector<int64_t> table;
-  std::vector<uint64_t> planes;
-  sim.products(n, table);
-  const auto rate = [&](const auto& call) {
-    int calls = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    double s = 0;
-    while (s < 0.5) {
-      call();
-      ++calls;
-      s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    }
-    return calls / s;
-  };
-  const double with_products = rate([&] { sim.products(n, table); });
-  const double planes_only = rate([&] { sim.planes(n, planes); });
-  std::printf("BitSim, w=8 signed array multiplier, %zu gates (%zu active), 65536 pairs: %.0f evaluations/s with "
-              "products, %.0f with bit planes only\n",
-              n.gates.size(), gm::evo::compacted(n).gates.size(), with_products, planes_only);
-  EXPECT_GT(with_products, 50.0);
-}
