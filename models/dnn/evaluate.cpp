@@ -49,7 +49,8 @@ ImageSet load_dnn_images(const std::string& data_dir, DnnSplit split, size_t ima
     if (split == DnnSplit::kTest) {
       set = load_fashion_mnist(fashion_mnist_dir(data_dir), "t10k", images);
     } else if (split == DnnSplit::kTrain) {
-      set = load_fashion_mnist(fashion_mnist_dir(data_dir), "train", std::min(images ? images : kTrainingImages, kTrainingImages));
+      const size_t n = images ? std::min(images, kTrainingImages) : kTrainingImages;  // never into val
+      set = load_fashion_mnist(fashion_mnist_dir(data_dir), "train", n);
     } else {
       const ImageSet train = load_fashion_mnist(fashion_mnist_dir(data_dir), "train");
       if (train.count() < kValidationImages)

@@ -16,7 +16,6 @@
 // input mapping costs no accuracy; float_accuracy in the file is measured on the whole test set.
 #include <torch/torch.h>
 
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -28,8 +27,8 @@
 #include <numeric>
 #include <random>
 
-#include "models/dnn/network.hpp"
 #include "models/dnn/evaluate.hpp"
+#include "models/dnn/network.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/dnn/train/finetune.hpp"
 #include "models/dnn/train/float_net.hpp"
