@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "models/files.hpp"
 #include "models/metrics.hpp"
+#include "models/metrics_json.hpp"
 
 namespace gm {
 namespace {
@@ -22,12 +23,9 @@ struct MetricsArgs {
 
 // The keys of the JSON objects and the CSV columns, in this order.
 nlohmann::ordered_json to_json(const ErrorMetrics& m) {
-  return {{"spec", m.spec},         {"name", m.name},       {"er", m.er},
-          {"med", m.med},           {"nmed", m.nmed},       {"nmed_max", m.nmed_max},
-          {"mred", m.mred},         {"wce", m.wce},         {"wcre", m.wcre},
-          {"bias", m.bias},         {"mse", m.mse},         {"var", m.var},
-          {"zero_ok", m.zero_ok},   {"commutative", m.commutative},
-          {"pairs", m.pairs},       {"exhaustive", m.exhaustive}, {"weighted", m.weighted}};
+  nlohmann::ordered_json j = {{"spec", m.spec}, {"name", m.name}};
+  j.update(error_metrics_json<nlohmann::ordered_json>(m));
+  return j;
 }
 
 // RFC 4180: a field with a comma or a quote is quoted, quotes doubled (canonical specs have commas).

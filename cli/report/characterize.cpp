@@ -17,6 +17,7 @@
 #include "synth/array_synth.hpp"
 #include "tb/dnn_on_rtl.hpp"
 #include "models/files.hpp"
+#include "models/metrics_json.hpp"
 #include "cli/report/pareto.hpp"
 #include "cli/report/plot.hpp"
 #include "models/version.hpp"
@@ -43,12 +44,7 @@ nlohmann::json ratios_json(const CostRatios& r) {
           {"energy", r.energy}, {"energy_multiplier", r.energy_multiplier}};
 }
 
-nlohmann::json metrics_json(const ErrorMetrics& m) {
-  return {{"er", m.er},     {"med", m.med}, {"nmed", m.nmed}, {"nmed_max", m.nmed_max}, {"mred", m.mred},
-          {"wce", m.wce},   {"wcre", m.wcre}, {"bias", m.bias}, {"mse", m.mse},         {"var", m.var},
-          {"zero_ok", m.zero_ok}, {"commutative", m.commutative}, {"pairs", m.pairs}, {"exhaustive", m.exhaustive},
-          {"weighted", m.weighted}};
-}
+nlohmann::json metrics_json(const ErrorMetrics& m) { return error_metrics_json<nlohmann::json>(m); }
 
 std::string fmt(double v, int prec = 3) {
   std::ostringstream os;

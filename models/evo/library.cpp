@@ -7,7 +7,7 @@
 #include "models/errors.hpp"
 #include "models/evo/bit_sim.hpp"
 #include "models/files.hpp"
-#include "models/metrics.hpp"
+#include "models/metrics_json.hpp"
 #include "models/pairs.hpp"
 
 namespace fs = std::filesystem;
@@ -33,9 +33,7 @@ std::string store_in_library(const fs::path& lib, const GateNetlist& n, const Pr
   j["w"] = stored.w;
   j["s"] = stored.is_signed ? 1 : 0;
   j["gates"] = stored.gates.size();
-  j["metrics"] = {{"er", m.er},     {"med", m.med},   {"nmed", m.nmed}, {"mred", m.mred},
-                  {"wce", m.wce},   {"wcre", m.wcre}, {"bias", m.bias}, {"mse", m.mse},
-                  {"zero_ok", m.zero_ok}, {"commutative", m.commutative}};
+  j["metrics"] = error_metrics_json<nlohmann::ordered_json>(m);
   j["provenance"] = {{"seed_design", how.seed_design}, {"bound", how.bound}, {"run_seconds", how.run_seconds},
                      {"random_seed", how.random_seed}, {"made_by", how.made_by}};
   fs::create_directories(lib);
