@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "models/evo/gate_eval.hpp"
+
 namespace gm::evo {
 namespace {
 
@@ -64,18 +66,7 @@ void BitSim::run_blocks(const GateNetlist& n, std::vector<uint64_t>& planes) {
       uint64_t* o = s + (first + k) * B;
       const uint64_t* x = s + g.in0 * B;
       const uint64_t* y = s + g.in1 * B;
-      switch (g.op) {
-        case GateOp::kAnd: for (size_t j = 0; j < B; ++j) o[j] = x[j] & y[j]; break;
-        case GateOp::kOr: for (size_t j = 0; j < B; ++j) o[j] = x[j] | y[j]; break;
-        case GateOp::kXor: for (size_t j = 0; j < B; ++j) o[j] = x[j] ^ y[j]; break;
-        case GateOp::kNand: for (size_t j = 0; j < B; ++j) o[j] = ~(x[j] & y[j]); break;
-        case GateOp::kNor: for (size_t j = 0; j < B; ++j) o[j] = ~(x[j] | y[j]); break;
-        case GateOp::kXnor: for (size_t j = 0; j < B; ++j) o[j] = ~(x[j] ^ y[j]); break;
-        case GateOp::kAndNot: for (size_t j = 0; j < B; ++j) o[j] = x[j] & ~y[j]; break;
-        case GateOp::kOrNot: for (size_t j = 0; j < B; ++j) o[j] = x[j] | ~y[j]; break;
-        case GateOp::kNot: for (size_t j = 0; j < B; ++j) o[j] = ~x[j]; break;
-        case GateOp::kBuf: for (size_t j = 0; j < B; ++j) o[j] = x[j]; break;
-      }
+      eval_gate(g.op, x, y, o, B);
     }
     for (size_t i = 0; i < outs; ++i)
       for (size_t j = 0; j < B; ++j) planes[i * words + t0 + j] = s[n.outputs[i] * B + j];

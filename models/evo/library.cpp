@@ -36,6 +36,7 @@ std::string store_in_library(const fs::path& lib, const GateNetlist& n, const Pr
   j["metrics"] = error_metrics_json<nlohmann::ordered_json>(m);
   j["provenance"] = {{"seed_design", how.seed_design}, {"bound", how.bound}, {"run_seconds", how.run_seconds},
                      {"random_seed", how.random_seed}, {"made_by", how.made_by}};
+  if (!how.search.is_null()) j["search"] = how.search;
   fs::create_directories(lib);
   write_file_atomic(netlist_file(lib, id), canonical_text(stored));
   write_file_atomic(lib / (id + ".json"), j.dump(2) + "\n");

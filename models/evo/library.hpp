@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "models/evo/gate_netlist.hpp"
@@ -20,6 +21,7 @@ struct Provenance {
   double run_seconds = 0;   // the search's run time
   uint64_t random_seed = 0;
   std::string made_by;      // the program that stored it
+  nlohmann::ordered_json search;  // the search's own record (weighted error, cost estimate, counts); may be null
 };
 
 // The model of a netlist: every pair simulated once (BitSim), then read from the table.

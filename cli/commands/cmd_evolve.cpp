@@ -1,0 +1,88 @@
+// greenmac evolve --w 8 --s 1 --dist FILE [--stream FILE] --bound METRIC=VALUE[,...]...
+//                 [--seed-from SPEC] [--seconds T | --evaluations N] [--seed S] [--threads N] -o LIBDIR:
+// multipliers evolved for a network's operands (cli/evolve/evolve.hpp), stored as `evo` designs.
+#include <iostream>
+
+#include "cli/command.hpp"
+#include "cli/evolve/evolve.hpp"
+#include "cli/evolve/report.hpp"
+#include "models/checks.hpp"
+#include "models/files.hpp"
+
+namespace gm {
+namespace {
+
+struct EvolveArgs {
+  EvolveOptions opt;
+  int s = 1;
+  std::string out;
+  bool json = false, no_synth = false;
+};
+
+int run_evolve_command(EvolveArgs args) {
+  args.opt.is_signed = args.s == 1;
+  args.opt.out = args.out;
+  args.opt.synth = !args.no_synth;
+  const EvolveResult r = run_evolve(args.opt);
+  const auto j = evolve_json(r);
+  const std::string md = evolve_markdown(r);
+  write_file_atomic(args.opt.out / "evolve.json", j.dump(2) + "\n");
+  write_file_atomic(args.opt.out / "evolve.md", md);
+  std::cout << (args.json ? j.dump(2) + "\n" : md);
+  CheckLog checks;
+  for (const auto& c : r.circuits) {
+    checks.expect(c.met, "evolve: no circuit within " + c.bound + " was found from " + r.seed_spec +
+                             "; search longer (--seconds) or start from a design nearer the bound (--seed-from)");
+    checks.expect(c.metrics_within_bound, "evolve: circuit " + c.id + " stored for " + c.bound +
+                                              " exceeds it when its metrics are recomputed from the file");
+    checks.expect(c.netlist_matches_model,
+                  "evolve: the mapped netlist of circuit " + c.id + " does not reproduce its model (run greenmac verify)");
+  }
+  return checks.finish();
+}
+
+const CommandRegistrar reg({
+    .name = "evolve",
+    .help = "evolve approximate multipliers for a network's operands (CGP), stored as evo designs in a library",
+    .order = 55,
+    .setup =
+        [](CLI::App& sub) -> RunFn {
+          auto a = std::make_shared<EvolveArgs>();
+          sub.add_option("--w", a->opt.w, "operand width (2..8)")->default_val(8);
+          sub.add_option("--s", a->s, "1: signed operands, 0: unsigned")->default_val(1)->check(CLI::IsMember({0, 1}));
+          sub.add_option("--dist", a->opt.dist_file,
+                         "operand histogram that weights the error: 'a b weight' lines (dnn eval --trace-dir writes one)")
+              ->required();
+          sub.add_option("--stream", a->opt.stream_file,
+                         "operand sequence for the switching estimate, in order ('a b weight' lines, weights ignored); "
+                         "default: 4096 pairs drawn from --dist");
+          sub.add_option("--bound", a->opt.bounds,
+                         "METRIC=VALUE[,...]: one circuit per --bound; metrics er, wmed, wmred, wce, bias, wmse; "
+                         "wmed/wce/bias in products or % of 2^(2w), e.g. --bound wmed=0.05%")
+              ->required();
+          sub.add_option("--seed-from", a->opt.seed_from, "design the search starts from (default exact:w=W,s=S)");
+          sub.add_option("--seconds", a->opt.seconds, "search time of the whole run, split between the bounds")
+              ->default_val(60)
+              ->check(CLI::Range(0.0, 1e7));
+          sub.add_option("--evaluations", a->opt.evaluations,
+                         "stop each bound's search after N candidates instead of a time (reproducible from --seed)");
+          sub.add_option("--seed", a->opt.seed, "random seed")->default_val(1);
+          sub.add_option("--threads", a->opt.threads, "candidates evaluated in parallel")
+              ->default_val(1)
+              ->check(CLI::Range(1, 64));
+          sub.add_option("--lambda", a->opt.cgp.lambda, "offspring per generation")->default_val(4)->check(CLI::Range(1, 64));
+          sub.add_option("--max-mutations", a->opt.cgp.max_mutations, "active genes changed per offspring, at most")
+              ->default_val(5)
+              ->check(CLI::Range(1, 1000));
+          sub.add_option("--lib", a->opt.lib, "liberty of the cell costs and of the measurement: osu018 or a .lib path")
+              ->default_val("osu018");
+          sub.add_option("-o,--out", a->out, "library folder (ID.gmnet, ID.json per circuit; evolve.json, evolve.md)")
+              ->required();
+          sub.add_flag("--no-synth", a->no_synth, "skip the measurement of the stored circuits by greenmac synth");
+          sub.add_flag("--json", a->json, "print the run as JSON");
+          return [=] { return run_evolve_command(*a); };
+        },
+});
+
+}  // namespace
+}  // namespace gm

@@ -1,0 +1,244 @@
+#include "cli/evolve/evolve.hpp"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "cli/evolve/seed_netlist.hpp"
+#include "models/cache/cache_key.hpp"
+#include "models/errors.hpp"
+#include "models/evo/library.hpp"
+#include "models/files.hpp"
+#include "models/metrics.hpp"
+#include "models/spec.hpp"
+#include "models/version.hpp"
+#include "synth/evo_cell_costs.hpp"
+#include "synth/mult_synth.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gm {
+namespace {
+
+using Pairs = std::vector<std::pair<int64_t, int64_t>>;
+
+Distribution load_pairs_file(const std::string& file, const std::string& option, int w, bool is_signed) {
+  if (fs::is_directory(file)) throw UserError(option + " " + file + " is a directory; give a text file of 'a b weight' lines");
+  Distribution d = parse_distribution(read_file(file), file);
+  check_distribution(d, w, is_signed, option + " " + file);
+  return d;
+}
+
+// The stream of the switching estimate: the file's pairs in order, or pairs drawn from the
+// histogram (independent draws: an estimate of a stream, labelled so).
+Pairs load_stream(const EvolveOptions& opt, const Distribution& dist, std::string& label) {
+  Pairs pairs;
+  if (!opt.stream_file.empty()) {
+    const Distribution s = load_pairs_file(opt.stream_file, "--stream", opt.w, opt.is_signed);
+    for (const auto& e : s.entries) pairs.emplace_back(e.a, e.b);
+    label = opt.stream_file + " (in order)";
+    return pairs;
+  }
+  std::vector<double> p;
+  for (const auto& e : dist.entries) p.push_back(e.p);
+  std::discrete_distribution<size_t> pick(p.begin(), p.end());
+  std::mt19937_64 rng(opt.seed);
+  for (size_t k = 0; k < evo::StreamActivity::kMaxPairs; ++k) {
+    const auto& e = dist.entries[pick(rng)];
+    pairs.emplace_back(e.a, e.b);
+  }
+  label = "pairs drawn independently from " + opt.dist_file;
+  return pairs;
+}
+
+std::string pairs_text(const Pairs& pairs) {
+  std::string s;
+  for (const auto& [a, b] : pairs) s += std::to_string(a) + " " + std::to_string(b) + "\n";
+  return s;
+}
+
+// Everything a bound's search depends on, but not its limits (a resumed run may search longer).
+std::string search_key(const EvolveOptions& opt, const evo::GateNetlist& start, const std::string& dist_text,
+                       const Pairs& stream, const std::string& bound, const evo::GateCosts& costs) {
+  std::ostringstream k;
+  k << "greenmac evolve checkpoint 1\n"
+    << "w=" << opt.w << " s=" << opt.is_signed << " seed=" << opt.seed << " lambda=" << opt.cgp.lambda
+    << " max_mutations=" << opt.cgp.max_mutations << " area_weight=" << opt.cgp.area_weight << "\n"
+    << "bound=" << bound << "\n";
+  for (double a : costs.area) k << a << " ";
+  k << "\n" << sha256_hex(dist_text) << "\n" << sha256_hex(pairs_text(stream)) << "\n" << evo::canonical_text(start);
+  return sha256_hex(k.str()).substr(0, 16);
+}
+
+nlohmann::json state_json(const evo::CgpState& s, const std::string& key) {
+  return {{"key", key},
+          {"generations", s.generations},
+          {"evaluations", s.evaluations},
+          {"seconds", s.seconds},
+          {"rng", s.rng},
+          {"parent", evo::canonical_text(s.parent)}};
+}
+
+// A checkpoint of this key, or nothing. A file that does not read back is an error: it was
+// changed by hand or by another program.
+bool read_checkpoint(const fs::path& file, const std::string& key, evo::CgpState& s) {
+  if (!fs::exists(file)) return false;
+  try {
+    const auto j = nlohmann::json::parse(read_file(file));
+    if (j.at("key").get<std::string>() != key) return false;
+    s.generations = j.at("generations").get<uint64_t>();
+    s.evaluations = j.at("evaluations").get<uint64_t>();
+    s.seconds = j.at("seconds").get<double>();
+    s.rng = j.at("rng").get<std::string>();
+    s.parent = evo::parse_gate_netlist(j.at("parent").get<std::string>(), file.string());
+    return true;
+  } catch (const nlohmann::json::exception& e) {
+    throw UserError(file.string() + ": not a checkpoint of greenmac evolve (" + e.what() +
+                    "); delete it to start that search again");
+  }
+}
+
+// metrics.cpp's weighted figures of the stored circuit (an implementation apart from the
+// search's evaluator) against the bound: the check that decides what the library holds.
+bool stored_metrics_within(const evo::GateNetlist& n, const Distribution& dist, const evo::ErrorBound& bound) {
+  MetricOptions mo;
+  mo.dist = &dist;
+  const ErrorMetrics m = compute_metrics(evo::netlist_model(n), n.w, n.is_signed, mo);
+  evo::WeightedError e;
+  e.er = m.er, e.wmed = m.med, e.wmred = m.mred, e.wce = static_cast<double>(m.wce), e.bias = m.bias, e.wmse = m.mse;
+  for (const auto& l : bound.limits)
+    if (e.get(l.metric) > l.value * (1 + 1e-9) + 1e-12) return false;
+  return true;
+}
+
+nlohmann::ordered_json fitness_json(const evo::Fitness& f) {
+  return {{"er", f.error.er},     {"wmed", f.error.wmed}, {"wmred", f.error.wmred},
+          {"wce", f.error.wce},   {"bias", f.error.bias}, {"wmse", f.error.wmse},
+          {"gates", f.gates},     {"area_um2_estimate", f.area},
+          {"switching_estimate", f.energy}};
+}
+
+void measure(const EvolveOptions& opt, const Pairs& stream, EvolveResult& r) {
+  std::vector<SynthDesign> designs;
+  auto seq = std::make_shared<Pairs>(stream);
+  const auto add = [&](const std::string& spec) {
+    SynthDesign d;
+    d.spec = parse_spec(spec);
+    d.sequence = seq;
+    d.activity_label = r.stream_label;
+    designs.push_back(d);
+  };
+  add(r.seed_spec);
+  for (const auto& c : r.circuits)
+    if (!c.id.empty()) add(c.spec);
+  SynthOptions so;
+  so.lib = opt.lib;
+  so.jobs = std::max(1, opt.threads);
+  const auto results = synth_designs(designs, so);
+  r.seed_measured_pj = results[0].energy_multiplier_pj();
+  r.seed_measured_area_um2 = results[0].area_um2;
+  size_t k = 1;
+  for (auto& c : r.circuits) {
+    if (c.id.empty()) continue;
+    c.measured_pj = results[k].energy_multiplier_pj();
+    c.measured_area_um2 = results[k].area_um2;
+    c.netlist_matches_model = results[k].netlist_matches_model;
+    ++k;
+  }
+}
+
+}  // namespace
+
+EvolveResult run_evolve(const EvolveOptions& opt) {
+  if (opt.w < evo::kMinWidth || opt.w > evo::kMaxWidth)
+    throw UserError("--w " + std::to_string(opt.w) + " is out of range; give 2..8 (the simulator evaluates every pair)");
+  if (opt.bounds.empty()) throw UserError("no --bound given; give at least one, e.g. --bound wmed=0.1%");
+  if (opt.evaluations == 0 && !(opt.seconds > 0))
+    throw UserError("give --seconds T > 0 or --evaluations N: the search needs a limit");
+  std::vector<evo::ErrorBound> bounds;
+  for (const auto& b : opt.bounds) bounds.push_back(evo::parse_error_bound(b, opt.w));
+  const std::string dist_text = read_file(opt.dist_file);
+  const Distribution dist = load_pairs_file(opt.dist_file, "--dist", opt.w, opt.is_signed);
+  ensure_output_dir(opt.out);
+  EvolveResult r;
+  const Pairs stream = load_stream(opt, dist, r.stream_label);
+  r.costs = evo::GateCosts(evo_gate_costs(resolve_liberty(opt.lib)));
+  r.seed_spec = opt.seed_from.empty() ? "exact:w=" + std::to_string(opt.w) + ",s=" + (opt.is_signed ? "1" : "0")
+                                      : opt.seed_from;
+  const evo::GateNetlist seed = seed_netlist(r.seed_spec, opt.w, opt.is_signed, opt.lib);
+  r.seed_spec = parse_spec(r.seed_spec).canonical();
+
+  const evo::ErrorEvaluator error(dist, opt.w, opt.is_signed);
+  r.dist_entries = error.entries();
+  evo::StreamActivity activity(stream, opt.w);
+  r.stream_pairs = activity.pairs();
+  evo::CgpOptions cgp = opt.cgp;
+  cgp.threads = std::max(1, opt.threads);
+  evo::CgpSearch search(error, activity, r.costs, cgp);
+  r.seed_fitness = search.evaluate(seed);
+  r.seed_gates = r.seed_fitness.gates;
+
+  const fs::path state_dir = opt.out / ".evolve";
+  fs::create_directories(state_dir);
+  std::vector<std::pair<evo::GateNetlist, evo::Fitness>> found = {{seed, r.seed_fitness}};
+  uint64_t searched_evals = 0;
+  double searched_seconds = 0;
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    const evo::ErrorBound& bound = bounds[i];
+    // Start from the cheapest circuit so far that meets this bound (the seed when none does).
+    size_t start = 0;
+    for (size_t k = 0; k < found.size(); ++k) {
+      if (bound.violation(found[k].second.error) > 0) continue;
+      if (bound.violation(found[start].second.error) > 0 ||
+          found[k].second.cost(cgp.area_weight) < found[start].second.cost(cgp.area_weight))
+        start = k;
+    }
+    const std::string key = search_key(opt, found[start].first, dist_text, stream, bound.text, r.costs);
+    const fs::path state_file = state_dir / (key + ".json");
+    evo::CgpState state = search.start(found[start].first, bound, opt.seed);
+    EvolvedCircuit c;
+    c.bound = bound.text;
+    c.resumed = read_checkpoint(state_file, key, state);
+    if (c.resumed) state.fitness = search.evaluate(state.parent);
+    evo::CgpLimits limits;
+    limits.evaluations = opt.evaluations;
+    limits.seconds = opt.evaluations ? 0 : opt.seconds / static_cast<double>(bounds.size());
+    const uint64_t evals_before = state.evaluations;
+    const double seconds_before = state.seconds;
+    std::cerr << "greenmac evolve: bound " << bound.text << " (" << i + 1 << " of " << bounds.size() << ")"
+              << (c.resumed ? ", resumed at " + std::to_string(state.evaluations) + " evaluations" : "") << "\n";
+    search.run(state, bound, limits,
+               [&](const evo::CgpState& s) { write_file_atomic(state_file, state_json(s, key).dump(1) + "\n"); });
+    searched_evals += state.evaluations - evals_before;
+    searched_seconds += state.seconds - seconds_before;
+    c.fitness = state.fitness;
+    c.evaluations = state.evaluations;
+    c.generations = state.generations;
+    c.seconds = state.seconds;
+    c.met = state.fitness.violation == 0;
+    if (c.met) {
+      nlohmann::ordered_json rec = fitness_json(state.fitness);
+      rec["dist"] = opt.dist_file;
+      rec["stream"] = r.stream_label;
+      rec["evaluations"] = state.evaluations;
+      rec["generations"] = state.generations;
+      rec["started_from"] = start == 0 ? r.seed_spec : "the circuit of an earlier bound";
+      rec["switching_estimate_ratio_to_seed"] =
+          r.seed_fitness.energy > 0 ? state.fitness.energy / r.seed_fitness.energy : 0;
+      const evo::Provenance how{.seed_design = r.seed_spec, .bound = bound.text, .run_seconds = state.seconds,
+                                .random_seed = opt.seed, .made_by = std::string("greenmac evolve ") + kVersion,
+                                .search = rec};
+      c.id = evo::store_in_library(opt.out, state.parent, how);
+      c.spec = parse_spec("evo:lib=" + opt.out.string() + ",id=" + c.id).canonical();
+      c.metrics_within_bound = stored_metrics_within(evo::read_library_netlist(opt.out, c.id), dist, bound);
+      found.emplace_back(evo::compacted(state.parent), state.fitness);
+    }
+    r.circuits.push_back(c);
+  }
+  r.evaluations_per_second = searched_seconds > 0 ? static_cast<double>(searched_evals) / searched_seconds : 0;
+  if (opt.synth) measure(opt, stream, r);
+  return r;
+}
+
+}  // namespace gm

@@ -1,0 +1,86 @@
+#include "cli/evolve/report.hpp"
+
+#include <cstdio>
+
+namespace gm {
+namespace {
+
+std::string fmt(double x, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+double ratio(double x, double base) { return base > 0 ? x / base : 0; }
+
+}  // namespace
+
+nlohmann::ordered_json evolve_json(const EvolveResult& r) {
+  nlohmann::ordered_json j;
+  j["seed_design"] = r.seed_spec;
+  j["seed"] = {{"gates", r.seed_gates},
+               {"switching_estimate", r.seed_fitness.energy},
+               {"area_um2_estimate", r.seed_fitness.area},
+               {"measured_pj", r.seed_measured_pj},
+               {"measured_area_um2", r.seed_measured_area_um2}};
+  j["stream"] = r.stream_label;
+  j["stream_pairs"] = r.stream_pairs;
+  j["dist_entries"] = r.dist_entries;
+  j["library_costs"] = r.costs.library;
+  j["evaluations_per_second"] = r.evaluations_per_second;
+  j["circuits"] = nlohmann::ordered_json::array();
+  for (const auto& c : r.circuits) {
+    const auto& f = c.fitness;
+    j["circuits"].push_back({{"bound", c.bound},
+                             {"met", c.met},
+                             {"id", c.id},
+                             {"spec", c.spec},
+                             {"er", f.error.er},
+                             {"wmed", f.error.wmed},
+                             {"wmred", f.error.wmred},
+                             {"wce", f.error.wce},
+                             {"bias", f.error.bias},
+                             {"wmse", f.error.wmse},
+                             {"gates", f.gates},
+                             {"switching_estimate_ratio", ratio(f.energy, r.seed_fitness.energy)},
+                             {"area_estimate_ratio", ratio(f.area, r.seed_fitness.area)},
+                             {"measured_pj", c.measured_pj},
+                             {"measured_energy_ratio", ratio(c.measured_pj, r.seed_measured_pj)},
+                             {"measured_area_um2", c.measured_area_um2},
+                             {"measured_area_ratio", ratio(c.measured_area_um2, r.seed_measured_area_um2)},
+                             {"netlist_matches_model", c.netlist_matches_model},
+                             {"metrics_within_bound", c.metrics_within_bound},
+                             {"evaluations", c.evaluations},
+                             {"generations", c.generations},
+                             {"seconds", c.seconds},
+                             {"resumed", c.resumed}});
+  }
+  return j;
+}
+
+std::string evolve_markdown(const EvolveResult& r) {
+  const bool measured = r.seed_measured_pj > 0;
+  std::string s = "# greenmac evolve\n\n";
+  s += "Seed design `" + r.seed_spec + "` (" + std::to_string(r.seed_gates) + " gates). Error weighted by " +
+       std::to_string(r.dist_entries) + " operand pairs; switching from " + std::to_string(r.stream_pairs) +
+       " pairs: " + r.stream_label + ". Cell areas: " + r.costs.library + ".\n\n";
+  s += "The estimate is the search's own cost (sum over gates of cell area x toggle rate, zero delay): an "
+       "ESTIMATE. The measurement is `greenmac synth` on the same stream (Yosys, OpenSTA, timed gate-level "
+       "activity): the energy per operation of the multiplier's own cells.\n\n";
+  s += "| bound | id | gates | WMED | bias | WCE | switching estimate / seed | measured energy / seed | "
+       "measured pJ | evaluations | s |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& c : r.circuits) {
+    const auto& f = c.fitness;
+    s += "| `" + c.bound + "` | " + (c.met ? "`" + c.id + "`" : "not met") + " | " + std::to_string(f.gates) + " | " +
+         fmt(f.error.wmed, 3) + " | " + fmt(f.error.bias, 3) + " | " + fmt(f.error.wce, 0) + " | " +
+         fmt(ratio(f.energy, r.seed_fitness.energy), 3) + " | " +
+         (measured && c.met ? fmt(ratio(c.measured_pj, r.seed_measured_pj), 3) : "-") + " | " +
+         (measured && c.met ? fmt(c.measured_pj, 3) : "-") + " | " + std::to_string(c.evaluations) + " | " +
+         fmt(c.seconds, 1) + " |\n";
+  }
+  s += "\nSeed: " + (measured ? fmt(r.seed_measured_pj, 3) + " pJ per operation measured, " : std::string()) +
+       "search speed " + fmt(r.evaluations_per_second, 0) + " evaluations/s.\n";
+  return s;
+}
+
+}  // namespace gm
