@@ -160,14 +160,14 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
   for (const auto& b : opt.bounds) bounds.push_back(evo::parse_error_bound(b, opt.w));
   const std::string dist_text = read_file(opt.dist_file);
   const Distribution dist = load_pairs_file(opt.dist_file, "--dist", opt.w, opt.is_signed);
-  ensure_output_dir(opt.out);
   EvolveResult r;
   const Pairs stream = load_stream(opt, dist, r.stream_label);
-  r.costs = evo::GateCosts(evo_gate_costs(resolve_liberty(opt.lib)));
+  r.costs = evo_gate_costs(resolve_liberty(opt.lib));
   r.seed_spec = opt.seed_from.empty() ? "exact:w=" + std::to_string(opt.w) + ",s=" + (opt.is_signed ? "1" : "0")
                                       : opt.seed_from;
   const evo::GateNetlist seed = seed_netlist(r.seed_spec, opt.w, opt.is_signed, opt.lib);
   r.seed_spec = parse_spec(r.seed_spec).canonical();
+  ensure_output_dir(opt.out);  // after every input was read: bad input leaves no folder behind
 
   const evo::ErrorEvaluator error(dist, opt.w, opt.is_signed);
   r.dist_entries = error.entries();

@@ -63,7 +63,10 @@ CgpState CgpSearch::start(const GateNetlist& seed, const ErrorBound& bound, uint
 
 bool CgpSearch::mutate_gene(GateNetlist& n, const std::vector<uint8_t>& active, std::mt19937_64& rng) {
   const size_t gate_genes = 3 * n.gates.size(), genes = gate_genes + n.outputs.size();
-  const size_t g = std::uniform_int_distribution<size_t>(0, genes - 1)(rng);
+  size_t g = 0;
+  do {  // the second input of a NOT is not a gene: draw again
+    g = std::uniform_int_distribution<size_t>(0, genes - 1)(rng);
+  } while (g < gate_genes && g % 3 == 2 && op_is_unary(n.gates[g / 3].op));
   if (g >= gate_genes) {
     uint32_t& out = n.outputs[g - gate_genes];
     const uint32_t old = out;
@@ -81,7 +84,6 @@ bool CgpSearch::mutate_gene(GateNetlist& n, const std::vector<uint8_t>& active, 
     if (op_is_unary(gate.op)) gate.in1 = GateNetlist::kConst0;
     return active[k] != 0;
   }
-  if (g % 3 == 2 && op_is_unary(gate.op)) return false;  // NOT reads in0 only
   uint32_t& in = g % 3 == 1 ? gate.in0 : gate.in1;
   const uint32_t limit = n.net_of_gate(k);  // nets before gate k
   const uint32_t old = in;

@@ -1,0 +1,144 @@
+// greenmac evolve from the command line, on 4-bit signed multipliers (256 pairs: a search of a few
+// thousand candidates takes well under a second): one verified circuit per bound, within its bound
+// by `greenmac metrics`, a rerun read back from its checkpoints, bad input refused with one line,
+// an unreachable bound failing the run, and the real flow's measurement beside the estimate.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "models/evo/library.hpp"
+#include "models/files.hpp"
+#include "tests/support/array_netlist.hpp"
+#include "tests/support/cli_util.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/tools.hpp"
+
+namespace fs = std::filesystem;
+using gm::test::expect_one_line_error;
+using gm::test::run_cli;
+
+namespace {
+
+struct Workspace {
+  fs::path dir = gm::test::temp_dir("gm-test-evolve");
+  fs::path dist = dir / "ops.dist";
+  std::string exact, approx;  // evo specs of the seeds
+  Workspace() {
+    const gm::evo::Provenance how{.seed_design = "test", .bound = "exact", .run_seconds = 0, .random_seed = 1,
+                                  .made_by = "tests/cli/evolve_cli_test.cpp"};
+    exact = "evo:lib=" + (dir / "seeds").string() + ",id=" +
+            gm::evo::store_in_library(dir / "seeds", gm::test::array_multiplier(4, true), how);
+    gm::evo::GateNetlist off = gm::test::array_multiplier(4, true);
+    off.outputs[2] = gm::evo::GateNetlist::kConst1;  // +4 on every product that lacks bit 2
+    approx = "evo:lib=" + (dir / "seeds").string() + ",id=" + gm::evo::store_in_library(dir / "seeds", off, how);
+    // Small operands weigh most, as in a network; a few pairs of weight 0.
+    std::string text = "# a b weight\n";
+    for (int a = -8; a < 8; ++a)
+      for (int b = -8; b < 8; ++b) text += std::to_string(a) + " " + std::to_string(b) + " " + std::to_string((a * a + b * b) % 7 == 3 ? 0 : 100 / (1 + a * a + b * b)) + "\n";
+    gm::write_file_atomic(dist, text);
+  }
+  ~Workspace() { fs::remove_all(dir); }
+  std::string evolve(const fs::path& out, const std::string& rest) const {
+    return "evolve --w 4 --s 1 --dist " + dist.string() + " --seed-from " + exact + " -o " + out.string() + " " + rest;
+  }
+};
+
+double weighted_med(const Workspace& ws, const std::string& spec) {
+  const auto r = run_cli("metrics --json --dist " + ws.dist.string() + " " + spec);
+  EXPECT_EQ(r.rc, 0) << r.err;
+  return nlohmann::json::parse(r.out).at(0).at("med").get<double>();
+}
+
+}  // namespace
+
+TEST(EvolveCli, OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints) {
+  Workspace ws;
+  const fs::path lib = ws.dir / "lib";
+  const std::string cmd = ws.evolve(lib, "--bound wmed=0.5 --bound wmed=3,bias=1 --evaluations 3000 --no-synth --json");
+  const auto r = run_cli(cmd);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.at("circuits").size(), 2u);
+  const double limits[] = {0.5, 3};
+  std::vector<std::string> ids;
+  for (size_t k = 0; k < 2; ++k) {
+    const auto& c = j["circuits"][k];
+    EXPECT_TRUE(c.at("met").get<bool>());
+    EXPECT_EQ(c.at("evaluations").get<uint64_t>(), 3000u);
+    EXPECT_FALSE(c.at("resumed").get<bool>());
+    const std::string spec = c.at("spec").get<std::string>();
+    ids.push_back(c.at("id").get<std::string>());
+    EXPECT_TRUE(fs::exists(lib / (ids.back() + ".gmnet")));
+    EXPECT_TRUE(fs::exists(lib / (ids.back() + ".json")));
+    // The stored circuit is within its bound by metrics.cpp, and (the second) its RTL matches its model exhaustively.
+    const double med = weighted_med(ws, spec);
+    EXPECT_LE(med, limits[k]);
+    EXPECT_GT(med, 0);
+    if (k == 1) {  // one Verilator build is enough to show the stored file is a design like any other
+      const auto v = run_cli("verify " + spec);
+      EXPECT_EQ(v.rc, 0) << v.out << v.err;
+    }
+    EXPECT_LT(c.at("switching_estimate_ratio").get<double>(), 1.0);
+    const auto rec = nlohmann::json::parse(gm::read_file(lib / (ids.back() + ".json")));
+    EXPECT_EQ(rec.at("provenance").at("bound").get<std::string>(), k == 0 ? "wmed=0.5" : "wmed=3,bias=1");
+    EXPECT_EQ(rec.at("provenance").at("random_seed").get<uint64_t>(), 1u);
+  }
+  EXPECT_LE(std::abs(j["circuits"][1].at("bias").get<double>()), 1.0);
+  EXPECT_TRUE(fs::exists(lib / "evolve.md"));
+
+  // The same command again: both searches are read back from their checkpoints, nothing is searched.
+  const auto again = run_cli(cmd);
+  ASSERT_EQ(again.rc, 0) << again.err;
+  const auto j2 = nlohmann::json::parse(again.out);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_TRUE(j2["circuits"][k].at("resumed").get<bool>());
+    EXPECT_EQ(j2["circuits"][k].at("id").get<std::string>(), ids[k]);
+  }
+}
+
+TEST(EvolveCli, BadInputIsOneLineAndLeavesNoLibrary) {
+  Workspace ws;
+  const fs::path lib = ws.dir / "never";
+  for (const std::string& rest : {"--bound wmed", "--bound foo=1", "--bound wmed=-2", "--bound wmed=1 --seconds 0",
+                                  "--bound wmed=1 --lib /nonexistent.lib"}) {
+    const auto r = run_cli(ws.evolve(lib, rest + " --no-synth"));
+    expect_one_line_error(r, "");
+    EXPECT_EQ(r.rc, 2) << rest;
+  }
+  auto r = run_cli("evolve --w 4 --s 1 --dist " + (ws.dir / "missing.dist").string() + " --seed-from " + ws.exact +
+                   " --bound wmed=1 --no-synth -o " + lib.string());
+  expect_one_line_error(r, "missing.dist");
+  r = run_cli("evolve --w 5 --s 1 --dist " + ws.dist.string() + " --seed-from " + ws.exact +
+              " --bound wmed=1 --no-synth -o " + lib.string());
+  expect_one_line_error(r, "same width");
+  EXPECT_FALSE(fs::exists(lib));
+}
+
+TEST(EvolveCli, ABoundTheSearchCannotReachFailsTheRun) {
+  Workspace ws;
+  const fs::path lib = ws.dir / "lib";
+  // From a seed that is wrong by 4 on a quarter of the pairs, exactness in 400 candidates is out of reach.
+  const auto r = run_cli("evolve --w 4 --s 1 --dist " + ws.dist.string() + " --seed-from " + ws.approx +
+                         " --bound wmed=0 --evaluations 400 --no-synth -o " + lib.string());
+  EXPECT_EQ(r.rc, 1) << r.err;
+  EXPECT_NE(r.err.find("check failed: evolve: no circuit within wmed=0"), std::string::npos) << r.err;
+  size_t stored = 0;
+  for (const auto& e : fs::directory_iterator(lib)) stored += e.path().extension() == ".gmnet";
+  EXPECT_EQ(stored, 0u);
+}
+
+TEST(EvolveCli, TheRealFlowMeasuresTheStoredCircuitsBesideTheEstimate) {
+  if (!gm::test::synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library is missing";
+  Workspace ws;
+  const fs::path lib = ws.dir / "lib";
+  const auto r = run_cli(ws.evolve(lib, "--bound wmed=4 --evaluations 4000 --json"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_GT(j.at("seed").at("measured_pj").get<double>(), 0);
+  const auto& c = j.at("circuits").at(0);
+  EXPECT_TRUE(c.at("netlist_matches_model").get<bool>());
+  EXPECT_GT(c.at("measured_pj").get<double>(), 0);
+  EXPECT_LT(c.at("measured_energy_ratio").get<double>(), 0.9);
+  EXPECT_LT(c.at("measured_area_ratio").get<double>(), 0.9);
+}
