@@ -1,4 +1,4 @@
-// greenmac evolve --w 8 --s 1 --dist FILE [--stream FILE] --bound METRIC=VALUE[,...]...
+// greenmac evolve --w 8 --s 1 (--dist FILE [--stream FILE] | --model MODEL) --bound METRIC=VALUE[,...]...
 //                 [--seed-from SPEC] [--seconds T | --evaluations N] [--seed S] [--threads N] -o LIBDIR:
 // multipliers evolved for a network's operands (cli/evolve/evolve.hpp), stored as `evo` designs.
 #include <iostream>
@@ -51,11 +51,18 @@ const CommandRegistrar reg({
           sub.add_option("--w", a->opt.w, "operand width (2..8)")->default_val(8);
           sub.add_option("--s", a->s, "1: signed operands, 0: unsigned")->default_val(1)->check(CLI::IsMember({0, 1}));
           sub.add_option("--dist", a->opt.dist_file,
-                         "operand histogram that weights the error: 'a b weight' lines (dnn eval --trace-dir writes one)")
-              ->required();
+                         "operand histogram that weights the error: 'a b weight' lines (dnn eval --trace-dir writes one)");
           sub.add_option("--stream", a->opt.stream_file,
                          "operand sequence for the switching estimate, in order ('a b weight' lines, weights ignored); "
                          "default: 4096 pairs drawn from --dist");
+          sub.add_option("--model", a->opt.model,
+                         "instead of --dist/--stream: the operands of this network (cnn, mlp or a model file) on the "
+                         "first --images training images: every product's histogram and the stream of PE (0, 0) of an "
+                         "8x8 array, kept in LIBDIR/operands.dist and .stream");
+          sub.add_option("--images", a->opt.model_images, "with --model: training images run")
+              ->default_val(2000)
+              ->check(CLI::Range(1, 50000));
+          sub.add_option("--data", a->opt.data_dir, "with --model: Fashion-MNIST directory");
           sub.add_option("--bound", a->opt.bounds,
                          "METRIC=VALUE[,...]: one circuit per --bound; metrics er, wmed, wmred, wce, bias, wmse; "
                          "wmed/wce/bias in products or % of 2^(2w), e.g. --bound wmed=0.05%")

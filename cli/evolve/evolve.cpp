@@ -5,6 +5,7 @@
 #include <random>
 #include <sstream>
 
+#include "cli/evolve/network_operands.hpp"
 #include "cli/evolve/seed_netlist.hpp"
 #include "models/cache/cache_key.hpp"
 #include "models/errors.hpp"
@@ -23,21 +24,54 @@ namespace {
 
 using Pairs = std::vector<std::pair<int64_t, int64_t>>;
 
-Distribution load_pairs_file(const std::string& file, const std::string& option, int w, bool is_signed) {
+std::string read_pairs_file(const std::string& file, const std::string& option) {
   if (fs::is_directory(file)) throw UserError(option + " " + file + " is a directory; give a text file of 'a b weight' lines");
-  Distribution d = parse_distribution(read_file(file), file);
-  check_distribution(d, w, is_signed, option + " " + file);
+  return read_file(file);
+}
+
+Distribution parse_pairs(const std::string& text, const std::string& origin, int w, bool is_signed) {
+  Distribution d = parse_distribution(text, origin);
+  check_distribution(d, w, is_signed, origin);
   return d;
+}
+
+// The error weights and the switching stream as text, from the files or from the network.
+struct OperandTexts {
+  std::string dist, dist_origin, stream, stream_origin;
+};
+
+OperandTexts operand_texts(const EvolveOptions& opt) {
+  OperandTexts t;
+  if (!opt.model.empty()) {
+    if (opt.w != 8 || !opt.is_signed)
+      throw UserError("--model gives 8-bit signed operands; use --w 8 --s 1, or --dist for other widths");
+    if (!opt.dist_file.empty() || !opt.stream_file.empty())
+      throw UserError("--model and --dist/--stream both name the operands; give one of them");
+    const NetworkOperands ops = network_operands(opt.model, opt.model_images, opt.data_dir);
+    t.dist = ops.histogram_text;
+    t.dist_origin = "operands.dist (" + ops.label + ")";
+    t.stream = ops.stream_text;
+    t.stream_origin = "operands.stream (PE (0, 0) of an 8x8 array, " + ops.label + ")";
+    return t;
+  }
+  if (opt.dist_file.empty()) throw UserError("give the operands: --dist FILE (and --stream FILE) or --model MODEL");
+  t.dist = read_pairs_file(opt.dist_file, "--dist");
+  t.dist_origin = opt.dist_file;
+  if (!opt.stream_file.empty()) {
+    t.stream = read_pairs_file(opt.stream_file, "--stream");
+    t.stream_origin = opt.stream_file + " (in order)";
+  }
+  return t;
 }
 
 // The stream of the switching estimate: the file's pairs in order, or pairs drawn from the
 // histogram (independent draws: an estimate of a stream, labelled so).
-Pairs load_stream(const EvolveOptions& opt, const Distribution& dist, std::string& label) {
+Pairs load_stream(const EvolveOptions& opt, const OperandTexts& t, const Distribution& dist, std::string& label) {
   Pairs pairs;
-  if (!opt.stream_file.empty()) {
-    const Distribution s = load_pairs_file(opt.stream_file, "--stream", opt.w, opt.is_signed);
+  if (!t.stream.empty()) {
+    const Distribution s = parse_pairs(t.stream, t.stream_origin, opt.w, opt.is_signed);
     for (const auto& e : s.entries) pairs.emplace_back(e.a, e.b);
-    label = opt.stream_file + " (in order)";
+    label = t.stream_origin;
     return pairs;
   }
   std::vector<double> p;
@@ -48,7 +82,7 @@ Pairs load_stream(const EvolveOptions& opt, const Distribution& dist, std::strin
     const auto& e = dist.entries[pick(rng)];
     pairs.emplace_back(e.a, e.b);
   }
-  label = "pairs drawn independently from " + opt.dist_file;
+  label = "pairs drawn independently from " + t.dist_origin;
   return pairs;
 }
 
@@ -158,16 +192,22 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
     throw UserError("give --seconds T > 0 or --evaluations N: the search needs a limit");
   std::vector<evo::ErrorBound> bounds;
   for (const auto& b : opt.bounds) bounds.push_back(evo::parse_error_bound(b, opt.w));
-  const std::string dist_text = read_file(opt.dist_file);
-  const Distribution dist = load_pairs_file(opt.dist_file, "--dist", opt.w, opt.is_signed);
+  const OperandTexts texts = operand_texts(opt);
+  const std::string& dist_text = texts.dist;
+  const Distribution dist = parse_pairs(texts.dist, texts.dist_origin, opt.w, opt.is_signed);
   EvolveResult r;
-  const Pairs stream = load_stream(opt, dist, r.stream_label);
+  const Pairs stream = load_stream(opt, texts, dist, r.stream_label);
   r.costs = evo_gate_costs(resolve_liberty(opt.lib));
   r.seed_spec = opt.seed_from.empty() ? "exact:w=" + std::to_string(opt.w) + ",s=" + (opt.is_signed ? "1" : "0")
                                       : opt.seed_from;
   const evo::GateNetlist seed = seed_netlist(r.seed_spec, opt.w, opt.is_signed, opt.lib);
   r.seed_spec = parse_spec(r.seed_spec).canonical();
   ensure_output_dir(opt.out);  // after every input was read: bad input leaves no folder behind
+  if (!opt.model.empty()) {
+    write_file_atomic(opt.out / "operands.dist", texts.dist);
+    write_file_atomic(opt.out / "operands.stream", texts.stream);
+  }
+  r.dist_origin = texts.dist_origin;
 
   const evo::ErrorEvaluator error(dist, opt.w, opt.is_signed);
   r.dist_entries = error.entries();
@@ -219,7 +259,7 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
     c.met = state.fitness.violation == 0;
     if (c.met) {
       nlohmann::ordered_json rec = fitness_json(state.fitness);
-      rec["dist"] = opt.dist_file;
+      rec["dist"] = texts.dist_origin;
       rec["stream"] = r.stream_label;
       rec["evaluations"] = state.evaluations;
       rec["generations"] = state.generations;

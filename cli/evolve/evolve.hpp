@@ -24,6 +24,11 @@ struct EvolveOptions {
   bool is_signed = true;
   std::string dist_file;             // the operand histogram (a b weight): error weights
   std::string stream_file;           // the operand sequence (a b [weight], in order): switching; "" = drawn from dist
+  // Instead of the files: the network's own operands (cli/evolve/network_operands.hpp), kept in
+  // LIBDIR/operands.dist and LIBDIR/operands.stream.
+  std::string model;
+  size_t model_images = 2000;
+  std::string data_dir;
   std::vector<std::string> bounds;   // one circuit per bound
   std::string seed_from;             // the spec of the starting design ("" = exact:w=W,s=S)
   double seconds = 60;               // search time for the whole run, split evenly between the bounds
@@ -57,7 +62,7 @@ struct EvolveResult {
   int seed_gates = 0;
   evo::Fitness seed_fitness;
   double seed_measured_pj = 0, seed_measured_area_um2 = 0;
-  std::string stream_label;
+  std::string stream_label, dist_origin;
   size_t stream_pairs = 0, dist_entries = 0;
   evo::GateCosts costs;
   std::vector<EvolvedCircuit> circuits;

@@ -23,6 +23,7 @@ nlohmann::ordered_json evolve_json(const EvolveResult& r) {
                {"area_um2_estimate", r.seed_fitness.area},
                {"measured_pj", r.seed_measured_pj},
                {"measured_area_um2", r.seed_measured_area_um2}};
+  j["dist"] = r.dist_origin;
   j["stream"] = r.stream_label;
   j["stream_pairs"] = r.stream_pairs;
   j["dist_entries"] = r.dist_entries;
@@ -62,7 +63,7 @@ std::string evolve_markdown(const EvolveResult& r) {
   const bool measured = r.seed_measured_pj > 0;
   std::string s = "# greenmac evolve\n\n";
   s += "Seed design `" + r.seed_spec + "` (" + std::to_string(r.seed_gates) + " gates). Error weighted by " +
-       std::to_string(r.dist_entries) + " operand pairs; switching from " + std::to_string(r.stream_pairs) +
+       std::to_string(r.dist_entries) + " operand pairs of " + r.dist_origin + "; switching from " + std::to_string(r.stream_pairs) +
        " pairs: " + r.stream_label + ". Cell areas: " + r.costs.library + ".\n\n";
   s += "The estimate is the search's own cost (sum over gates of cell area x toggle rate, zero delay): an "
        "ESTIMATE. The measurement is `greenmac synth` on the same stream (Yosys, OpenSTA, timed gate-level "
