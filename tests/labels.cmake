@@ -10,6 +10,7 @@ set(GM_UNIT_SUITES
   Registry Spec                                              # spec parser and family registry
   Bam Comp42 Drum Etm Mitchell Perf Roba Trunc Udm           # the arithmetic models
   Evo EvoNetlist EvoBitSim                                   # evolved netlists: library, parser, simulator
+  GateImportJson                                             # a Yosys gate netlist read as an evo netlist
   Metrics                                                    # error metrics
   DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval DnnPruneChannels  # DNN reader, quantization, golden GEMM, traces
   DnnOperandFit                                              # lower precision: narrow layers and their checks
