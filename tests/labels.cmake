@@ -11,6 +11,7 @@ set(GM_UNIT_SUITES
   Bam Comp42 Drum Etm Mitchell Perf Roba Trunc Udm           # the arithmetic models
   Evo EvoNetlist EvoBitSim                                   # evolved netlists: library, parser, simulator
   EvoWeightedError EvoStreamActivity EvoCgp EvoCellCosts     # the evolutionary search: error, switching, CGP, costs
+  GateImportJson                                             # a Yosys gate netlist read as an evo netlist
   Metrics                                                    # error metrics
   DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval DnnPruneChannels  # DNN reader, quantization, golden GEMM, traces
   DnnOperandFit                                              # lower precision: narrow layers and their checks
