@@ -31,4 +31,5 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/tb/ DESTINATION ${GM_INSTALL_DATA}/tb
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/synth/scripts/ DESTINATION ${GM_INSTALL_DATA}/synth/scripts)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/models/ DESTINATION ${GM_INSTALL_DATA}/models
         FILES_MATCHING PATTERN "*.hpp" REGEX "/dnn/weights/[^/]*\\.json$"
+        REGEX "/evo/lib/[^/]*\\.(gmnet|json|md)$"  # the shipped library of evolved circuits
         REGEX "/models/dnn/train$" EXCLUDE)  # greenmac-train's own sources

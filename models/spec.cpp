@@ -219,7 +219,8 @@ Spec parse_spec(const std::string& text) {
         continue;
       }
       if (it->second.empty()) throw SpecError(fam + ": " + p.key + " is empty; give " + p.key + "=<" + p.help + ">");
-      spec.str[p.key] = p.is_path ? std::filesystem::absolute(it->second).lexically_normal().string() : it->second;
+      const bool as_path = p.is_path && it->second != p.path_name;
+      spec.str[p.key] = as_path ? std::filesystem::absolute(it->second).lexically_normal().string() : it->second;
       given.erase(it);
       continue;
     }

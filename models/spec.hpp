@@ -47,6 +47,7 @@ struct ParamDef {
   std::vector<std::string> choices;  // enumeration values; choices[0] is the default
   bool is_text = false;              // free text (a name or a path), checked by the family
   bool is_path = false;              // text that is a file path: made absolute when parsed
+  std::string path_name;             // is_path: a value that names a place instead (kept as written), e.g. "shipped"
   bool in_name = true;               // part of the design's name
   std::string text_default;          // default of an optional text parameter
   bool is_enum() const { return !choices.empty(); }

@@ -200,7 +200,7 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
   r.costs = evo_gate_costs(resolve_liberty(opt.lib));
   r.seed_spec = opt.seed_from.empty() ? "exact:w=" + std::to_string(opt.w) + ",s=" + (opt.is_signed ? "1" : "0")
                                       : opt.seed_from;
-  const evo::GateNetlist seed = seed_netlist(r.seed_spec, opt.w, opt.is_signed, opt.lib);
+  const evo::GateNetlist seed = seed_netlist(r.seed_spec, opt.w, opt.is_signed);
   r.seed_spec = parse_spec(r.seed_spec).canonical();
   ensure_output_dir(opt.out);  // after every input was read: bad input leaves no folder behind
   if (!opt.model.empty()) {

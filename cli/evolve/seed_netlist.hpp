@@ -10,6 +10,6 @@ namespace gm {
 
 // Throws UserError when the spec is bad, its width or signedness is not (w, is_signed), or the
 // import fails.
-evo::GateNetlist seed_netlist(const std::string& spec_text, int w, bool is_signed, const std::string& lib);
+evo::GateNetlist seed_netlist(const std::string& spec_text, int w, bool is_signed);
 
 }  // namespace gm

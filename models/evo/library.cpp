@@ -7,6 +7,7 @@
 #include "models/errors.hpp"
 #include "models/evo/bit_sim.hpp"
 #include "models/files.hpp"
+#include "models/install_layout.hpp"
 #include "models/metrics_json.hpp"
 #include "models/pairs.hpp"
 
@@ -19,6 +20,10 @@ ModelFn netlist_model(const GateNetlist& n) {
   BitSim().products(n, *table);
   const int w = n.w;
   return [table, w](int64_t a, int64_t b) { return (*table)[pair_index(a, b, w)]; };
+}
+
+fs::path library_dir(const std::string& lib) {
+  return lib == kShippedLibrary ? data_file("models/evo/lib") : fs::path(lib);
 }
 
 fs::path netlist_file(const fs::path& lib, const std::string& id) { return lib / (id + ".gmnet"); }

@@ -27,6 +27,11 @@ struct Provenance {
 // The model of a netlist: every pair simulated once (BitSim), then read from the table.
 ModelFn netlist_model(const GateNetlist& n);
 
+// `lib=shipped` names the library that comes with greenmac (models/evo/lib, installed beside the
+// DNN models); any other value is the folder itself.
+inline constexpr const char* kShippedLibrary = "shipped";
+std::filesystem::path library_dir(const std::string& lib);
+
 // LIB/ID.gmnet
 std::filesystem::path netlist_file(const std::filesystem::path& lib, const std::string& id);
 
