@@ -39,6 +39,8 @@ set(GM_UNIT_SUITES
 set(GM_SLOW_CASES
   ExploreCli.SmallSearchChoosesWithinTheBudgetOnValidationAndResumes  # gate-level 1x1 runs, twice
   ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # two fine-tuning runs, gate-level 1x1 runs
+  ExploreCli.EvolvedLeverPutsALibraryCircuitOnALayerWithinTheBudget  # an evolve run, gate-level 1x1 runs
+  EvolveCli.OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints  # a Verilator build for verify
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
   Sweep.*

@@ -9,6 +9,7 @@
 
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
+#include "models/evo/library.hpp"
 #include "cli/explore/report.hpp"
 #include "cli/explore/search.hpp"
 #include "cli/train_binary.hpp"
@@ -21,7 +22,7 @@ namespace {
 
 struct ExploreArgs {
   explore::ExploreOptions opt;
-  std::string levers, array;
+  std::string levers, array, evo_lib;
   bool quick = false, json = false;
   // Sizes that override the default or --quick search (tests and users with little time).
   size_t val_images = 0, test_images = 0, train_images = 0, sim_images = 0, rtl_images = 0;
@@ -34,6 +35,11 @@ void apply(explore::ExploreOptions& o, const ExploreArgs& a) {
   else
     explore::set_default(o);
   if (!a.levers.empty()) o.levers = explore::parse_levers(a.levers);
+  if (!a.evo_lib.empty()) {
+    o.evo_lib = a.evo_lib;
+    o.levers.insert("evolved");
+  }
+  if (o.has("evolved")) (void)evo::list_library(evo::library_dir(o.evo_lib));  // a bad folder fails first
   if (!a.array.empty()) std::tie(o.rows, o.cols) = parse_array_dims(a.array);
   for (const auto& [from, to] : {std::pair{a.val_images, &o.val_images}, {a.test_images, &o.test_images},
                                  {a.train_images, &o.train_images}, {a.sim_images, &o.sim_images},
@@ -93,8 +99,10 @@ const CommandRegistrar reg_explore({
                          "accuracy the search may give up, in points of validation accuracy")
               ->capture_default_str();
           sub.add_option("--levers", a->levers,
-                         "levers to use, comma-separated (default all): approx,layer,tune,finetune,prune,gate,"
-                         "precision,voltage");
+                         "levers to use, comma-separated (default all but evolved): approx,layer,tune,finetune,prune,"
+                         "gate,precision,voltage,evolved");
+          sub.add_option("--evo-lib", a->evo_lib,
+                         "the evolved lever's library (an evolve -o folder, or shipped: the default) and turn the lever on");
           sub.add_option("--array", a->array, "array RxC (default 8x8; 4x4 with --quick)");
           sub.add_option("--seconds", a->seconds,
                          "no search step starts unless it is expected to end within this many seconds (default 3000; 255 with --quick); the RTL check and the report follow");

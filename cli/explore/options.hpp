@@ -12,16 +12,18 @@ namespace gm::explore {
 // layers), layer (a ladder per layer), tune (ALWANN weight tuning for the chosen multipliers),
 // finetune (approximation-aware fine-tuning for them), prune (channel pruning), gate (zero-gated
 // PEs), precision (narrower operands after the first layer), voltage (the supply estimate, reported
-// apart).
+// apart), evolved (the circuits of an evo library per 8-bit layer, cheapest first: only when asked,
+// with --levers or --evo-lib).
 inline const std::vector<std::string> kLevers = {"approx", "layer", "tune", "finetune", "prune", "gate", "precision",
-                                                 "voltage"};
+                                                 "voltage", "evolved"};
 // Parses "a,b,c"; UserError for a name not in kLevers.
 std::set<std::string> parse_levers(const std::string& text);
 
 struct ExploreOptions {
   std::string model = "cnn";
   double budget_pp = 0.5;
-  std::set<std::string> levers = {kLevers.begin(), kLevers.end()};
+  std::set<std::string> levers = {kLevers.begin(), kLevers.end() - 1};  // all but evolved
+  std::string evo_lib = "shipped";  // the library of the evolved lever (evo:lib=...)
   int rows = 8, cols = 8;
   double seconds = 3000;  // the search starts no step after it; the step under way, the RTL check and the report follow
   uint64_t seed = 1;

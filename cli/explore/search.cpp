@@ -9,6 +9,7 @@
 #include "models/dnn/layer_multipliers.hpp"
 #include "models/dnn/layer_names.hpp"
 #include "models/errors.hpp"
+#include "models/evo/library.hpp"
 
 namespace gm::explore {
 
@@ -238,6 +239,37 @@ class Search {
     say("structure: kept " + b.recipe);
   }
 
+  // The evolved lever: per 8-bit layer (most MACs first), the cheapest circuit of the library that
+  // keeps the validation accuracy in the budget replaces the layer's multiplier; layers that hold an
+  // evolved circuit already try only cheaper ones. Narrower layers keep their truncation ladder.
+  template <class Probe>
+  void evolved_rungs(const dnn::Network& net, std::vector<dnn::LayerSpec>& specs, const Probe& probe) {
+    const std::filesystem::path dir = evo::library_dir(opt_.evo_lib);
+    std::vector<evo::LibraryEntry> lib;
+    for (const auto& e : evo::list_library(dir))
+      if (e.w == 8 && e.is_signed && e.energy_ratio > 0) lib.push_back(e);
+    const auto info = dnn::gemm_layers(net);
+    std::vector<size_t> order(specs.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return info[a].macs_per_image > info[b].macs_per_image; });
+    for (const size_t i : order) {
+      if (specs[i].spec.w != 8) continue;
+      double now = 1.0;  // the exact or truncated multiplier: any circuit may replace it
+      for (const auto& e : lib)
+        if (specs[i].spec.family == "evo" && specs[i].spec.get_str("id") == e.id) now = e.energy_ratio;
+      for (const auto& e : lib) {
+        if (e.energy_ratio >= now || !time_left()) break;
+        std::vector<dnn::LayerSpec> trial = specs;
+        trial[i].spec = parse_spec("evo:lib=" + dir.string() + ",id=" + e.id);
+        if (probe(trial)) {
+          specs = trial;
+          break;
+        }
+      }
+    }
+  }
+
   // The next rung of the truncation ladders from `cur`, chosen on validation.
   std::vector<std::string> ladder(const Point& cur) {
     const dnn::Network& net = ev_.network(cur.model);
@@ -249,6 +281,7 @@ class Search {
     auto probe = [&](const std::vector<dnn::LayerSpec>& trial) {
       return feasible(ev_.val_accuracy(cur.model, explicit_layers(trial)));
     };
+    if (opt_.has("evolved")) evolved_rungs(net, specs, probe);
     if (opt_.has("layer")) {
       std::vector<size_t> order(specs.size());
       for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -256,13 +289,13 @@ class Search {
       std::stable_sort(order.begin(), order.end(),
                        [&](size_t a, size_t b) { return info[a].macs_per_image > info[b].macs_per_image; });
       for (const size_t i : order)
-        for (int t = trunc_of(specs[i].spec) + 1; t < specs[i].spec.w && time_left(); ++t) {
+        for (int t = trunc_of(specs[i].spec) + 1; t < specs[i].spec.w && specs[i].spec.family != "evo" && time_left(); ++t) {
           std::vector<dnn::LayerSpec> trial = specs;
           trial[i].spec = with_trunc(specs[i].spec, t);
           if (!probe(trial)) break;
           specs = trial;
         }
-    } else {
+    } else if (opt_.has("approx")) {
       int t = 0;
       for (const auto& s : specs) t = std::max(t, trunc_of(s.spec));
       const int w_min = std::min_element(specs.begin(), specs.end(), [](const auto& a, const auto& b) {
@@ -270,7 +303,8 @@ class Search {
                         })->spec.w;
       for (++t; t < w_min && time_left(); ++t) {
         std::vector<dnn::LayerSpec> trial = specs;
-        for (auto& s : trial) s.spec = with_trunc(s.spec, t);
+        for (auto& s : trial)
+          if (s.spec.family != "evo") s.spec = with_trunc(s.spec, t);
         if (!probe(trial)) break;
         specs = trial;
       }
@@ -280,7 +314,7 @@ class Search {
 
   // 2: truncated multipliers, then fine-tuning or tuning for them; again from there.
   void approx_rounds() {
-    if (!opt_.has("approx") && !opt_.has("layer")) return;
+    if (!opt_.has("approx") && !opt_.has("layer") && !opt_.has("evolved")) return;
     for (int round = 1; round <= opt_.ladder_rounds && time_left(measure_cost()); ++round) {
       const Point cur = current();
       const std::vector<std::string> mul = ladder(cur);

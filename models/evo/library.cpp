@@ -1,5 +1,6 @@
 #include "models/evo/library.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +47,37 @@ std::string store_in_library(const fs::path& lib, const GateNetlist& n, const Pr
   write_file_atomic(netlist_file(lib, id), canonical_text(stored));
   write_file_atomic(lib / (id + ".json"), j.dump(2) + "\n");
   return id;
+}
+
+std::vector<LibraryEntry> list_library(const fs::path& lib) {
+  if (!fs::is_directory(lib))
+    throw UserError("evo library " + lib.string() + " is not a folder; give a folder written by greenmac evolve");
+  std::vector<LibraryEntry> out;
+  for (const auto& f : fs::directory_iterator(lib)) {
+    if (f.path().extension() != ".json" || !is_content_id(f.path().stem().string())) continue;
+    if (!fs::is_regular_file(netlist_file(lib, f.path().stem().string()))) continue;
+    try {
+      const auto j = nlohmann::json::parse(read_file(f.path()));
+      LibraryEntry e;
+      e.id = j.at("id").get<std::string>();
+      e.w = j.at("w").get<int>();
+      e.is_signed = j.at("s").get<int>() == 1;
+      e.bound = j.at("provenance").at("bound").get<std::string>();
+      if (j.contains("measured") && j["measured"].contains("energy_ratio_to_seed")) {
+        e.energy_ratio = j["measured"]["energy_ratio_to_seed"].get<double>();
+        e.measured = true;
+      } else if (j.contains("search") && j["search"].contains("switching_estimate_ratio_to_seed")) {
+        e.energy_ratio = j["search"]["switching_estimate_ratio_to_seed"].get<double>();
+      }
+      out.push_back(e);
+    } catch (const nlohmann::json::exception& e) {
+      throw UserError(f.path().string() + ": not a circuit record (" + e.what() + "); restore it or store the circuit again");
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const LibraryEntry& a, const LibraryEntry& b) {
+    return a.energy_ratio != b.energy_ratio ? a.energy_ratio < b.energy_ratio : a.id < b.id;
+  });
+  return out;
 }
 
 GateNetlist read_library_netlist(const fs::path& lib, const std::string& id) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "models/evo/gate_netlist.hpp"
 #include "models/spec.hpp"
@@ -39,6 +40,22 @@ std::filesystem::path netlist_file(const std::filesystem::path& lib, const std::
 // and provenance as ID.json; returns the id. Files are written atomically; storing the same circuit
 // twice rewrites the same files.
 std::string store_in_library(const std::filesystem::path& lib, const GateNetlist& n, const Provenance& how);
+
+// One circuit of a library as its ID.json describes it: what a consumer needs to choose among them.
+struct LibraryEntry {
+  std::string id;
+  int w = 0;
+  bool is_signed = false;
+  // The energy per operation relative to the seed design of its search: the real flow's measurement
+  // when `greenmac evolve` made one, else the search's estimate; 0 when the record has neither.
+  double energy_ratio = 0;
+  bool measured = false;
+  std::string bound;
+};
+
+// Every ID.json of the folder whose ID.gmnet is there too, cheapest energy_ratio first (ties by
+// id). Throws UserError for a folder that is not there or a record that does not parse.
+std::vector<LibraryEntry> list_library(const std::filesystem::path& lib);
 
 // Reads and parses LIB/ID.gmnet and checks that its content id is ID. Every problem (an id that is
 // not one, a missing or malformed file, a content id that differs: the file was changed) throws

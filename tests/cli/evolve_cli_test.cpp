@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "models/evo/library.hpp"
 #include "models/files.hpp"
@@ -141,4 +142,32 @@ TEST(EvolveCli, TheRealFlowMeasuresTheStoredCircuitsBesideTheEstimate) {
   EXPECT_GT(c.at("measured_pj").get<double>(), 0);
   EXPECT_LT(c.at("measured_energy_ratio").get<double>(), 0.9);
   EXPECT_LT(c.at("measured_area_ratio").get<double>(), 0.9);
+}
+
+TEST(EvolveCli, ModelOperandsCountEveryProductAndTheDefaultSeedIsTheImportedExactMultiplier) {
+  if (!gm::test::synth_tools_present() || !gm::test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path lib = gm::test::temp_dir("gm-test-evolve-model");
+  const auto r = run_cli("evolve --model mlp --images 10 --bound wmed=0.1%,bias=4 --evaluations 40 --no-synth --json -o " +
+                         lib.string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("seed_design").get<std::string>(), "exact:arch=dadda,s=1,w=8");
+  EXPECT_GT(j.at("seed").at("gates").get<int>(), 100);
+  EXPECT_NE(j.at("dist").get<std::string>().find("10 training images"), std::string::npos) << j["dist"];
+  // Every product of 10 images: the MLP is 784x128 + 128x64 + 64x10 = 109,184 MACs per image.
+  uint64_t products = 0;
+  std::istringstream in(gm::read_file(lib / "operands.dist"));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream f(line);
+    int64_t a = 0, b = 0;
+    uint64_t count = 0;
+    f >> a >> b >> count;
+    products += count;
+  }
+  EXPECT_EQ(products, 109184u * 10);
+  EXPECT_TRUE(fs::exists(lib / "operands.stream"));
+  expect_one_line_error(run_cli("evolve --model mlp --w 6 --bound wmed=1 --no-synth -o " + (lib / "x").string()), "--w 8");
+  fs::remove_all(lib);
 }

@@ -158,3 +158,29 @@ TEST(ExploreCli, PruningLeverKeepsAPointWithFewerCycles) {
   }
   EXPECT_EQ(eighth_tried, !quarter_feasible) << tight.err;
 }
+
+TEST(ExploreCli, EvolvedLeverPutsALibraryCircuitOnALayerWithinTheBudget) {
+  if (!gm::test::synth_tools_present() || !gm::test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = gm::test::temp_dir("gm-explore-evolved");
+  // A small library evolved for the MLP's own operands (training images), a mild and a coarse circuit.
+  const auto e = run_cli("evolve --model mlp --images 50 --bound wmed=0.05%,bias=2 --bound wmed=0.5%,bias=20 "
+                         "--evaluations 2000 --no-synth -o " + (dir / "lib").string());
+  ASSERT_EQ(e.rc, 0) << e.err;
+  const auto r = run_cli(std::string(kSmall) + "--budget-pp 1 --evo-lib " + (dir / "lib").string() + " --levers evolved -o " +
+                         (dir / "x").string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto best = nlohmann::json::parse(r.out);
+  EXPECT_NE(best["config"].get<std::string>().find("evo:"), std::string::npos)
+      << "a 1 pp budget admits an evolved circuit on some layer of the MLP: " << best;
+  EXPECT_EQ(best["config"].get<std::string>().find("trunc:"), std::string::npos) << "only the evolved lever was asked";
+  EXPECT_EQ(best["rtl_mismatches"], 0);
+  EXPECT_LT(best["energy_ratio"].get<double>(), 1.0);
+  const double val = eval_accuracy(best, "val", 600), exact_val = best["exact_val_accuracy"];
+  EXPECT_LE((exact_val - val) * 100, 1.0 + 1e-9) << "within the budget on validation";
+  // A library folder that is not there is refused before any work.
+  expect_one_line_error(run_cli(std::string(kSmall) + "--evo-lib " + (dir / "none").string() + " -o " +
+                                (dir / "y").string()),
+                        "not a folder");
+  fs::remove_all(dir);
+}
