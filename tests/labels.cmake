@@ -39,7 +39,7 @@ set(GM_SLOW_CASES
   ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # two fine-tuning runs, gate-level 1x1 runs
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
-  ZeroSafeCli.VerifyPassesOnEveryPair                        # one cold Verilator build of six designs (~17 s; cached < 1 s)
+  ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   Sweep.*
   Lint.*
   DnnRtl.*

@@ -45,8 +45,8 @@ std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
 
 std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
                              const std::function<bool(int, int)>& keep, const std::vector<Net>& b_bits) {
-  std::vector<PPBit> bits =
-      pp_cells(nl, w, is_signed, keep, b_bits, is_signed ? kBaughWooleyCells : "partial products: pp_a<i>_b<j> = a_i[i] & b_i[j]");
+  const std::string comment = is_signed ? kBaughWooleyCells : "partial products: pp_a<i>_b<j> = a_i[i] & b_i[j]";
+  std::vector<PPBit> bits = pp_cells(nl, w, is_signed, keep, b_bits, comment);
   if (is_signed) {
     bits.push_back({w, -1, Netlist::one()});
     bits.push_back({2 * w - 1, -1, Netlist::one()});

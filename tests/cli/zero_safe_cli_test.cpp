@@ -98,7 +98,8 @@ TEST(ZeroSafeCli, CnnAccuracyIsFarAboveTheDefaultDesigns) {
 TEST(ZeroSafeCli, UnsignedZeroSafeAndZeroSafeWithCompAreOneLineErrors) {
   expect_one_line_error(run_cli("metrics 'bam:h=2,v=6,z=1'"), "z=1 is for signed designs (s=1)");
   const gm::ScratchDir dir("gm-test-zero-safe-refused");
-  expect_one_line_error(run_cli("gen 'trunc:t=8,z=1' -o " + (dir.path() / "out").string()), "z=1 is for signed designs");
+  expect_one_line_error(run_cli("gen 'trunc:t=8,z=1' -o " + (dir.path() / "out").string()),
+                        "z=1 is for signed designs");
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
   expect_one_line_error(run_cli("verify 'trunc:t=8,s=1,comp=1,z=1'"), "z=1 and comp=1 exclude each other");
   expect_one_line_error(run_cli("metrics 'bam:h=2,v=6,s=1,z=2'"), "z=2 is out of range");
