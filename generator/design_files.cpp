@@ -13,6 +13,8 @@ nlohmann::json manifest_entry(const Spec& spec) {
   params["w"] = spec.w;
   params["s"] = spec.is_signed ? 1 : 0;
   for (const auto& [k, v] : spec.num) params[k] = v;
+  for (const auto& p : spec.def().params)
+    if (spec.hidden(p)) params.erase(p.key);  // as in the canonical spec: a later key only when set
   for (const auto& [k, v] : spec.str) params[k] = v;
   const std::string w = std::to_string(spec.w), y = std::to_string(spec.out_width());
   return {

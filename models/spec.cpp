@@ -105,11 +105,18 @@ const FamilyDef& Spec::def() const {
   return *f;
 }
 
+bool Spec::hidden(const ParamDef& p) const {
+  return p.only_when_set && get(p.key) == p.def.at(w);
+}
+
 std::string Spec::canonical() const {
   std::map<std::string, std::string> all;
   all["w"] = std::to_string(w);
   all["s"] = is_signed ? "1" : "0";
   for (const auto& [k, v] : num) all[k] = std::to_string(v);
+  if (const FamilyDef* f = find_family(family))
+    for (const auto& p : f->params)
+      if (hidden(p)) all.erase(p.key);
   for (const auto& [k, v] : str) all[k] = v;
   std::string out = family + ":";
   bool first = true;
@@ -123,7 +130,7 @@ std::string Spec::canonical() const {
 std::string Spec::name() const {
   std::string out = "gm_" + family + "_" + (is_signed ? "s" : "u") + std::to_string(w);
   for (const auto& p : def().params) {
-    if (!p.in_name) continue;
+    if (!p.in_name || hidden(p)) continue;
     if (p.is_text) {
       out += "_" + identifier(get_str(p.key));
     } else if (p.is_enum()) {

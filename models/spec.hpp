@@ -49,6 +49,10 @@ struct ParamDef {
   bool is_path = false;              // text that is a file path: made absolute when parsed
   std::string path_name;             // is_path: a value that names a place instead (kept as written), e.g. "shipped"
   bool in_name = true;               // part of the design's name
+  // A key added to a family after its designs were named (bam's and trunc's z): while it holds its
+  // default it is left out of the canonical spec and of the name, so the existing designs keep
+  // their spellings, names, file headers and cache entries. Numeric keys only.
+  bool only_when_set = false;
   std::string text_default;          // default of an optional text parameter
   bool is_enum() const { return !choices.empty(); }
   bool is_number() const { return choices.empty() && !is_text; }
@@ -102,12 +106,15 @@ struct Spec {
   const std::string& get_str(const std::string& key) const;
   const FamilyDef& def() const;
 
-  // `family:key=val,...` with every key spelled out, sorted: equal for equal designs.
+  // `family:key=val,...` with every key spelled out (but an only_when_set key at its default), sorted:
+  // equal for equal designs.
   std::string canonical() const;
   // Module, file and report name: gm_<family>_<u|s><w>[_<key><val>|_<enumval>]...[_<tag>], params
   // in the family's declared order. A Verilog identifier.
   std::string name() const;
   int out_width() const { return 2 * w; }
+  // True for a parameter left out of canonical() and name(): an only_when_set key at its default.
+  bool hidden(const ParamDef& p) const;
 };
 
 // Parse and validate; throws SpecError with a one-line message naming the problem and the valid range.

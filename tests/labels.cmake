@@ -43,6 +43,7 @@ set(GM_SLOW_CASES
   EvolveCli.OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints  # a Verilator build for verify
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
+  ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   Sweep.*
   Lint.*
   DnnRtl.*

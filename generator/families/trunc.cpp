@@ -1,7 +1,8 @@
-// trunc:t=T,comp=0|1: truncated multiplier (definition in models/families/trunc.cpp).
+// trunc:t=T,comp=0|1[,z=1]: truncated multiplier (definition in models/families/trunc.cpp).
 //
 // Structure: the partial-product matrix (unsigned AND cells; signed modified Baugh-Wooley with its
-// two constant ones) without the cells of columns below t, so those gates are never built; with
+// two constant ones) without the cells of columns below t, so those gates are never built (with
+// z=1, zero-safe, the constant is the one the kept NAND cells need: pp_matrix_zero_safe); with
 // comp=1 the correction constant's set bits enter the matrix as constant ones; Dadda tree; final
 // ripple-carry adder. The constant ones fold into the adder cells they meet (a full adder with a one
 // becomes s = ~(x ^ y), c = x | y).
@@ -33,7 +34,8 @@ std::string generate_trunc(const Spec& spec, const std::vector<std::string>& hea
   const int w = spec.w, width = spec.out_width(), t = spec.get("t");
   Netlist nl(w, w, width);
   const auto kept = [t](int i, int j) { return i + j >= t; };
-  Columns cols = to_columns(pp_matrix(nl, w, spec.is_signed, kept), width);
+  Columns cols = to_columns(spec.get("z") ? pp_matrix_zero_safe(nl, w, kept) : pp_matrix(nl, w, spec.is_signed, kept),
+                            width);
   if (spec.get("comp")) {
     const uint64_t mask = (uint64_t{1} << width) - 1;
     add_constant(cols, dropped_columns_mean(w, spec.is_signed, t) & mask);

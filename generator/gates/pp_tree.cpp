@@ -6,19 +6,14 @@
 
 namespace gm::rtl {
 
-std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
-                             const std::function<bool(int, int)>& keep) {
-  std::vector<Net> b_bits;
-  for (int j = 0; j < w; ++j) b_bits.push_back(nl.b(j));
-  return pp_matrix(nl, w, is_signed, keep, b_bits);
-}
+namespace {
 
-std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
-                             const std::function<bool(int, int)>& keep, const std::vector<Net>& b_bits) {
+// The kept cells (i, j) of the matrix over multiplier bits b_bits, under the section comment given;
+// no constants.
+std::vector<PPBit> pp_cells(Netlist& nl, int w, bool is_signed, const std::function<bool(int, int)>& keep,
+                            const std::vector<Net>& b_bits, const std::string& comment) {
   if (static_cast<int>(b_bits.size()) != w) throw std::logic_error("pp_matrix: b_bits must hold w nets");
-  nl.section(is_signed ? "partial products, modified Baugh-Wooley: pp_a<i>_b<j> = a_i[i] & b_i[j], "
-                         "NAND where exactly one index is the sign bit"
-                       : "partial products: pp_a<i>_b<j> = a_i[i] & b_i[j]");
+  nl.section(comment);
   std::vector<PPBit> bits;
   for (int j = 0; j < w; ++j)
     for (int i = 0; i < w; ++i) {
@@ -28,10 +23,53 @@ std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
       const Net n = invert ? nl.nand2(nl.a(i), b_bits[j], name) : nl.and2(nl.a(i), b_bits[j], name);
       bits.push_back({i + j, j, n});
     }
+  return bits;
+}
+
+std::vector<Net> b_inputs(Netlist& nl, int w) {
+  std::vector<Net> b_bits;
+  for (int j = 0; j < w; ++j) b_bits.push_back(nl.b(j));
+  return b_bits;
+}
+
+const char* const kBaughWooleyCells =
+    "partial products, modified Baugh-Wooley: pp_a<i>_b<j> = a_i[i] & b_i[j], NAND where exactly one index is "
+    "the sign bit";
+
+}  // namespace
+
+std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
+                             const std::function<bool(int, int)>& keep) {
+  return pp_matrix(nl, w, is_signed, keep, b_inputs(nl, w));
+}
+
+std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
+                             const std::function<bool(int, int)>& keep, const std::vector<Net>& b_bits) {
+  const std::string comment = is_signed ? kBaughWooleyCells : "partial products: pp_a<i>_b<j> = a_i[i] & b_i[j]";
+  std::vector<PPBit> bits = pp_cells(nl, w, is_signed, keep, b_bits, comment);
   if (is_signed) {
     bits.push_back({w, -1, Netlist::one()});
     bits.push_back({2 * w - 1, -1, Netlist::one()});
   }
+  return bits;
+}
+
+std::vector<PPBit> pp_matrix_zero_safe(Netlist& nl, int w, const std::function<bool(int, int)>& keep) {
+  // The NAND cells are (w-1, k) and (k, w-1) for k < w-1, both of weight 2^(w-1+k).
+  uint64_t kept_nand_weight = 0;
+  for (int k = 0; k < w - 1; ++k) {
+    if (!keep || keep(w - 1, k)) kept_nand_weight += uint64_t{1} << (w - 1 + k);
+    if (!keep || keep(k, w - 1)) kept_nand_weight += uint64_t{1} << (w - 1 + k);
+  }
+  const uint64_t word = (uint64_t{1} << (2 * w)) - 1;
+  const uint64_t constant = (~kept_nand_weight + 1) & word;  // -kept_nand_weight mod 2^(2w)
+  std::vector<PPBit> bits =
+      pp_cells(nl, w, true, keep, b_inputs(nl, w),
+               std::string(kBaughWooleyCells) + "; zero-safe: the constant ones are " + std::to_string(constant) +
+                   " = -(weights of the kept NAND cells) mod 2^" + std::to_string(2 * w) +
+                   ", since ~x = 1 - x, so a zero operand gives zero");
+  for (int col = 0; col < 2 * w; ++col)
+    if ((constant >> col) & 1) bits.push_back({col, -1, Netlist::one()});
   return bits;
 }
 

@@ -42,6 +42,14 @@ std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
 std::vector<PPBit> pp_matrix(Netlist& nl, int w, bool is_signed,
                              const std::function<bool(int i, int j)>& keep, const std::vector<Net>& b_bits);
 
+// The signed matrix in its zero-safe form (bam and trunc with z=1): only the kept cells, and the
+// constant that the kept NAND cells need. A NAND cell ~(a_i b_j) = 1 - a_i b_j brings the constant
+// -2^(i+j) with it; over all 2(w-1) NAND cells these add up to the usual 2^w + 2^(2w-1) (mod 2^(2w)).
+// Here only the built NAND cells bring theirs: the constant entries (row -1) are
+// -sum(weights of the kept NAND cells) mod 2^(2w), so a dropped NAND cell takes its constant with it
+// and a zero operand gives zero. With every NAND cell kept this is pp_matrix(nl, w, true, keep).
+std::vector<PPBit> pp_matrix_zero_safe(Netlist& nl, int w, const std::function<bool(int i, int j)>& keep);
+
 Columns to_columns(const std::vector<PPBit>& bits, int width);
 
 // Add a constant's set bits as constant-one entries.

@@ -162,3 +162,130 @@ TEST(Bam, ErrorGrowsWithEitherBreakLevel) {
     }
   }
 }
+
+// ---- Zero-safe variant (z=1, signed only; docs/families/bam.md, "Zero-safe variant") ----
+
+namespace {
+
+std::string zero_safe_text(int w, int h, int v) {
+  return gm::test::spec("bam", {{"w", w}, {"s", 1}, {"h", h}, {"v", v}, {"z", 1}});
+}
+
+// The two's-complement product row by row: row j is sigma_j b_j 2^j a (sigma_j = -1 for the sign
+// row). The omitted cells of row j are its n low cells, worth b_j 2^j times a's n low bits (all of a,
+// signed, when n = w): plain bits unless the sign bit is among them.
+int64_t omitted_signed_value(int64_t a, int64_t b, int w, int h, int v) {
+  const uint64_t ab = gm::operand_bits(a, w), bb = gm::operand_bits(b, w);
+  int64_t d = 0;
+  for (int j = 0; j < w; ++j) {
+    if (!((bb >> j) & 1)) continue;
+    const int n = j < h ? w : std::clamp(v - j, 0, w);
+    const int64_t low_of_a = n == w ? a : static_cast<int64_t>(ab & ((uint64_t{1} << n) - 1));
+    d += (j == w - 1 ? -1 : 1) * low_of_a * (int64_t{1} << j);
+  }
+  return d;
+}
+
+}  // namespace
+
+// The model against the row reference on every pair, and the property z=1 exists for: a zero
+// operand gives zero, on every row and column, whatever is omitted.
+TEST(Bam, ZeroSafeMatchesSignedRowReferenceAndKeepsZeroAtSmallWidths) {
+  for (int w : {2, 3, 4})
+    for (int h = 0; h <= w; ++h)
+      for (int v = 0; v <= 2 * w; ++v) {
+        const auto model = gm::test::model(zero_safe_text(w, h, v));
+        for (int64_t a = gm::operand_min(w, true); a <= gm::operand_max(w, true); ++a) {
+          ASSERT_EQ(model(a, 0), 0) << zero_safe_text(w, h, v) << " a=" << a;
+          ASSERT_EQ(model(0, a), 0) << zero_safe_text(w, h, v) << " b=" << a;
+          for (int64_t b = gm::operand_min(w, true); b <= gm::operand_max(w, true); ++b)
+            ASSERT_EQ(model(a, b), gm::wrap(a * b - omitted_signed_value(a, b, w, h, v), 2 * w, true))
+                << zero_safe_text(w, h, v) << " a=" << a << " b=" << b;
+        }
+      }
+}
+
+TEST(Bam, ZeroSafeKeepsZeroOnEveryRowAndColumnAtWidth8) {
+  for (int h = 0; h <= 8; ++h)
+    for (int v : {0, 4, 6, 8, 10, 16}) {
+      const auto model = gm::test::model(zero_safe_text(8, h, v));
+      for (int64_t x = -128; x <= 127; ++x) {
+        ASSERT_EQ(model(x, 0), 0) << zero_safe_text(8, h, v) << " a=" << x;
+        ASSERT_EQ(model(0, x), 0) << zero_safe_text(8, h, v) << " b=" << x;
+      }
+    }
+}
+
+// z=1 gives back the constant share of every omitted NAND cell (~x = 1 - x: each brings -2^(i+j)),
+// so on every pair it is the z=0 product plus the weights of the omitted NAND cells (w-1, j < w-1)
+// and (i < w-1, w-1). Derived by hand: h=2, v=6 omits (7,0) and (7,1): +384; h=1, v=0 omits (7,0):
+// +128; h=3, v=8 omits (7,0), (7,1), (7,2) and (0,7): 128 + 256 + 512 + 128 = +1024.
+TEST(Bam, ZeroSafeIsTheDefaultPlusTheOmittedNandWeights) {
+  const struct {
+    int h, v;
+    int64_t added;
+  } cases[] = {{2, 6, 384}, {1, 0, 128}, {3, 8, 1024}};
+  for (const auto& c : cases) {
+    const auto safe = gm::test::model(zero_safe_text(8, c.h, c.v));
+    const auto plain = gm::test::model(spec_text(8, true, c.h, c.v));
+    for (int64_t a = -128; a <= 127; ++a)
+      for (int64_t b = -128; b <= 127; ++b)
+        ASSERT_EQ(safe(a, b), gm::wrap(plain(a, b) + c.added, 16, true)) << "h=" << c.h << " v=" << c.v;
+  }
+}
+
+// Derived by hand. h=2, v=6: the omitted cells are plain AND cells worth 961 - 384 = 577 (1 in a
+// quarter of the pairs) and the NAND positions (7,0), (7,1) (128 + 256), whose terms are now
+// -a_7 b_j 2^(7+j), also 1 in a quarter of the pairs: bias -(577 - 384)/4 = -48.25. Largest error:
+// every omitted plain cell 1 and no sign cell (a = b = 127): -577; the other way at most +384.
+// h=1, v=0 omits row 0, i.e. M = a (b - b_0): e = -b_0 a, bias -E[b_0] E[a] = -(1/2)(-1/2) = +0.25,
+// largest |e| = 128 (a = -128, b odd).
+TEST(Bam, ZeroSafePinnedErrorsAtWidth8) {
+  const struct {
+    int h, v;
+    double mean;
+    int64_t max_abs;
+  } cases[] = {{2, 6, -48.25, 577}, {1, 0, 0.25, 128}};
+  for (const auto& c : cases) {
+    const auto e = gm::test::error_totals(gm::test::model(zero_safe_text(8, c.h, c.v)), 8, true);
+    EXPECT_DOUBLE_EQ(e.mean(), c.mean) << zero_safe_text(8, c.h, c.v);
+    EXPECT_EQ(e.worst, c.max_abs) << zero_safe_text(8, c.h, c.v);
+  }
+}
+
+// Hand-derived at h=2, v=6, z=1 (compare Bam.CornerCases for z=0):
+//   1 * 1: the only non-zero cell, (0,0), is omitted: 0 (z=0: -384).
+//   -128 * -128: only (7,7) is non-zero, and kept: 16384, exact (z=0: 16000).
+//   -1 * -1: omitted rows 0, 1 are -1 * 1 and -1 * 2 (a = -1 whole, rows not the sign row); rows
+//   2..5 lose their low 4, 3, 2, 1 bits of a: 4*15 + 8*7 + 16*3 + 32*1 = 196; 1 - (-3 + 196) = -192.
+TEST(Bam, ZeroSafeCornerCases) {
+  const auto m = gm::test::model(zero_safe_text(8, 2, 6));
+  EXPECT_EQ(m(1, 1), 0);
+  EXPECT_EQ(m(-128, -128), 16384);
+  EXPECT_EQ(m(-1, -1), -192);
+}
+
+// z is a key added after bam's designs were named: z=0 (or no z) keeps the canonical spec, the name
+// and the products; z=1 adds _z1. Unsigned designs refuse z=1 (they keep x*0 = 0 already).
+TEST(Bam, ZeroSafeKeyLeavesTheDefaultDesignAlone) {
+  for (const char* text : {"bam:h=2,v=6,s=1", "bam:h=2,v=6,s=1,z=0", "bam:z=0,v=6,s=1,h=2,w=8"}) {
+    const gm::Spec s = gm::parse_spec(text);
+    EXPECT_EQ(s.canonical(), "bam:h=2,s=1,v=6,w=8") << text;
+    EXPECT_EQ(s.name(), "gm_bam_s8_h2_v6") << text;
+    EXPECT_EQ(gm::parse_spec(s.canonical()).name(), s.name());
+  }
+  const gm::Spec z = gm::parse_spec("bam:h=2,v=6,s=1,z=1");
+  EXPECT_EQ(z.canonical(), "bam:h=2,s=1,v=6,w=8,z=1");
+  EXPECT_EQ(z.name(), "gm_bam_s8_h2_v6_z1");
+  EXPECT_EQ(gm::parse_spec(z.canonical()).name(), z.name());
+  const auto m = gm::test::model("bam:h=2,v=6,s=1,z=0");  // Bam.CornerCases' products, spelled with z=0
+  EXPECT_EQ(m(1, 1), -384);
+  EXPECT_EQ(m(-128, -128), 16000);
+  EXPECT_EQ(m(0, 5), -384);
+  try {
+    gm::parse_spec("bam:h=2,v=6,z=1");
+    ADD_FAILURE() << "an unsigned z=1 was accepted";
+  } catch (const gm::SpecError& e) {
+    EXPECT_NE(std::string(e.what()).find("z=1 is for signed designs (s=1)"), std::string::npos) << e.what();
+  }
+}

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "models/arith.hpp"
 #include "models/pairs.hpp"
@@ -188,4 +189,122 @@ TEST(Trunc, CorrectionCancelsTheBias) {
         EXPECT_LT(std::fabs(corrected), std::fabs(plain)) << "s=" << s << " t=" << t;
       }
     }
+}
+
+// ---- Zero-safe variant (z=1, signed only, not with comp=1; docs/families/trunc.md) ----
+
+namespace {
+
+std::string zero_safe_text(int w, int t) { return gm::test::spec("trunc", {{"w", w}, {"s", 1}, {"t", t}, {"z", 1}}); }
+
+// The dropped cells of the two's-complement product, row by row: row j is sigma_j b_j 2^j a
+// (sigma_j = -1 for the sign row) and loses its n = t - j low cells, worth b_j 2^j times a's n low
+// bits (all of a, signed, when n = w).
+int64_t dropped_signed_value(int64_t a, int64_t b, int w, int t) {
+  const uint64_t ab = gm::operand_bits(a, w), bb = gm::operand_bits(b, w);
+  int64_t d = 0;
+  for (int j = 0; j < w; ++j) {
+    if (!((bb >> j) & 1)) continue;
+    const int n = std::clamp(t - j, 0, w);
+    const int64_t low_of_a = n == w ? a : static_cast<int64_t>(ab & ((uint64_t{1} << n) - 1));
+    d += (j == w - 1 ? -1 : 1) * low_of_a * (int64_t{1} << j);
+  }
+  return d;
+}
+
+}  // namespace
+
+// The model against the row reference on every pair, x*0 = 0*x = 0 on every row and column, and
+// commutativity (the kept set and the signs are symmetric in i and j).
+TEST(Trunc, ZeroSafeMatchesSignedRowReferenceKeepsZeroAndCommutes) {
+  for (int w : {2, 3, 4, 8})
+    for (int t = 0; t <= 2 * w; t += (w == 8 ? 3 : 1)) {
+      const auto model = gm::test::model(zero_safe_text(w, t));
+      for (int64_t a = gm::operand_min(w, true); a <= gm::operand_max(w, true); ++a) {
+        ASSERT_EQ(model(a, 0), 0) << zero_safe_text(w, t) << " a=" << a;
+        ASSERT_EQ(model(0, a), 0) << zero_safe_text(w, t) << " b=" << a;
+        for (int64_t b = gm::operand_min(w, true); b <= gm::operand_max(w, true); ++b) {
+          ASSERT_EQ(model(a, b), gm::wrap(a * b - dropped_signed_value(a, b, w, t), 2 * w, true))
+              << zero_safe_text(w, t) << " a=" << a << " b=" << b;
+          ASSERT_EQ(model(a, b), model(b, a)) << zero_safe_text(w, t);
+        }
+      }
+    }
+}
+
+// z=1 gives back the constant share (-2^(i+j) each, since ~x = 1 - x) of every dropped NAND cell:
+// on every pair it is the z=0 product plus their weights. By hand at w = 8: t = 8 drops (7,0) and
+// (0,7): +256; t = 9 also (7,1), (1,7): +768; t = 10 also (7,2), (2,7): +1792; t <= 7 drops none.
+TEST(Trunc, ZeroSafeIsTheDefaultPlusTheDroppedNandWeights) {
+  const struct {
+    int t;
+    int64_t added;
+  } cases[] = {{6, 0}, {7, 0}, {8, 256}, {9, 768}, {10, 1792}};
+  for (const auto& c : cases) {
+    const auto safe = gm::test::model(zero_safe_text(8, c.t));
+    const auto plain = gm::test::model(spec_text(8, true, c.t, 0));
+    for (int64_t a = -128; a <= 127; ++a)
+      for (int64_t b = -128; b <= 127; ++b)
+        ASSERT_EQ(safe(a, b), gm::wrap(plain(a, b) + c.added, 16, true)) << "t=" << c.t;
+  }
+}
+
+// Derived by hand at t = 8: the dropped plain AND cells weigh 1793 - 2 * 128 = 1537 (1 in a quarter
+// of the pairs); the dropped sign terms -a_7 b_0 128 and -a_0 b_7 128 are -1 in a quarter of the
+// pairs each: bias -(1537 - 256)/4 = -320.25. Largest error: every dropped plain cell 1 and no sign
+// term (a = b = 127): -1537; at most +256 the other way. t = 9 (column 8 holds 7 cells): plain
+// 1793 + 7 * 256 - 768 = 2817, sign terms 768: bias -(2817 - 768)/4 = -512.25, largest |e| 2817.
+TEST(Trunc, ZeroSafePinnedErrorsAtWidth8) {
+  const struct {
+    int t;
+    double mean;
+    int64_t max_abs;
+  } cases[] = {{8, -320.25, 1537}, {9, -512.25, 2817}};
+  for (const auto& c : cases) {
+    const auto e = gm::test::error_totals(gm::test::model(zero_safe_text(8, c.t)), 8, true);
+    EXPECT_DOUBLE_EQ(e.mean(), c.mean) << zero_safe_text(8, c.t);
+    EXPECT_EQ(e.worst, c.max_abs) << zero_safe_text(8, c.t);
+  }
+}
+
+// Hand-derived at t = 8, z=1 (compare Trunc.CornerCases for z=0):
+//   1 * 1: the only non-zero cell (0,0) is dropped: 0 (z=0: -256).
+//   -128 * -128: only (7,7) is non-zero, and kept: 16384 (z=0: 16128).
+//   -1 * -1: row 0 loses all of a (-1), rows 1..6 the low 7..2 bits of a: 2*127 + 4*63 + 8*31 +
+//   16*15 + 32*7 + 64*3 = 1410, row 7 (the sign row, -2^7 a) its low bit: -128; 1 - (-1 + 1410 - 128) = -1280.
+TEST(Trunc, ZeroSafeCornerCases) {
+  const auto m = gm::test::model(zero_safe_text(8, 8));
+  EXPECT_EQ(m(1, 1), 0);
+  EXPECT_EQ(m(-128, -128), 16384);
+  EXPECT_EQ(m(-1, -1), -1280);
+}
+
+// z is a key added after trunc's designs were named: z=0 (or no z) keeps the canonical spec, the
+// name and the products; z=1 adds _z1. Refused: z=1 unsigned (x*0 = 0 holds already) and z=1 with
+// comp=1 (comp adds a constant to every product).
+TEST(Trunc, ZeroSafeKeyLeavesTheDefaultDesignAlone) {
+  for (const char* text : {"trunc:t=8,s=1", "trunc:t=8,s=1,z=0", "trunc:z=0,comp=0,s=1,t=8,w=8"}) {
+    const gm::Spec s = gm::parse_spec(text);
+    EXPECT_EQ(s.canonical(), "trunc:comp=0,s=1,t=8,w=8") << text;
+    EXPECT_EQ(s.name(), "gm_trunc_s8_t8_comp0") << text;
+  }
+  const gm::Spec z = gm::parse_spec("trunc:t=8,s=1,z=1");
+  EXPECT_EQ(z.canonical(), "trunc:comp=0,s=1,t=8,w=8,z=1");
+  EXPECT_EQ(z.name(), "gm_trunc_s8_t8_comp0_z1");
+  EXPECT_EQ(gm::parse_spec(z.canonical()).name(), z.name());
+  const auto m = gm::test::model("trunc:t=8,s=1,z=0");  // Trunc.CornerCases' products, spelled with z=0
+  EXPECT_EQ(m(1, 1), -256);
+  EXPECT_EQ(m(-128, -128), 16128);
+  EXPECT_EQ(m(7, 0), -256);
+  const std::pair<const char*, const char*> refused[] = {
+      {"trunc:t=8,z=1", "z=1 is for signed designs (s=1)"},
+      {"trunc:t=8,s=1,comp=1,z=1", "z=1 and comp=1 exclude each other"}};
+  for (const auto& [text, fragment] : refused) {
+    try {
+      gm::parse_spec(text);
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const gm::SpecError& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  }
 }
