@@ -164,8 +164,8 @@ TEST(ExploreCli, EvolvedLeverPutsALibraryCircuitOnALayerWithinTheBudget) {
     GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
   const fs::path dir = gm::test::temp_dir("gm-explore-evolved");
   // A small library evolved for the MLP's own operands (training images), a mild and a coarse circuit.
-  const auto e = run_cli("evolve --model mlp --images 50 --bound wmed=0.05%,bias=2 --bound wmed=0.5%,bias=20 "
-                         "--evaluations 2000 --no-synth -o " + (dir / "lib").string());
+  const auto e = run_cli("evolve --model mlp --images 50 --bound wmed=0.1%,bias=3 --bound wmed=0.3%,bias=10 "
+                         "--evaluations 8000 --no-synth -o " + (dir / "lib").string());
   ASSERT_EQ(e.rc, 0) << e.err;
   const auto r = run_cli(std::string(kSmall) + "--budget-pp 1 --evo-lib " + (dir / "lib").string() + " --levers evolved -o " +
                          (dir / "x").string());
