@@ -11,6 +11,7 @@ set(GM_UNIT_SUITES
   Bam Comp42 Drum Etm Mitchell Perf Roba Trunc Udm           # the arithmetic models
   Evo EvoNetlist EvoBitSim                                   # evolved netlists: library, parser, simulator
   EvoWeightedError EvoStreamActivity EvoCgp EvoCellCosts     # the evolutionary search: error, switching, CGP, costs
+  ShippedEvo                                                 # the shipped evo library (its verify case is slow)
   GateImportJson                                             # a Yosys gate netlist read as an evo netlist
   Metrics                                                    # error metrics
   DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval DnnPruneChannels  # DNN reader, quantization, golden GEMM, traces
@@ -41,6 +42,7 @@ set(GM_SLOW_CASES
   ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # two fine-tuning runs, gate-level 1x1 runs
   ExploreCli.EvolvedLeverPutsALibraryCircuitOnALayerWithinTheBudget  # an evolve run, gate-level 1x1 runs
   EvolveCli.OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints  # a Verilator build for verify
+  ShippedEvo.EveryCircuitVerifiesExhaustively                # a Verilator build per shipped circuit
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)

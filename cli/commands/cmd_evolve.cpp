@@ -63,6 +63,9 @@ const CommandRegistrar reg({
               ->default_val(2000)
               ->check(CLI::Range(1, 50000));
           sub.add_option("--data", a->opt.data_dir, "with --model: Fashion-MNIST directory");
+          sub.add_option("--layer", a->opt.model_layer,
+                         "with --model: one layer's operands only (names: dnn eval --list-layers), for a circuit "
+                         "evolved for that layer");
           sub.add_option("--bound", a->opt.bounds,
                          "METRIC=VALUE[,...]: one circuit per --bound; metrics er, wmed, wmred, wce, bias, wmse; "
                          "wmed/wce/bias in products or % of 2^(2w), e.g. --bound wmed=0.05%")

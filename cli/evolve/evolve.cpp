@@ -42,12 +42,13 @@ struct OperandTexts {
 
 OperandTexts operand_texts(const EvolveOptions& opt) {
   OperandTexts t;
+  if (!opt.model_layer.empty() && opt.model.empty()) throw UserError("--layer needs --model");
   if (!opt.model.empty()) {
     if (opt.w != 8 || !opt.is_signed)
       throw UserError("--model gives 8-bit signed operands; use --w 8 --s 1, or --dist for other widths");
     if (!opt.dist_file.empty() || !opt.stream_file.empty())
       throw UserError("--model and --dist/--stream both name the operands; give one of them");
-    const NetworkOperands ops = network_operands(opt.model, opt.model_images, opt.data_dir);
+    const NetworkOperands ops = network_operands(opt.model, opt.model_images, opt.data_dir, opt.model_layer);
     t.dist = ops.histogram_text;
     t.dist_origin = "operands.dist (" + ops.label + ")";
     t.stream = ops.stream_text;

@@ -27,6 +27,7 @@ struct EvolveOptions {
   // Instead of the files: the network's own operands (cli/evolve/network_operands.hpp), kept in
   // LIBDIR/operands.dist and LIBDIR/operands.stream.
   std::string model;
+  std::string model_layer;  // "" = every layer's products
   size_t model_images = 2000;
   std::string data_dir;
   std::vector<std::string> bounds;   // one circuit per bound

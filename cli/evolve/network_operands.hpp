@@ -19,7 +19,10 @@ struct NetworkOperands {
   std::string label;           // "model cnn, 2000 training images"
 };
 
-// Throws UserError (model file, data) before any work.
-NetworkOperands network_operands(const std::string& model, size_t images, const std::string& data_dir);
+// layer: "" for every conv/fc layer, else one layer's name (dnn eval --list-layers): only its
+// products and its stream, for a circuit evolved for that layer (explore's evolved lever then
+// tries it there like any other). Throws UserError (model file, data, layer name) before any work.
+NetworkOperands network_operands(const std::string& model, size_t images, const std::string& data_dir,
+                                 const std::string& layer = "");
 
 }  // namespace gm

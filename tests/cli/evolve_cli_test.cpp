@@ -51,6 +51,21 @@ double weighted_med(const Workspace& ws, const std::string& spec) {
   return nlohmann::json::parse(r.out).at(0).at("med").get<double>();
 }
 
+// The products a histogram file counts: the sum of its weights.
+uint64_t products_in(const fs::path& dist) {
+  uint64_t products = 0;
+  std::istringstream in(gm::read_file(dist));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream f(line);
+    int64_t a = 0, b = 0;
+    uint64_t count = 0;
+    f >> a >> b >> count;
+    products += count;
+  }
+  return products;
+}
+
 }  // namespace
 
 TEST(EvolveCli, OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints) {
@@ -156,18 +171,15 @@ TEST(EvolveCli, ModelOperandsCountEveryProductAndTheDefaultSeedIsTheImportedExac
   EXPECT_GT(j.at("seed").at("gates").get<int>(), 100);
   EXPECT_NE(j.at("dist").get<std::string>().find("10 training images"), std::string::npos) << j["dist"];
   // Every product of 10 images: the MLP is 784x128 + 128x64 + 64x10 = 109,184 MACs per image.
-  uint64_t products = 0;
-  std::istringstream in(gm::read_file(lib / "operands.dist"));
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream f(line);
-    int64_t a = 0, b = 0;
-    uint64_t count = 0;
-    f >> a >> b >> count;
-    products += count;
-  }
-  EXPECT_EQ(products, 109184u * 10);
+  EXPECT_EQ(products_in(lib / "operands.dist"), 109184u * 10);
   EXPECT_TRUE(fs::exists(lib / "operands.stream"));
+  // One layer's operands only: fc2 is 128 x 64 = 8,192 MACs per image.
+  const auto fc2 = run_cli("evolve --model mlp --layer fc2 --images 10 --bound wmed=0.1%,bias=4 --evaluations 8 "
+                           "--no-synth -o " + (lib / "fc2").string());
+  ASSERT_EQ(fc2.rc, 0) << fc2.err;
+  EXPECT_EQ(products_in(lib / "fc2" / "operands.dist"), 8192u * 10);
+  expect_one_line_error(run_cli("evolve --model mlp --layer conv9 --bound wmed=1 --no-synth -o " + (lib / "y").string()),
+                        "fc1, fc2, fc3");
   expect_one_line_error(run_cli("evolve --model mlp --w 6 --bound wmed=1 --no-synth -o " + (lib / "x").string()), "--w 8");
   fs::remove_all(lib);
 }
