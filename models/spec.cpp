@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "models/install_layout.hpp"
+
 namespace gm {
 
 namespace {
@@ -226,8 +228,10 @@ Spec parse_spec(const std::string& text) {
         continue;
       }
       if (it->second.empty()) throw SpecError(fam + ": " + p.key + " is empty; give " + p.key + "=<" + p.help + ">");
-      const bool as_path = p.is_path && it->second != p.path_name;
-      spec.str[p.key] = as_path ? std::filesystem::absolute(it->second).lexically_normal().string() : it->second;
+      if (p.is_path && !p.path_name.empty() && it->second == p.path_name)
+        spec.str[p.key] = data_file(p.path_name_data).lexically_normal().string();
+      else
+        spec.str[p.key] = p.is_path ? std::filesystem::absolute(it->second).lexically_normal().string() : it->second;
       given.erase(it);
       continue;
     }

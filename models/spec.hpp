@@ -47,7 +47,11 @@ struct ParamDef {
   std::vector<std::string> choices;  // enumeration values; choices[0] is the default
   bool is_text = false;              // free text (a name or a path), checked by the family
   bool is_path = false;              // text that is a file path: made absolute when parsed
-  std::string path_name;             // is_path: a value that names a place instead (kept as written), e.g. "shipped"
+  // is_path: a value that names one of greenmac's data folders instead of a path, e.g. "shipped",
+  // and that folder (relative to the data directory, e.g. "models/evo/lib"). The spec holds the
+  // folder's absolute path, so that a program without the data directory beside it (a Verilator
+  // harness in the cache) reads the same files.
+  std::string path_name, path_name_data;
   bool in_name = true;               // part of the design's name
   // A key added to a family after its designs were named (bam's and trunc's z): while it holds its
   // default it is left out of the canonical spec and of the name, so the existing designs keep

@@ -14,7 +14,7 @@ evo::GateNetlist seed_netlist(const std::string& spec_text, int w, bool is_signe
                     (spec.is_signed ? "1" : "0") + " but the search is for --w " + std::to_string(w) + " --s " +
                     (is_signed ? "1" : "0") + "; give a seed design of the same width and signedness");
   // An evolved circuit continues as it is stored; anything else is mapped onto the gates by Yosys.
-  if (spec.family == "evo") return evo::read_library_netlist(evo::library_dir(spec.get_str("lib")), spec.get_str("id"));
+  if (spec.family == "evo") return evo::read_library_netlist(spec.get_str("lib"), spec.get_str("id"));
   return import_gate_netlist(spec);
 }
 

@@ -32,7 +32,7 @@ Net gate_net(Netlist& nl, const evo::Gate& g, Net x, Net y, const std::string& n
 
 std::string generate_evo(const Spec& spec, const std::vector<std::string>& header) {
   const std::string& id = spec.get_str("id");
-  const evo::GateNetlist n = evo::read_library_netlist(evo::library_dir(spec.get_str("lib")), id);
+  const evo::GateNetlist n = evo::read_library_netlist(spec.get_str("lib"), id);
   if (n.w != spec.w || n.is_signed != spec.is_signed)
     throw std::logic_error("evo: the netlist's w and s differ from the parsed spec's");
   Netlist nl(n.w, n.w, 2 * n.w);

@@ -24,7 +24,7 @@ ModelFn netlist_model(const GateNetlist& n) {
 }
 
 fs::path library_dir(const std::string& lib) {
-  return lib == kShippedLibrary ? data_file("models/evo/lib") : fs::path(lib);
+  return lib == kShippedLibrary ? data_file(kShippedLibraryData) : fs::path(lib);
 }
 
 fs::path netlist_file(const fs::path& lib, const std::string& id) { return lib / (id + ".gmnet"); }

@@ -31,6 +31,7 @@ ModelFn netlist_model(const GateNetlist& n);
 // `lib=shipped` names the library that comes with greenmac (models/evo/lib, installed beside the
 // DNN models); any other value is the folder itself.
 inline constexpr const char* kShippedLibrary = "shipped";
+inline constexpr const char* kShippedLibraryData = "models/evo/lib";
 std::filesystem::path library_dir(const std::string& lib);
 
 // LIB/ID.gmnet

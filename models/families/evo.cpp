@@ -16,7 +16,7 @@ namespace {
 
 // The checked netlist of the spec; every problem as a one-line SpecError.
 evo::GateNetlist spec_netlist(const Spec& spec) {
-  const std::string lib = evo::library_dir(spec.get_str("lib"));
+  const std::string& lib = spec.get_str("lib");  // `shipped` is resolved when the spec is parsed
   if (auto problem = path_problem("lib", lib); !problem.empty()) throw SpecError("evo: " + problem);
   try {
     return evo::read_library_netlist(lib, spec.get_str("id"));
@@ -38,7 +38,7 @@ const FamilyRegistrar evo_family({
     .reference = "Cartesian genetic programming, as in EvoApproxLib (Mrazek et al., DATE 2017); docs/families/evo.md",
     .signed_mode = "as the netlist computes it; w and s come from the file's header",
     .params = {{.key = "lib", .help = "library folder that holds ID.gmnet, or `shipped` (greenmac's own, models/evo/lib)",
-                .required = true, .is_text = true, .is_path = true, .path_name = evo::kShippedLibrary, .in_name = false},
+                .required = true, .is_text = true, .is_path = true, .path_name = evo::kShippedLibrary, .path_name_data = evo::kShippedLibraryData, .in_name = false},
                {.key = "id", .help = "content id of the circuit (12 hex digits)", .required = true, .is_text = true,
                 .in_name = false}},
     .check = nullptr,

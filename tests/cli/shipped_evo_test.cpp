@@ -9,6 +9,7 @@
 
 #include "models/evo/library.hpp"
 #include "models/files.hpp"
+#include "models/spec.hpp"
 #include "tests/support/cli_util.hpp"
 
 namespace fs = std::filesystem;
@@ -33,6 +34,11 @@ TEST(ShippedEvo, EveryCircuitIsStoredUnderItsIdWithItsProvenanceAndMeasurement) 
     // read_library_netlist recomputes the content id: a changed file would be refused.
     const gm::evo::GateNetlist n = gm::evo::read_library_netlist(dir, e.id);
     EXPECT_EQ(gm::evo::content_id(n), e.id);
+    // `shipped` becomes the folder's absolute path when parsed, so a Verilator harness in the cache,
+    // which has no data directory beside it, reads the same file.
+    const gm::Spec spec = gm::parse_spec("evo:lib=shipped,id=" + e.id);
+    EXPECT_TRUE(fs::path(spec.get_str("lib")).is_absolute());
+    EXPECT_TRUE(fs::equivalent(spec.get_str("lib"), dir));
     const auto rec = nlohmann::json::parse(gm::read_file(dir / (e.id + ".json")));
     EXPECT_FALSE(rec.at("provenance").at("seed_design").get<std::string>().empty());
     EXPECT_NE(rec.at("provenance").at("made_by").get<std::string>().find("greenmac evolve"), std::string::npos);
