@@ -282,15 +282,14 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
     measure(opt, stream, r);
     for (const auto& c : r.circuits) {
       if (c.id.empty()) continue;
-      const fs::path record = opt.out / (c.id + ".json");
-      auto j = nlohmann::ordered_json::parse(read_file(record));
-      j["measured"] = {{"by", "greenmac synth, the search's operand stream in order: " + r.stream_label},
-                       {"lib", opt.lib},
-                       {"energy_pj", c.measured_pj},
-                       {"seed_energy_pj", r.seed_measured_pj},
-                       {"energy_ratio_to_seed", r.seed_measured_pj > 0 ? c.measured_pj / r.seed_measured_pj : 0},
-                       {"area_um2", c.measured_area_um2}};
-      write_file_atomic(record, j.dump(2) + "\n");
+      evo::record_measurement(
+          opt.out, c.id,
+          {{"by", "greenmac synth, the search's operand stream in order: " + r.stream_label},
+           {"lib", opt.lib},
+           {"energy_pj", c.measured_pj},
+           {"seed_energy_pj", r.seed_measured_pj},
+           {"energy_ratio_to_seed", r.seed_measured_pj > 0 ? c.measured_pj / r.seed_measured_pj : 0},
+           {"area_um2", c.measured_area_um2}});
     }
   }
   return r;

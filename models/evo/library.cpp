@@ -49,6 +49,13 @@ std::string store_in_library(const fs::path& lib, const GateNetlist& n, const Pr
   return id;
 }
 
+void record_measurement(const fs::path& lib, const std::string& id, const nlohmann::ordered_json& measured) {
+  const fs::path record = lib / (id + ".json");
+  auto j = nlohmann::ordered_json::parse(read_file(record));
+  j["measured"] = measured;
+  write_file_atomic(record, j.dump(2) + "\n");
+}
+
 std::vector<LibraryEntry> list_library(const fs::path& lib) {
   if (!fs::is_directory(lib))
     throw UserError("evo library " + lib.string() + " is not a folder; give a folder written by greenmac evolve");

@@ -42,6 +42,10 @@ std::filesystem::path netlist_file(const std::filesystem::path& lib, const std::
 // twice rewrites the same files.
 std::string store_in_library(const std::filesystem::path& lib, const GateNetlist& n, const Provenance& how);
 
+// Adds the real flow's measurement to LIB/ID.json as its "measured" object (written atomically),
+// beside the record store_in_library wrote; list_library orders by its energy_ratio_to_seed.
+void record_measurement(const std::filesystem::path& lib, const std::string& id, const nlohmann::ordered_json& measured);
+
 // One circuit of a library as its ID.json describes it: what a consumer needs to choose among them.
 struct LibraryEntry {
   std::string id;
