@@ -7,20 +7,30 @@ JOBS ?= 2
 PACKAGES := cmake g++ make verilator yosys opensta iverilog qflow-tech-osu018 \
             libcli11-dev nlohmann-json3-dev libgtest-dev gnuplot zlib1g-dev libssl-dev \
             libtorch-dev dataset-fashion-mnist
+# Only the tests need these: a single-node Slurm (tests/slurm), headless Chromium for index.html, and
+# gtkwave's fst2vcd to read the --trace waveforms back.
+TEST_PACKAGES := slurm-wlm munge chromium gtkwave
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GREENMAC := $(BUILD)/greenmac
 
-.PHONY: all deps build install install-check demo test test-sanitize bench clean
+.PHONY: all deps deps-test build install install-check demo test test-sanitize bench clean
 
 all: build
 
-deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+define install_missing
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(PACKAGES))
+
+deps-test: deps
+	$(call install_missing,$(TEST_PACKAGES))
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -77,7 +87,7 @@ demo: build
 	@echo "demo: report in $(OUT)/report.md (plots beside it), RTL in $(OUT)/rtl, verification in $(OUT)/verify.json"
 	@echo "demo: the levers combined (explore --quick, waterfall): $(OUT)/explore/report.md"
 
-test: build
+test: build deps-test
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The unit tests (ctest label `unit`: no external program) built with AddressSanitizer and
