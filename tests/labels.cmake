@@ -68,6 +68,14 @@ set(GM_SLOW_CASES
   Install.GenVerifySynthAndDnnEvalRunFromAMovedPrefix
   ArraySchedule.ResultsAndCyclesEqualTheModelsOnVerilator     # 7 array harnesses (60 s cold)
   ArrayHarnessProfileGuided.*                                # two instrumented builds and one with the profile (~55 s)
+  # No external program, but whole networks over thousands of images: 20 to 120 s each, 45 to 90 s
+  # under the sanitizers, which is most of `make test-sanitize`'s run. The sanitizers still run the
+  # DNN code through the other DnnLayers, DnnEval and WeightTuning cases.
+  WeightTuning.TunedWeightsRecoverAccuracyOnTheTestSet
+  DnnNetwork.TruncationNeverGainsMoreThanNoise
+  DnnLayers.SensitivityEqualsEvalOfTheSingleLayerConfigurations
+  DnnLayers.ValidationSplitIsTheLastTenThousandTrainingImages
+  DnnLayers.TrainingSplitStopsWhereTheValidationSplitBegins
 )
 
 # gtest filters: unit = the unit suites minus any slow case, slow = the slow cases, tool = the rest.
