@@ -49,13 +49,24 @@ class CacheAt {
 };
 
 // Forks `n` children that each run `body(i)` and exit with its status; returns their statuses.
+// The children start together: each waits until the last one is forked (the pipe is closed).
 std::vector<int> run_forked(int n, const std::function<int(int)>& body) {
+  int gate[2];
+  if (pipe(gate) != 0) return std::vector<int>(n, -1);
   std::vector<pid_t> pids;
   for (int i = 0; i < n; ++i) {
     const pid_t pid = fork();
-    if (pid == 0) _exit(body(i));  // _exit: the child must not run the parent's destructors or gtest's
+    if (pid == 0) {
+      close(gate[1]);
+      char c;
+      while (read(gate[0], &c, 1) > 0) {
+      }
+      _exit(body(i));  // _exit: the child must not run the parent's destructors or gtest's
+    }
     pids.push_back(pid);
   }
+  close(gate[0]);
+  close(gate[1]);
   std::vector<int> status;
   for (pid_t pid : pids) {
     int st = 0;
@@ -82,7 +93,8 @@ void fill_slowly(const fs::path& dir, int k, std::mt19937& rng) {
     for (size_t at = 0; at < p.size(); at += p.size() / 8) {
       out.write(p.data() + at, static_cast<std::streamsize>(p.size() / 8));
       out.flush();
-      std::this_thread::sleep_for(std::chrono::microseconds(rng() % 400));
+      // Key 0, which every process computes first, takes 16 ms: long beside a fork and a lookup.
+      std::this_thread::sleep_for(std::chrono::microseconds(k == 0 ? 2000 : rng() % 400));
     }
   }
   std::ofstream(dir / "sub" / "key") << k;
@@ -113,7 +125,7 @@ TEST(CacheConcurrency, ForkedWritersOfTheSameKeysPublishOneIntactEntryEach) {
     std::mt19937 rng(id);
     std::vector<int> order(kKeys);
     std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), rng);
+    std::shuffle(order.begin() + 1, order.end(), rng);  // key 0 first in all: they race for it
     std::ostringstream log;
     for (int k : order) {
       const std::string key = "key" + std::to_string(k);
@@ -121,7 +133,7 @@ TEST(CacheConcurrency, ForkedWritersOfTheSameKeysPublishOneIntactEntryEach) {
       const fs::path entry = hit ? *hit : store.make(key, [&](const fs::path& d) { fill_slowly(d, k, rng); });
       if (entry != store.entry(key)) return 2;
       if (const int bad = check_entry(entry, k)) return bad;
-      log << key << " " << read_file(entry / "writer") << "\n";
+      log << key << " " << read_file(entry / "writer") << " " << !hit << "\n";
     }
     write_file_atomic(dir / ("log-" + std::to_string(id)), log.str());
     return 0;
@@ -138,12 +150,20 @@ TEST(CacheConcurrency, ForkedWritersOfTheSameKeysPublishOneIntactEntryEach) {
     EXPECT_EQ(check_entry(*entry, k), 0) << key;
     writer[key] = read_file(*entry / "writer");
   }
+  std::map<std::string, int> computed;  // key -> processes that computed it (one published, the rest lost)
   for (int i = 0; i < kProcesses; ++i) {
     std::istringstream log(read_file(dir / ("log-" + std::to_string(i))));
     int lines = 0;
-    for (std::string key, pid; log >> key >> pid; ++lines) EXPECT_EQ(pid, writer[key]) << "process " << i << " " << key;
+    std::string key, pid;
+    for (int made; log >> key >> pid >> made; ++lines) {
+      EXPECT_EQ(pid, writer[key]) << "process " << i << " " << key;
+      computed[key] += made;
+    }
     EXPECT_EQ(lines, kKeys) << "process " << i;
   }
+  // The race did happen: the processes start together and all compute key 0 first, slowly, so
+  // several of them publish it and all but one rename fails.
+  EXPECT_GE(computed["key0"], 2);
   // Nothing else is left beside the entries: the losers' scratch directories are gone.
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(store.root())) names.push_back(e.path().filename().string());
