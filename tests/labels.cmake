@@ -26,6 +26,7 @@ set(GM_UNIT_SUITES
   SynthLiberty                                               # Liberty reader
   Process                                                    # argv-only program runner
   CacheStore                                                 # cache entries, checksums, publication
+  CacheConcurrency                                           # forked writers racing to publish entries
   HarnessBuildArgv                                           # the Verilator harness command line
   CheckLog                                                   # failed checks decide the exit status
   Shard                                                      # --shard I/N, shard files, merge's checks
@@ -46,6 +47,7 @@ set(GM_SLOW_CASES
   ShippedEvo.EveryCircuitVerifiesExhaustively                # a Verilator build per shipped circuit
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
+  CacheConcurrencyCli.ParallelVerifiesLeaveOneIntactHarnessEntry  # three cold Verilator builds at once (140 s at load 24)
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   Sweep.*
   Lint.*

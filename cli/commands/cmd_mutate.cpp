@@ -1,11 +1,14 @@
-// greenmac mutate SPEC... [--count N] [--seed S] [--sim verilator|icarus] [--json]: mutation
+// greenmac mutate SPEC... [--count N] [--seed S] [--sim verilator|icarus] [--json] [-o DIR [--shard I/N]]: mutation
 // coverage of the verification (tb/mutate.hpp). Exit 1 when a mutant escaped or a design's
 // own round trip fails verification.
-#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/commands/mutate_output.hpp"
+#include "cli/shard/shard.hpp"
+#include "models/errors.hpp"
+#include "models/files.hpp"
 #include "tb/mutate.hpp"
 
 namespace gm {
@@ -15,39 +18,36 @@ struct MutateArgs {
   SpecArgs designs;
   MutateOptions opt;
   bool json = false;
+  std::string out;    // -o DIR: mutate.json and report.md (mutate_output.hpp)
+  std::string shard;  // --shard I/N (cli/shard/shard.hpp), with -o
 };
 
 int run_mutate(const MutateArgs& args) {
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
-  const auto results = mutate_designs(specs, args.opt);
-  int failed = 0;
-  for (const auto& r : results) failed += r.escaped > 0 || !r.reference_passed;
-  if (args.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : results)
-      out.push_back({{"spec", r.spec.canonical()}, {"name", r.spec.name()}, {"mutants", r.mutants},
-                     {"caught", r.caught}, {"equivalent", r.equivalent}, {"escaped", r.escaped},
-                     {"seconds", r.seconds}});
-    std::cout << out.dump(2) << "\n";
-  } else {
-    std::printf("%-32s %7s %7s %10s %7s %8s\n", "design", "mutants", "caught", "equivalent", "escaped", "seconds");
-    int mutants = 0, caught = 0, equivalent = 0, escaped = 0;
-    for (const auto& r : results) {
-      std::printf("%-32s %7d %7d %10d %7d %8.1f\n", r.spec.name().c_str(), r.mutants, r.caught, r.equivalent,
-                  r.escaped, r.seconds);
-      mutants += r.mutants, caught += r.caught, equivalent += r.equivalent, escaped += r.escaped;
-    }
-    std::printf("%-32s %7d %7d %10d %7d\n", "total", mutants, caught, equivalent, escaped);
+  const Shard shard = args.shard.empty() ? Shard{} : parse_shard(args.shard);
+  if (shard.given && args.out.empty())
+    throw UserError("--shard needs -o DIR, where the shard writes its result file (e.g. -o out/mutate --shard 0/4)");
+  const nlohmann::json shard_args = mutate_shard_args(specs, args.opt);
+  if (!args.out.empty()) ensure_output_dir(args.out);
+  if (shard.given && shard_done(args.out, "mutate", shard, shard_args)) {
+    std::cerr << "mutate: " << shard_file(args.out, "mutate", shard).string() << " is there; shard skipped\n";
+    return 0;
   }
+  const auto results = mutate_designs(shard.given ? shard_items(specs, shard) : specs, args.opt);
+  nlohmann::json rows = nlohmann::json::array(), checks = nlohmann::json::array();
+  for (const auto& r : results) rows.push_back(mutate_row(r)), checks.push_back(mutate_row_checks(r));
+  if (args.json)
+    std::cout << rows.dump(2) << "\n";
+  else
+    std::cout << mutate_table(rows);
+  if (shard.given)
+    write_shard(args.out, "mutate", shard, shard_args, {{"rows", rows}, {"checks", checks}});
+  else if (!args.out.empty())
+    write_mutate_outputs(args.out, rows, checks);
   // The failed checks, one line each on stderr (stdout keeps the table or the JSON).
-  for (const auto& r : results) {
-    if (!r.reference_passed)
-      std::cerr << "greenmac: check failed: " << r.spec.name()
-                << ": the unmutated design (after the Yosys round trip) fails verification; its mutant counts mean "
-                   "nothing\n";
-    for (const auto& m : r.escapes) std::cerr << "greenmac: check failed: " << r.spec.name() << ": escaped: " << m << "\n";
-  }
-  return failed ? 1 : 0;
+  const MutateChecks c = mutate_checks(rows, checks);
+  std::cerr << c.stderr_lines;
+  return c.exit_code;
 }
 
 const CommandRegistrar reg({
@@ -67,6 +67,8 @@ const CommandRegistrar reg({
                          "seconds per SAT proof of an uncaught mutant (a time-out counts as escaped)")
               ->check(CLI::Range(1, 86400));
           sub.add_flag("--json", args->json, "print JSON");
+          sub.add_option("-o,--out", args->out, "also write DIR/mutate.json (what --json prints) and DIR/report.md");
+          add_shard_option(sub, &args->shard);
           return [=] { return run_mutate(*args); };
         },
 });

@@ -1,9 +1,12 @@
-// greenmac verify SPEC... [--sim verilator|icarus] [--json]: every design against its model, bit for bit.
+// greenmac verify SPEC... [--sim verilator|icarus] [--json] [-o DIR [--shard I/N]]: every design against its model, bit for bit.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "models/checks.hpp"
 #include "cli/command.hpp"
+#include "cli/commands/verify_output.hpp"
+#include "cli/shard/shard.hpp"
+#include "models/errors.hpp"
+#include "models/files.hpp"
 #include "tb/verify.hpp"
 
 namespace gm {
@@ -14,52 +17,37 @@ struct VerifyArgs {
   VerifyOptions opt;
   std::string rtl_dir;
   bool json = false;
+  std::string out;    // -o DIR: verify.json and report.md (verify_output.hpp)
+  std::string shard;  // --shard I/N (cli/shard/shard.hpp), with -o
 };
-
-nlohmann::json result_json(const VerifyResult& r) {
-  nlohmann::json j = {{"spec", r.spec.canonical()}, {"name", r.spec.name()}, {"sim", r.sim},
-                      {"pairs", r.pairs},           {"exhaustive", r.exhaustive},
-                      {"mismatches", r.mismatches}, {"pass", r.pass()}};
-  if (r.mismatches)
-    j["first_mismatch"] = {{"a", r.a}, {"b", r.b}, {"expected", r.expected}, {"got", r.got}};
-  return j;
-}
 
 int run_verify(const VerifyArgs& args) {
   VerifyOptions opt = args.opt;
   opt.rtl_dir = args.rtl_dir;
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
-  VerifyStats st;
-  const auto results = verify_designs(specs, opt, &st);
-  int failed = 0;
-  for (const auto& r : results) failed += !r.pass();
-  if (args.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : results) out.push_back(result_json(r));
-    std::cout << out.dump(2) << "\n";
-  } else {
-    for (const auto& r : results) {
-      std::cout << (r.pass() ? "PASS " : "FAIL ") << r.spec.name() << "  " << r.pairs << " pairs"
-                << (r.exhaustive ? " (exhaustive)" : " (corners + random)");
-      if (r.mismatches)
-        std::cout << "  " << r.mismatches << " mismatches; first: a=" << r.a << " b=" << r.b
-                  << " expected " << r.expected << " got " << r.got;
-      std::cout << "\n";
-    }
-    std::cout << results.size() - failed << " passed, " << failed << " failed (" << opt.sim << ", "
-              << st.builds << " build" << (st.builds == 1 ? "" : "s") << ", " << st.cached_builds
-              << " cached)\n";
+  const Shard shard = args.shard.empty() ? Shard{} : parse_shard(args.shard);
+  if (shard.given && args.out.empty())
+    throw UserError("--shard needs -o DIR, where the shard writes its result file (e.g. -o out/verify --shard 0/4)");
+  const nlohmann::json shard_args = verify_shard_args(specs, opt);
+  if (!args.out.empty()) ensure_output_dir(args.out);
+  if (shard.given && shard_done(args.out, "verify", shard, shard_args)) {
+    std::cerr << "verify: " << shard_file(args.out, "verify", shard).string() << " is there; shard skipped\n";
+    return 0;
   }
-  CheckLog checks;
-  for (const auto& r : results)
-    if (!r.pass())
-      checks.fail("verify: " + r.spec.name() + ": " +
-                  (r.pairs == 0 ? std::string("no operand pairs were simulated")
-                                : std::to_string(r.mismatches) + " of " + std::to_string(r.pairs) +
-                                      " products differ from the model (first: a=" + std::to_string(r.a) +
-                                      " b=" + std::to_string(r.b) + " expected " + std::to_string(r.expected) +
-                                      " got " + std::to_string(r.got) + ")"));
-  return checks.finish();
+  VerifyStats st;
+  const auto results = verify_designs(shard.given ? shard_items(specs, shard) : specs, opt, &st);
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& r : results) rows.push_back(verify_row(r));
+  if (args.json)
+    std::cout << rows.dump(2) << "\n";
+  else
+    std::cout << verify_text(rows, opt.sim, st.builds, st.cached_builds);
+  if (shard.given)
+    write_shard(args.out, "verify", shard, shard_args,
+                {{"rows", rows}, {"builds", st.builds}, {"cached_builds", st.cached_builds}});
+  else if (!args.out.empty())
+    write_verify_outputs(args.out, rows, opt.sim);
+  return verify_checks(rows).finish();
 }
 
 const CommandRegistrar reg({
@@ -79,6 +67,8 @@ const CommandRegistrar reg({
               ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
           sub.add_option("--seed", args->opt.seed, "seed of the random pairs");
           sub.add_flag("--json", args->json, "print JSON");
+          sub.add_option("-o,--out", args->out, "also write DIR/verify.json (what --json prints) and DIR/report.md");
+          add_shard_option(sub, &args->shard);
           return [=] { return run_verify(*args); };
         },
 });
