@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
+#include "models/progress.hpp"
 #include "tb/mutate.hpp"
 
 namespace gm {
@@ -19,7 +21,11 @@ struct MutateArgs {
 
 int run_mutate(const MutateArgs& args) {
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
-  const auto results = mutate_designs(specs, args.opt);
+  Progress progress("mutate");
+  MutateOptions opt = args.opt;
+  opt.progress = &progress;
+  const auto results = mutate_designs(specs, opt);
+  progress.finish();
   int failed = 0;
   for (const auto& r : results) failed += r.escaped > 0 || !r.reference_passed;
   if (args.json) {
@@ -67,6 +73,7 @@ const CommandRegistrar reg({
                          "seconds per SAT proof of an uncaught mutant (a time-out counts as escaped)")
               ->check(CLI::Range(1, 86400));
           sub.add_flag("--json", args->json, "print JSON");
+          add_quiet_option(sub);
           return [=] { return run_mutate(*args); };
         },
 });

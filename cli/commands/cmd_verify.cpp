@@ -4,6 +4,8 @@
 
 #include "models/checks.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
+#include "models/progress.hpp"
 #include "tb/verify.hpp"
 
 namespace gm {
@@ -30,7 +32,10 @@ int run_verify(const VerifyArgs& args) {
   opt.rtl_dir = args.rtl_dir;
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
   VerifyStats st;
+  Progress progress("verify");
+  opt.progress = &progress;
   const auto results = verify_designs(specs, opt, &st);
+  progress.finish();
   int failed = 0;
   for (const auto& r : results) failed += !r.pass();
   if (args.json) {
@@ -79,6 +84,7 @@ const CommandRegistrar reg({
               ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
           sub.add_option("--seed", args->opt.seed, "seed of the random pairs");
           sub.add_flag("--json", args->json, "print JSON");
+          add_quiet_option(sub);
           return [=] { return run_verify(*args); };
         },
 });
