@@ -118,23 +118,29 @@ std::string Progress::line() const {
   return line_locked(out_.clock());
 }
 
-// "greenmac: characterize: synth 1/3 designs, now drum:k=4,s=1 (+1 more); 0:12 elapsed, about 0:24 left"
+// "greenmac: characterize: synth 1/3 designs; 0:12 elapsed, about 0:24 left; now drum_k4 (+1 more)": the
+// figures first, so that a terminal cuts off the step's name rather than the estimate.
 std::string Progress::line_locked(double now) const {
   std::string s = "greenmac: " + task_ + ": ";
   if (stages_.empty()) return s + "starting; " + format_duration(now - start_) + " elapsed";
   const StageCount& st = stages_.back();
   s += st.name + " " + std::to_string(st.done) + (st.total ? "/" + std::to_string(st.total) : "") + " " + st.unit;
+  s += "; " + format_duration(now - start_) + " elapsed";
+  if (st.total > 0 && st.done < st.total) {
+    if (st.done == 0) {
+      s += ", estimating the time left";
+    } else {
+      const double per_item = (now - stage_start_) / static_cast<double>(st.done);
+      s += ", about " + format_duration(per_item * static_cast<double>(st.total - st.done)) + " left";
+    }
+  }
   if (!active_.empty()) {
     const Active& a = active_.back();  // the step started last
-    s += ", now " + a.item;
+    s += "; now " + a.item;
     if (!a.note.empty()) s += " (" + a.note + ")";
     if (active_.size() > 1) s += " (+" + std::to_string(active_.size() - 1) + " more)";
   }
-  s += "; " + format_duration(now - start_) + " elapsed";
-  if (st.total == 0 || st.done >= st.total) return s;
-  if (st.done == 0) return s + ", estimating the time left";
-  const double per_item = (now - stage_start_) / static_cast<double>(st.done);
-  return s + ", about " + format_duration(per_item * static_cast<double>(st.total - st.done)) + " left";
+  return s;
 }
 
 void Progress::show_locked(double now) {
