@@ -3,6 +3,7 @@
 
 #include "cli/cli_errors.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
 #include "tb/process.hpp"
 #include "models/version.hpp"
 #include "models/spec.hpp"
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   CLI::App app{"greenmac: generate, verify and characterize exact and approximate integer multipliers"};
   app.set_version_flag("--version", gm::kVersion);
   app.require_subcommand(1);
+  gm::add_quiet_option(app);  // before any command: silences their progress lines
   std::vector<std::pair<CLI::App*, gm::RunFn>> runners;
   for (const auto& cmd : gm::all_commands()) {
     CLI::App* sub = app.add_subcommand(cmd.name, cmd.help);

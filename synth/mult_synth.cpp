@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "models/cache/cache_key.hpp"
+#include "models/progress.hpp"
 #include "tb/tool_version.hpp"
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
@@ -367,13 +368,17 @@ std::vector<SynthResult> synth_designs(const std::vector<SynthDesign>& designs, 
   SynthStats st;
   std::mutex mu;
   std::atomic<size_t> next{0};
+  progress_stage(opt.progress, "synth", designs.size());
   auto worker = [&] {
     for (size_t k; (k = next++) < designs.size();) {
+      const std::string name = designs[k].spec.name();
+      progress_begin(opt.progress, name);
       try {
         results[k] = synth_one(flow, act_of(k), designs[k].spec, st, mu);
       } catch (...) {
         errors[k] = std::current_exception();
       }
+      progress_end(opt.progress, name);
     }
   };
   std::vector<std::thread> pool;

@@ -25,6 +25,8 @@
 
 namespace gm {
 
+class Progress;  // models/progress.hpp
+
 inline constexpr const char* kOsu018Lib = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
 inline constexpr double kDefaultClockNs = 10.0;  // 100 MHz: every w <= 16 design here meets it in OSU018
 inline constexpr uint64_t kDefaultActivityCycles = 20'000;
@@ -38,6 +40,7 @@ struct SynthOptions {
   uint64_t seed = 1;
   int jobs = 2;
   std::filesystem::path keep_dir;  // -o: netlists, scripts and reports per design
+  Progress* progress = nullptr;    // set: a "synth" stage, one item per design (not a setting: not in the cache key)
 };
 
 struct PowerFigures {

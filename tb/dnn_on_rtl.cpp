@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "models/progress.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/layer_gemm.hpp"
 #include "models/errors.hpp"
@@ -135,7 +136,8 @@ class LayerArrayGemm : public dnn::GemmEngine {
 // whatever the number of workers. Worker t takes batches t, t + jobs, ...; each has its own
 // runner copies (one simulator process per call), golden engine and counters, merged at the end.
 BatchedRun run_batches_on_arrays(const std::vector<const GemmRunner*>& runner_of_layer, const dnn::Network& net,
-                                 const ImageSet& images, size_t batch, int jobs, const GoldenEngineFactory& make_golden) {
+                                 const ImageSet& images, size_t batch, int jobs, const GoldenEngineFactory& make_golden,
+                                 Progress* progress) {
   if (runner_of_layer.size() != net.layers.size())
     throw std::logic_error("run_batches_on_arrays: one runner slot per network layer expected");
   const size_t count = images.count(), classes = static_cast<size_t>(net.classes());
@@ -146,6 +148,7 @@ BatchedRun run_batches_on_arrays(const std::vector<const GemmRunner*>& runner_of
   std::vector<ArrayRunCounts> totals(workers, ArrayRunCounts(net.layers.size()));
   std::vector<std::exception_ptr> errors(workers);
   std::vector<std::thread> threads;
+  progress_stage(progress, "rtl", batches, "batches of " + std::to_string(batch) + " images");
   auto work = [&](size_t t) {
     try {
       const std::unique_ptr<dnn::GemmEngine> golden = make_golden();
@@ -167,7 +170,10 @@ BatchedRun run_batches_on_arrays(const std::vector<const GemmRunner*>& runner_of
       LayerArrayGemm engine(net, engine_of_layer);
       for (size_t b = t; b < batches; b += workers) {
         const size_t first = b * batch, n = std::min(batch, count - first);
+        const std::string step = "images " + std::to_string(first) + ".." + std::to_string(first + n - 1);
+        progress_begin(progress, step);
         const auto logits = dnn::run_network(net, images.image(first), n, engine, batch);
+        progress_end(progress, step);
         std::copy(logits.begin(), logits.end(), out.logits.begin() + static_cast<std::ptrdiff_t>(first * classes));
       }
       for (const auto& e : engines) totals[t].add(*e);
@@ -226,7 +232,9 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
   // One PE multiplier and one array harness per distinct spec, shared by the layers that use it.
   const std::vector<Spec> specs = dnn::distinct_specs(layer_specs);
   std::vector<PeMultiplier> muls;
+  progress_stage(opt.progress, "build", specs.size());  // a multiplier and its array harness each
   for (const Spec& spec : specs) {
+    progress_begin(opt.progress, spec.name());
     muls.push_back(prepare_pe_multiplier(spec, opt.mul_model, opt.mul_rtl));
     rep.mul_verified_pairs += muls.back().verified_pairs;
     if (!muls.back().failure.empty()) {  // a lookup table that is not proven equal to the RTL runs nothing
@@ -248,6 +256,7 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
         muls[s].rtl, tuning));
     rep.build_seconds += runners.back()->build_seconds();
     rep.profile_guided = rep.profile_guided || runners.back()->profile_guided();
+    progress_end(opt.progress, specs[s].name());
   }
   std::vector<const GemmRunner*> runner_of_layer(net.layers.size(), nullptr);
   std::vector<std::string> spec_of_layer(net.layers.size());
@@ -256,8 +265,9 @@ DnnRtlReport dnn_rtl(const DnnRtlOptions& opt) {
     for (size_t s = 0; s < specs.size(); ++s)
       if (specs[s].canonical() == spec_of_layer[l.index]) runner_of_layer[l.index] = runners[s].get();
   }
-  const BatchedRun run = run_batches_on_arrays(runner_of_layer, net, test, opt.batch, opt.jobs,
-                                               [&] { return std::make_unique<dnn::LayerGemm>(net, config, 1); });
+  const BatchedRun run = run_batches_on_arrays(
+      runner_of_layer, net, test, opt.batch, opt.jobs, [&] { return std::make_unique<dnn::LayerGemm>(net, config, 1); },
+      opt.progress);
   dnn::LayerGemm golden_engine(net, config);
   const auto golden = dnn::run_network(net, test.pixels.data(), test.count(), golden_engine, opt.batch);
   const std::vector<int32_t>& rtl = run.logits;

@@ -22,6 +22,8 @@
 
 namespace gm {
 
+class Progress;  // models/progress.hpp
+
 // One conv or fc layer's check: its outputs on the array against the golden layer on the same
 // inputs, and its cycles against the model, summed over the batches.
 struct DnnLayerCheck {
@@ -72,10 +74,11 @@ BatchedRun run_batches_on_array(const GemmRunner& runner, const dnn::Network& ne
 // The same with an array per layer: net.layers[i] (conv/fc) runs on *runner_of_layer[i] (pooling
 // layers: nullptr), each worker with its own copy of every distinct runner; `make_golden` makes
 // each worker's golden engine (e.g. dnn::LayerGemm of the per-layer configuration), which every
-// layer's outputs are checked against.
+// layer's outputs are checked against. `progress`, when set, gets a "rtl" stage of the batches.
 using GoldenEngineFactory = std::function<std::unique_ptr<dnn::GemmEngine>()>;
 BatchedRun run_batches_on_arrays(const std::vector<const GemmRunner*>& runner_of_layer, const dnn::Network& net,
-                                 const ImageSet& images, size_t batch, int jobs, const GoldenEngineFactory& make_golden);
+                                 const ImageSet& images, size_t batch, int jobs, const GoldenEngineFactory& make_golden,
+                                 Progress* progress = nullptr);
 
 // `dnn rtl` builds a lookup-table harness profile-guided (tb/array_runner.hpp) from this many images on.
 constexpr size_t kProfileGuidedFromImages = 5000;
@@ -101,6 +104,7 @@ struct DnnRtlOptions {
   // The harness's compilation (lookup tables only); unset: profile-guided from
   // kProfileGuidedFromImages images on, else plain.
   std::optional<HarnessTuning> tuning;
+  Progress* progress = nullptr;  // set: stages "build" (the PE multipliers and harnesses) and "rtl" (batches)
 };
 
 struct DnnRtlReport {

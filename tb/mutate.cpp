@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "models/progress.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
 #include "tb/process.hpp"
@@ -141,7 +142,12 @@ std::vector<MutateResult> mutate_designs(const std::vector<Spec>& specs, const M
     throw UserError("yosys is not installed (not on PATH); install it with `apt-get install yosys`");
 
   std::vector<DesignWork> work(specs.size());
-  parallel_for(specs.size(), opt.jobs, [&](size_t d) { make_mutants(specs[d], d, opt, work[d]); });
+  progress_stage(opt.progress, "mutants", specs.size());
+  parallel_for(specs.size(), opt.jobs, [&](size_t d) {
+    progress_begin(opt.progress, specs[d].name());
+    make_mutants(specs[d], d, opt, work[d]);
+    progress_end(opt.progress, specs[d].name());
+  });
 
   // Every reference and mutant, in batches of opt.batch per harness build.
   struct Slot {
@@ -162,8 +168,11 @@ std::vector<MutateResult> mutate_designs(const std::vector<Spec>& specs, const M
   std::vector<MutateResult> out(specs.size());
   for (size_t d = 0; d < specs.size(); ++d) out[d].spec = specs[d];
   const size_t batch = std::max<size_t>(opt.batch, 1);
+  progress_stage(opt.progress, "simulate", all.size(), "designs and mutants");
   for (size_t first = 0; first < all.size(); first += batch) {
     const size_t last = std::min(all.size(), first + batch);
+    const std::string step = "a harness of " + std::to_string(last - first);
+    progress_begin(opt.progress, step);
     const auto t0 = Clock::now();
     const auto results = verify_rtl({all.begin() + first, all.begin() + last}, vopt);
     const double share = seconds_since(t0) / static_cast<double>(last - first);
@@ -176,6 +185,7 @@ std::vector<MutateResult> mutate_designs(const std::vector<Spec>& specs, const M
       else
         work[s.design].caught[s.mutant] = !r.pass();
     }
+    progress_end(opt.progress, step, last - first);
   }
 
   // The uncaught mutants go to the SAT miter.
@@ -185,13 +195,17 @@ std::vector<MutateResult> mutate_designs(const std::vector<Spec>& specs, const M
       if (!work[d].caught[i]) uncaught.push_back({d, static_cast<long>(i)});
   std::vector<char> equivalent(uncaught.size(), 0);
   std::vector<double> sat_seconds(uncaught.size(), 0);
+  progress_stage(opt.progress, "SAT", uncaught.size(), "uncaught mutants");
   parallel_for(uncaught.size(), opt.jobs, [&](size_t k) {
     const auto t0 = Clock::now();
     const Slot& s = uncaught[k];
+    const std::string step = specs[s.design].name() + " mutant " + std::to_string(s.mutant);
+    progress_begin(opt.progress, step);
     const DesignWork& w = work[s.design];
     equivalent[k] = sat_equivalent(w.reference, reference_module(s.design), w.mutants[s.mutant],
                                    mutant_module(s.design, s.mutant), opt.sat_timeout_s);
     sat_seconds[k] = seconds_since(t0);
+    progress_end(opt.progress, step);
   });
 
   for (size_t d = 0; d < specs.size(); ++d) {

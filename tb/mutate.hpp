@@ -16,6 +16,8 @@
 
 namespace gm {
 
+class Progress;  // models/progress.hpp
+
 struct MutateOptions {
   int count = 30;                 // mutants per design (`mutate -list N`)
   uint64_t seed = 1;              // `mutate -seed`
@@ -23,6 +25,7 @@ struct MutateOptions {
   int sat_timeout_s = 120;        // per uncaught mutant; a time-out counts as escaped
   size_t batch = 160;             // designs per harness build
   int jobs = 2;                   // Yosys runs in parallel
+  Progress* progress = nullptr;   // set: stages "mutants" (designs), "simulate" (batches), "SAT" (uncaught mutants)
 };
 
 struct MutateResult {

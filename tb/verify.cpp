@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "models/progress.hpp"
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
@@ -326,13 +327,19 @@ std::vector<VerifyResult> verify_rtl(const std::vector<RtlDesign>& designs, cons
   }
   VerifyStats local;
   VerifyStats& st = stats ? *stats : local;
+  progress_stage(opt.progress, "verify", designs.size());
   for (const auto& [w, g] : groups) {
+    // One simulation holds every design of the width: they finish together.
+    const std::string step = std::to_string(g.specs.size()) + " design" + (g.specs.size() == 1 ? "" : "s") +
+                             " of width " + std::to_string(w) + " on " + opt.sim;
+    progress_begin(opt.progress, step);
     const uint64_t random_pairs = w > kMaxExhaustiveWidth ? opt.random_pairs : 0;
     for (size_t k = 0; k < g.specs.size(); ++k) out[g.index[k]].exhaustive = random_pairs == 0 && !opt.pair_limit;
     if (opt.sim == "verilator")
       run_verilator(g, opt, random_pairs, st, out);
     else
       run_icarus(g, opt, random_pairs, st, out);
+    progress_end(opt.progress, step, g.specs.size());
   }
   return out;
 }

@@ -19,12 +19,15 @@
 
 namespace gm {
 
+class Progress;  // models/progress.hpp
+
 struct VerifyOptions {
   std::string sim = "verilator";       // verilator | icarus
   std::filesystem::path rtl_dir;       // verify DIR/<name>.v instead of freshly generated RTL
   uint64_t random_pairs = 10'000'000;  // for w > 12
   uint64_t seed = 1;
   uint64_t pair_limit = 0;             // > 0: stop after this many pairs per group (benchmarks only)
+  Progress* progress = nullptr;        // set: a "verify" stage; each width's group (one simulation) is a step
 };
 
 struct VerifyResult {

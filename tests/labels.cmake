@@ -36,6 +36,7 @@ set(GM_UNIT_SUITES
   PinEnergyParse InferStats                                  # OpenSTA pin-energy log reader, confidence interval
   InferComposeLayers                                         # per-layer inference energy recomposed from its runs
   ExploreLevers                                              # explore's levers and search sizes
+  ProgressReporter                                           # progress lines on a fake clock
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
@@ -49,6 +50,7 @@ set(GM_SLOW_CASES
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
   CacheConcurrencyCli.ParallelVerifiesLeaveOneIntactHarnessEntry  # three cold Verilator builds at once (140 s at load 24)
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
+  ProgressCli.VerifyCountsDesignsAndTheGlobalQuietSilencesIt  # a cold Verilator build of two designs (~50 s loaded)
   Sweep.*
   Lint.*
   DnnRtl.*

@@ -19,10 +19,12 @@
 #include "synth/array_synth.hpp"
 #include "cli/report/characterize.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/layer_multipliers.hpp"
 #include "models/energy/mem_energy.hpp"
 #include "models/files.hpp"
+#include "models/progress.hpp"
 
 namespace gm {
 namespace {
@@ -54,7 +56,12 @@ int run_characterize_array(const CharArgs& args) {
   const ArrayConfig cfg = a.config();
   const GemmProblem gemm = a.gemm(args.opt.synth.seed);
   ensure_output_dir(args.out);  // fail before the synthesis, not after
+  Progress progress("characterize");
+  progress.stage("array", 1, "arrays");  // the array and its exact twin: one step
+  progress.begin(cfg.canonical());
   const ArrayCharReport rep = characterize_array(cfg, gemm, a.options(args.opt.synth, ""));
+  progress.end(cfg.canonical());
+  progress.finish();
   write_array_characterization(rep, args.out);
   if (args.json) {
     std::cout << array_char_json(rep).dump(2) << "\n";
@@ -112,7 +119,10 @@ int run_characterize(const CharArgs& args) {
   // An unknown layer, or a narrow multiplier on a layer whose operands do not fit it: before any output.
   if (opt.dnn.layers) opt.dnn.layers->resolve(load_dnn_model(opt.dnn.model));
   ensure_output_dir(opt.out_dir);  // fail before hours of synthesis, not after
+  Progress progress("characterize");
+  opt.synth.progress = &progress;
   const auto rows = characterize(specs, opt);
+  progress.finish();
   write_characterization(rows, opt);
   if (args.json) {
     nlohmann::json out = nlohmann::json::array();
@@ -194,6 +204,7 @@ const CommandRegistrar reg({
                          "with --dnn: the OLD array energy estimate (before --array's whole inferences): an RxC "
                          "array of each design simulated on a few rows of the network's largest layer");
           sub.add_flag("--json", args->json, "also print the rows as JSON");
+          add_quiet_option(sub);
           return [=] { return run_characterize(*args); };
         },
 });

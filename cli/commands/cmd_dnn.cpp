@@ -26,6 +26,8 @@
 
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
+#include "models/progress.hpp"
 #include "cli/train_binary.hpp"
 #include "cli/commands/dnn_layers.hpp"
 #include "cli/commands/dnn_tune.hpp"
@@ -78,7 +80,10 @@ int run_eval(const EvalArgs& args) {
   opt.trace_dir = args.trace_dir;
   opt.batch = args.batch;
   for (const auto& m : args.muls) opt.specs.push_back(parse_spec(m));
+  Progress progress("dnn eval");
+  opt.progress = &progress;
   const DnnEvalReport rep = dnn_eval(opt);
+  progress.finish();
   if (args.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : rep.rows) {
@@ -175,7 +180,10 @@ int run_rtl(const RtlArgs& a) {
   std::tie(opt.rows, opt.cols) = a.run.dims();
   opt.model = a.run.model, opt.images = a.run.images, opt.data_dir = a.run.data;
   opt.mul_model = parse_mul_model(a.mul_model);
+  Progress progress("dnn rtl");
+  opt.progress = &progress;
   const DnnRtlReport r = dnn_rtl(opt);
+  progress.finish();
   if (a.run.json) {
     nlohmann::json j = {{"spec", r.spec},     {"array", r.array},         {"images", r.images},
                         {"accuracy", r.accuracy}, {"mismatches", r.mismatches}, {"cycles", r.cycles},
@@ -262,6 +270,7 @@ const CommandRegistrar reg_dnn({
                          "write each multiplier's operand-pair histogram and a sampled operand stream here");
           ev->add_option("--batch", args->batch, "images per GEMM call")->check(CLI::Range(1, 100000))->capture_default_str();
           ev->add_flag("--json", args->json, "print JSON");
+          add_quiet_option(*ev);
 
           auto rargs = std::make_shared<RtlArgs>();
           CLI::App* rt = sub.add_subcommand(
@@ -292,6 +301,7 @@ const CommandRegistrar reg_dnn({
                                         "file of `LAYER SPEC` lines (`default SPEC`, # comments): per-layer "
                                         "multipliers, as --mul-layer");
           rt->get_option("--mul")->excludes(rt_layer)->excludes(rt_map);
+          add_quiet_option(*rt);
           rt->add_option("--mul-rtl", rargs->opt.mul_rtl,
                          "Verilog file to use as the PE multiplier instead of the generated RTL (must define the "
                          "spec's module with ports a_i, b_i, y_o); the spec's model stays the oracle");

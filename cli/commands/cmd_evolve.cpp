@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
+#include "models/progress.hpp"
 #include "cli/evolve/evolve.hpp"
 #include "cli/evolve/report.hpp"
 #include "models/checks.hpp"
@@ -23,7 +25,10 @@ int run_evolve_command(EvolveArgs args) {
   args.opt.is_signed = args.s == 1;
   args.opt.out = args.out;
   args.opt.synth = !args.no_synth;
+  Progress progress("evolve");
+  args.opt.progress = &progress;
   const EvolveResult r = run_evolve(args.opt);
+  progress.finish();
   const auto j = evolve_json(r);
   const std::string md = evolve_markdown(r);
   write_file_atomic(args.opt.out / "evolve.json", j.dump(2) + "\n");
@@ -90,6 +95,7 @@ const CommandRegistrar reg({
               ->required();
           sub.add_flag("--no-synth", a->no_synth, "skip the measurement of the stored circuits by greenmac synth");
           sub.add_flag("--json", a->json, "print the run as JSON");
+          add_quiet_option(sub);
           return [=] { return run_evolve_command(*a); };
         },
 });

@@ -9,6 +9,7 @@
 
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
 #include "models/evo/library.hpp"
 #include "cli/explore/report.hpp"
 #include "cli/explore/search.hpp"
@@ -16,6 +17,7 @@
 #include "models/checks.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/files.hpp"
+#include "models/progress.hpp"
 
 namespace gm {
 namespace {
@@ -64,7 +66,10 @@ int run_explore_cmd(const ExploreArgs& a) {
   apply(o, a);
   (void)load_dnn_model(o.model);  // a bad model is refused before the output directory is made
   ensure_output_dir(o.out_dir, "-o");
+  Progress progress("explore");
+  o.progress = &progress;
   const explore::ExploreResult r = explore::run_explore(o);
+  progress.finish();
   explore::write_explore_report(r, o);
   const nlohmann::json best = explore::best_json(r, o);
   if (a.json) {
@@ -125,6 +130,7 @@ const CommandRegistrar reg_explore({
           sub.add_option("--train-images", a->train_images, "training images per epoch (default 50000)");
           sub.add_option("--sim-images", a->sim_images, "whole inferences per gate-level energy measurement (default 4)");
           sub.add_option("--rtl-images", a->rtl_images, "test images of the RTL check of the chosen point (default 200)");
+          add_quiet_option(sub);
           return [=] { return run_explore_cmd(*a); };
         },
 });

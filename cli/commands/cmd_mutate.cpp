@@ -9,6 +9,8 @@
 #include "cli/shard/shard.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "cli/quiet_option.hpp"
+#include "models/progress.hpp"
 #include "tb/mutate.hpp"
 
 namespace gm {
@@ -33,7 +35,11 @@ int run_mutate(const MutateArgs& args) {
     std::cerr << "mutate: " << shard_file(args.out, "mutate", shard).string() << " is there; shard skipped\n";
     return 0;
   }
-  const auto results = mutate_designs(shard.given ? shard_items(specs, shard) : specs, args.opt);
+  Progress progress("mutate");
+  MutateOptions opt = args.opt;
+  opt.progress = &progress;
+  const auto results = mutate_designs(shard.given ? shard_items(specs, shard) : specs, opt);
+  progress.finish();
   nlohmann::json rows = nlohmann::json::array(), checks = nlohmann::json::array();
   for (const auto& r : results) rows.push_back(mutate_row(r)), checks.push_back(mutate_row_checks(r));
   if (args.json)
@@ -69,6 +75,7 @@ const CommandRegistrar reg({
           sub.add_flag("--json", args->json, "print JSON");
           sub.add_option("-o,--out", args->out, "also write DIR/mutate.json (what --json prints) and DIR/report.md");
           add_shard_option(sub, &args->shard);
+          add_quiet_option(sub);
           return [=] { return run_mutate(*args); };
         },
 });

@@ -12,6 +12,8 @@
 #include "synth/array_synth.hpp"
 #include "models/checks.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
+#include "models/progress.hpp"
 #include "models/files.hpp"
 #include "synth/mult_synth.hpp"
 
@@ -28,8 +30,14 @@ struct SynthArgs {
 };
 
 int run_synth_array(const SynthArgs& args) {
-  const ArraySynthResult r = synth_array(args.array.config(), args.array.gemm(args.opt.seed),
-                                         args.array.options(args.opt, args.out_dir));
+  const ArrayConfig cfg = args.array.config();
+  const GemmProblem gemm = args.array.gemm(args.opt.seed);
+  Progress progress("synth");
+  progress.stage("synth", 1, "arrays");
+  progress.begin(cfg.canonical());
+  const ArraySynthResult r = synth_array(cfg, gemm, args.array.options(args.opt, args.out_dir));
+  progress.end(cfg.canonical());
+  progress.finish();
   const nlohmann::json j = nlohmann::json::array({array_synth_json(r)});
   if (!args.out_dir.empty()) {
     write_file_atomic(std::filesystem::path(args.out_dir) / "synth.json", j.dump(2) + "\n");
@@ -56,7 +64,10 @@ int run_synth(const SynthArgs& args) {
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
   if (specs.empty()) throw UserError("no designs given; name SPECs or use --set default");
   SynthStats st;
+  Progress progress("synth");
+  opt.progress = &progress;
   const auto results = synth_designs(specs, opt, &st);
+  progress.finish();
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : results) j.push_back(synth_result_json(r));
   if (!args.out_dir.empty()) {
@@ -104,6 +115,7 @@ const CommandRegistrar reg({
           sub.add_flag("--csv", args->csv, "print CSV, one row per design")->excludes(json);
           sub.add_option("-o,--out", args->out_dir,
                          "keep netlists, scripts and reports in DIR/<name>/, plus DIR/synth.json and DIR/synth.csv");
+          add_quiet_option(sub);
           return [=] { return run_synth(*args); };
         },
 });

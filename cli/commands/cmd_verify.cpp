@@ -7,6 +7,8 @@
 #include "cli/shard/shard.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "cli/quiet_option.hpp"
+#include "models/progress.hpp"
 #include "tb/verify.hpp"
 
 namespace gm {
@@ -35,7 +37,10 @@ int run_verify(const VerifyArgs& args) {
     return 0;
   }
   VerifyStats st;
+  Progress progress("verify");
+  opt.progress = &progress;
   const auto results = verify_designs(shard.given ? shard_items(specs, shard) : specs, opt, &st);
+  progress.finish();
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : results) rows.push_back(verify_row(r));
   if (args.json)
@@ -69,6 +74,7 @@ const CommandRegistrar reg({
           sub.add_flag("--json", args->json, "print JSON");
           sub.add_option("-o,--out", args->out, "also write DIR/verify.json (what --json prints) and DIR/report.md");
           add_shard_option(sub, &args->shard);
+          add_quiet_option(sub);
           return [=] { return run_verify(*args); };
         },
 });

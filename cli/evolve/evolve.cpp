@@ -12,6 +12,7 @@
 #include "models/evo/library.hpp"
 #include "models/files.hpp"
 #include "models/metrics.hpp"
+#include "models/progress.hpp"
 #include "models/spec.hpp"
 #include "models/version.hpp"
 #include "synth/evo_cell_costs.hpp"
@@ -169,6 +170,7 @@ void measure(const EvolveOptions& opt, const Pairs& stream, EvolveResult& r) {
     if (!c.id.empty()) add(c.spec);
   SynthOptions so;
   so.lib = opt.lib;
+  so.progress = opt.progress;
   so.jobs = std::max(1, opt.threads);
   const auto results = synth_designs(designs, so);
   r.seed_measured_pj = results[0].energy_multiplier_pj();
@@ -225,6 +227,7 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
   std::vector<std::pair<evo::GateNetlist, evo::Fitness>> found = {{seed, r.seed_fitness}};
   uint64_t searched_evals = 0;
   double searched_seconds = 0;
+  progress_stage(opt.progress, "search", bounds.size(), "bounds");
   for (size_t i = 0; i < bounds.size(); ++i) {
     const evo::ErrorBound& bound = bounds[i];
     // Start from the cheapest circuit so far that meets this bound (the seed when none does).
@@ -247,10 +250,15 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
     limits.seconds = opt.evaluations ? 0 : opt.seconds / static_cast<double>(bounds.size());
     const uint64_t evals_before = state.evaluations;
     const double seconds_before = state.seconds;
-    std::cerr << "greenmac evolve: bound " << bound.text << " (" << i + 1 << " of " << bounds.size() << ")"
-              << (c.resumed ? ", resumed at " + std::to_string(state.evaluations) + " evaluations" : "") << "\n";
-    search.run(state, bound, limits,
-               [&](const evo::CgpState& s) { write_file_atomic(state_file, state_json(s, key).dump(1) + "\n"); });
+    const std::string step = "bound " + bound.text;
+    if (c.resumed && opt.progress)
+      opt.progress->log("greenmac evolve: " + step + " resumed at " + std::to_string(state.evaluations) + " evaluations");
+    progress_begin(opt.progress, step);
+    search.run(state, bound, limits, [&](const evo::CgpState& s) {
+      write_file_atomic(state_file, state_json(s, key).dump(1) + "\n");
+      if (opt.progress) opt.progress->note(step, std::to_string(s.evaluations) + " evaluations");
+    });
+    progress_end(opt.progress, step);
     searched_evals += state.evaluations - evals_before;
     searched_seconds += state.seconds - seconds_before;
     c.fitness = state.fitness;

@@ -19,6 +19,8 @@
 
 namespace gm {
 
+class Progress;  // models/progress.hpp
+
 struct EvolveOptions {
   int w = 8;
   bool is_signed = true;
@@ -40,6 +42,7 @@ struct EvolveOptions {
   evo::CgpOptions cgp;
   bool synth = true;                 // measure the stored circuits and the seed with the real flow
   std::filesystem::path out;         // the library folder
+  Progress* progress = nullptr;      // set: a "search" stage of the bounds, then the measurement's "synth"
 };
 
 struct EvolvedCircuit {

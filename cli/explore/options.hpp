@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace gm {
+class Progress;  // models/progress.hpp
+}  // namespace gm
+
 namespace gm::explore {
 
 // The levers a search may pull (docs/explore.md): approx (one truncated multiplier ladder for all
@@ -37,6 +41,7 @@ struct ExploreOptions {
   size_t train_images = 50000, val_images = 10000, test_images = 10000;
   size_t sim_images = 4;     // whole inferences per energy measurement
   size_t rtl_images = 200;   // the chosen point through `dnn rtl`
+  Progress* progress = nullptr;  // set: the decisions go through it (silenced by --quiet), points counted
   bool has(const std::string& lever) const { return levers.count(lever) > 0; }
 };
 

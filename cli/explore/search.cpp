@@ -10,6 +10,7 @@
 #include "models/dnn/layer_names.hpp"
 #include "models/errors.hpp"
 #include "models/evo/library.hpp"
+#include "models/progress.hpp"
 
 namespace gm::explore {
 
@@ -48,7 +49,9 @@ std::string joined(const std::vector<std::string>& v) {
 
 class Search {
  public:
-  explicit Search(const ExploreOptions& opt) : opt_(opt), store_(opt.out_dir), ev_(opt, store_), t0_(Clock::now()) {}
+  explicit Search(const ExploreOptions& opt) : opt_(opt), store_(opt.out_dir), ev_(opt, store_), t0_(Clock::now()) {
+    progress_stage(opt_.progress, "explore", 0, "points");  // the search stops on time: no total
+  }
 
   ExploreResult run() {
     baseline();
@@ -80,7 +83,11 @@ class Search {
   double measure_cost() const { return longest_measure_; }
   void say(const std::string& what) {
     res_.decisions.push_back(what);
-    std::fprintf(stderr, "explore [%4.0f s]: %s\n", elapsed(), what.c_str());
+    const std::string line = "explore [" + fmt("%4.0f", elapsed()) + " s]: " + what;
+    if (opt_.progress)
+      opt_.progress->log(line);
+    else
+      std::fprintf(stderr, "%s\n", line.c_str());
   }
   double loss_pp(double val) const { return (res_.baseline_val() - val) * 100; }
   bool feasible(double val) const { return loss_pp(val) <= opt_.budget_pp + 1e-9; }
@@ -112,14 +119,17 @@ class Search {
       longest_train_ = std::max(longest_train_, stored->train_seconds);
       if (stored->energy) longest_measure_ = std::max(longest_measure_, stored->energy->seconds);
       say("resumed " + recipe);
+      progress_end(opt_.progress, recipe);
       return res_.points.back();
     }
     Point p;
     p.key = key, p.lever = lever, p.parent = parent.key, p.recipe = recipe;
     p.model = parent.model, p.mul_layers = parent.mul_layers, p.zero_gate = parent.zero_gate;
     p.sparsity = parent.sparsity, p.width = parent.width;
+    progress_begin(opt_.progress, recipe);
     make(p);
     if (!p.has_val()) ev_.accuracy(p);
+    progress_end(opt_.progress, recipe);
     longest_train_ = std::max(longest_train_, p.train_seconds);
     store_.save(p);
     res_.points.push_back(p);

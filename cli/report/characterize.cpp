@@ -23,6 +23,7 @@
 #include "models/version.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/product_table.hpp"
+#include "models/progress.hpp"
 
 namespace fs = std::filesystem;
 
@@ -270,6 +271,7 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
   eo.keep_traces = true;  // used here, in memory
   // The files are written too, beside the report: the synthesis results name the stream they came from.
   eo.trace_dir = (opt.out_dir / "traces").string();
+  eo.progress = opt.synth.progress;
   const DnnEvalReport rep = dnn_eval(eo);
   std::map<std::string, const DnnEvalRow*> by_name;
   for (const auto& r : rep.rows) by_name[r.name] = &r;
@@ -283,7 +285,9 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
     ws_images = load_dnn_test_set(opt.dnn.data_dir, opt.dnn.images > 0 ? std::min<size_t>(opt.dnn.images, 64) : 64, net);
   }
   std::vector<SynthDesign> designs;
+  if (ws) progress_stage(opt.synth.progress, "PE stream", specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
+    if (ws) progress_begin(opt.synth.progress, specs[i].name());
     const DnnEvalRow& er = *by_name.at(specs[i].name());
     const std::string origin = "the operands of " + er.name + " in " + rep.model;
     dists[i] = er.trace->histogram_distribution(origin + " (histogram)");
@@ -295,6 +299,7 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
     else
       designs.push_back({specs[i], std::make_shared<Distribution>(er.trace->stream_distribution(origin + " (stream)")),
                          er.stream_file, nullptr});
+    if (ws) progress_end(opt.synth.progress, specs[i].name());
   }
   const std::vector<SynthResult> synth = synth_designs(designs, opt.synth);
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -324,10 +329,17 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
     row.macs_per_image = rep.macs_per_image;
   }
   std::vector<std::function<void(int)>> todo;  // each writes only its own row
+  std::vector<std::string> todo_names;         // the step each one is, for the progress line
   for (size_t i = 0; i < specs.size(); ++i)
-    if (has_array_work(specs[i], opt, rows[i]))
+    if (has_array_work(specs[i], opt, rows[i])) {
       todo.push_back([&, i](int jobs) { array_work(specs[i], opt, rep.macs_per_image, jobs, rows[i]); });
-  if (config && opt.dnn.inference) todo.push_back([&](int jobs) { configuration_array_work(opt, jobs, *config); });
+      todo_names.push_back(specs[i].name());
+    }
+  if (config && opt.dnn.inference) {
+    todo.push_back([&](int jobs) { configuration_array_work(opt, jobs, *config); });
+    todo_names.push_back(config->name());
+  }
+  if (!todo.empty()) progress_stage(opt.synth.progress, "array", todo.size());
   const int workers = std::max(1, std::min<int>(opt.synth.jobs, static_cast<int>(todo.size())));
   // With several designs at a time, each design's own simulation runs on one thread (its images in
   // one lane-parallel pass; the results do not depend on that: inference_energy.hpp, dnn_on_rtl.hpp).
@@ -336,11 +348,13 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
   std::vector<std::exception_ptr> errors(todo.size());
   auto work = [&] {
     for (size_t t; (t = next++) < todo.size();) {
+      progress_begin(opt.synth.progress, todo_names[t]);
       try {
         todo[t](inner_jobs);
       } catch (...) {
         errors[t] = std::current_exception();
       }
+      progress_end(opt.synth.progress, todo_names[t]);
     }
   };
   std::vector<std::thread> pool;

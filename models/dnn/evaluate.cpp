@@ -12,6 +12,7 @@
 #include "models/dnn/layer_gemm.hpp"
 #include "models/dnn/operand_fit.hpp"
 #include "models/product_table.hpp"
+#include "models/progress.hpp"
 #include "models/install_layout.hpp"
 
 namespace gm {
@@ -107,8 +108,11 @@ DnnEvalReport dnn_eval(const DnnEvalOptions& opt) {
   std::vector<int> exact_classes;
   const bool writing = !opt.trace_dir.empty(), tracing = writing || opt.keep_traces;
   // One row: `engine` (built on `trace` when tracing) runs the whole network.
+  progress_stage(opt.progress, "dnn", specs.size() + (opt.layers ? 1 : 0),
+                 "networks of " + std::to_string(test.count()) + " images");
   auto evaluate = [&](DnnEvalRow row, dnn::GemmEngine& engine, const std::function<uint64_t()>& macs,
                       const std::shared_ptr<dnn::OperandTrace>& trace) {
+    progress_begin(opt.progress, row.name);
     const auto t0 = std::chrono::steady_clock::now();
     const auto out = dnn::run_network(net, test.pixels.data(), test.count(), engine, opt.batch);
     row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -133,6 +137,7 @@ DnnEvalReport dnn_eval(const DnnEvalOptions& opt) {
       row.histogram_file = hist.string();
       row.stream_file = stream.string();
     }
+    progress_end(opt.progress, row.name);
     rep.rows.push_back(row);
   };
   auto new_trace = [&] {

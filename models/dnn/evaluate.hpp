@@ -17,6 +17,8 @@
 
 namespace gm {
 
+class Progress;  // models/progress.hpp
+
 // The images a network is measured on (--split): the 10,000 Fashion-MNIST test images, or the
 // validation split, the LAST 10,000 of the 60,000 training images (for choices a lever makes).
 // Training and fine-tuning use only the images before it (kTrainingImages), so the shipped models
@@ -39,6 +41,7 @@ struct DnnEvalOptions {
   DnnSplit split = DnnSplit::kTest;
   // A per-layer configuration: one more row after the specs' rows, named by its canonical text.
   std::optional<dnn::LayerMultipliers> layers;
+  Progress* progress = nullptr;  // set: a "dnn" stage, one item per network evaluated (models/progress.hpp)
 };
 
 struct DnnEvalRow {
