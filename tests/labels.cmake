@@ -29,6 +29,7 @@ set(GM_UNIT_SUITES
   HarnessBuildArgv                                           # the Verilator harness command line
   CheckLog                                                   # failed checks decide the exit status
   Shard                                                      # --shard I/N, shard files, merge's checks
+  SlurmScripts                                               # greenmac slurm's sbatch files: quoting, array lists
   Names SpecSyntax ToolNames ToolLog                         # names by content, strict specs, tool names and logs
   NetNames                                                   # emitted net names say where a net sits
   StorageAccesses MemEnergy StorageLayerStats                # storage energy: schedule accesses, table, per-layer stats
@@ -66,6 +67,7 @@ set(GM_SLOW_CASES
   SynthFlow.*
   Layering.*                                                 # 25 compiles
   Install.GenVerifySynthAndDnnEvalRunFromAMovedPrefix
+  SlurmCluster.*                                             # a single-node Slurm, 8 syntheses twice (~40 s)
   ArraySchedule.ResultsAndCyclesEqualTheModelsOnVerilator     # 7 array harnesses (60 s cold)
   ArrayHarnessProfileGuided.*                                # two instrumented builds and one with the profile (~55 s)
 )
