@@ -29,6 +29,7 @@ set(GM_UNIT_SUITES
   HarnessBuildArgv                                           # the Verilator harness command line
   CheckLog                                                   # failed checks decide the exit status
   Shard                                                      # --shard I/N, shard files, merge's checks
+  ShardRecords                                               # characterize's and synth's shard records read back
   Names SpecSyntax ToolNames ToolLog                         # names by content, strict specs, tool names and logs
   NetNames                                                   # emitted net names say where a net sits
   StorageAccesses MemEnergy StorageLayerStats                # storage energy: schedule accesses, table, per-layer stats
