@@ -47,6 +47,7 @@ set(GM_SLOW_CASES
   ShippedEvo.EveryCircuitVerifiesExhaustively                # a Verilator build per shipped circuit
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
+  ShardCharacterize.DnnSweepWithAPerLayerConfigurationMergesToTheUnshardedReport  # four --dnn runs, 50 images
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   Sweep.*
   Lint.*

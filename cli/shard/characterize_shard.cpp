@@ -126,7 +126,8 @@ int run_characterize_shard(const std::vector<Spec>& specs, const CharOptions& op
   write_shard(opt.out_dir, kCommand, shard, args,
               {{"rows", rows}, {"config", part.config ? char_row_record(*part.config) : json()}});
   std::cout << "shard " << shard_text(shard) << ": " << mine.size() << " of " << plan.specs.size()
-            << " rows characterized into " << file.string() << ". When all " << shard.count
+            << " rows" << (part.config ? " and the per-layer configuration" : "") << " characterized into "
+            << file.string() << ". When all " << shard.count
             << " are done: greenmac merge " << opt.out_dir.string() << "\n";
   std::vector<CharRow> own = part.rows;
   if (part.config) own.push_back(*part.config);

@@ -10,6 +10,7 @@
 #include "models/files.hpp"
 #include "tests/support/cli_util.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/tools.hpp"
 
 namespace fs = std::filesystem;
 using gm::test::run_cli;
@@ -24,6 +25,19 @@ void expect_same_file(const fs::path& a, const fs::path& b) {
   ASSERT_TRUE(fs::exists(a)) << a;
   ASSERT_TRUE(fs::exists(b)) << b;
   EXPECT_EQ(gm::read_file(a), gm::read_file(b)) << a << " and " << b << " differ";
+}
+
+// Every file under `a` (the shards' directory aside) is in `b` with the same bytes; returns how many.
+size_t expect_same_tree(const fs::path& a, const fs::path& b) {
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(a)) {
+    if (!e.is_regular_file()) continue;
+    const fs::path rel = fs::relative(e.path(), a);
+    if (*rel.begin() == "shards") continue;
+    expect_same_file(e.path(), b / rel);
+    ++files;
+  }
+  return files;
 }
 
 }  // namespace
@@ -50,9 +64,7 @@ TEST(ShardCharacterize, MergedShardsWriteTheUnshardedReportAndAFinishedShardIsSk
   const auto j = nlohmann::json::parse(gm::read_file(fs::path(b) / "report.json"));
   EXPECT_EQ(j["designs"].size(), 7u);  // the asked three first, then the four baselines
   // The plots too (gnuplot's data, scripts, PNG and SVG): every file of the unsharded run.
-  size_t files = 0;
-  for (const auto& e : fs::directory_iterator(a)) files += (expect_same_file(e.path(), fs::path(b) / e.path().filename()), 1);
-  EXPECT_GE(files, 15u);
+  EXPECT_GE(expect_same_tree(a, b), 15u);
   for (const char* f : {"power_mred.png", "area_mred.svg", "energy_nmed.png"})
     EXPECT_GT(fs::file_size(fs::path(b) / f), 100u) << f;
 
@@ -105,5 +117,30 @@ TEST(ShardSynth, MergedShardsWriteTheUnshardedFiles) {
   expect_same_file(fs::path(a) / "synth.json", fs::path(b) / "synth.json");
   expect_same_file(fs::path(a) / "synth.csv", fs::path(b) / "synth.csv");
   EXPECT_TRUE(fs::exists(fs::path(b) / "gm_drum_u4_k2" / "net.v"));  // each shard keeps its designs' files
+  fs::remove_all(dir);
+}
+
+// The demo's use: a --dnn sweep, here with a per-layer configuration (computed by shard 0) beside
+// the designs. The operand traces each shard writes into DIR/traces are the unsharded run's too.
+TEST(ShardCharacterize, DnnSweepWithAPerLayerConfigurationMergesToTheUnshardedReport) {
+  if (!gm::test::synth_tools_present() || !gm::test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, the osu018 library or Fashion-MNIST missing";
+  const fs::path dir = gm::test::temp_dir("gm-test-shard-char-dnn");
+  const std::string a = (dir / "a").string(), b = (dir / "b").string();
+  const std::string sweep = "characterize 'trunc:t=6,s=1' 'drum:k=4,s=1' --dnn --images 50 "
+                            "--mul-layer default=trunc:t=6,s=1 --mul-layer conv1=exact:s=1 ";
+  ASSERT_EQ(run_cli(sweep + "-o " + (dir / "warm").string()).rc, 0);  // `cached` alike, as above
+  ASSERT_EQ(run_cli(sweep + "-o " + a).rc, 0);
+  for (int i = 0; i < 3; ++i) {
+    const auto r = run_cli(sweep + "--shard " + std::to_string(i) + "/3 -o " + b);
+    ASSERT_EQ(r.rc, 0) << r.err;
+    EXPECT_EQ(r.out.find("per-layer configuration") != std::string::npos, i == 0) << r.out;
+  }
+  const auto m = run_cli("merge " + b);
+  ASSERT_EQ(m.rc, 0) << m.err;
+  EXPECT_GE(expect_same_tree(a, b), 20u);  // report.md/json, results.csv, four plots, the traces
+  const auto j = nlohmann::json::parse(gm::read_file(fs::path(b) / "report.json"));
+  ASSERT_EQ(j["designs"].size(), 5u);  // two designs, exact and yosys, the configuration last
+  EXPECT_TRUE(j["designs"][4]["configuration"].get<bool>());
   fs::remove_all(dir);
 }
