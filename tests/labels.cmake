@@ -30,6 +30,7 @@ set(GM_UNIT_SUITES
   CheckLog                                                   # failed checks decide the exit status
   Shard                                                      # --shard I/N, shard files, merge's checks
   SlurmScripts                                               # greenmac slurm's sbatch files: quoting, array lists
+  ShardRecords                                               # characterize's and synth's shard records read back
   Names SpecSyntax ToolNames ToolLog                         # names by content, strict specs, tool names and logs
   NetNames                                                   # emitted net names say where a net sits
   StorageAccesses MemEnergy StorageLayerStats                # storage energy: schedule accesses, table, per-layer stats
@@ -47,6 +48,7 @@ set(GM_SLOW_CASES
   ShippedEvo.EveryCircuitVerifiesExhaustively                # a Verilator build per shipped circuit
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
+  ShardCharacterize.DnnSweepWithAPerLayerConfigurationMergesToTheUnshardedReport  # four --dnn runs, 50 images
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   Sweep.*
   Lint.*

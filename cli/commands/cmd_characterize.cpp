@@ -10,6 +10,8 @@
 // conv/fc layer (models/dnn/layer_multipliers.hpp): its accuracy and agreement and, with --array,
 // whole inferences with each layer on an array of its own multiplier. With --dnn, --mul-map is the
 // layers' map; with --array --mul, the array's per-PE map.
+// ... --shard I/N -o DIR: only the I-th of N shares of the rows, into DIR/shards; `greenmac merge DIR`
+// writes the report (cli/shard/characterize_shard.hpp).
 #include <iostream>
 #include <tuple>
 
@@ -19,6 +21,7 @@
 #include "synth/array_synth.hpp"
 #include "cli/report/characterize.hpp"
 #include "cli/command.hpp"
+#include "cli/shard/characterize_shard.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/layer_multipliers.hpp"
 #include "models/energy/mem_energy.hpp"
@@ -41,9 +44,13 @@ struct CharArgs {
   ArrayArgs array_mode;  // --mul, --mul-map, --acc-width, --zero-gate, --gemm (its --array is `array`)
   std::vector<std::string> mul_layers;  // --mul-layer LAYER=SPEC, one per option (with --dnn)
   bool json = false;
+  std::string shard;  // --shard I/N, "" when not given
 };
 
 int run_characterize_array(const CharArgs& args) {
+  if (!args.shard.empty())
+    throw UserError("--shard does not apply to an array characterization (--mul): it is one design; shard a "
+                    "sweep of SPECs instead");
   if (args.opt.dnn.enabled || !args.dist.empty() || args.opt.dnn.rtl_images > 0 || !args.mem_energy.empty() ||
       args.sim_images_given->count() > 0 || !args.mul_layers.empty())
     throw UserError("--dnn, --mul-layer, --rtl-images, --sim-images, --mem-energy and --dist do not apply to an array "
@@ -69,6 +76,10 @@ int run_characterize_array(const CharArgs& args) {
 
 int run_characterize(const CharArgs& args) {
   if (!args.array_mode.mul.empty()) return run_characterize_array(args);
+  const Shard shard = args.shard.empty() ? Shard{} : parse_shard(args.shard);
+  if (shard.given && args.json)
+    throw UserError("--json prints the report's rows, which a --shard run does not make; drop --json (greenmac "
+                    "merge writes report.json)");
   CharOptions opt = args.opt;
   ArrayArgs array_opts = args.array_mode;
   if (!args.mul_layers.empty() || !array_opts.mul_map.empty()) {
@@ -112,6 +123,7 @@ int run_characterize(const CharArgs& args) {
   // An unknown layer, or a narrow multiplier on a layer whose operands do not fit it: before any output.
   if (opt.dnn.layers) opt.dnn.layers->resolve(load_dnn_model(opt.dnn.model));
   ensure_output_dir(opt.out_dir);  // fail before hours of synthesis, not after
+  if (shard.given) return run_characterize_shard(specs, opt, shard);  // its rows only, no report
   const auto rows = characterize(specs, opt);
   write_characterization(rows, opt);
   if (args.json) {
@@ -194,6 +206,7 @@ const CommandRegistrar reg({
                          "with --dnn: the OLD array energy estimate (before --array's whole inferences): an RxC "
                          "array of each design simulated on a few rows of the network's largest layer");
           sub.add_flag("--json", args->json, "also print the rows as JSON");
+          add_shard_option(sub, &args->shard);
           return [=] { return run_characterize(*args); };
         },
 });

@@ -5,6 +5,8 @@
 // greenmac synth --array RxC --mul SPEC [--mul-map FILE] [--acc-width N] [--zero-gate] [--gemm MxKxN]
 //                [--seed S] ...: the same for a whole systolic array, with activity from a GEMM's streams
 // (synth/array_synth.hpp).
+// greenmac synth SPEC... --shard I/N -o DIR: only the I-th of N shares of the designs, into DIR/shards;
+// `greenmac merge DIR` writes DIR/synth.json and synth.csv (cli/shard/synth_shard.hpp).
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +14,7 @@
 #include "synth/array_synth.hpp"
 #include "models/checks.hpp"
 #include "cli/command.hpp"
+#include "cli/shard/synth_shard.hpp"
 #include "models/files.hpp"
 #include "synth/mult_synth.hpp"
 
@@ -25,9 +28,13 @@ struct SynthArgs {
   SynthOptions opt;
   std::string out_dir;
   bool json = false, csv = false;
+  std::string shard;  // --shard I/N, "" when not given
 };
 
 int run_synth_array(const SynthArgs& args) {
+  if (!args.shard.empty())
+    throw UserError("--shard does not apply to an array synthesis (--array --mul): it is one design; shard a "
+                    "list of SPECs instead");
   const ArraySynthResult r = synth_array(args.array.config(), args.array.gemm(args.opt.seed),
                                          args.array.options(args.opt, args.out_dir));
   const nlohmann::json j = nlohmann::json::array({array_synth_json(r)});
@@ -55,14 +62,19 @@ int run_synth(const SynthArgs& args) {
   opt.keep_dir = args.out_dir;
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
   if (specs.empty()) throw UserError("no designs given; name SPECs or use --set default");
+  if (!args.shard.empty()) {
+    const Shard shard = parse_shard(args.shard);
+    if (args.out_dir.empty()) throw UserError("--shard needs -o DIR (the shards' results go to DIR/shards)");
+    if (args.json || args.csv)
+      throw UserError("--json and --csv print all the designs, which a --shard run does not have; drop them "
+                      "(greenmac merge writes synth.json and synth.csv)");
+    return run_synth_shard(specs, opt, shard);  // its designs only, no synth.json
+  }
   SynthStats st;
   const auto results = synth_designs(specs, opt, &st);
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : results) j.push_back(synth_result_json(r));
-  if (!args.out_dir.empty()) {
-    write_file_atomic(std::filesystem::path(args.out_dir) / "synth.json", j.dump(2) + "\n");
-    write_file_atomic(std::filesystem::path(args.out_dir) / "synth.csv", synth_csv(results));
-  }
+  if (!args.out_dir.empty()) write_synth_files(args.out_dir, results);
   if (args.json) {
     std::cout << j.dump(2) << "\n";
   } else if (args.csv) {
@@ -71,11 +83,7 @@ int run_synth(const SynthArgs& args) {
     std::cout << synth_table(results);
     std::cout << st.synthesized << " synthesized, " << st.cached << " from the cache\n";
   }
-  CheckLog checks;
-  for (const auto& r : results)
-    checks.expect(r.netlist_matches_model, "synth: the mapped netlist of " + r.spec.name() +
-                                               " does not compute its model's products (run `greenmac verify`)");
-  return checks.finish();
+  return synth_checks(results).finish();
 }
 
 const CommandRegistrar reg({
@@ -104,6 +112,7 @@ const CommandRegistrar reg({
           sub.add_flag("--csv", args->csv, "print CSV, one row per design")->excludes(json);
           sub.add_option("-o,--out", args->out_dir,
                          "keep netlists, scripts and reports in DIR/<name>/, plus DIR/synth.json and DIR/synth.csv");
+          add_shard_option(sub, &args->shard);
           return [=] { return run_synth(*args); };
         },
 });
