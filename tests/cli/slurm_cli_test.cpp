@@ -111,7 +111,8 @@ TEST(SlurmCli, SubmitsTheArrayThenTheMergeAfterItAndResubmitsOnlyMissingShards) 
 TEST(SlurmCli, SbatchThatFailsIsOneLine) {
   const auto dir = test::temp_dir("gm-slurm-cli");
   fs::create_directories(dir / "bin");
-  test::write_argv_recorder(dir / "bin", "sbatch", "echo 'sbatch: error: invalid partition specified: nope' >&2\nexit 1\n");
+  test::write_argv_recorder(dir / "bin", "sbatch",
+                            "echo 'sbatch: error: invalid partition specified: nope' >&2\nexit 1\n");
   const char* path = std::getenv("PATH");
   const std::string env = "PATH=" + (dir / "bin").string() + ":" + (path ? path : "/usr/bin:/bin") +
                           " GM_ARGV_LOG=" + (dir / "argv.log").string();

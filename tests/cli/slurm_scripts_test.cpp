@@ -184,7 +184,8 @@ TEST(SlurmScriptRun, SubmitScriptSubmitsTheMergeAfterTheArray) {
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[0], (std::vector<std::string>{"--parsable", (job.out_dir / "job.sbatch").string()}));
   EXPECT_EQ(calls[1],
-            (std::vector<std::string>{"--parsable", "--dependency=afterok:41", (job.out_dir / "merge.sbatch").string()}));
+            (std::vector<std::string>{"--parsable", "--dependency=afterok:41",
+                                      (job.out_dir / "merge.sbatch").string()}));
 }
 
 }  // namespace

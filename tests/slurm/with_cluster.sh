@@ -101,7 +101,8 @@ mkdir -m 0711 "$DIR/munge"  # others may reach the socket, not list the key
 chmod 0600 "$DIR/munge/munge.key"
 MUNGE_SOCKET=$DIR/munge/munge.socket
 "$MUNGED" --foreground --force --key-file="$DIR/munge/munge.key" --socket="$MUNGE_SOCKET" \
-  --pid-file="$DIR/munge/munged.pid" --seed-file="$DIR/munge/munged.seed" --log-file="$DIR/munged.log" >>"$DIR/munged.out" 2>&1 &
+  --pid-file="$DIR/munge/munged.pid" --seed-file="$DIR/munge/munged.seed" --log-file="$DIR/munged.log" \
+  >>"$DIR/munged.out" 2>&1 &
 PIDS+=($!)
 
 MEM_MB=$(awk '/^MemTotal:/ { print int($2 / 1024 * 0.9) }' /proc/meminfo)

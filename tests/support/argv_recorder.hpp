@@ -15,7 +15,9 @@ namespace gm::test {
 inline std::filesystem::path write_argv_recorder(const std::filesystem::path& dir, const std::string& name,
                                                  const std::string& extra = "") {
   const std::filesystem::path p = dir / name;
-  write_file_atomic(p, "#!/bin/bash\nprintf '%s\\0' \"$0\" \"$@\" >>\"$GM_ARGV_LOG\"\nprintf '\\n' >>\"$GM_ARGV_LOG\"\n" +
+  write_file_atomic(p, "#!/bin/bash\n"
+                       "printf '%s\\0' \"$0\" \"$@\" >>\"$GM_ARGV_LOG\"\n"
+                       "printf '\\n' >>\"$GM_ARGV_LOG\"\n" +
                            extra);
   std::filesystem::permissions(p, std::filesystem::perms::owner_all);
   return p;
