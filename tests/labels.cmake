@@ -30,6 +30,8 @@ set(GM_UNIT_SUITES
   HarnessBuildArgv                                           # the Verilator harness command line
   CheckLog                                                   # failed checks decide the exit status
   Shard                                                      # --shard I/N, shard files, merge's checks
+  SlurmScripts                                               # greenmac slurm's sbatch files: quoting, array lists
+  ShardRecords                                               # characterize's and synth's shard records read back
   Names SpecSyntax ToolNames ToolLog                         # names by content, strict specs, tool names and logs
   NetNames                                                   # emitted net names say where a net sits
   StorageAccesses MemEnergy StorageLayerStats                # storage energy: schedule accesses, table, per-layer stats
@@ -49,6 +51,7 @@ set(GM_SLOW_CASES
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
   CacheConcurrencyCli.ParallelVerifiesLeaveOneIntactHarnessEntry  # three cold Verilator builds at once (140 s at load 24)
+  ShardCharacterize.DnnSweepWithAPerLayerConfigurationMergesToTheUnshardedReport  # four --dnn runs, 50 images
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   ProgressCli.VerifyCountsDesignsAndTheGlobalQuietSilencesIt  # a cold Verilator build of two designs (~50 s loaded)
   Sweep.*
@@ -70,6 +73,7 @@ set(GM_SLOW_CASES
   SynthFlow.*
   Layering.*                                                 # 25 compiles
   Install.GenVerifySynthAndDnnEvalRunFromAMovedPrefix
+  SlurmCluster.*                                             # a single-node Slurm, 8 syntheses twice (~40 s)
   ArraySchedule.ResultsAndCyclesEqualTheModelsOnVerilator     # 7 array harnesses (60 s cold)
   ArrayHarnessProfileGuided.*                                # two instrumented builds and one with the profile (~55 s)
   # No external program, but whole networks over thousands of images: 20 to 120 s each, 45 to 90 s

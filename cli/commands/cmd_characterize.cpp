@@ -10,6 +10,8 @@
 // conv/fc layer (models/dnn/layer_multipliers.hpp): its accuracy and agreement and, with --array,
 // whole inferences with each layer on an array of its own multiplier. With --dnn, --mul-map is the
 // layers' map; with --array --mul, the array's per-PE map.
+// ... --shard I/N -o DIR: only the I-th of N shares of the rows, into DIR/shards; `greenmac merge DIR`
+// writes the report (cli/shard/characterize_shard.hpp).
 #include <iostream>
 #include <tuple>
 
@@ -20,6 +22,7 @@
 #include "cli/report/characterize.hpp"
 #include "cli/command.hpp"
 #include "cli/quiet_option.hpp"
+#include "cli/shard/characterize_shard.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/layer_multipliers.hpp"
 #include "models/energy/mem_energy.hpp"
@@ -43,9 +46,13 @@ struct CharArgs {
   ArrayArgs array_mode;  // --mul, --mul-map, --acc-width, --zero-gate, --gemm (its --array is `array`)
   std::vector<std::string> mul_layers;  // --mul-layer LAYER=SPEC, one per option (with --dnn)
   bool json = false;
+  std::string shard;  // --shard I/N, "" when not given
 };
 
 int run_characterize_array(const CharArgs& args) {
+  if (!args.shard.empty())
+    throw UserError("--shard does not apply to an array characterization (--mul): it is one design; shard a "
+                    "sweep of SPECs instead");
   if (args.opt.dnn.enabled || !args.dist.empty() || args.opt.dnn.rtl_images > 0 || !args.mem_energy.empty() ||
       args.sim_images_given->count() > 0 || !args.mul_layers.empty())
     throw UserError("--dnn, --mul-layer, --rtl-images, --sim-images, --mem-energy and --dist do not apply to an array "
@@ -76,6 +83,10 @@ int run_characterize_array(const CharArgs& args) {
 
 int run_characterize(const CharArgs& args) {
   if (!args.array_mode.mul.empty()) return run_characterize_array(args);
+  const Shard shard = args.shard.empty() ? Shard{} : parse_shard(args.shard);
+  if (shard.given && args.json)
+    throw UserError("--json prints the report's rows, which a --shard run does not make; drop --json (greenmac "
+                    "merge writes report.json)");
   CharOptions opt = args.opt;
   ArrayArgs array_opts = args.array_mode;
   if (!args.mul_layers.empty() || !array_opts.mul_map.empty()) {
@@ -121,6 +132,11 @@ int run_characterize(const CharArgs& args) {
   ensure_output_dir(opt.out_dir);  // fail before hours of synthesis, not after
   Progress progress("characterize");
   opt.synth.progress = &progress;
+  if (shard.given) {  // its rows only, no report
+    const int status = run_characterize_shard(specs, opt, shard);
+    progress.finish();
+    return status;
+  }
   const auto rows = characterize(specs, opt);
   progress.finish();
   write_characterization(rows, opt);
@@ -205,6 +221,7 @@ const CommandRegistrar reg({
                          "array of each design simulated on a few rows of the network's largest layer");
           sub.add_flag("--json", args->json, "also print the rows as JSON");
           add_quiet_option(sub);
+          add_shard_option(sub, &args->shard);
           return [=] { return run_characterize(*args); };
         },
 });

@@ -5,6 +5,8 @@
 // greenmac synth --array RxC --mul SPEC [--mul-map FILE] [--acc-width N] [--zero-gate] [--gemm MxKxN]
 //                [--seed S] ...: the same for a whole systolic array, with activity from a GEMM's streams
 // (synth/array_synth.hpp).
+// greenmac synth SPEC... --shard I/N -o DIR: only the I-th of N shares of the designs, into DIR/shards;
+// `greenmac merge DIR` writes DIR/synth.json and synth.csv (cli/shard/synth_shard.hpp).
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +16,7 @@
 #include "cli/command.hpp"
 #include "cli/quiet_option.hpp"
 #include "models/progress.hpp"
+#include "cli/shard/synth_shard.hpp"
 #include "models/files.hpp"
 #include "synth/mult_synth.hpp"
 
@@ -27,9 +30,13 @@ struct SynthArgs {
   SynthOptions opt;
   std::string out_dir;
   bool json = false, csv = false;
+  std::string shard;  // --shard I/N, "" when not given
 };
 
 int run_synth_array(const SynthArgs& args) {
+  if (!args.shard.empty())
+    throw UserError("--shard does not apply to an array synthesis (--array --mul): it is one design; shard a "
+                    "list of SPECs instead");
   const ArrayConfig cfg = args.array.config();
   const GemmProblem gemm = args.array.gemm(args.opt.seed);
   Progress progress("synth");
@@ -63,6 +70,14 @@ int run_synth(const SynthArgs& args) {
   opt.keep_dir = args.out_dir;
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
   if (specs.empty()) throw UserError("no designs given; name SPECs or use --set default");
+  if (!args.shard.empty()) {
+    const Shard shard = parse_shard(args.shard);
+    if (args.out_dir.empty()) throw UserError("--shard needs -o DIR (the shards' results go to DIR/shards)");
+    if (args.json || args.csv)
+      throw UserError("--json and --csv print all the designs, which a --shard run does not have; drop them "
+                      "(greenmac merge writes synth.json and synth.csv)");
+    return run_synth_shard(specs, opt, shard);  // its designs only, no synth.json
+  }
   SynthStats st;
   Progress progress("synth");
   opt.progress = &progress;
@@ -70,10 +85,7 @@ int run_synth(const SynthArgs& args) {
   progress.finish();
   nlohmann::json j = nlohmann::json::array();
   for (const auto& r : results) j.push_back(synth_result_json(r));
-  if (!args.out_dir.empty()) {
-    write_file_atomic(std::filesystem::path(args.out_dir) / "synth.json", j.dump(2) + "\n");
-    write_file_atomic(std::filesystem::path(args.out_dir) / "synth.csv", synth_csv(results));
-  }
+  if (!args.out_dir.empty()) write_synth_files(args.out_dir, results);
   if (args.json) {
     std::cout << j.dump(2) << "\n";
   } else if (args.csv) {
@@ -82,11 +94,7 @@ int run_synth(const SynthArgs& args) {
     std::cout << synth_table(results);
     std::cout << st.synthesized << " synthesized, " << st.cached << " from the cache\n";
   }
-  CheckLog checks;
-  for (const auto& r : results)
-    checks.expect(r.netlist_matches_model, "synth: the mapped netlist of " + r.spec.name() +
-                                               " does not compute its model's products (run `greenmac verify`)");
-  return checks.finish();
+  return synth_checks(results).finish();
 }
 
 const CommandRegistrar reg({
@@ -116,6 +124,7 @@ const CommandRegistrar reg({
           sub.add_option("-o,--out", args->out_dir,
                          "keep netlists, scripts and reports in DIR/<name>/, plus DIR/synth.json and DIR/synth.csv");
           add_quiet_option(sub);
+          add_shard_option(sub, &args->shard);
           return [=] { return run_synth(*args); };
         },
 });

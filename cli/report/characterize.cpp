@@ -367,53 +367,67 @@ std::vector<SynthResult> dnn_characterize(const std::vector<Spec>& specs, const 
 
 }  // namespace
 
-std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharOptions& opt) {
-  std::vector<Spec> specs = specs_in;
+CharPlan plan_characterization(const std::vector<Spec>& specs_in, bool per_layer_configuration) {
+  CharPlan plan;
+  plan.specs = specs_in;
+  plan.reference.assign(specs_in.size(), false);
   std::set<std::string> names;
-  for (const auto& s : specs) names.insert(s.name());
-  std::vector<bool> reference(specs.size(), false);
+  for (const auto& s : plan.specs) names.insert(s.name());
   // The baselines of every asked width; a per-layer configuration's energy is compared with the int8 one.
   std::vector<Spec> keyed = specs_in;
-  if (opt.dnn.enabled && opt.dnn.layers) keyed.push_back(parse_spec("exact:s=1"));
-  std::map<std::string, std::pair<std::string, std::string>> base_names;  // key -> (exact, yosys) names
+  if (per_layer_configuration) keyed.push_back(parse_spec("exact:s=1"));
   for (const auto& s : keyed) {
     const std::string key = baseline_key(s);
-    if (base_names.count(key)) continue;
+    if (plan.base_names.count(key)) continue;
     const std::string ws = "w=" + std::to_string(s.w) + ",s=" + (s.is_signed ? "1" : "0");
     const Spec exact = parse_spec("exact:" + ws), yosys = parse_spec("yosys:" + ws);
-    base_names[key] = {exact.name(), yosys.name()};
+    plan.base_names[key] = {exact.name(), yosys.name()};
     for (const Spec& b : {exact, yosys})
       if (names.insert(b.name()).second) {
-        specs.push_back(b);
-        reference.push_back(true);
+        plan.specs.push_back(b);
+        plan.reference.push_back(true);
       }
   }
+  return plan;
+}
+
+CharPart characterize_rows(const CharPlan& plan, const std::vector<size_t>& indices, const CharOptions& opt,
+                           bool with_configuration) {
+  std::vector<Spec> specs;
+  for (size_t i : indices) specs.push_back(plan.specs.at(i));
   if (opt.dist)
     for (const auto& s : specs) check_distribution(*opt.dist, s.w, s.is_signed, s.name());
-
-  std::vector<CharRow> rows(specs.size());
+  CharPart part;
+  part.rows.resize(specs.size());
+  for (size_t k = 0; k < specs.size(); ++k) {
+    part.rows[k].spec = specs[k];
+    part.rows[k].reference = plan.reference[indices[k]];
+  }
+  if (specs.empty()) return part;  // a shard with nothing to do (more shards than rows)
   std::vector<SynthResult> synth;
   std::vector<Distribution> dnn_dists(specs.size());
-  std::optional<CharRow> config;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    rows[i].spec = specs[i];
-    rows[i].reference = reference[i];
-  }
   if (opt.dnn.enabled) {
-    synth = dnn_characterize(specs, opt, rows, dnn_dists, config);
+    CharOptions o = opt;
+    if (!with_configuration) o.dnn.layers.reset();  // another shard computes the configuration's row
+    synth = dnn_characterize(specs, o, part.rows, dnn_dists, part.config);
   } else {
     synth = synth_designs(specs, opt.synth);
   }
-  std::map<std::string, size_t> by_name;
-  for (size_t i = 0; i < specs.size(); ++i) {
+  for (size_t k = 0; k < specs.size(); ++k) {
     MetricOptions mo;
-    mo.dist = opt.dnn.enabled ? &dnn_dists[i] : opt.dist;
-    rows[i].metrics = compute_metrics(specs[i], mo);
-    rows[i].synth = synth[i];
-    by_name[specs[i].name()] = i;
+    mo.dist = opt.dnn.enabled ? &dnn_dists[k] : opt.dist;
+    part.rows[k].metrics = compute_metrics(specs[k], mo);
+    part.rows[k].synth = synth[k];
   }
+  return part;
+}
+
+std::vector<CharRow> finish_characterization(const CharPlan& plan, std::vector<CharRow> rows,
+                                             const std::optional<CharRow>& config) {
+  std::map<std::string, size_t> by_name;
+  for (size_t i = 0; i < rows.size(); ++i) by_name[rows[i].spec.name()] = i;
   for (auto& r : rows) {
-    const auto& [exact, yosys] = base_names.at(baseline_key(r.spec));
+    const auto& [exact, yosys] = plan.base_names.at(baseline_key(r.spec));
     r.vs_exact = ratios(r.synth, rows[by_name.at(exact)].synth);
     r.vs_yosys = ratios(r.synth, rows[by_name.at(yosys)].synth);
   }
@@ -426,7 +440,7 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
     energy.push_back(r.synth.energy_pj());
   }
   const auto f1 = pareto_front(mred, power), f2 = pareto_front(mred, area), f3 = pareto_front(nmed, energy);
-  if (opt.dnn.enabled) {
+  if (!rows.empty() && rows.front().has_dnn) {  // --dnn: every design row has it
     std::vector<double> einf, loss;
     for (const auto& r : rows) {
       einf.push_back(r.energy_per_inference_nj);
@@ -442,11 +456,19 @@ std::vector<CharRow> characterize(const std::vector<Spec>& specs_in, const CharO
   }
   if (config) rows.push_back(*config);  // after the fronts: they rank multipliers, not configurations
   for (auto& r : rows) {
-    const CharRow& exact = rows[by_name.at(base_names.at(r.configuration ? "8s" : baseline_key(r.spec)).first)];
+    const CharRow& exact = rows[by_name.at(plan.base_names.at(r.configuration ? "8s" : baseline_key(r.spec)).first)];
     if (r.has_inference && exact.has_inference && exact.inference.energy_nj > 0)
       r.inference_vs_exact = r.inference.energy_nj / exact.inference.energy_nj;
   }
   return rows;
+}
+
+std::vector<CharRow> characterize(const std::vector<Spec>& specs, const CharOptions& opt) {
+  const CharPlan plan = plan_characterization(specs, opt.dnn.enabled && opt.dnn.layers.has_value());
+  std::vector<size_t> all(plan.specs.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  CharPart part = characterize_rows(plan, all, opt, true);
+  return finish_characterization(plan, std::move(part.rows), part.config);
 }
 
 namespace {

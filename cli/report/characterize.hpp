@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -111,6 +112,32 @@ struct CharOptions {
 // configuration's row comes last (and the 8-bit signed baselines are added for it). Throws
 // UserError on bad input.
 std::vector<CharRow> characterize(const std::vector<Spec>& specs, const CharOptions& opt);
+
+// characterize() in three steps, so that `--shard I/N` can split the middle one over processes
+// (cli/shard/characterize_shard.cpp):
+//   plan      the asked specs followed by the baselines added for them (the rows' order);
+//   rows      each row's own figures (metrics, synthesis, DNN and array work), for any subset of the
+//             plan's rows: nothing in a row depends on the other rows;
+//   finish    what joins the rows: ratios against the baselines, Pareto fronts, the per-layer
+//             configuration's row last and the whole-inference ratios.
+struct CharPlan {
+  std::vector<Spec> specs;      // asked, then the added baselines
+  std::vector<bool> reference;  // per spec: a baseline added, not asked for
+  std::map<std::string, std::pair<std::string, std::string>> base_names;  // "8s" -> (exact, yosys) names
+};
+CharPlan plan_characterization(const std::vector<Spec>& specs, bool per_layer_configuration);
+
+struct CharPart {
+  std::vector<CharRow> rows;      // the rows asked for, in that order, without ratios or fronts
+  std::optional<CharRow> config;  // the per-layer configuration's row, when asked for (with_configuration)
+};
+// Throws UserError on bad input (a distribution that does not fit, tools, data).
+CharPart characterize_rows(const CharPlan& plan, const std::vector<size_t>& indices, const CharOptions& opt,
+                           bool with_configuration);
+
+// `rows` are all of the plan's rows in its order.
+std::vector<CharRow> finish_characterization(const CharPlan& plan, std::vector<CharRow> rows,
+                                             const std::optional<CharRow>& config);
 
 // Every check of a characterization: each mapped netlist computes its design's products (and the
 // array energy's array its golden GEMM), the RTL sample's logits and cycles equal the golden
