@@ -37,7 +37,8 @@ struct Workspace {
            gm::evo::store_in_library(dir / "seeds", gm::test::array_multiplier(4, true), how);
     std::string text = "# a b weight\n";
     for (int a = -8; a < 8; ++a)
-      for (int b = -8; b < 8; ++b) text += std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(100 / (1 + a * a + b * b)) + "\n";
+      for (int b = -8; b < 8; ++b)
+        text += std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(100 / (1 + a * a + b * b)) + "\n";
     gm::write_file_atomic(dist, text);
     // A fixed stream, so that a run with --seed S + I switches on the same pairs as shard I of a run
     // with --seed S (without --stream the pairs are drawn from --seed).
@@ -45,7 +46,8 @@ struct Workspace {
     uint32_t x = 12345;
     for (int k = 0; k < 500; ++k) {
       x = x * 1103515245u + 12345u;
-      pairs += std::to_string(static_cast<int>((x >> 8) % 16) - 8) + " " + std::to_string(static_cast<int>((x >> 16) % 16) - 8) + " 1\n";
+      const int a = static_cast<int>((x >> 8) % 16) - 8, b = static_cast<int>((x >> 16) % 16) - 8;
+      pairs += std::to_string(a) + " " + std::to_string(b) + " 1\n";
     }
     gm::write_file_atomic(stream, pairs);
   }
@@ -135,11 +137,13 @@ TEST(EvolveShard, ShardsMergedKeepPerBoundTheCheapestCircuitOfTheIndependentRuns
     size_t best = shards;
     double best_cost = 0;
     for (size_t i = 0; i < shards; ++i) {
-      const json& seed = runs[i].at("seed");
+      const json& seed = runs[i].at("seed");  // the seed design's estimates
       const json& c = runs[i].at("circuits").at(b);
       if (!c.at("met").get<bool>()) continue;
-      const double cost = c.at("switching_estimate_ratio").get<double>() * seed.at("switching_estimate").get<double>() +
-                          kAreaWeight * c.at("area_estimate_ratio").get<double>() * seed.at("area_um2_estimate").get<double>();
+      const double energy =
+          c.at("switching_estimate_ratio").get<double>() * seed.at("switching_estimate").get<double>();
+      const double area = c.at("area_estimate_ratio").get<double>() * seed.at("area_um2_estimate").get<double>();
+      const double cost = energy + kAreaWeight * area;
       if (best == shards || cost < best_cost * (1 - 1e-12)) best = i, best_cost = cost;
     }
     ASSERT_LT(best, shards) << "no run met bound " << b;
