@@ -46,6 +46,7 @@ set(GM_SLOW_CASES
   ExploreCli.SmallSearchChoosesWithinTheBudgetOnValidationAndResumes  # gate-level 1x1 runs, twice
   ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # two fine-tuning runs, gate-level 1x1 runs
   ExploreCli.EvolvedLeverPutsALibraryCircuitOnALayerWithinTheBudget  # an evolve run, gate-level 1x1 runs
+  ExploreShard.TwoShardsMergedChooseAndReportAsTheWholeSearch  # whole, then two shards + merge: 31 min loaded
   EvolveCli.OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints  # a Verilator build for verify
   ShippedEvo.EveryCircuitVerifiesExhaustively                # a Verilator build per shipped circuit
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468

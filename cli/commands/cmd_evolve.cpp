@@ -1,15 +1,13 @@
 // greenmac evolve --w 8 --s 1 (--dist FILE [--stream FILE] | --model MODEL) --bound METRIC=VALUE[,...]...
-//                 [--seed-from SPEC] [--seconds T | --evaluations N] [--seed S] [--threads N] -o LIBDIR:
+//                 [--seed-from SPEC] [--seconds T | --evaluations N] [--seed S] [--threads N] [--shard I/N] -o LIBDIR:
 // multipliers evolved for a network's operands (cli/evolve/evolve.hpp), stored as `evo` designs.
-#include <iostream>
-
+// With --shard, one of N independent searches (cli/evolve/evolve_shard.hpp), joined by `greenmac merge`.
 #include "cli/command.hpp"
 #include "cli/quiet_option.hpp"
 #include "models/progress.hpp"
 #include "cli/evolve/evolve.hpp"
+#include "cli/evolve/evolve_shard.hpp"
 #include "cli/evolve/report.hpp"
-#include "models/checks.hpp"
-#include "models/files.hpp"
 
 namespace gm {
 namespace {
@@ -19,6 +17,7 @@ struct EvolveArgs {
   int s = 1;
   std::string out;
   bool json = false, no_synth = false;
+  std::string shard;  // "I/N" (cli/evolve/evolve_shard.hpp)
 };
 
 int run_evolve_command(EvolveArgs args) {
@@ -27,23 +26,14 @@ int run_evolve_command(EvolveArgs args) {
   args.opt.synth = !args.no_synth;
   Progress progress("evolve");
   args.opt.progress = &progress;
+  if (!args.shard.empty()) {
+    const int status = run_evolve_shard(args.opt, parse_shard(args.shard));
+    progress.finish();
+    return status;
+  }
   const EvolveResult r = run_evolve(args.opt);
   progress.finish();
-  const auto j = evolve_json(r);
-  const std::string md = evolve_markdown(r);
-  write_file_atomic(args.opt.out / "evolve.json", j.dump(2) + "\n");
-  write_file_atomic(args.opt.out / "evolve.md", md);
-  std::cout << (args.json ? j.dump(2) + "\n" : md);
-  CheckLog checks;
-  for (const auto& c : r.circuits) {
-    checks.expect(c.met, "evolve: no circuit within " + c.bound + " was found from " + r.seed_spec +
-                             "; search longer (--seconds) or start from a design nearer the bound (--seed-from)");
-    checks.expect(c.metrics_within_bound, "evolve: circuit " + c.id + " stored for " + c.bound +
-                                              " exceeds it when its metrics are recomputed from the file");
-    checks.expect(c.netlist_matches_model,
-                  "evolve: the mapped netlist of circuit " + c.id + " does not reproduce its model (run greenmac verify)");
-  }
-  return checks.finish();
+  return finish_evolve_report(r, args.opt.out, args.json);
 }
 
 const CommandRegistrar reg({
@@ -96,6 +86,7 @@ const CommandRegistrar reg({
           sub.add_flag("--no-synth", a->no_synth, "skip the measurement of the stored circuits by greenmac synth");
           sub.add_flag("--json", a->json, "print the run as JSON");
           add_quiet_option(sub);
+          add_shard_option(sub, &a->shard);  // shard I searches from --seed + I; merge keeps the cheapest
           return [=] { return run_evolve_command(*a); };
         },
 });

@@ -1,11 +1,12 @@
 // greenmac explore [--model cnn|mlp|FILE] --budget-pp 0.5 [--levers approx,layer,tune,finetune,prune,gate,precision,voltage]
-//                  [--array 8x8] [--seconds T] [--seed S] [--quick] -o DIR [--json]
+//                  [--array 8x8] [--seconds T] [--seed S] [--quick] [--shard I/N] -o DIR [--json]
 //
 // The least energy per inference within an accuracy budget (cli/explore/search.hpp, docs/explore.md).
 // A mismatch of the chosen point in the RTL check, or of any measured point at gate level, is a
 // failed check (exit status 1).
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
@@ -13,6 +14,7 @@
 #include "models/evo/library.hpp"
 #include "cli/explore/report.hpp"
 #include "cli/explore/search.hpp"
+#include "cli/shard/shard.hpp"
 #include "cli/train_binary.hpp"
 #include "models/checks.hpp"
 #include "models/dnn/evaluate.hpp"
@@ -29,6 +31,7 @@ struct ExploreArgs {
   // Sizes that override the default or --quick search (tests and users with little time).
   size_t val_images = 0, test_images = 0, train_images = 0, sim_images = 0, rtl_images = 0;
   double seconds = 0;
+  std::string shard;  // "I/N"
 };
 
 void apply(explore::ExploreOptions& o, const ExploreArgs& a) {
@@ -61,13 +64,55 @@ void apply(explore::ExploreOptions& o, const ExploreArgs& a) {
   }
 }
 
+// The options every shard of one search must share: all but -o, --json and --shard.
+nlohmann::json shard_args(const ExploreArgs& a) {
+  return {{"model", a.opt.model},           {"budget_pp", a.opt.budget_pp},     {"levers", a.levers},
+          {"evo_lib", a.evo_lib},           {"array", a.array},                 {"quick", a.quick},
+          {"val_images", a.val_images},     {"test_images", a.test_images},     {"train_images", a.train_images},
+          {"sim_images", a.sim_images},     {"rtl_images", a.rtl_images},       {"seconds", a.seconds},
+          {"seed", a.opt.seed},             {"data", a.opt.data_dir},           {"threads", a.opt.threads}};
+}
+
+ExploreArgs args_from_shard(const nlohmann::json& j) {
+  ExploreArgs a;
+  a.opt.model = j.at("model"), a.opt.budget_pp = j.at("budget_pp"), a.levers = j.at("levers");
+  a.evo_lib = j.at("evo_lib"), a.array = j.at("array"), a.quick = j.at("quick");
+  a.val_images = j.at("val_images"), a.test_images = j.at("test_images"), a.train_images = j.at("train_images");
+  a.sim_images = j.at("sim_images"), a.rtl_images = j.at("rtl_images"), a.seconds = j.at("seconds");
+  a.opt.seed = j.at("seed"), a.opt.data_dir = j.at("data"), a.opt.threads = j.at("threads");
+  return a;
+}
+
+// --shard I/N: this shard's share of the independent work (explore::run_explore_share) into
+// DIR/points and DIR/shards; `greenmac merge DIR` then runs the search, which reads them back.
+int run_explore_shard(const explore::ExploreOptions& o, const ExploreArgs& a, const Shard& shard) {
+  const nlohmann::json args = shard_args(a);
+  if (shard_done(o.out_dir, "explore", shard, args)) {
+    std::fprintf(stderr, "explore: shard %zu/%zu is done (%s); skipped\n", shard.index, shard.count,
+                 shard_file(o.out_dir, "explore", shard).c_str());
+    return 0;
+  }
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : explore::run_explore_share(o, shard.index, shard.count)) points.push_back(explore::to_json(p));
+  write_shard(o.out_dir, "explore", shard, args, {{"points", points}});
+  std::fprintf(stderr, "explore: shard %zu/%zu written (%zu points); when all %zu are there: greenmac merge %s\n",
+               shard.index, shard.count, points.size(), shard.count, o.out_dir.c_str());
+  return 0;
+}
+
 int run_explore_cmd(const ExploreArgs& a) {
+  const std::optional<Shard> shard = a.shard.empty() ? std::nullopt : std::optional(parse_shard(a.shard));
   explore::ExploreOptions o = a.opt;
   apply(o, a);
   (void)load_dnn_model(o.model);  // a bad model is refused before the output directory is made
   ensure_output_dir(o.out_dir, "-o");
   Progress progress("explore");
   o.progress = &progress;
+  if (shard) {
+    const int status = run_explore_shard(o, a, *shard);
+    progress.finish();
+    return status;
+  }
   const explore::ExploreResult r = explore::run_explore(o);
   progress.finish();
   explore::write_explore_report(r, o);
@@ -90,6 +135,33 @@ int run_explore_cmd(const ExploreArgs& a) {
   if (r.rtl) check_dnn_rtl("explore: RTL check of the chosen point", *r.rtl, checks);
   return checks.finish();
 }
+
+// greenmac merge DIR: the shards' points into DIR/points (when a shard ran elsewhere), then the
+// search as the unsharded command runs it, which reads them back instead of evaluating them.
+int merge_explore(const std::filesystem::path& out, const std::vector<ShardRecord>& shards) {
+  ExploreArgs a;
+  try {
+    a = args_from_shard(shards.front().args);
+  } catch (const nlohmann::json::exception& e) {
+    throw UserError("the explore shards in " + (out / "shards").string() + " lack an option (" + e.what() +
+                    "); remove them and run the shards again");
+  }
+  a.opt.out_dir = out.string();
+  const explore::PointStore store(out);
+  for (const auto& s : shards)
+    for (const auto& j : s.result.at("points")) {
+      const explore::Point p = explore::point_from_json(j);
+      const auto have = store.load(p.key);
+      if (!have || (!have->energy && p.energy)) store.save(p);
+      if (p.lever != "baseline" && !std::filesystem::exists(p.model))
+        throw UserError(p.model + ", the model shard " + std::to_string(s.shard.index) +
+                        " trained, is not there; run the shards on one shared -o DIR (or copy their DIR/models), "
+                        "then merge again");
+    }
+  return run_explore_cmd(a);
+}
+
+const ShardMergerRegistrar reg_merge({.command = "explore", .merge = merge_explore});
 
 const CommandRegistrar reg_explore({
     .name = "explore",
@@ -121,6 +193,7 @@ const CommandRegistrar reg_explore({
                          "run resumes from its points")
               ->required();
           sub.add_flag("--json", a->json, "print the chosen point as JSON");
+          add_shard_option(sub, &a->shard);  // the baseline's energy and the structure grid (docs/explore.md)
           sub.add_option("--data", a->opt.data_dir, "Fashion-MNIST directory (default: the installed data set)");
           sub.add_option("--threads", a->opt.threads, "threads for the golden path and the trainer")
               ->check(CLI::Range(1, 64))

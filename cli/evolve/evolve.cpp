@@ -37,10 +37,6 @@ Distribution parse_pairs(const std::string& text, const std::string& origin, int
 }
 
 // The error weights and the switching stream as text, from the files or from the network.
-struct OperandTexts {
-  std::string dist, dist_origin, stream, stream_origin;
-};
-
 OperandTexts operand_texts(const EvolveOptions& opt) {
   OperandTexts t;
   if (!opt.model_layer.empty() && opt.model.empty()) throw UserError("--layer needs --model");
@@ -187,49 +183,57 @@ void measure(const EvolveOptions& opt, const Pairs& stream, EvolveResult& r) {
 
 }  // namespace
 
-EvolveResult run_evolve(const EvolveOptions& opt) {
+EvolveInputs read_evolve_inputs(const EvolveOptions& opt) {
   if (opt.w < evo::kMinWidth || opt.w > evo::kMaxWidth)
     throw UserError("--w " + std::to_string(opt.w) + " is out of range; give 2..8 (the simulator evaluates every pair)");
   if (opt.bounds.empty()) throw UserError("no --bound given; give at least one, e.g. --bound wmed=0.1%");
   if (opt.evaluations == 0 && !(opt.seconds > 0))
     throw UserError("give --seconds T > 0 or --evaluations N: the search needs a limit");
-  std::vector<evo::ErrorBound> bounds;
-  for (const auto& b : opt.bounds) bounds.push_back(evo::parse_error_bound(b, opt.w));
-  const OperandTexts texts = operand_texts(opt);
-  const std::string& dist_text = texts.dist;
-  const Distribution dist = parse_pairs(texts.dist, texts.dist_origin, opt.w, opt.is_signed);
-  EvolveResult r;
-  const Pairs stream = load_stream(opt, texts, dist, r.stream_label);
-  r.costs = evo_gate_costs(resolve_liberty(opt.lib));
-  r.seed_spec = opt.seed_from.empty() ? "exact:w=" + std::to_string(opt.w) + ",s=" + (opt.is_signed ? "1" : "0")
-                                      : opt.seed_from;
-  const evo::GateNetlist seed = seed_netlist(r.seed_spec, opt.w, opt.is_signed);
-  r.seed_spec = parse_spec(r.seed_spec).canonical();
+  EvolveInputs in;
+  for (const auto& b : opt.bounds) in.bounds.push_back(evo::parse_error_bound(b, opt.w));
+  parse_operands(opt, operand_texts(opt), in);
+  in.costs = evo_gate_costs(resolve_liberty(opt.lib));
+  in.seed_spec = opt.seed_from.empty() ? "exact:w=" + std::to_string(opt.w) + ",s=" + (opt.is_signed ? "1" : "0")
+                                       : opt.seed_from;
+  in.seed = seed_netlist(in.seed_spec, opt.w, opt.is_signed);
+  in.seed_spec = parse_spec(in.seed_spec).canonical();
+  return in;
+}
+
+void parse_operands(const EvolveOptions& opt, const OperandTexts& texts, EvolveInputs& in) {
+  in.texts = texts;
+  in.dist = parse_pairs(texts.dist, texts.dist_origin, opt.w, opt.is_signed);
+  in.stream = load_stream(opt, texts, in.dist, in.stream_label);
+}
+
+void open_library(const EvolveOptions& opt, const EvolveInputs& in) {
   ensure_output_dir(opt.out);  // after every input was read: bad input leaves no folder behind
   if (!opt.model.empty()) {
-    write_file_atomic(opt.out / "operands.dist", texts.dist);
-    write_file_atomic(opt.out / "operands.stream", texts.stream);
+    write_file_atomic(opt.out / "operands.dist", in.texts.dist);
+    write_file_atomic(opt.out / "operands.stream", in.texts.stream);
   }
-  r.dist_origin = texts.dist_origin;
+}
 
-  const evo::ErrorEvaluator error(dist, opt.w, opt.is_signed);
-  r.dist_entries = error.entries();
-  evo::StreamActivity activity(stream, opt.w);
-  r.stream_pairs = activity.pairs();
+SearchRun search_bounds(const EvolveOptions& opt, const EvolveInputs& in, uint64_t random_seed) {
+  SearchRun run;
+  const evo::ErrorEvaluator error(in.dist, opt.w, opt.is_signed);
+  run.dist_entries = error.entries();
+  evo::StreamActivity activity(in.stream, opt.w);
+  run.stream_pairs = activity.pairs();
   evo::CgpOptions cgp = opt.cgp;
   cgp.threads = std::max(1, opt.threads);
-  evo::CgpSearch search(error, activity, r.costs, cgp);
-  r.seed_fitness = search.evaluate(seed);
-  r.seed_gates = r.seed_fitness.gates;
+  evo::CgpSearch search(error, activity, in.costs, cgp);
+  run.seed_fitness = search.evaluate(in.seed);
+  // The key hashes the random seed with the rest: shards of one run (seed + I) keep apart checkpoints.
+  EvolveOptions keyed = opt;
+  keyed.seed = random_seed;
 
   const fs::path state_dir = opt.out / ".evolve";
   fs::create_directories(state_dir);
-  std::vector<std::pair<evo::GateNetlist, evo::Fitness>> found = {{seed, r.seed_fitness}};
-  uint64_t searched_evals = 0;
-  double searched_seconds = 0;
-  progress_stage(opt.progress, "search", bounds.size(), "bounds");
-  for (size_t i = 0; i < bounds.size(); ++i) {
-    const evo::ErrorBound& bound = bounds[i];
+  std::vector<std::pair<evo::GateNetlist, evo::Fitness>> found = {{in.seed, run.seed_fitness}};
+  progress_stage(opt.progress, "search", in.bounds.size(), "bounds");
+  for (size_t i = 0; i < in.bounds.size(); ++i) {
+    const evo::ErrorBound& bound = in.bounds[i];
     // Start from the cheapest circuit so far that meets this bound (the seed when none does).
     size_t start = 0;
     for (size_t k = 0; k < found.size(); ++k) {
@@ -238,16 +242,18 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
           found[k].second.cost(cgp.area_weight) < found[start].second.cost(cgp.area_weight))
         start = k;
     }
-    const std::string key = search_key(opt, found[start].first, dist_text, stream, bound.text, r.costs);
+    const std::string key = search_key(keyed, found[start].first, in.texts.dist, in.stream, bound.text, in.costs);
     const fs::path state_file = state_dir / (key + ".json");
-    evo::CgpState state = search.start(found[start].first, bound, opt.seed);
-    EvolvedCircuit c;
+    evo::CgpState state = search.start(found[start].first, bound, random_seed);
+    FoundCircuit c;
     c.bound = bound.text;
+    c.random_seed = random_seed;
+    c.started_from_seed = start == 0;
     c.resumed = read_checkpoint(state_file, key, state);
     if (c.resumed) state.fitness = search.evaluate(state.parent);
     evo::CgpLimits limits;
     limits.evaluations = opt.evaluations;
-    limits.seconds = opt.evaluations ? 0 : opt.seconds / static_cast<double>(bounds.size());
+    limits.seconds = opt.evaluations ? 0 : opt.seconds / static_cast<double>(in.bounds.size());
     const uint64_t evals_before = state.evaluations;
     const double seconds_before = state.seconds;
     const std::string step = "bound " + bound.text;
@@ -259,35 +265,62 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
       if (opt.progress) opt.progress->note(step, std::to_string(s.evaluations) + " evaluations");
     });
     progress_end(opt.progress, step);
-    searched_evals += state.evaluations - evals_before;
-    searched_seconds += state.seconds - seconds_before;
+    run.searched_evaluations += state.evaluations - evals_before;
+    run.searched_seconds += state.seconds - seconds_before;
+    c.netlist = state.parent;
     c.fitness = state.fitness;
     c.evaluations = state.evaluations;
     c.generations = state.generations;
     c.seconds = state.seconds;
-    c.met = state.fitness.violation == 0;
+    if (c.met()) found.emplace_back(evo::compacted(state.parent), state.fitness);
+    run.circuits.push_back(std::move(c));
+  }
+  return run;
+}
+
+EvolveResult store_and_measure(const EvolveOptions& opt, const EvolveInputs& in, const SearchRun& run) {
+  EvolveResult r;
+  r.seed_spec = in.seed_spec;
+  r.seed_fitness = run.seed_fitness;
+  r.seed_gates = run.seed_fitness.gates;
+  r.stream_label = in.stream_label;
+  r.dist_origin = in.texts.dist_origin;
+  r.stream_pairs = run.stream_pairs;
+  r.dist_entries = run.dist_entries;
+  r.costs = in.costs;
+  for (size_t i = 0; i < run.circuits.size(); ++i) {
+    const FoundCircuit& f = run.circuits[i];
+    EvolvedCircuit c;
+    c.bound = f.bound;
+    c.fitness = f.fitness;
+    c.evaluations = f.evaluations;
+    c.generations = f.generations;
+    c.seconds = f.seconds;
+    c.resumed = f.resumed;
+    c.random_seed = f.random_seed;
+    c.met = f.met();
     if (c.met) {
-      nlohmann::ordered_json rec = fitness_json(state.fitness);
-      rec["dist"] = texts.dist_origin;
+      nlohmann::ordered_json rec = fitness_json(f.fitness);
+      rec["dist"] = in.texts.dist_origin;
       rec["stream"] = r.stream_label;
-      rec["evaluations"] = state.evaluations;
-      rec["generations"] = state.generations;
-      rec["started_from"] = start == 0 ? r.seed_spec : "the circuit of an earlier bound";
+      rec["evaluations"] = f.evaluations;
+      rec["generations"] = f.generations;
+      rec["started_from"] = f.started_from_seed ? r.seed_spec : "the circuit of an earlier bound";
       rec["switching_estimate_ratio_to_seed"] =
-          r.seed_fitness.energy > 0 ? state.fitness.energy / r.seed_fitness.energy : 0;
-      const evo::Provenance how{.seed_design = r.seed_spec, .bound = bound.text, .run_seconds = state.seconds,
-                                .random_seed = opt.seed, .made_by = std::string("greenmac evolve ") + kVersion,
+          r.seed_fitness.energy > 0 ? f.fitness.energy / r.seed_fitness.energy : 0;
+      const evo::Provenance how{.seed_design = r.seed_spec, .bound = f.bound, .run_seconds = f.seconds,
+                                .random_seed = f.random_seed, .made_by = std::string("greenmac evolve ") + kVersion,
                                 .search = rec};
-      c.id = evo::store_in_library(opt.out, state.parent, how);
+      c.id = evo::store_in_library(opt.out, f.netlist, how);
       c.spec = parse_spec("evo:lib=" + opt.out.string() + ",id=" + c.id).canonical();
-      c.metrics_within_bound = stored_metrics_within(evo::read_library_netlist(opt.out, c.id), dist, bound);
-      found.emplace_back(evo::compacted(state.parent), state.fitness);
+      c.metrics_within_bound = stored_metrics_within(evo::read_library_netlist(opt.out, c.id), in.dist, in.bounds[i]);
     }
     r.circuits.push_back(c);
   }
-  r.evaluations_per_second = searched_seconds > 0 ? static_cast<double>(searched_evals) / searched_seconds : 0;
+  r.evaluations_per_second =
+      run.searched_seconds > 0 ? static_cast<double>(run.searched_evaluations) / run.searched_seconds : 0;
   if (opt.synth) {
-    measure(opt, stream, r);
+    measure(opt, in.stream, r);
     for (const auto& c : r.circuits) {
       if (c.id.empty()) continue;
       evo::record_measurement(
@@ -301,6 +334,12 @@ EvolveResult run_evolve(const EvolveOptions& opt) {
     }
   }
   return r;
+}
+
+EvolveResult run_evolve(const EvolveOptions& opt) {
+  const EvolveInputs in = read_evolve_inputs(opt);
+  open_library(opt, in);
+  return store_and_measure(opt, in, search_bounds(opt, in, opt.seed));
 }
 
 }  // namespace gm

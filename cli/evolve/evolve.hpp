@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/evo/cgp.hpp"
+#include "models/metrics.hpp"
 
 namespace gm {
 
@@ -59,6 +60,7 @@ struct EvolvedCircuit {
   double measured_pj = 0, measured_area_um2 = 0;
   bool netlist_matches_model = true;
   bool metrics_within_bound = true;  // recomputed from the stored file by models/metrics.cpp
+  uint64_t random_seed = 0;          // of its search (--seed, or --seed + I for shard I)
 };
 
 struct EvolveResult {
@@ -71,10 +73,69 @@ struct EvolveResult {
   evo::GateCosts costs;
   std::vector<EvolvedCircuit> circuits;
   double evaluations_per_second = 0;  // over every search of this run that did search
+  size_t shards = 0;                  // > 1: merged from that many --shard searches (cli/evolve/evolve_shard.hpp)
 };
 
 // Validates every input first (bounds, files, the library folder, tools), then searches. Throws
-// UserError for bad input.
+// UserError for bad input. It is the three phases below in a row.
 EvolveResult run_evolve(const EvolveOptions& opt);
+
+// The phases of a run, apart so that `--shard I/N` can search in one process and store, check and
+// measure in another (cli/evolve/evolve_shard.hpp).
+
+// The operands as text: the error weights and the switching stream ("" = drawn from the weights).
+struct OperandTexts {
+  std::string dist, dist_origin, stream, stream_origin;
+};
+
+// Everything the searches and the storing read, checked.
+struct EvolveInputs {
+  std::vector<evo::ErrorBound> bounds;
+  OperandTexts texts;
+  Distribution dist;
+  std::vector<std::pair<int64_t, int64_t>> stream;  // in order
+  std::string stream_label;
+  evo::GateCosts costs;
+  std::string seed_spec;   // canonical
+  evo::GateNetlist seed;   // empty when the inputs were rebuilt from shards (the searches are done)
+};
+
+// Reads and checks every input (files, the network's operands, the seed design, the Liberty);
+// makes no folder. Throws UserError.
+EvolveInputs read_evolve_inputs(const EvolveOptions& opt);
+// The weights and the stream from the operand texts (the stream drawn from --seed when there is
+// none): what read_evolve_inputs does after reading the texts.
+void parse_operands(const EvolveOptions& opt, const OperandTexts& texts, EvolveInputs& in);
+// Makes the library folder; with --model, writes LIBDIR/operands.dist and .stream.
+void open_library(const EvolveOptions& opt, const EvolveInputs& in);
+
+// One bound's search, before anything is stored.
+struct FoundCircuit {
+  std::string bound;
+  evo::GateNetlist netlist;  // the search's last parent
+  evo::Fitness fitness;
+  uint64_t evaluations = 0, generations = 0;
+  double seconds = 0;
+  bool resumed = false;
+  bool started_from_seed = true;  // else from the circuit of an earlier bound
+  uint64_t random_seed = 0;
+  bool met() const { return fitness.violation == 0; }
+};
+
+struct SearchRun {
+  evo::Fitness seed_fitness;
+  size_t stream_pairs = 0, dist_entries = 0;
+  std::vector<FoundCircuit> circuits;  // one per bound, in order
+  uint64_t searched_evaluations = 0;   // by the searches that did search (not read back)
+  double searched_seconds = 0;
+};
+
+// Searches the bounds in order from `random_seed`, each from the cheapest circuit so far that meets
+// it; checkpoints in opt.out/.evolve.
+SearchRun search_bounds(const EvolveOptions& opt, const EvolveInputs& in, uint64_t random_seed);
+
+// Stores the circuits that met their bound in opt.out, checks them from the stored files and,
+// with opt.synth, measures them and the seed: the run's result.
+EvolveResult store_and_measure(const EvolveOptions& opt, const EvolveInputs& in, const SearchRun& run);
 
 }  // namespace gm

@@ -1,6 +1,10 @@
 #include "cli/evolve/report.hpp"
 
 #include <cstdio>
+#include <iostream>
+
+#include "models/checks.hpp"
+#include "models/files.hpp"
 
 namespace gm {
 namespace {
@@ -29,6 +33,7 @@ nlohmann::ordered_json evolve_json(const EvolveResult& r) {
   j["dist_entries"] = r.dist_entries;
   j["library_costs"] = r.costs.library;
   j["evaluations_per_second"] = r.evaluations_per_second;
+  if (r.shards > 1) j["shards"] = r.shards;  // absent from an unsharded run (and from a merge of --shard 0/1)
   j["circuits"] = nlohmann::ordered_json::array();
   for (const auto& c : r.circuits) {
     const auto& f = c.fitness;
@@ -55,6 +60,7 @@ nlohmann::ordered_json evolve_json(const EvolveResult& r) {
                              {"generations", c.generations},
                              {"seconds", c.seconds},
                              {"resumed", c.resumed}});
+    if (r.shards > 1) j["circuits"].back()["random_seed"] = c.random_seed;  // which shard's search it is
   }
   return j;
 }
@@ -68,6 +74,9 @@ std::string evolve_markdown(const EvolveResult& r) {
   s += "The estimate is the search's own cost (sum over gates of cell area x toggle rate, zero delay): an "
        "ESTIMATE. The measurement is `greenmac synth` on the same stream (Yosys, OpenSTA, timed gate-level "
        "activity): the energy per operation of the multiplier's own cells.\n\n";
+  if (r.shards > 1)
+    s += "Merged from " + std::to_string(r.shards) + " independent searches (`--shard I/" + std::to_string(r.shards) +
+         "`, random seed --seed + I): per bound, the cheapest circuit that met it over all of them.\n\n";
   s += "| bound | id | gates | WMED | bias | WCE | switching estimate / seed | measured energy / seed | "
        "measured pJ | evaluations | s |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& c : r.circuits) {
@@ -82,6 +91,24 @@ std::string evolve_markdown(const EvolveResult& r) {
   s += "\nSeed: " + (measured ? fmt(r.seed_measured_pj, 3) + " pJ per operation measured, " : std::string()) +
        "search speed " + fmt(r.evaluations_per_second, 0) + " evaluations/s.\n";
   return s;
+}
+
+int finish_evolve_report(const EvolveResult& r, const std::filesystem::path& lib, bool json) {
+  const auto j = evolve_json(r);
+  const std::string md = evolve_markdown(r);
+  write_file_atomic(lib / "evolve.json", j.dump(2) + "\n");
+  write_file_atomic(lib / "evolve.md", md);
+  std::cout << (json ? j.dump(2) + "\n" : md);
+  CheckLog checks;
+  for (const auto& c : r.circuits) {
+    checks.expect(c.met, "evolve: no circuit within " + c.bound + " was found from " + r.seed_spec +
+                             "; search longer (--seconds) or start from a design nearer the bound (--seed-from)");
+    checks.expect(c.metrics_within_bound, "evolve: circuit " + c.id + " stored for " + c.bound +
+                                              " exceeds it when its metrics are recomputed from the file");
+    checks.expect(c.netlist_matches_model,
+                  "evolve: the mapped netlist of circuit " + c.id + " does not reproduce its model (run greenmac verify)");
+  }
+  return checks.finish();
 }
 
 }  // namespace gm

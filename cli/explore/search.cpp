@@ -66,7 +66,40 @@ class Search {
     return std::move(res_);
   }
 
+  // Shard `index` of `count` of the search's independent work (docs/explore.md, "Sharded"). Item 0
+  // is the baseline's energy; items 1.. are the structure grid and its fallbacks, each trained, its
+  // accuracy measured, and its energy when it is feasible. Every shard measures the baseline's
+  // accuracy (seconds), which decides what is feasible. No dominance skip and no time limit: which
+  // points the search needs depends on the others' results, so a shard does its whole share, and
+  // the merge's search reads what it needs back from the point files.
+  std::vector<Point> share(size_t index, size_t count) {
+    const bool owns_baseline = index == 0;
+    Point& b = baseline_accuracy(owns_baseline);
+    std::vector<Point> out;
+    if (owns_baseline) {
+      measure_alone(b);
+      out.push_back(b);
+    }
+    std::vector<std::pair<double, int>> items = structure_grid();
+    for (const auto& f : structure_fallbacks()) items.push_back(f);
+    for (size_t i = index; i <= items.size(); i += count) {
+      if (i == 0) continue;
+      Point& p = structure_point(find(res_.baseline), items[i - 1].first, items[i - 1].second);
+      if (feasible(p)) measure_alone(p);
+      out.push_back(p);
+    }
+    return out;
+  }
+
  private:
+  // Measures the point's energy once (kept in its file), with no ratio to a baseline a shard may not have.
+  void measure_alone(Point& p) {
+    if (p.energy) return;
+    say("measuring " + p.recipe + " (gate level, " + std::to_string(opt_.sim_images) + " images)");
+    ev_.energy(p);
+    store_.save(p);
+    say("  " + fmt("%.0f nJ", p.energy->compute_nj));
+  }
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
   // Whether a step expected to take `cost` seconds still ends before --seconds. The expected costs
   // are the longest training run and the longest measurement so far, so that the search stops near
@@ -110,7 +143,7 @@ class Search {
   // The point `step` makes from `parent`: the stored one when an earlier run evaluated it, else
   // `make` fills it (model, configuration) and its accuracy is measured.
   Point& point(const Point& parent, const std::string& lever, const std::string& step, const std::string& recipe,
-               const std::function<void(Point&)>& make) {
+               const std::function<void(Point&)>& make, bool keep = true) {
     const std::string key = point_key(parent.key, step);
     for (auto& p : res_.points)
       if (p.key == key) return p;
@@ -131,7 +164,7 @@ class Search {
     if (!p.has_val()) ev_.accuracy(p);
     progress_end(opt_.progress, recipe);
     longest_train_ = std::max(longest_train_, p.train_seconds);
-    store_.save(p);
+    if (keep) store_.save(p);
     res_.points.push_back(p);
     if (res_.baseline.empty())
       say(recipe + ": validation " + fmt("%.2f %%", 100 * p.val_accuracy) + ", test " + fmt("%.2f %%", 100 * p.test_accuracy));
@@ -166,57 +199,94 @@ class Search {
   }
 
   Point& baseline() {
-    Point root;  // the empty parent
-    Point& b = point(root, "baseline", "baseline " + opt_.model, "baseline: " + opt_.model + " on exact int8",
-                     [&](Point& p) { p.model = opt_.model; });
-    res_.baseline = b.key;
-    chain_.push_back(b.key);
+    Point& b = baseline_accuracy(true);
     measure(b);
     return b;
+  }
+  // The baseline's accuracies, which decide what is feasible; `keep`: stored (a shard that does not
+  // measure its energy leaves it to the shard that does, whose file would otherwise race with its own).
+  Point& baseline_accuracy(bool keep) {
+    Point root;  // the empty parent
+    Point& b = point(root, "baseline", "baseline " + opt_.model, "baseline: " + opt_.model + " on exact int8",
+                     [&](Point& p) { p.model = opt_.model; }, keep);
+    res_.baseline = b.key;
+    chain_.push_back(b.key);
+    return b;
+  }
+
+  // The structure grid (sparsity, width) in the order the search walks it, the unpruned 8-bit point
+  // (the baseline) left out; empty without the prune and precision levers.
+  std::vector<std::pair<double, int>> structure_grid() const {
+    std::vector<std::pair<double, int>> grid;
+    if (!opt_.has("prune") && !opt_.has("precision")) return grid;
+    std::vector<double> sparsities = {0};
+    if (opt_.has("prune")) sparsities.insert(sparsities.end(), opt_.sparsities.begin(), opt_.sparsities.end());
+    for (const double s : sparsities)
+      for (const int w : structure_widths())
+        if (s > 0 || w < 8) grid.emplace_back(s, w);
+    return grid;
+  }
+  std::vector<int> structure_widths() const {
+    std::vector<int> widths = {8};
+    if (opt_.has("precision")) widths.insert(widths.end(), opt_.widths.begin(), opt_.widths.end());
+    return widths;
+  }
+  // Half the mildest pruning at each width: tried where the mildest breaks the budget.
+  std::vector<std::pair<double, int>> structure_fallbacks() const {
+    std::vector<std::pair<double, int>> out;
+    if (opt_.has("prune"))
+      for (const int w : structure_widths()) out.emplace_back(opt_.sparsities.front() / 2, w);
+    return out;
+  }
+  std::vector<std::string> structure_mul(int w) {
+    if (w == 8) return {};  // the first layer stays 8-bit: its inputs are the image's pixels
+    const std::string first = dnn::gemm_layers(ev_.network(opt_.model)).front().name;
+    return {first + "=exact:s=1", "default=exact:s=1,w=" + std::to_string(w)};
+  }
+  TrainStep structure_train(double s, int w) {
+    return TrainStep{structure_mul(w), s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
+  }
+  std::string structure_step(double s, int w) const {
+    return "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
+           std::to_string(opt_.structure_epochs) + " images " + std::to_string(opt_.train_images);
+  }
+  // The grid point (s, w): the shipped model fine-tuned, pruned to s and quantization-aware at w.
+  Point& structure_point(const Point& base, double s, int w) {
+    const TrainStep step = structure_train(s, w);
+    const std::string first = dnn::gemm_layers(ev_.network(base.model)).front().name;
+    const std::string what = (s > 0 ? fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
+                             (s > 0 && w < 8 ? ", " : "") +
+                             (w < 8 ? std::to_string(w) + "-bit operands after " + first : std::string());
+    const std::string lever = s > 0 && w < 8 ? "prune+precision" : s > 0 ? "prune" : "precision";
+    return point(base, lever, structure_step(s, w), what + " (fine-tuned " + std::to_string(step.epochs) + " epochs)",
+                 [&](Point& q) {
+                   q.sparsity = s, q.width = w, q.mul_layers = step.mul_layers;
+                   ev_.train(q, base, step);
+                 });
   }
 
   // 1: channel pruning x operand width, one fine-tuning run per point.
   void structure() {
     if (!opt_.has("prune") && !opt_.has("precision")) return;
-    std::vector<double> sparsities = {0};
-    if (opt_.has("prune")) sparsities.insert(sparsities.end(), opt_.sparsities.begin(), opt_.sparsities.end());
-    std::vector<int> widths = {8};
-    if (opt_.has("precision")) widths.insert(widths.end(), opt_.widths.begin(), opt_.widths.end());
     const Point& base = find(chain_.front());
-    const std::string first = dnn::gemm_layers(ev_.network(base.model)).front().name;
     std::vector<std::pair<double, int>> infeasible;
     std::vector<std::string> feasible_keys;
     auto try_point = [&](double s, int w) {
       const bool dominated = std::any_of(infeasible.begin(), infeasible.end(),
                                          [&](const auto& f) { return s >= f.first && w <= f.second; });
-      std::vector<std::string> mul;
-      if (w < 8) mul = {first + "=exact:s=1", "default=exact:s=1,w=" + std::to_string(w)};
-      const TrainStep step{mul, s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
-      const std::string step_text = "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
-                                    std::to_string(step.epochs) + " images " + std::to_string(opt_.train_images);
-      if (dominated || (!known(base, step_text) && !time_left(train_cost()))) return;
-      const std::string what = (s > 0 ? fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
-                               (s > 0 && w < 8 ? ", " : "") +
-                               (w < 8 ? std::to_string(w) + "-bit operands after " + first : std::string());
-      const std::string lever = s > 0 && w < 8 ? "prune+precision" : s > 0 ? "prune" : "precision";
-      Point& p = point(base, lever, step_text, what + " (fine-tuned " + std::to_string(step.epochs) + " epochs)",
-                       [&](Point& q) {
-                         q.sparsity = s, q.width = w, q.mul_layers = mul;
-                         ev_.train(q, base, step);
-                       });
+      if (dominated || (!known(base, structure_step(s, w)) && !time_left(train_cost()))) return;
+      Point& p = structure_point(base, s, w);
       if (feasible(p))
         feasible_keys.push_back(p.key);
       else
         infeasible.emplace_back(s, w);
     };
-    for (const double s : sparsities)
-      for (const int w : widths)
-        if (s > 0 || w < 8) try_point(s, w);
+    for (const auto& [s, w] : structure_grid())
+      try_point(s, w);
     // Where the mildest pruning already breaks the budget at a width, half of it is tried there.
-    if (opt_.has("prune"))
-      for (const int w : widths)
-        if (std::count(infeasible.begin(), infeasible.end(), std::make_pair(opt_.sparsities.front(), w)))
-          try_point(opt_.sparsities.front() / 2, w);
+    for (const auto& [s, w] : structure_fallbacks())
+      if (std::count(infeasible.begin(), infeasible.end(), std::make_pair(opt_.sparsities.front(), w)))
+        try_point(s, w);
     // The feasible points, measured most aggressive first (most pruning, then the narrowest
     // operands), so that a search cut short by time has measured the likeliest winners; the least
     // energy wins.
@@ -400,5 +470,9 @@ class Search {
 }  // namespace
 
 ExploreResult run_explore(const ExploreOptions& opt) { return Search(opt).run(); }
+
+std::vector<Point> run_explore_share(const ExploreOptions& opt, size_t index, size_t count) {
+  return Search(opt).share(index, count);
+}
 
 }  // namespace gm::explore

@@ -53,4 +53,11 @@ struct ExploreResult {
 // Runs the search (resuming from opt.out_dir/points), then the RTL check of the chosen point.
 ExploreResult run_explore(const ExploreOptions& opt);
 
+// `explore --shard I/N` (docs/explore.md, "Sharded"): of the work that does not depend on other
+// points' results, the share of shard `index` of `count`: the baseline's energy (shard 0) and a
+// round-robin share of the structure grid (trained, accuracy, energy when feasible), kept in
+// opt.out_dir/points like every point. Returns those points. A search run afterwards (the merge)
+// reads them back and does the rest.
+std::vector<Point> run_explore_share(const ExploreOptions& opt, size_t index, size_t count);
+
 }  // namespace gm::explore
