@@ -35,11 +35,13 @@ set(GM_UNIT_SUITES
   PinEnergyParse InferStats                                  # OpenSTA pin-energy log reader, confidence interval
   InferComposeLayers                                         # per-layer inference energy recomposed from its runs
   ExploreLevers                                              # explore's levers and search sizes
+  MarkdownHtml SvgInline IndexHtml                           # index.html: Markdown subset, inlined SVG, the page
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
 set(GM_SLOW_CASES
   ExploreCli.SmallSearchChoosesWithinTheBudgetOnValidationAndResumes  # gate-level 1x1 runs, twice
+  IndexHtmlChromium.*                                        # a characterize run and two headless Chromium loads
   ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # two fine-tuning runs, gate-level 1x1 runs
   ExploreCli.EvolvedLeverPutsALibraryCircuitOnALayerWithinTheBudget  # an evolve run, gate-level 1x1 runs
   EvolveCli.OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints  # a Verilator build for verify

@@ -6,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/evolve/evolve.hpp"
 #include "cli/evolve/report.hpp"
+#include "cli/report/index_html.hpp"
 #include "models/checks.hpp"
 #include "models/files.hpp"
 
@@ -28,6 +29,7 @@ int run_evolve_command(EvolveArgs args) {
   const std::string md = evolve_markdown(r);
   write_file_atomic(args.opt.out / "evolve.json", j.dump(2) + "\n");
   write_file_atomic(args.opt.out / "evolve.md", md);
+  write_index_html(args.opt.out);
   std::cout << (args.json ? j.dump(2) + "\n" : md);
   CheckLog checks;
   for (const auto& c : r.circuits) {
