@@ -35,7 +35,7 @@ set(GM_UNIT_SUITES
   PinEnergyParse InferStats                                  # OpenSTA pin-energy log reader, confidence interval
   InferComposeLayers                                         # per-layer inference energy recomposed from its runs
   ExploreLevers                                              # explore's levers and search sizes
-  MarkdownHtml SvgInline IndexHtml                           # index.html: Markdown subset, inlined SVG, the page
+  MarkdownHtml SvgInline IndexHtml PngDecode                 # index.html: Markdown, inlined SVG, the page; PNG reader
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
