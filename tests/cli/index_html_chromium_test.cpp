@@ -6,15 +6,16 @@
 // looks for them. Skips, saying why, when chromium (or the synthesis tools) are missing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "models/files.hpp"
-#include "support/cli_util.hpp"
-#include "support/png_decode.hpp"
-#include "support/temp_dir.hpp"
-#include "support/tools.hpp"
+#include "tests/support/cli_util.hpp"
+#include "tests/support/png_decode.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/tools.hpp"
 
 namespace gm {
 namespace {
@@ -51,21 +52,29 @@ bool near(const std::array<int, 3>& p, const std::array<int, 3>& c, int tol) {
   return std::abs(p[0] - c[0]) <= tol && std::abs(p[1] - c[1]) <= tol && std::abs(p[2] - c[2]) <= tol;
 }
 
-// The screenshot's rows that hold a pixel of `colour`, grouped into bands separated by more than
-// `gap` rows without one: one band per plot that drew in that colour. Returns the pixel count.
-size_t colour_bands(const test::RgbImage& img, const std::array<int, 3>& colour, int gap, int* bands) {
-  size_t pixels = 0;
-  int last_row = -1000000;
-  *bands = 0;
+// The plots' frames (index_html.cpp draws each inlined SVG in a 1-pixel #d8d0c8 border, a colour
+// used for nothing else): the rows with a long run of that colour, adjacent rows taken as one line;
+// a frame is a top line and the next (bottom) line. Returns [top, bottom) row ranges.
+std::vector<std::pair<int, int>> plot_frames(const test::RgbImage& img) {
+  std::vector<int> lines;
   for (int y = 0; y < img.height; ++y) {
-    size_t in_row = 0;
-    for (int x = 0; x < img.width; ++x) in_row += near(img.at(x, y), colour, 12);
-    if (!in_row) continue;
-    if (y - last_row > gap) ++*bands;
-    last_row = y;
-    pixels += in_row;
+    int run = 0, longest = 0;
+    for (int x = 0; x < img.width; ++x) {
+      run = near(img.at(x, y), {0xd8, 0xd0, 0xc8}, 6) ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    if (longest >= 500 && (lines.empty() || y > lines.back() + 2)) lines.push_back(y);
   }
-  return pixels;
+  std::vector<std::pair<int, int>> frames;
+  for (size_t i = 0; i + 1 < lines.size(); i += 2) frames.push_back({lines[i], lines[i + 1]});
+  return frames;
+}
+
+size_t pixels_of(const test::RgbImage& img, const std::array<int, 3>& colour, int top, int bottom) {
+  size_t n = 0;
+  for (int y = top; y < bottom; ++y)
+    for (int x = 0; x < img.width; ++x) n += near(img.at(x, y), colour, 12);
+  return n;
 }
 
 TEST(IndexHtmlChromium, CharacterizePageLoadsCleanAndDrawsEveryPlot) {
@@ -96,15 +105,21 @@ TEST(IndexHtmlChromium, CharacterizePageLoadsCleanAndDrawsEveryPlot) {
   const test::RgbImage img = test::decode_png(read_file(dir / "index.png"));
   ASSERT_EQ(img.width, kWidth);
   ASSERT_EQ(img.height, kHeight);
-  // Three plots (power, area, energy against the error), four designs each (the two asked and the
-  // exact and yosys baselines): each plot is a band of design points and a band of front marks.
-  int design_bands = 0, front_bands = 0;
-  const size_t design_px = colour_bands(img, {0x44, 0x77, 0xaa}, 150, &design_bands);
-  const size_t front_px = colour_bands(img, {0xcc, 0x33, 0x11}, 150, &front_bands);
-  EXPECT_EQ(design_bands, 3) << design_px << " design-point pixels; see " << (dir / "index.png");
-  EXPECT_EQ(front_bands, 3) << front_px << " front pixels; see " << (dir / "index.png");
-  EXPECT_GE(design_px, 3u * 40) << "see " << (dir / "index.png");
-  EXPECT_GE(front_px, 3u * 100) << "see " << (dir / "index.png");
+  // Three plots (power, area, energy against the error), each with four designs (the two asked and
+  // the exact and yosys baselines) and their legend: design points in #4477aa, the Pareto front's
+  // staircase and rings in #cc3311. A plot that does not render has an empty frame.
+  const auto frames = plot_frames(img);
+  ASSERT_EQ(frames.size(), 3u) << "plot frames found; see " << (dir / "index.png");
+  for (const auto& [top, bottom] : frames) {
+    EXPECT_GE(bottom - top, 300) << "a plot of 1000x700 drawn " << bottom - top << " rows high";
+    EXPECT_GE(pixels_of(img, {0x44, 0x77, 0xaa}, top, bottom), 5u * 20) << "design points in rows " << top << ".."
+                                                                        << bottom << "; see " << (dir / "index.png");
+    EXPECT_GE(pixels_of(img, {0xcc, 0x33, 0x11}, top, bottom), 200u) << "Pareto front in rows " << top << ".." << bottom
+                                                                     << "; see " << (dir / "index.png");
+  }
+  // Outside the frames the page has neither colour.
+  const int first = frames.front().first, last = frames.back().second;
+  EXPECT_EQ(pixels_of(img, {0x44, 0x77, 0xaa}, 0, first) + pixels_of(img, {0x44, 0x77, 0xaa}, last, img.height), 0u);
 }
 
 }  // namespace

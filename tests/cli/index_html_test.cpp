@@ -9,8 +9,8 @@
 
 #include "models/errors.hpp"
 #include "models/files.hpp"
-#include "support/png_decode.hpp"
-#include "support/temp_dir.hpp"
+#include "tests/support/png_decode.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace gm {
 namespace {
