@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "cli/report/index_html.hpp"
 #include "generator/design_files.hpp"
 #include "models/spec.hpp"
 
@@ -23,7 +22,6 @@ const CommandRegistrar reg({
           return [=] {
             const auto specs = expand_specs(args->specs, args->set);
             write_designs(specs, *dir);
-            write_index_html(*dir);
             std::cout << "wrote " << specs.size() << " design" << (specs.size() == 1 ? "" : "s")
                       << " and manifest.json to " << *dir << "\n";
             return 0;
