@@ -122,5 +122,17 @@ TEST(IndexHtmlChromium, CharacterizePageLoadsCleanAndDrawsEveryPlot) {
   EXPECT_EQ(pixels_of(img, {0x44, 0x77, 0xaa}, 0, first) + pixels_of(img, {0x44, 0x77, 0xaa}, last, img.height), 0u);
 }
 
+// greenmac index DIR rebuilds the page; a DIR that is not a folder is one error line and no page.
+TEST(IndexCli, RebuildsThePageAndRefusesANonFolder) {
+  const fs::path dir = test::temp_dir("gm-index-cli");
+  write_file_atomic(dir / "report.md", "# r\n\n| a |\n|---|\n| `x` |\n");
+  const auto r = run_cli("index " + dir.string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, (dir / "index.html").string() + "\n");
+  EXPECT_NE(read_file(dir / "index.html").find("<td><code>x</code></td>"), std::string::npos);
+  test::expect_one_line_error(run_cli("index " + (dir / "report.md").string()), "not a directory");
+  EXPECT_FALSE(fs::exists(dir / "report.md" / "index.html"));
+}
+
 }  // namespace
 }  // namespace gm
