@@ -84,8 +84,11 @@ demo: build
 	$(GREENMAC) metrics --set default --csv > $(OUT)/metrics.csv.tmp && mv $(OUT)/metrics.csv.tmp $(OUT)/metrics.csv
 	$(GREENMAC) characterize $(DEMO_SET) --dnn --rtl-images $(DEMO_RTL_IMAGES) --array $(DEMO_ARRAY) --sim-images $(DEMO_SIM_IMAGES) -o $(OUT)
 	$(GREENMAC) explore --quick --model $(DEMO_EXPLORE_MODEL) -o $(OUT)/explore
+	@# characterize wrote out/index.html before explore ran: rebuilt, it links out/explore/index.html too.
+	$(GREENMAC) index $(OUT) >/dev/null
 	@echo "demo: report in $(OUT)/report.md (plots beside it), RTL in $(OUT)/rtl, verification in $(OUT)/verify.json"
 	@echo "demo: the levers combined (explore --quick, waterfall): $(OUT)/explore/report.md"
+	@echo "demo: open $(abspath $(OUT))/index.html first (tables, plots, each design's spec, RTL and JSON; no network)"
 
 test: build deps-test
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

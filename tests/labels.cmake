@@ -39,11 +39,13 @@ set(GM_UNIT_SUITES
   InferComposeLayers                                         # per-layer inference energy recomposed from its runs
   ExploreLevers                                              # explore's levers and search sizes
   ProgressReporter                                           # progress lines on a fake clock
+  MarkdownHtml SvgInline IndexHtml PngDecode                 # index.html: Markdown, inlined SVG, the page; PNG reader
 )
 
 # Single cases (Suite.Name) measured above ~20 s; a whole suite can be given as Suite.*
 set(GM_SLOW_CASES
   ExploreCli.SmallSearchChoosesWithinTheBudgetOnValidationAndResumes  # gate-level 1x1 runs, twice
+  IndexHtmlChromium.*                                        # a characterize run and two headless Chromium loads
   ExploreCli.PruningLeverKeepsAPointWithFewerCycles          # two fine-tuning runs, gate-level 1x1 runs
   ExploreCli.EvolvedLeverPutsALibraryCircuitOnALayerWithinTheBudget  # an evolve run, gate-level 1x1 runs
   ExploreShard.TwoShardsMergedChooseAndReportAsTheWholeSearch  # whole, then two shards + merge: 31 min loaded

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/array_args.hpp"
+#include "cli/report/index_html.hpp"
 #include "synth/array_synth.hpp"
 #include "models/checks.hpp"
 #include "cli/command.hpp"
@@ -49,6 +50,7 @@ int run_synth_array(const SynthArgs& args) {
   if (!args.out_dir.empty()) {
     write_file_atomic(std::filesystem::path(args.out_dir) / "synth.json", j.dump(2) + "\n");
     write_file_atomic(std::filesystem::path(args.out_dir) / "synth.csv", array_synth_csv({r}));
+    write_index_html(args.out_dir);
   }
   if (args.json) {
     std::cout << j.dump(2) << "\n";

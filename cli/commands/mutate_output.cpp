@@ -1,3 +1,4 @@
+#include "cli/report/index_html.hpp"
 #include "cli/commands/mutate_output.hpp"
 
 #include <cstdio>
@@ -114,6 +115,7 @@ MutateChecks mutate_checks(const json& rows, const json& row_checks) {
 void write_mutate_outputs(const fs::path& dir, const json& rows, const json& row_checks) {
   write_file_atomic(dir / "mutate.json", rows.dump(2) + "\n");
   write_file_atomic(dir / "report.md", report_md(rows, row_checks));
+  write_index_html(dir);
 }
 
 json mutate_shard_args(const std::vector<Spec>& specs, const MutateOptions& opt) {

@@ -1,3 +1,4 @@
+#include "cli/report/index_html.hpp"
 #include "cli/commands/verify_output.hpp"
 
 #include <iostream>
@@ -117,6 +118,7 @@ CheckLog verify_checks(const json& rows) {
 void write_verify_outputs(const fs::path& dir, const json& rows, const std::string& sim) {
   write_file_atomic(dir / "verify.json", rows.dump(2) + "\n");
   write_file_atomic(dir / "report.md", report_md(rows, sim));
+  write_index_html(dir);
 }
 
 json verify_shard_args(const std::vector<Spec>& specs, const VerifyOptions& opt) {

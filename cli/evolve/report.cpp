@@ -1,3 +1,4 @@
+#include "cli/report/index_html.hpp"
 #include "cli/evolve/report.hpp"
 
 #include <cstdio>
@@ -98,6 +99,7 @@ int finish_evolve_report(const EvolveResult& r, const std::filesystem::path& lib
   const std::string md = evolve_markdown(r);
   write_file_atomic(lib / "evolve.json", j.dump(2) + "\n");
   write_file_atomic(lib / "evolve.md", md);
+  write_index_html(lib);
   std::cout << (json ? j.dump(2) + "\n" : md);
   CheckLog checks;
   for (const auto& c : r.circuits) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "cli/report/index_html.hpp"
 #include "cli/report/plot.hpp"
 #include "models/files.hpp"
 
@@ -225,6 +226,7 @@ void write_explore_report(const ExploreResult& r, const ExploreOptions& opt) {
   write_file_atomic(dir / "best.json", best_json(r, opt).dump(2) + "\n");
   draw_plots(r, opt);
   write_file_atomic(dir / "report.md", report_md(r, opt));
+  write_index_html(dir);  // last: the page lists what is in dir
 }
 
 }  // namespace gm::explore

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "cli/report/index_html.hpp"
 #include "models/files.hpp"
 #include "models/golden_gemm.hpp"
 #include "synth/flow.hpp"
@@ -87,6 +88,7 @@ void write_array_characterization(const ArrayCharReport& rep, const fs::path& di
   md << "GEMM output error against the exact array: mean |ΔY| = " << fmt(rep.gemm_mean_abs_error, 6)
      << ", Σ|ΔY| / Σ|Y| = " << fmt(rep.gemm_rel_error, 6) << ".\n";
   write_file_atomic(dir / "report.md", md.str());
+  write_index_html(dir);  // last: the page lists what is in dir
 }
 
 }  // namespace gm

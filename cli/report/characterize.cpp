@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/report/index_html.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/pe_stream.hpp"
 #include "synth/array_synth.hpp"
@@ -706,6 +707,7 @@ void write_characterization(const std::vector<CharRow>& rows, const CharOptions&
   md << inference_md;
   md << "![power vs MRED](power_mred.png)\n\n![area vs MRED](area_mred.png)\n\n![energy vs NMED](energy_nmed.png)\n";
   write_file_atomic(dir / "report.md", md.str());
+  write_index_html(dir);  // last: the page lists what is in dir
 }
 
 }  // namespace gm

@@ -1,3 +1,4 @@
+#include "cli/report/index_html.hpp"
 #include "cli/shard/synth_shard.hpp"
 
 #include <iostream>
@@ -68,6 +69,7 @@ void write_synth_files(const fs::path& dir, const std::vector<SynthResult>& resu
   for (const auto& r : results) j.push_back(synth_result_json(r));
   write_file_atomic(dir / "synth.json", j.dump(2) + "\n");
   write_file_atomic(dir / "synth.csv", synth_csv(results));
+  write_index_html(dir);
 }
 
 CheckLog synth_checks(const std::vector<SynthResult>& results) {
