@@ -47,6 +47,9 @@ set(GM_SLOW_CASES
   Verify.EveryFamilyBothSignednessesExhaustiveAtWidths468
   Verify.EveryFamilyAtWidth16WithRandomPairsAndCorners
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
+  TraceCli.VerifyOfAMutantTracesItsFailingPairsFromTheReproduceLine  # a Verilator build, then a traced one
+  TraceCli.GemmOfACorrectArrayTracesOnlyTheFirstCycles       # Verilator builds of an array, plain and traced
+  TraceCli.GemmMismatchWindowIsAroundTheFirstWrongOutput     # the same for a mutant array
   Sweep.*
   Lint.*
   DnnRtl.*

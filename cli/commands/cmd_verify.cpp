@@ -1,10 +1,14 @@
-// greenmac verify SPEC... [--sim verilator|icarus] [--json]: every design against its model, bit for bit.
+// greenmac verify SPEC... [--sim verilator|icarus] [--trace DIR] [--json]: every design against its
+// model, bit for bit; with --trace, a waveform of each failing design around its first failing pairs
+// (of every design when all pass), tb/verify_trace.hpp.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "models/checks.hpp"
 #include "cli/command.hpp"
+#include "cli/trace_option.hpp"
 #include "tb/verify.hpp"
+#include "tb/verify_trace.hpp"
 
 namespace gm {
 namespace {
@@ -12,9 +16,33 @@ namespace {
 struct VerifyArgs {
   SpecArgs designs;
   VerifyOptions opt;
-  std::string rtl_dir;
+  std::string rtl_dir, trace_dir;
+  bool pairs_given = false, seed_given = false;
   bool json = false;
 };
+
+// The words of a command that verifies the same designs the same way (for the reproduce line).
+std::vector<std::string> reproduce_words(const VerifyArgs& a) {
+  std::vector<std::string> w = {"verify"};
+  w.insert(w.end(), a.designs.specs.begin(), a.designs.specs.end());
+  if (!a.designs.set.empty()) w.insert(w.end(), {"--set", a.designs.set});
+  if (a.opt.sim != "verilator") w.insert(w.end(), {"--sim", a.opt.sim});
+  if (!a.rtl_dir.empty()) w.insert(w.end(), {"--rtl-dir", a.rtl_dir});
+  if (a.pairs_given) w.insert(w.end(), {"--pairs", std::to_string(a.opt.random_pairs)});
+  if (a.seed_given) w.insert(w.end(), {"--seed", std::to_string(a.opt.seed)});
+  return w;
+}
+
+// Traces the failing designs, or every design when none failed.
+std::vector<VerifyTrace> trace_designs(const std::vector<VerifyResult>& results, const VerifyOptions& opt,
+                                       const std::string& dir) {
+  bool any_failed = false;
+  for (const auto& r : results) any_failed |= !r.pass();
+  std::vector<VerifyTrace> traces(results.size());
+  for (size_t i = 0; i < results.size(); ++i)
+    if (!any_failed || !results[i].pass()) traces[i] = trace_verify(results[i].spec, opt, dir);
+  return traces;
+}
 
 nlohmann::json result_json(const VerifyResult& r) {
   nlohmann::json j = {{"spec", r.spec.canonical()}, {"name", r.spec.name()}, {"sim", r.sim},
@@ -28,14 +56,22 @@ nlohmann::json result_json(const VerifyResult& r) {
 int run_verify(const VerifyArgs& args) {
   VerifyOptions opt = args.opt;
   opt.rtl_dir = args.rtl_dir;
+  check_trace_dir(args.trace_dir);
   const auto specs = expand_specs(args.designs.specs, args.designs.set);
   VerifyStats st;
   const auto results = verify_designs(specs, opt, &st);
   int failed = 0;
   for (const auto& r : results) failed += !r.pass();
+  const auto traces = args.trace_dir.empty() ? std::vector<VerifyTrace>(results.size())
+                                             : trace_designs(results, opt, args.trace_dir);
   if (args.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : results) out.push_back(result_json(r));
+    for (size_t i = 0; i < results.size(); ++i) {
+      out.push_back(result_json(results[i]));
+      if (!traces[i].fst.empty())
+        out.back()["trace"] = {{"fst", traces[i].fst.string()}, {"gtkw", traces[i].gtkw.string()},
+                               {"traced_pairs", traces[i].traced}, {"failing_pairs", traces[i].failing}};
+    }
     std::cout << out.dump(2) << "\n";
   } else {
     for (const auto& r : results) {
@@ -46,6 +82,10 @@ int run_verify(const VerifyArgs& args) {
                   << " expected " << r.expected << " got " << r.got;
       std::cout << "\n";
     }
+    for (const auto& t : traces)
+      if (!t.fst.empty())
+        std::cout << "  waveform " << t.fst.string() << ": " << t.traced << " pairs, " << t.failing
+                  << " failing; view with gtkwave " << t.gtkw.string() << "\n";
     std::cout << results.size() - failed << " passed, " << failed << " failed (" << opt.sim << ", "
               << st.builds << " build" << (st.builds == 1 ? "" : "s") << ", " << st.cached_builds
               << " cached)\n";
@@ -59,7 +99,9 @@ int run_verify(const VerifyArgs& args) {
                                       " products differ from the model (first: a=" + std::to_string(r.a) +
                                       " b=" + std::to_string(r.b) + " expected " + std::to_string(r.expected) +
                                       " got " + std::to_string(r.got) + ")"));
-  return checks.finish();
+  const int rc = checks.finish();
+  if (rc != 0 && args.trace_dir.empty()) print_reproduce_line(reproduce_words(args));
+  return rc;
 }
 
 const CommandRegistrar reg({
@@ -76,8 +118,13 @@ const CommandRegistrar reg({
                          "verify the files DIR/<name>.v (e.g. edited output of `gen`) instead of fresh RTL");
           sub.add_option("--pairs", args->opt.random_pairs,
                          "random pairs for w > 12 (default 10^7; fewer is a smoke test, not a verification)")
-              ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
-          sub.add_option("--seed", args->opt.seed, "seed of the random pairs");
+              ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
+              ->each([args](const std::string&) { args->pairs_given = true; });
+          sub.add_option("--seed", args->opt.seed, "seed of the random pairs")
+              ->each([args](const std::string&) { args->seed_given = true; });
+          add_trace_option(sub, &args->trace_dir,
+                           "each failing design around its first failing pairs (of every design when all pass; "
+                           "simulated in Verilator)");
           sub.add_flag("--json", args->json, "print JSON");
           return [=] { return run_verify(*args); };
         },
