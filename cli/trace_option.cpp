@@ -23,7 +23,7 @@ std::string shell_quote(const std::string& word) {
 }
 
 void print_reproduce_line(const std::vector<std::string>& words) {
-  std::string line = "greenmac";
+  std::string line = " greenmac";
   for (const auto& w : words) line += " " + shell_quote(w);
   std::cerr << "greenmac: reproduce with a waveform:" << line << " --trace " << kSuggestedTraceDir << "\n";
 }

@@ -112,7 +112,7 @@ TEST(TraceCli, VerifyOfAMutantTracesItsFailingPairsFromTheReproduceLine) {
 TEST(TraceCli, GemmOfACorrectArrayTracesOnlyTheFirstCycles) {
   if (!trace_tools()) GTEST_SKIP() << "verilator or fst2vcd is missing";
   const fs::path dir = gm::test::temp_dir("gm-test-trace");
-  const auto r = run_cli("gemm --array 2x2 --m 24 --k 6 --n 6 --trace " + (dir / "waves").string());
+  const auto r = run_cli("gemm --array 2x2 --m 96 --k 6 --n 6 --trace " + (dir / "waves").string());
   ASSERT_EQ(r.rc, 0) << r.out << r.err;
   EXPECT_EQ(reproduce_args(r.err), "");
   std::smatch m;
