@@ -279,6 +279,11 @@ class ArrayStream {
     return y_fire_;
   }
 
+  // Where the result beat sense() accepted goes: Y row result_row(), columns result_col0() on
+  // (a traced run finds the cycle of one output by them, tb/harness/array_main.cpp).
+  int64_t result_row() const { return y_row0_ + ym_; }
+  int64_t result_col0() const { return y_n0_; }
+
   // Y row of this result beat, straight from the array: no host arithmetic.
   void take_result(const uint32_t* y_words) {
     int64_t* row = y_.data() + (y_row0_ + ym_) * j_.n + y_n0_;

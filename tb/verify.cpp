@@ -48,12 +48,6 @@ void require_simulator(const std::string& sim) {
   }
 }
 
-// The RTL of one design: generated now, or read from the user's directory.
-std::string design_text(const Spec& spec, const VerifyOptions& opt) {
-  if (opt.rtl_dir.empty()) return rtl::generate_verilog(spec);
-  return read_file(opt.rtl_dir / (spec.name() + ".v"));
-}
-
 // The user's files among a simulator's inputs (none when the RTL is generated): an error the tool
 // reports in one of them is the user's to fix.
 std::vector<UserSource> user_sources(const std::vector<Spec>& specs, const VerifyOptions& opt) {
@@ -278,6 +272,11 @@ void run_icarus(const Group& g, const VerifyOptions& opt, uint64_t random_pairs,
 }
 
 }  // namespace
+
+std::string design_text(const Spec& spec, const VerifyOptions& opt) {
+  if (opt.rtl_dir.empty()) return rtl::generate_verilog(spec);
+  return read_file(opt.rtl_dir / (spec.name() + ".v"));
+}
 
 std::vector<int64_t> simulate_truth_table(const Spec& spec, const std::string& verilog) {
   if (!have_tool("iverilog") || !have_tool("vvp"))

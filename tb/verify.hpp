@@ -48,6 +48,9 @@ struct VerifyStats {
   int rebuilt_harnesses = 0;  // cached harnesses that were damaged or failed to run, and were rebuilt
 };
 
+// The RTL verify checks for a design: generated now, or read from opt.rtl_dir/<name>.v.
+std::string design_text(const Spec& spec, const VerifyOptions& opt);
+
 // Throws UserError when the simulator is not installed or an RTL file cannot be read.
 std::vector<VerifyResult> verify_designs(const std::vector<Spec>& specs, const VerifyOptions& opt,
                                          VerifyStats* stats = nullptr);

@@ -57,6 +57,9 @@ set(GM_SLOW_CASES
   ShardCharacterize.DnnSweepWithAPerLayerConfigurationMergesToTheUnshardedReport  # four --dnn runs, 50 images
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   ProgressCli.VerifyCountsDesignsAndTheGlobalQuietSilencesIt  # a cold Verilator build of two designs (~50 s loaded)
+  TraceCli.VerifyOfAMutantTracesItsFailingPairsFromTheReproduceLine  # a Verilator build, then a traced one
+  TraceCli.GemmOfACorrectArrayTracesOnlyTheFirstCycles       # Verilator builds of an array, plain and traced
+  TraceCli.GemmMismatchWindowIsAroundTheFirstWrongOutput     # the same for a mutant array
   Sweep.*
   Lint.*
   DnnRtl.*

@@ -7,6 +7,14 @@
 // the lookup tables' .hex files (lookup-table builds read them with $readmemh at start-up).
 //
 // Usage: gm_gemm JOBS RESULTS, the files of tb/array_job_file.hpp.
+//
+// Built with GM_TRACE (and Verilator's --trace-fst) for `gemm --trace` (tb/array_trace.hpp):
+//   gm_gemm JOBS RESULTS FST TARGET HALF FIRST
+// runs the first job twice on the same model: untraced, to find the clock edge at which the result
+// beat holding Y output TARGET (row * n + col) is accepted, then traced, dumping only the edges
+// [that edge - HALF, that edge + HALF]; with TARGET -1 (or never reached), only the first FIRST edges.
+// The reset edges count. Time in the FST: 10 units a cycle, the rising edge at 5. It prints
+// {"target_edge":E,"from":F,"to":T} (edges [F, T) dumped).
 // The shape follows Verilator's examples/make_tracing_c/sim_main.cpp.
 #include <verilated.h>
 
@@ -16,6 +24,12 @@
 #include <memory>
 #include <type_traits>
 #include <vector>
+
+#ifdef GM_TRACE
+#include <verilated_fst_c.h>
+
+#include <cstdlib>
+#endif
 
 #include "Vgm_array.h"
 #include "tb/array_job_file.hpp"
@@ -52,6 +66,15 @@ void from_port(const T& port, std::vector<uint32_t>& words) {
 struct VerilatorPort {
   Vgm_array& top;
   std::vector<uint32_t> y_words = std::vector<uint32_t>(gm::bus_words(kShape.cols * kShape.acc));
+#ifdef GM_TRACE
+  VerilatedFstC* fst = nullptr;  // dumps the edges [from, to)
+  uint64_t edge = 0, from = 0, to = 0;
+  const gm::ArrayStream* stream = nullptr;  // set while looking for the target's edge
+  int64_t target_row = -1, target_col = -1, target_edge = -1;
+  void dump(uint64_t t) {
+    if (fst && edge >= from && edge < to) fst->dump(t);
+  }
+#endif
 
   void drive(const gm::ArrayInputs& in, const gm::ArrayStream& s) {
     top.rst_sync_ni = in.rst_n;
@@ -72,6 +95,9 @@ struct VerilatorPort {
   void settle() {
     top.clk_i = 0;
     top.eval();
+#ifdef GM_TRACE
+    dump(edge * 10);
+#endif
   }
   gm::ArrayOutputs outputs() const {
     gm::ArrayOutputs out{static_cast<bool>(top.w_ready_o), static_cast<bool>(top.x_ready_o),
@@ -82,12 +108,21 @@ struct VerilatorPort {
     return out;
   }
   const uint32_t* y_data() {
+#ifdef GM_TRACE
+    if (stream && target_edge < 0 && stream->result_row() == target_row && target_col >= stream->result_col0() &&
+        target_col < stream->result_col0() + kShape.cols)
+      target_edge = static_cast<int64_t>(edge);
+#endif
     from_port(top.y_data_o, y_words);
     return y_words.data();
   }
   void clock(const gm::ArrayInputs&) {
     top.clk_i = 1;
     top.eval();
+#ifdef GM_TRACE
+    dump(edge * 10 + 5);
+    ++edge;
+#endif
   }
 };
 
@@ -107,6 +142,13 @@ int main(int argc, char** argv) {
 
   const std::unique_ptr<VerilatedContext> context{new VerilatedContext};
   context->commandArgs(argc, argv);
+#ifdef GM_TRACE
+  if (argc < 7 || jobs.size() != 1) {
+    std::fprintf(stderr, "usage: gm_gemm JOBS RESULTS FST TARGET HALF FIRST (one job)\n");
+    return 2;
+  }
+  context->traceEverOn(true);
+#endif
   const std::unique_ptr<Vgm_array> top{new Vgm_array{context.get(), "TOP"}};
   top->clk_i = 0;
   top->eval();  // runs the initial blocks (lookup tables load here), outside the timed runs
@@ -118,6 +160,29 @@ int main(int argc, char** argv) {
   }
   int rc = 0;
   VerilatorPort port{*top};
+#ifdef GM_TRACE
+  const int64_t target = std::strtoll(argv[4], nullptr, 10);
+  const uint64_t half = std::strtoull(argv[5], nullptr, 10), first = std::strtoull(argv[6], nullptr, 10);
+  if (target >= 0) {  // pass 1, untraced: the edge that accepts the target's result beat
+    port.target_row = target / jobs.front().n;
+    port.target_col = target % jobs.front().n;
+    gm::ArrayStream find(kShape, jobs.front().view());
+    port.stream = &find;
+    gm::run_array_stream(find, port);
+    port.stream = nullptr;
+  }
+  if (port.target_edge >= 0) {
+    port.from = static_cast<uint64_t>(port.target_edge) > half ? port.target_edge - half : 0;
+    port.to = port.target_edge + half + 1;
+  } else {
+    port.to = first;
+  }
+  VerilatedFstC fst;
+  top->trace(&fst, 99);
+  fst.open(argv[3]);
+  port.fst = &fst;
+  port.edge = 0;
+#endif
   for (const auto& job : jobs) {
     const auto t0 = std::chrono::steady_clock::now();
     const uint64_t cpu0 = gm::thread_cpu_ns();
@@ -136,6 +201,11 @@ int main(int argc, char** argv) {
     gm::write_gemm_result(out, r);
   }
   std::fclose(out);
+#ifdef GM_TRACE
+  fst.close();
+  std::printf("{\"target_edge\":%lld,\"from\":%llu,\"to\":%llu}\n", static_cast<long long>(port.target_edge),
+              static_cast<unsigned long long>(port.from), static_cast<unsigned long long>(port.to));
+#endif
   top->final();
   return rc;
 }

@@ -33,7 +33,7 @@ bool lint_tools() { return have_tool("verilator") && have_tool("iverilog") && ha
 
 // The files that only lint in their users' context (a macro, a generated module): the RtlFiles
 // suite below lints each of them that way.
-const std::set<std::string> kLintedInContext = {"gm_reg_wrapper", "gm_verify_itb"};
+const std::set<std::string> kLintedInContext = {"gm_reg_wrapper", "gm_verify_itb", "gm_verify_trace"};
 
 // module name -> file, for every rtl/*.v
 std::map<std::string, fs::path> rtl_modules() {
@@ -145,6 +145,17 @@ TEST(RtlFiles, VerifyBenchLintsWithTheSimulationTop) {
   write_file_atomic(dir / "gm_vtop.v", sim_top_verilog(specs));
   for (const auto& s : specs) files.push_back(design_file(dir.path(), s));
   expect_clean(files, {.test_bench = true});
+}
+
+TEST(RtlFiles, VerifyTraceTopLintsWithTheSimulationTop) {
+  // verify --trace's wrapper (tb/verify_trace.hpp) around gm_vtop of one w=8 design: its default
+  // parameters (Width=8, Slots=3) are what the trace sets for it.
+  if (!lint_tools()) GTEST_SKIP() << "verilator, iverilog or yosys is missing";
+  const ScratchDir dir("gm-rtl-lint");
+  const Spec spec = parse_spec("trunc:w=8,t=4,s=1");
+  write_file_atomic(dir / "gm_vtop.v", sim_top_verilog({spec}));
+  expect_clean({data_file("rtl/gm_verify_trace.v"), dir / "gm_vtop.v", data_file(kSimSlotFile),
+                design_file(dir.path(), spec)});
 }
 
 TEST(RtlFiles, SimulationTopLintsWithEveryProductWidth) {
