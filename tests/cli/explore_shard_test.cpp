@@ -21,11 +21,12 @@ namespace {
 
 bool trainer_built() { return fs::is_regular_file(fs::path(GM_BINARY).parent_path() / "greenmac-train"); }
 
-// --seconds far beyond the run: a search stopped by its clock on a loaded machine would choose from
+// One structure lever (prune: the baseline and the quick grid's rates, split over two shards) keeps
+// the three searches to a few trainings each. --seconds far beyond the run: a search stopped by its clock on a loaded machine would choose from
 // fewer points than the merge, which reads the shards' points at no cost.
 const char* kSearch =
     "explore --model mlp --array 1x1 --val-images 600 --test-images 600 --sim-images 1 --rtl-images 20 "
-    "--train-images 3000 --quick --levers prune,precision --budget-pp 3 --seconds 100000 ";
+    "--train-images 3000 --quick --levers prune --budget-pp 3 --seconds 100000 ";
 
 json read_json(const fs::path& f) { return json::parse(gm::read_file(f)); }
 
