@@ -119,8 +119,7 @@ void write_mutate_outputs(const fs::path& dir, const json& rows, const json& row
 }
 
 json mutate_shard_args(const std::vector<Spec>& specs, const MutateOptions& opt) {
-  json names = json::array();
-  for (const auto& s : specs) names.push_back(s.canonical());
+  const json names = spec_list_json(specs);
   return {{"specs", names},  {"count", opt.count}, {"seed", opt.seed},
           {"sim", opt.sim},  {"sat_timeout", opt.sat_timeout_s}};
 }

@@ -122,8 +122,7 @@ void write_verify_outputs(const fs::path& dir, const json& rows, const std::stri
 }
 
 json verify_shard_args(const std::vector<Spec>& specs, const VerifyOptions& opt) {
-  json names = json::array();
-  for (const auto& s : specs) names.push_back(s.canonical());
+  const json names = spec_list_json(specs);
   return {{"specs", names},
           {"sim", opt.sim},
           {"rtl_dir", opt.rtl_dir.string()},

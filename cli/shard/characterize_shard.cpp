@@ -17,8 +17,7 @@ constexpr const char* kCommand = "characterize";
 // Everything the shards of one sweep must agree on: the asked specs (after --set expansion) and
 // every option that changes a figure. -j does not (the results do not depend on it), nor -o.
 json shard_args(const std::vector<Spec>& specs, const CharOptions& opt) {
-  json names = json::array();
-  for (const auto& s : specs) names.push_back(s.canonical());
+  const json names = spec_list_json(specs);
   json dnn;  // null without --dnn
   if (opt.dnn.enabled) {
     const auto& d = opt.dnn;

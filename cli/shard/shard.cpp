@@ -79,6 +79,12 @@ std::vector<size_t> shard_indices(size_t total, const Shard& shard) {
   return out;
 }
 
+json spec_list_json(const std::vector<Spec>& specs) {
+  json names = json::array();
+  for (const auto& s : specs) names.push_back(s.canonical());
+  return names;
+}
+
 fs::path shard_file(const fs::path& out_dir, const std::string& command, const Shard& shard) {
   return out_dir / "shards" /
          (command + "-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".json");

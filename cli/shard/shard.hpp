@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "models/spec.hpp"
+
 namespace gm {
 
 struct Shard {
@@ -44,6 +46,9 @@ std::vector<T> shard_items(const std::vector<T>& items, const Shard& shard) {
   for (size_t i : shard_indices(items.size(), shard)) out.push_back(items[i]);
   return out;
 }
+
+// The canonical specs of a sweep, in order: the part of a shard's `args` every sweep of designs has.
+nlohmann::json spec_list_json(const std::vector<Spec>& specs);
 
 // DIR/shards/COMMAND-I-of-N.json
 std::filesystem::path shard_file(const std::filesystem::path& out_dir, const std::string& command, const Shard& shard);

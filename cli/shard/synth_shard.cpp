@@ -18,8 +18,7 @@ constexpr const char* kCommand = "synth";
 // What the shards of one sweep must agree on: the specs and every option that changes a figure
 // (not -j, nor -o).
 json shard_args(const std::vector<Spec>& specs, const SynthOptions& opt) {
-  json names = json::array();
-  for (const auto& s : specs) names.push_back(s.canonical());
+  const json names = spec_list_json(specs);
   return {{"specs", names},       {"lib", opt.lib},   {"clock_ns", opt.clock_ns},
           {"activity", opt.activity}, {"cycles", opt.cycles}, {"activity_model", opt.activity_model},
           {"seed", opt.seed}};
