@@ -53,24 +53,8 @@ std::string report_md(const json& rows, const json& row_checks) {
 int merge_mutate(const fs::path& dir, const std::vector<ShardRecord>& shards) {
   const json& args = shards.front().args;
   const size_t total = args.at("specs").size();
-  json rows = json::array(), checks = json::array();
-  for (size_t i = 0; i < total; ++i) rows.push_back(nullptr), checks.push_back(nullptr);
-  for (const auto& s : shards) {
-    const auto idx = shard_indices(total, s.shard);
-    const json& part = s.result.at("rows");
-    const json& part_checks = s.result.at("checks");
-    const std::string file = shard_file(dir, "mutate", s.shard).string();
-    if (!part.is_array() || part.size() != idx.size() || !part_checks.is_array() || part_checks.size() != idx.size())
-      throw UserError(file + " holds " + std::to_string(part.size()) + " designs, not " + std::to_string(idx.size()) +
-                      "; remove it and run that shard again");
-    for (size_t k = 0; k < idx.size(); ++k) {
-      if (part[k].value("spec", "") != args["specs"][idx[k]])
-        throw UserError(file + " holds another design than " + args["specs"][idx[k]].get<std::string>() +
-                        "; remove it and run that shard again");
-      rows[idx[k]] = part[k];
-      checks[idx[k]] = part_checks[k];
-    }
-  }
+  const json rows = unshard_array(dir, shards, "rows", total, &args.at("specs"));
+  const json checks = unshard_array(dir, shards, "checks", total);
   std::cout << mutate_table(rows);
   write_mutate_outputs(dir, rows, checks);
   const MutateChecks c = mutate_checks(rows, checks);

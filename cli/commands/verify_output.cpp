@@ -57,22 +57,9 @@ std::string report_md(const json& rows, const std::string& sim) {
 int merge_verify(const fs::path& dir, const std::vector<ShardRecord>& shards) {
   const json& args = shards.front().args;
   const size_t total = args.at("specs").size();
-  json rows = json::array();
-  for (size_t i = 0; i < total; ++i) rows.push_back(nullptr);
+  const json rows = unshard_array(dir, shards, "rows", total, &args.at("specs"));
   int builds = 0, cached = 0;
   for (const auto& s : shards) {
-    const auto idx = shard_indices(total, s.shard);
-    const json& part = s.result.at("rows");
-    const std::string file = shard_file(dir, "verify", s.shard).string();
-    if (!part.is_array() || part.size() != idx.size())
-      throw UserError(file + " holds " + std::to_string(part.size()) + " designs, not " + std::to_string(idx.size()) +
-                      "; remove it and run that shard again");
-    for (size_t k = 0; k < idx.size(); ++k) {
-      if (part[k].value("spec", "") != args["specs"][idx[k]])
-        throw UserError(file + " holds another design than " + args["specs"][idx[k]].get<std::string>() +
-                        "; remove it and run that shard again");
-      rows[idx[k]] = part[k];
-    }
     builds += s.result.value("builds", 0);
     cached += s.result.value("cached_builds", 0);
   }

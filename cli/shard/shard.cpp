@@ -155,6 +155,27 @@ std::vector<ShardRecord> read_shards(const fs::path& out_dir) {
   return records;
 }
 
+json unshard_array(const fs::path& out_dir, const std::vector<ShardRecord>& shards, const std::string& field,
+                   size_t total, const json* specs) {
+  json whole = json::array();
+  for (size_t i = 0; i < total; ++i) whole.push_back(nullptr);
+  for (const auto& s : shards) {
+    const auto idx = shard_indices(total, s.shard);
+    const json& part = s.result.at(field);
+    const std::string file = shard_file(out_dir, s.command, s.shard).string();
+    if (!part.is_array() || part.size() != idx.size())
+      throw UserError(file + " holds " + std::to_string(part.size()) + " designs, not " + std::to_string(idx.size()) +
+                      "; remove it and run that shard again");
+    for (size_t k = 0; k < idx.size(); ++k) {
+      if (specs && part[k].value("spec", "") != (*specs)[idx[k]])
+        throw UserError(file + " holds another design than " + (*specs)[idx[k]].get<std::string>() +
+                        "; remove it and run that shard again");
+      whole[idx[k]] = part[k];
+    }
+  }
+  return whole;
+}
+
 void register_shard_merger(ShardMerger merger) {
   const std::string name = merger.command;
   mergers()[name] = std::move(merger);

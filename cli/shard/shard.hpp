@@ -77,6 +77,12 @@ struct ShardRecord {
 // Sorted by index.
 std::vector<ShardRecord> read_shards(const std::filesystem::path& out_dir);
 
+// Joins the shards' `field` arrays (element k of shard I is item shard_indices(total, I)[k]) back
+// into the order of the whole sweep. A shard whose array has another length, or, when `specs` is
+// given, an element whose "spec" is not the item's, is a UserError naming its file.
+nlohmann::json unshard_array(const std::filesystem::path& out_dir, const std::vector<ShardRecord>& shards,
+                             const std::string& field, size_t total, const nlohmann::json* specs = nullptr);
+
 // What a command registers so that `greenmac merge` can join its shards: writes the reports into
 // out_dir and returns the exit status the unsharded run would have (its checks decide it).
 struct ShardMerger {
