@@ -53,7 +53,8 @@ const CommandRegistrar reg({
                          "default: 4096 pairs drawn from --dist");
           sub.add_option("--dist-layer", a->opt.dist_layers,
                          "LAYER=FILE, one per layer: every --bound must also hold under this layer's histogram "
-                         "(dnn eval --trace-dir DIR --trace-layers writes them); with --dist or --model")
+                         "(dnn eval --trace-dir DIR --trace-layers writes them); with --dist or --model, where FILE may be "
+                         "the word model: that layer's products in the same inference")
               ->allow_extra_args(false);
           sub.add_option("--model", a->opt.model,
                          "instead of --dist/--stream: the operands of this network (cnn, mlp or a model file) on the "

@@ -184,6 +184,29 @@ TEST(EvolveCli, ModelOperandsCountEveryProductAndTheDefaultSeedIsTheImportedExac
   fs::remove_all(lib);
 }
 
+// --model with --dist-layer LAYER=model: the layer's products from the same inference, kept in
+// LIBDIR/operands_LAYER.dist, and the circuit's figures under it recorded.
+TEST(EvolveCli, ModelDistLayerTakesTheLayersProductsFromTheSameInference) {
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "Fashion-MNIST missing";
+  const fs::path lib = gm::test::temp_dir("gm-test-evolve-model-layer");
+  const auto r = run_cli("evolve --model mlp --images 10 --dist-layer fc3=model --bound wmed=0.1%,bias=4 "
+                         "--evaluations 40 --no-synth --json -o " + lib.string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  // fc3 of the MLP is 64 x 10 = 640 MACs per image (784x128, 128x64, 64x10).
+  EXPECT_EQ(products_in(lib / "operands_fc3.dist"), 640u * 10);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NE(j.at("dist_layers").at("fc3").get<std::string>().find("operands_fc3.dist"), std::string::npos);
+  const auto& c = j.at("circuits").at(0);
+  ASSERT_TRUE(c.at("met").get<bool>());
+  const auto m = run_cli("metrics --json --dist " + (lib / "operands_fc3.dist").string() + " " + c.at("spec").get<std::string>());
+  ASSERT_EQ(m.rc, 0) << m.err;
+  EXPECT_LE(nlohmann::json::parse(m.out).at(0).at("med").get<double>(), 0.001 * 65536);
+  // `model` needs --model.
+  Workspace ws;
+  expect_one_line_error(run_cli(ws.evolve(lib / "x", "--bound wmed=1 --no-synth --dist-layer fc3=model")), "--model");
+  fs::remove_all(lib);
+}
+
 namespace {
 
 // A layer whose operands are the large negative activations the whole mix (peaked at small
