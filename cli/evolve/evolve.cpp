@@ -51,7 +51,7 @@ std::vector<LayerOperandText> layer_texts(const EvolveOptions& opt) {
     const size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
       throw UserError("--dist-layer '" + item + "' is not LAYER=FILE; write e.g. --dist-layer conv1=traces/"
-                      "gm_exact_s1_w8_cnn_conv1.dist (dnn eval --trace-dir DIR --trace-layers writes them)");
+                      "gm_exact_s8_dadda_cnn_conv1.dist (dnn eval --trace-dir DIR --trace-layers writes them)");
     LayerOperandText l{item.substr(0, eq), "", item.substr(eq + 1)};
     for (const auto& other : layers)
       if (other.name == l.name)
