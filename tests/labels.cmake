@@ -16,6 +16,7 @@ set(GM_UNIT_SUITES
   Metrics                                                    # error metrics
   DnnIdx DnnQuant DnnGemm DnnNetwork DnnEval DnnPruneChannels  # DNN reader, quantization, golden GEMM, traces
   DnnOperandFit                                              # lower precision: narrow layers and their checks
+  DnnLayerCounter                                            # each layer's operand pairs (dnn eval --trace-layers)
   DnnPeStream                                                # the weight-stationary stream of one PE
   SupplyVoltage                                              # the voltage-scaling estimate (alpha-power law)
   WeightTuning                                               # weight tuning for a multiplier (ALWANN)

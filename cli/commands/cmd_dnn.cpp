@@ -1,5 +1,5 @@
 // greenmac dnn eval --mul SPEC... [--mul-layer LAYER=SPEC]... [--mul-map FILE] [--model cnn|mlp|FILE] [--images N]
-//                   [--split test|val] [--json] [--data DIR] [--trace-dir DIR]
+//                   [--split test|val] [--json] [--data DIR] [--trace-dir DIR [--trace-layers]]
 // greenmac dnn eval --list-layers [--model cnn|mlp|FILE] [--json]                         (dnn_layers.cpp)
 // greenmac dnn sensitivity --mul SPEC... [--model] [--images N] [--split] [--json] [-o FILE.csv] (dnn_layers.cpp)
 // greenmac dnn tune --mul-layer LAYER=SPEC... [--calib-images N] -o MODEL.json (dnn_tune.cpp)
@@ -53,6 +53,7 @@ struct EvalArgs {
   bool json = false;
   std::string data;
   std::string trace_dir;
+  bool trace_layers = false;
   size_t batch = 500;
 };
 
@@ -78,6 +79,7 @@ int run_eval(const EvalArgs& args) {
   opt.images = args.images;
   opt.data_dir = args.data;
   opt.trace_dir = args.trace_dir;
+  opt.trace_layers = args.trace_layers;
   opt.batch = args.batch;
   for (const auto& m : args.muls) opt.specs.push_back(parse_spec(m));
   Progress progress("dnn eval");
@@ -98,6 +100,10 @@ int run_eval(const EvalArgs& args) {
                           {"agreement_with_exact", r.agreement},
                           {"seconds", r.seconds}};
       if (!r.histogram_file.empty()) j["trace"] = {{"histogram", r.histogram_file}, {"stream", r.stream_file}};
+      if (!r.layer_histogram_files.empty()) {
+        j["layer_histograms"] = nlohmann::json::object();  // layer name -> its histogram file
+        for (const auto& [layer, file] : r.layer_histogram_files) j["layer_histograms"][layer] = file;
+      }
       if (!r.layers.empty()) {
         j["layers"] = nlohmann::json::object();
         for (const auto& [layer, spec] : r.layers) j["layers"][layer] = spec;
@@ -268,6 +274,9 @@ const CommandRegistrar reg_dnn({
                          "Fashion-MNIST directory (default $GREENMAC_FASHION_MNIST or /usr/share/datasets/fashion-mnist)");
           ev->add_option("--trace-dir", args->trace_dir,
                          "write each multiplier's operand-pair histogram and a sampled operand stream here");
+          ev->add_flag("--trace-layers", args->trace_layers,
+                       "with --trace-dir: also each conv/fc layer's operand-pair histogram, "
+                       "DIR/MULTIPLIER_MODEL_LAYER.dist (layer names as --list-layers)");
           ev->add_option("--batch", args->batch, "images per GEMM call")->check(CLI::Range(1, 100000))->capture_default_str();
           ev->add_flag("--json", args->json, "print JSON");
           add_quiet_option(*ev);

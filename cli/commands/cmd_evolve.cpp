@@ -1,4 +1,5 @@
-// greenmac evolve --w 8 --s 1 (--dist FILE [--stream FILE] | --model MODEL) --bound METRIC=VALUE[,...]...
+// greenmac evolve --w 8 --s 1 (--dist FILE [--stream FILE] | --model MODEL) [--dist-layer LAYER=FILE]...
+//                 --bound METRIC=VALUE[,...]...
 //                 [--seed-from SPEC] [--seconds T | --evaluations N] [--seed S] [--threads N] [--shard I/N] -o LIBDIR:
 // multipliers evolved for a network's operands (cli/evolve/evolve.hpp), stored as `evo` designs.
 // With --shard, one of N independent searches (cli/evolve/evolve_shard.hpp), joined by `greenmac merge`.
@@ -50,6 +51,11 @@ const CommandRegistrar reg({
           sub.add_option("--stream", a->opt.stream_file,
                          "operand sequence for the switching estimate, in order ('a b weight' lines, weights ignored); "
                          "default: 4096 pairs drawn from --dist");
+          sub.add_option("--dist-layer", a->opt.dist_layers,
+                         "LAYER=FILE, one per layer: every --bound must also hold under this layer's histogram "
+                         "(dnn eval --trace-dir DIR --trace-layers writes them); with --dist or --model, where FILE may be "
+                         "the word model: that layer's products in the same inference")
+              ->allow_extra_args(false);
           sub.add_option("--model", a->opt.model,
                          "instead of --dist/--stream: the operands of this network (cnn, mlp or a model file) on the "
                          "first --images training images: every product's histogram and the stream of PE (0, 0) of an "

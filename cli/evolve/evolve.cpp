@@ -8,6 +8,8 @@
 #include "cli/evolve/network_operands.hpp"
 #include "cli/evolve/seed_netlist.hpp"
 #include "models/cache/cache_key.hpp"
+#include "models/dnn/evaluate.hpp"
+#include "models/dnn/layer_names.hpp"
 #include "models/errors.hpp"
 #include "models/evo/library.hpp"
 #include "models/files.hpp"
@@ -36,6 +38,39 @@ Distribution parse_pairs(const std::string& text, const std::string& origin, int
   return d;
 }
 
+// --dist-layer LAYER=FILE, each read whole: the layer's name and its histogram's text. With --model
+// the name must be one of its layers, so that a typo is not a bound on nothing.
+std::vector<LayerOperandText> layer_texts(const EvolveOptions& opt) {
+  std::vector<LayerOperandText> layers;
+  std::string model_layers;  // with --model: ", conv1, conv2, fc1, " to look names up in
+  if (!opt.model.empty() && !opt.dist_layers.empty()) {
+    const dnn::Network net = load_dnn_model(opt.model);
+    model_layers = ", " + dnn::gemm_layer_name_list(net) + ", ";
+  }
+  for (const std::string& item : opt.dist_layers) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw UserError("--dist-layer '" + item + "' is not LAYER=FILE; write e.g. --dist-layer conv1=traces/"
+                      "gm_exact_s8_dadda_cnn_conv1.dist (dnn eval --trace-dir DIR --trace-layers writes them)");
+    LayerOperandText l{item.substr(0, eq), "", item.substr(eq + 1)};
+    for (const auto& other : layers)
+      if (other.name == l.name)
+        throw UserError("--dist-layer " + l.name + " is given twice; give each layer's histogram once");
+    if (!model_layers.empty() && model_layers.find(", " + l.name + ", ") == std::string::npos)
+      throw UserError("--dist-layer " + l.name + ": model " + opt.model + " has no such layer; its layers are " +
+                      model_layers.substr(2, model_layers.size() - 4));
+    // `model` always means the model's own histogram of the layer (as --model cnn means the shipped
+    // model): a file of that name is ./model.
+    l.from_model = l.origin == "model";
+    if (l.from_model && opt.model.empty())
+      throw UserError("--dist-layer " + item + ": `model` takes the layer's products from --model; with --dist "
+                      "give a file (./model for a file of that name)");
+    if (!l.from_model) l.text = read_pairs_file(l.origin, "--dist-layer " + l.name + "=");
+    layers.push_back(std::move(l));
+  }
+  return layers;
+}
+
 // The error weights and the switching stream as text, from the files or from the network.
 OperandTexts operand_texts(const EvolveOptions& opt) {
   OperandTexts t;
@@ -45,11 +80,19 @@ OperandTexts operand_texts(const EvolveOptions& opt) {
       throw UserError("--model gives 8-bit signed operands; use --w 8 --s 1, or --dist for other widths");
     if (!opt.dist_file.empty() || !opt.stream_file.empty())
       throw UserError("--model and --dist/--stream both name the operands; give one of them");
+    t.layers = layer_texts(opt);  // before the inference: a wrong layer name costs nothing
     const NetworkOperands ops = network_operands(opt.model, opt.model_images, opt.data_dir, opt.model_layer);
     t.dist = ops.histogram_text;
     t.dist_origin = "operands.dist (" + ops.label + ")";
     t.stream = ops.stream_text;
     t.stream_origin = "operands.stream (PE (0, 0) of an 8x8 array, " + ops.label + ")";
+    for (auto& l : t.layers) {
+      if (!l.from_model) continue;
+      for (const auto& [name, text] : ops.layer_histograms)
+        if (name == l.name) l.text = text;
+      l.origin = "operands_" + l.name + ".dist (layer " + l.name + " of model " + opt.model + ", the first " +
+                 std::to_string(opt.model_images) + " training images)";
+    }
     return t;
   }
   if (opt.dist_file.empty()) throw UserError("give the operands: --dist FILE (and --stream FILE) or --model MODEL");
@@ -59,6 +102,7 @@ OperandTexts operand_texts(const EvolveOptions& opt) {
     t.stream = read_pairs_file(opt.stream_file, "--stream");
     t.stream_origin = opt.stream_file + " (in order)";
   }
+  t.layers = layer_texts(opt);
   return t;
 }
 
@@ -91,7 +135,7 @@ std::string pairs_text(const Pairs& pairs) {
 }
 
 // Everything a bound's search depends on, but not its limits (a resumed run may search longer).
-std::string search_key(const EvolveOptions& opt, const evo::GateNetlist& start, const std::string& dist_text,
+std::string search_key(const EvolveOptions& opt, const evo::GateNetlist& start, const OperandTexts& texts,
                        const Pairs& stream, const std::string& bound, const evo::GateCosts& costs) {
   std::ostringstream k;
   k << "greenmac evolve checkpoint 1\n"
@@ -99,7 +143,11 @@ std::string search_key(const EvolveOptions& opt, const evo::GateNetlist& start, 
     << " max_mutations=" << opt.cgp.max_mutations << " area_weight=" << opt.cgp.area_weight << "\n"
     << "bound=" << bound << "\n";
   for (double a : costs.area) k << a << " ";
-  k << "\n" << sha256_hex(dist_text) << "\n" << sha256_hex(pairs_text(stream)) << "\n" << evo::canonical_text(start);
+  k << "\n" << sha256_hex(texts.dist) << "\n" << sha256_hex(pairs_text(stream)) << "\n";
+  // Each --dist-layer histogram by content: a changed layer file is another search. (A run without
+  // layers keeps the key it always had.)
+  for (const auto& l : texts.layers) k << "layer " << l.name << " " << sha256_hex(l.text) << "\n";
+  k << evo::canonical_text(start);
   return sha256_hex(k.str()).substr(0, 16);
 }
 
@@ -142,6 +190,19 @@ bool stored_metrics_within(const evo::GateNetlist& n, const Distribution& dist, 
   for (const auto& l : bound.limits)
     if (e.get(l.metric) > l.value * (1 + 1e-9) + 1e-12) return false;
   return true;
+}
+
+// The same on the whole network's histogram and on every --dist-layer one: "" when within on all,
+// else where it is not ("the whole network" or the first layer's name).
+std::string stored_metrics_outside(const evo::GateNetlist& n, const EvolveInputs& in, const evo::ErrorBound& bound) {
+  if (!stored_metrics_within(n, in.dist, bound)) return "the whole network";
+  for (const auto& l : in.layers)
+    if (!stored_metrics_within(n, l.dist, bound)) return "layer " + l.name;
+  return "";
+}
+
+nlohmann::ordered_json error_json(const evo::WeightedError& e) {
+  return {{"er", e.er}, {"wmed", e.wmed}, {"wmred", e.wmred}, {"wce", e.wce}, {"bias", e.bias}, {"wmse", e.wmse}};
 }
 
 nlohmann::ordered_json fitness_json(const evo::Fitness& f) {
@@ -204,6 +265,9 @@ void parse_operands(const EvolveOptions& opt, const OperandTexts& texts, EvolveI
   in.texts = texts;
   in.dist = parse_pairs(texts.dist, texts.dist_origin, opt.w, opt.is_signed);
   in.stream = load_stream(opt, texts, in.dist, in.stream_label);
+  in.layers.clear();
+  for (const auto& l : texts.layers)
+    in.layers.push_back({l.name, parse_pairs(l.text, "--dist-layer " + l.name + "=" + l.origin, opt.w, opt.is_signed)});
 }
 
 void open_library(const EvolveOptions& opt, const EvolveInputs& in) {
@@ -211,6 +275,8 @@ void open_library(const EvolveOptions& opt, const EvolveInputs& in) {
   if (!opt.model.empty()) {
     write_file_atomic(opt.out / "operands.dist", in.texts.dist);
     write_file_atomic(opt.out / "operands.stream", in.texts.stream);
+    for (const auto& l : in.texts.layers)
+      if (l.from_model) write_file_atomic(opt.out / ("operands_" + l.name + ".dist"), l.text);
   }
 }
 
@@ -218,11 +284,15 @@ SearchRun search_bounds(const EvolveOptions& opt, const EvolveInputs& in, uint64
   SearchRun run;
   const evo::ErrorEvaluator error(in.dist, opt.w, opt.is_signed);
   run.dist_entries = error.entries();
+  std::vector<evo::ErrorEvaluator> layer_error;  // --dist-layer: the bound holds on each of these too
+  layer_error.reserve(in.layers.size());
+  std::vector<const evo::ErrorEvaluator*> layer_error_of;
+  for (const auto& l : in.layers) layer_error_of.push_back(&layer_error.emplace_back(l.dist, opt.w, opt.is_signed));
   evo::StreamActivity activity(in.stream, opt.w);
   run.stream_pairs = activity.pairs();
   evo::CgpOptions cgp = opt.cgp;
   cgp.threads = std::max(1, opt.threads);
-  evo::CgpSearch search(error, activity, in.costs, cgp);
+  evo::CgpSearch search(error, activity, in.costs, cgp, layer_error_of);
   run.seed_fitness = search.evaluate(in.seed);
   // The key hashes the random seed with the rest: shards of one run (seed + I) keep apart checkpoints.
   EvolveOptions keyed = opt;
@@ -237,12 +307,13 @@ SearchRun search_bounds(const EvolveOptions& opt, const EvolveInputs& in, uint64
     // Start from the cheapest circuit so far that meets this bound (the seed when none does).
     size_t start = 0;
     for (size_t k = 0; k < found.size(); ++k) {
-      if (bound.violation(found[k].second.error) > 0) continue;
-      if (bound.violation(found[start].second.error) > 0 ||
+      const auto outside = [&](const evo::Fitness& f) { return bound.violation(f.error, f.layer_errors) > 0; };
+      if (outside(found[k].second)) continue;
+      if (outside(found[start].second) ||
           found[k].second.cost(cgp.area_weight) < found[start].second.cost(cgp.area_weight))
         start = k;
     }
-    const std::string key = search_key(keyed, found[start].first, in.texts.dist, in.stream, bound.text, in.costs);
+    const std::string key = search_key(keyed, found[start].first, in.texts, in.stream, bound.text, in.costs);
     const fs::path state_file = state_dir / (key + ".json");
     evo::CgpState state = search.start(found[start].first, bound, random_seed);
     FoundCircuit c;
@@ -285,6 +356,7 @@ EvolveResult store_and_measure(const EvolveOptions& opt, const EvolveInputs& in,
   r.seed_gates = run.seed_fitness.gates;
   r.stream_label = in.stream_label;
   r.dist_origin = in.texts.dist_origin;
+  for (const auto& l : in.texts.layers) r.layers.emplace_back(l.name, l.origin);
   r.stream_pairs = run.stream_pairs;
   r.dist_entries = run.dist_entries;
   r.costs = in.costs;
@@ -302,6 +374,13 @@ EvolveResult store_and_measure(const EvolveOptions& opt, const EvolveInputs& in,
     if (c.met) {
       nlohmann::ordered_json rec = fitness_json(f.fitness);
       rec["dist"] = in.texts.dist_origin;
+      if (!in.layers.empty()) {  // the bound held on each of these too (--dist-layer)
+        rec["layers"] = nlohmann::ordered_json::object();
+        for (size_t l = 0; l < in.layers.size(); ++l) {
+          rec["layers"][in.layers[l].name] = error_json(f.fitness.layer_errors.at(l));
+          rec["layers"][in.layers[l].name]["dist"] = in.texts.layers[l].origin;
+        }
+      }
       rec["stream"] = r.stream_label;
       rec["evaluations"] = f.evaluations;
       rec["generations"] = f.generations;
@@ -313,7 +392,8 @@ EvolveResult store_and_measure(const EvolveOptions& opt, const EvolveInputs& in,
                                 .search = rec};
       c.id = evo::store_in_library(opt.out, f.netlist, how);
       c.spec = parse_spec("evo:lib=" + opt.out.string() + ",id=" + c.id).canonical();
-      c.metrics_within_bound = stored_metrics_within(evo::read_library_netlist(opt.out, c.id), in.dist, in.bounds[i]);
+      c.outside_on = stored_metrics_outside(evo::read_library_netlist(opt.out, c.id), in, in.bounds[i]);
+      c.metrics_within_bound = c.outside_on.empty();
     }
     r.circuits.push_back(c);
   }

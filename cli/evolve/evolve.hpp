@@ -27,6 +27,10 @@ struct EvolveOptions {
   bool is_signed = true;
   std::string dist_file;             // the operand histogram (a b weight): error weights
   std::string stream_file;           // the operand sequence (a b [weight], in order): switching; "" = drawn from dist
+  // LAYER=FILE, one per layer: every bound must also hold under each of these histograms (with
+  // --dist or --model; with --model LAYER must be one of the model's layers, and FILE may be the
+  // word `model`: that layer's products in the same inference).
+  std::vector<std::string> dist_layers;
   // Instead of the files: the network's own operands (cli/evolve/network_operands.hpp), kept in
   // LIBDIR/operands.dist and LIBDIR/operands.stream.
   std::string model;
@@ -60,6 +64,7 @@ struct EvolvedCircuit {
   double measured_pj = 0, measured_area_um2 = 0;
   bool netlist_matches_model = true;
   bool metrics_within_bound = true;  // recomputed from the stored file by models/metrics.cpp
+  std::string outside_on;            // when not: "the whole network" or the first layer it exceeds the bound on
   uint64_t random_seed = 0;          // of its search (--seed, or --seed + I for shard I)
 };
 
@@ -69,6 +74,7 @@ struct EvolveResult {
   evo::Fitness seed_fitness;
   double seed_measured_pj = 0, seed_measured_area_um2 = 0;
   std::string stream_label, dist_origin;
+  std::vector<std::pair<std::string, std::string>> layers;  // --dist-layer: name and origin, in order
   size_t stream_pairs = 0, dist_entries = 0;
   evo::GateCosts costs;
   std::vector<EvolvedCircuit> circuits;
@@ -84,8 +90,19 @@ EvolveResult run_evolve(const EvolveOptions& opt);
 // measure in another (cli/evolve/evolve_shard.hpp).
 
 // The operands as text: the error weights and the switching stream ("" = drawn from the weights).
+struct LayerOperandText {
+  std::string name, text, origin;  // --dist-layer LAYER=FILE: LAYER, the file's text, FILE
+  bool from_model = false;         // LAYER=model: from --model's inference, kept in LIBDIR/operands_LAYER.dist
+};
 struct OperandTexts {
   std::string dist, dist_origin, stream, stream_origin;
+  std::vector<LayerOperandText> layers;  // extra histograms every bound must hold on too
+};
+
+// One --dist-layer histogram, parsed and checked.
+struct LayerDistribution {
+  std::string name;
+  Distribution dist;
 };
 
 // Everything the searches and the storing read, checked.
@@ -93,6 +110,7 @@ struct EvolveInputs {
   std::vector<evo::ErrorBound> bounds;
   OperandTexts texts;
   Distribution dist;
+  std::vector<LayerDistribution> layers;            // --dist-layer, in order
   std::vector<std::pair<int64_t, int64_t>> stream;  // in order
   std::string stream_label;
   evo::GateCosts costs;

@@ -18,20 +18,44 @@ constexpr const char* kCommand = "evolve";
 
 // Every field of a fitness, so that the merge compares and reports exactly what the search found
 // (nlohmann writes doubles so that they read back bit for bit).
+json error_to_json(const evo::WeightedError& e) {
+  return {{"er", e.er}, {"wmed", e.wmed}, {"wmred", e.wmred}, {"wce", e.wce}, {"bias", e.bias}, {"wmse", e.wmse}};
+}
+
+evo::WeightedError error_from_json(const json& j) {
+  evo::WeightedError e;
+  e.er = j.at("er").get<double>(), e.wmed = j.at("wmed").get<double>();
+  e.wmred = j.at("wmred").get<double>(), e.wce = j.at("wce").get<double>();
+  e.bias = j.at("bias").get<double>(), e.wmse = j.at("wmse").get<double>();
+  return e;
+}
+
 json fitness_to_json(const evo::Fitness& f) {
-  return {{"er", f.error.er},     {"wmed", f.error.wmed}, {"wmred", f.error.wmred}, {"wce", f.error.wce},
-          {"bias", f.error.bias}, {"wmse", f.error.wmse}, {"violation", f.violation}, {"energy", f.energy},
-          {"area", f.area},       {"gates", f.gates}};
+  json j = error_to_json(f.error);
+  j.update({{"violation", f.violation}, {"energy", f.energy}, {"area", f.area}, {"gates", f.gates}});
+  if (!f.layer_errors.empty()) {  // --dist-layer
+    j["layer_errors"] = json::array();
+    for (const auto& e : f.layer_errors) j["layer_errors"].push_back(error_to_json(e));
+  }
+  return j;
 }
 
 evo::Fitness fitness_from_json(const json& j) {
   evo::Fitness f;
-  f.error.er = j.at("er").get<double>(), f.error.wmed = j.at("wmed").get<double>();
-  f.error.wmred = j.at("wmred").get<double>(), f.error.wce = j.at("wce").get<double>();
-  f.error.bias = j.at("bias").get<double>(), f.error.wmse = j.at("wmse").get<double>();
+  f.error = error_from_json(j);
   f.violation = j.at("violation").get<double>(), f.energy = j.at("energy").get<double>();
   f.area = j.at("area").get<double>(), f.gates = j.at("gates").get<int>();
+  if (j.contains("layer_errors"))
+    for (const auto& e : j.at("layer_errors")) f.layer_errors.push_back(error_from_json(e));
   return f;
+}
+
+// The --dist-layer histograms, whole: the merge parses them as the shard did.
+json layers_to_json(const std::vector<LayerOperandText>& layers) {
+  json a = json::array();
+  for (const auto& l : layers)
+    a.push_back({{"name", l.name}, {"text", l.text}, {"origin", l.origin}, {"from_model", l.from_model}});
+  return a;
 }
 
 json shard_result(const EvolveInputs& in, const SearchRun& run, int threads) {
@@ -53,6 +77,7 @@ json shard_result(const EvolveInputs& in, const SearchRun& run, int threads) {
           {"dist_origin", in.texts.dist_origin},
           {"stream", in.texts.stream},
           {"stream_origin", in.texts.stream_origin},
+          {"dist_layers", layers_to_json(in.texts.layers)},
           {"seed_fitness", fitness_to_json(run.seed_fitness)},
           {"stream_pairs", run.stream_pairs},
           {"dist_entries", run.dist_entries},
@@ -115,8 +140,11 @@ int merge_evolve(const fs::path& out, const std::vector<ShardRecord>& shards) {
     opt = options_from_args(args, out);
     const json& first = shards.front().result;
     for (const auto& b : opt.bounds) in.bounds.push_back(evo::parse_error_bound(b, opt.w));
-    const OperandTexts texts{first.at("dist").get<std::string>(), first.at("dist_origin").get<std::string>(),
-                             first.at("stream").get<std::string>(), first.at("stream_origin").get<std::string>()};
+    OperandTexts texts{first.at("dist").get<std::string>(), first.at("dist_origin").get<std::string>(),
+                       first.at("stream").get<std::string>(), first.at("stream_origin").get<std::string>(), {}};
+    for (const auto& l : first.value("dist_layers", json::array()))
+      texts.layers.push_back({l.at("name").get<std::string>(), l.at("text").get<std::string>(),
+                              l.at("origin").get<std::string>(), l.at("from_model").get<bool>()});
     parse_operands(opt, texts, in);
     in.seed_spec = first.at("seed_design").get<std::string>();
     in.costs.library = first.at("cell_costs").get<std::string>();
@@ -164,7 +192,10 @@ const ShardMergerRegistrar reg({.command = kCommand, .merge = merge_evolve});
 }  // namespace
 
 json evolve_shard_args(const EvolveOptions& opt, const EvolveInputs& in) {
-  return {{"w", opt.w},
+  // Each --dist-layer histogram by name and content: shards made with another layer file are refused.
+  json layers = json::array();
+  for (const auto& l : in.texts.layers) layers.push_back({{"name", l.name}, {"sha256", sha256_hex(l.text)}});
+  json args = {{"w", opt.w},
           {"s", opt.is_signed ? 1 : 0},
           {"bounds", opt.bounds},
           {"seed", opt.seed},
@@ -179,6 +210,8 @@ json evolve_shard_args(const EvolveOptions& opt, const EvolveInputs& in) {
           {"model", opt.model},
           {"dist_sha256", sha256_hex(in.texts.dist)},
           {"stream_sha256", sha256_hex(in.texts.stream)}};
+  if (!layers.empty()) args["dist_layers"] = layers;  // absent without --dist-layer: earlier shards still match
+  return args;
 }
 
 int run_evolve_shard(const EvolveOptions& opt, const Shard& shard) {

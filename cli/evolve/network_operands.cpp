@@ -3,6 +3,7 @@
 #include "generator/array/array.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/layer_names.hpp"
+#include "models/dnn/layer_operand_counter.hpp"
 #include "models/dnn/network.hpp"
 #include "models/dnn/pe_stream.hpp"
 #include "models/product_table.hpp"
@@ -54,8 +55,14 @@ NetworkOperands network_operands(const std::string& model, size_t images, const 
   dnn::OperandTrace trace;
   dnn::TableGemm traced(table, 1, &trace), plain(table, 1);
   OneLayer engine(traced, plain, chosen);
-  dnn::run_network(net, set.pixels.data(), set.count(), engine);
+  dnn::LayerOperandCounter counter(net, engine);  // each layer's products too, for --dist-layer LAYER=model
+  dnn::run_network(net, set.pixels.data(), set.count(), counter);
   r.histogram_text = trace.histogram_text("# operand pairs of exact:w=8,s=1 in " + r.label + "\n# a b count\n");
+  for (const auto& g : info)
+    r.layer_histograms.emplace_back(
+        g.name, counter.layer_trace(g.index).histogram_text("# operand pairs of exact:w=8,s=1 in layer " + g.name +
+                                                            " of model " + model + ", the first " +
+                                                            std::to_string(set.count()) + " training images\n# a b count\n"));
   dnn::PeStreamOptions po;
   po.depth = make_array_config(po.rows, po.cols, exact, "", 32, false).acc_depth;
   po.limit = 20000;

@@ -17,6 +17,9 @@ struct NetworkOperands {
   std::string histogram_text;  // 'a b count' lines (metrics --dist format), every product
   std::string stream_text;     // 'a b 1' lines, in the PE's order
   std::string label;           // "model cnn, 2000 training images"
+  // Every conv/fc layer's own products in the same inference ('a b count' lines), network order:
+  // for evolve --dist-layer LAYER=model.
+  std::vector<std::pair<std::string, std::string>> layer_histograms;
 };
 
 // layer: "" for every conv/fc layer, else one layer's name (dnn eval --list-layers): only its

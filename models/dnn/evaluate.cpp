@@ -10,6 +10,8 @@
 #include "models/version.hpp"
 #include "models/dnn/idx.hpp"
 #include "models/dnn/layer_gemm.hpp"
+#include "models/dnn/layer_names.hpp"
+#include "models/dnn/layer_operand_counter.hpp"
 #include "models/dnn/operand_fit.hpp"
 #include "models/product_table.hpp"
 #include "models/progress.hpp"
@@ -91,6 +93,8 @@ DnnEvalReport dnn_eval(const DnnEvalOptions& opt) {
     for (const auto& t : specs) dup = dup || t.canonical() == s.canonical();
     if (!dup) specs.push_back(s);
   }
+  if (opt.trace_layers && opt.trace_dir.empty())
+    throw UserError("--trace-layers needs --trace-dir DIR: the per-layer histograms are written there; add --trace-dir");
   if (!opt.trace_dir.empty()) ensure_output_dir(opt.trace_dir, "--trace-dir");  // before any work
   const dnn::Network net = load_dnn_model(opt.model);
   for (const auto& s : specs) dnn::check_operands_fit(net, s);  // a narrow multiplier on wider operands
@@ -113,8 +117,11 @@ DnnEvalReport dnn_eval(const DnnEvalOptions& opt) {
   auto evaluate = [&](DnnEvalRow row, dnn::GemmEngine& engine, const std::function<uint64_t()>& macs,
                       const std::shared_ptr<dnn::OperandTrace>& trace) {
     progress_begin(opt.progress, row.name);
+    // With --trace-layers the products are counted per layer on their way to the row's engine.
+    dnn::LayerOperandCounter counter(net, engine);
+    dnn::GemmEngine& runner = opt.trace_layers ? static_cast<dnn::GemmEngine&>(counter) : engine;
     const auto t0 = std::chrono::steady_clock::now();
-    const auto out = dnn::run_network(net, test.pixels.data(), test.count(), engine, opt.batch);
+    const auto out = dnn::run_network(net, test.pixels.data(), test.count(), runner, opt.batch);
     row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     row.macs = macs();
     row.accuracy = dnn::accuracy(out, net.classes(), test.labels.data(), test.count());
@@ -136,6 +143,13 @@ DnnEvalReport dnn_eval(const DnnEvalOptions& opt) {
                                                   "th output element), pairs in order, a b 1\n"));
       row.histogram_file = hist.string();
       row.stream_file = stream.string();
+      for (const auto& layer : opt.trace_layers ? dnn::gemm_layers(net) : std::vector<dnn::GemmLayerInfo>{}) {
+        const fs::path file = fs::path(opt.trace_dir) / (row.name + "_" + net.name + "_" + layer.name + ".dist");
+        write_file_atomic(file, counter.layer_trace(layer.index).histogram_text(
+                                    head + "# histogram of layer " + layer.name + " (" + layer.description +
+                                    "): a b count, every product of that layer\n"));
+        row.layer_histogram_files.emplace_back(layer.name, file.string());
+      }
     }
     progress_end(opt.progress, row.name);
     rep.rows.push_back(row);

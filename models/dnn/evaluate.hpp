@@ -35,6 +35,7 @@ struct DnnEvalOptions {
   size_t images = 0;          // first N test images; 0 = all
   std::string data_dir;       // "" = $GREENMAC_FASHION_MNIST or the default
   std::string trace_dir;      // "" = no trace files; else each multiplier's traces are written there too
+  bool trace_layers = false;  // with trace_dir: also one histogram per row and conv/fc layer (needs trace_dir)
   bool keep_traces = false;   // return each multiplier's operand trace in DnnEvalRow::trace
   size_t batch = 500;         // images per GEMM call
   int threads = 0;            // golden GEMM threads (0 = all cores); traces force 1
@@ -52,6 +53,9 @@ struct DnnEvalRow {
   double seconds = 0;      // inference wall time
   uint64_t macs = 0;       // products looked up
   std::string histogram_file, stream_file;  // trace files, when a trace_dir was given
+  // With trace_layers: each conv/fc layer's name and its histogram file (DIR/ROW_MODEL_LAYER.dist),
+  // network order. The layers' counts add up to histogram_file's.
+  std::vector<std::pair<std::string, std::string>> layer_histogram_files;
   // With keep_traces: the operand pairs this multiplier's network multiplied (histogram of every
   // product, sampled stream), for callers that use them in the same process (characterize --dnn).
   std::shared_ptr<const dnn::OperandTrace> trace;
@@ -82,7 +86,7 @@ ImageSet load_dnn_test_set(const std::string& data_dir, size_t images, const dnn
 ImageSet load_dnn_images(const std::string& data_dir, DnnSplit split, size_t images, const dnn::Network& net);
 
 // Throws UserError (data, model file, a per-layer configuration naming a layer the model does not
-// have) or SpecError (a spec that is not 8-bit signed), before any inference.
+// have, trace_layers without trace_dir) or SpecError (a spec that is not 8-bit signed), before any inference.
 DnnEvalReport dnn_eval(const DnnEvalOptions& opt);
 
 }  // namespace gm

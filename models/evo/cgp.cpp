@@ -18,8 +18,8 @@ struct CgpSearch::Worker {
 };
 
 CgpSearch::CgpSearch(const ErrorEvaluator& error, StreamActivity stream, const GateCosts& costs,
-                     const CgpOptions& opt)
-    : error_(error), costs_(costs), opt_(opt), stream_proto_(std::move(stream)) {
+                     const CgpOptions& opt, std::vector<const ErrorEvaluator*> layer_errors)
+    : error_(error), layer_errors_(std::move(layer_errors)), costs_(costs), opt_(opt), stream_proto_(std::move(stream)) {
   for (int t = 0; t < std::max(1, opt_.threads); ++t) workers_.push_back(std::make_unique<Worker>(stream_proto_));
 }
 
@@ -29,7 +29,8 @@ Fitness CgpSearch::evaluate_on(const GateNetlist& n, Worker& w) const {
   Fitness f;
   w.sim.products(n, w.products);
   f.error = error_.evaluate(w.products);
-  f.violation = bound_.violation(f.error);
+  for (const ErrorEvaluator* e : layer_errors_) f.layer_errors.push_back(e->evaluate(w.products));
+  f.violation = bound_.violation(f.error, f.layer_errors);
   w.stream.toggle_rates(n, w.toggles);
   mark_active(n, w.active);
   for (size_t k = 0; k < n.gates.size(); ++k) {

@@ -11,7 +11,8 @@
 // (BitSim) and on the operand stream (StreamActivity), in parallel. The best offspring replaces the
 // parent when it is at least as good (neutral drift, which CGP needs to move across plateaus):
 //
-//     better = less bound violation; at equal violation (0 inside the bound), less cost
+//     better = less bound violation (summed over the whole network's distribution and any layer's);
+//              at equal violation (0 inside the bound everywhere), less cost
 //     cost   = sum over active gates of area(op) x toggle rate  +  area_weight x sum of area(op)
 //
 // The first term estimates dynamic energy per operation under the stream (area standing in for
@@ -27,6 +28,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "models/evo/gate_netlist.hpp"
 #include "models/evo/stream_activity.hpp"
@@ -49,7 +51,8 @@ struct CgpOptions {
 
 struct Fitness {
   WeightedError error;
-  double violation = 0;
+  std::vector<WeightedError> layer_errors;  // under each extra distribution (evolve --dist-layer), in order
+  double violation = 0;                     // over `error` and every layer_errors entry, summed
   double energy = 0;  // sum of area x toggle rate: µm² x transitions per cycle (estimate)
   double area = 0;    // µm² of the active gates
   int gates = 0;      // active gates
@@ -73,7 +76,11 @@ struct CgpLimits {
 
 class CgpSearch {
  public:
-  CgpSearch(const ErrorEvaluator& error, StreamActivity stream, const GateCosts& costs, const CgpOptions& opt);
+  // layer_errors: extra distributions the bound must also hold on (one layer's operands each), so
+  // that a circuit within the bound on the whole network's mix is not far off on a layer whose mix
+  // is rare in it. They change the violation only, never the cost.
+  CgpSearch(const ErrorEvaluator& error, StreamActivity stream, const GateCosts& costs, const CgpOptions& opt,
+            std::vector<const ErrorEvaluator*> layer_errors = {});
   ~CgpSearch();
 
   Fitness evaluate(const GateNetlist& n);  // one candidate, on this thread's buffers
@@ -95,6 +102,7 @@ class CgpSearch {
   bool better_or_equal(const Fitness& a, const Fitness& b) const;
 
   const ErrorEvaluator& error_;
+  std::vector<const ErrorEvaluator*> layer_errors_;
   const GateCosts& costs_;
   CgpOptions opt_;
   StreamActivity stream_proto_;

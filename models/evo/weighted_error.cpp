@@ -64,6 +64,12 @@ double ErrorBound::violation(const WeightedError& e) const {
   return v;
 }
 
+double ErrorBound::violation(const WeightedError& total, const std::vector<WeightedError>& layers) const {
+  double v = violation(total);
+  for (const WeightedError& e : layers) v += violation(e);
+  return v;
+}
+
 ErrorBound parse_error_bound(const std::string& text, int w) {
   ErrorBound b;
   b.text = text;

@@ -43,6 +43,9 @@ struct ErrorBound {
   // How far outside the bound: the sum over limits of max(0, value/limit - 1) (0 = inside). A
   // limit of 0 counts any excess as 1e9 times it.
   double violation(const WeightedError& e) const;
+  // The same over several distributions at once (evolve --dist-layer: the whole network's and each
+  // listed layer's): the sum of their violations, so 0 only when every one is inside the bound.
+  double violation(const WeightedError& total, const std::vector<WeightedError>& layers) const;
 };
 
 // "wmed=0.1%,wce=300": METRIC=VALUE joined by commas. For wmed, wce, bias and wmse a value ending

@@ -183,3 +183,108 @@ TEST(EvolveCli, ModelOperandsCountEveryProductAndTheDefaultSeedIsTheImportedExac
   expect_one_line_error(run_cli("evolve --model mlp --w 6 --bound wmed=1 --no-synth -o " + (lib / "x").string()), "--w 8");
   fs::remove_all(lib);
 }
+
+// --model with --dist-layer LAYER=model: the layer's products from the same inference, kept in
+// LIBDIR/operands_LAYER.dist, and the circuit's figures under it recorded.
+TEST(EvolveCli, ModelDistLayerTakesTheLayersProductsFromTheSameInference) {
+  if (!gm::test::fashion_mnist_present()) GTEST_SKIP() << "Fashion-MNIST missing";
+  const fs::path lib = gm::test::temp_dir("gm-test-evolve-model-layer");
+  const auto r = run_cli("evolve --model mlp --images 10 --dist-layer fc3=model --bound wmed=0.1%,bias=4 "
+                         "--evaluations 40 --no-synth --json -o " + lib.string());
+  ASSERT_EQ(r.rc, 0) << r.err;
+  // fc3 of the MLP is 64 x 10 = 640 MACs per image (784x128, 128x64, 64x10).
+  EXPECT_EQ(products_in(lib / "operands_fc3.dist"), 640u * 10);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NE(j.at("dist_layers").at("fc3").get<std::string>().find("operands_fc3.dist"), std::string::npos);
+  const auto& c = j.at("circuits").at(0);
+  ASSERT_TRUE(c.at("met").get<bool>());
+  const auto m = run_cli("metrics --json --dist " + (lib / "operands_fc3.dist").string() + " " + c.at("spec").get<std::string>());
+  ASSERT_EQ(m.rc, 0) << m.err;
+  EXPECT_LE(nlohmann::json::parse(m.out).at(0).at("med").get<double>(), 0.001 * 65536);
+  // `model` needs --model.
+  Workspace ws;
+  expect_one_line_error(run_cli(ws.evolve(lib / "x", "--bound wmed=1 --no-synth --dist-layer fc3=model")), "--model");
+  fs::remove_all(lib);
+}
+
+namespace {
+
+// A layer whose operands are the large negative activations the whole mix (peaked at small
+// operands) rarely gives: the kind of layer a bound on the total alone does not protect.
+fs::path write_layer_dist(const Workspace& ws, const std::string& name) {
+  std::string text = "# a layer of large negative activations\n";
+  for (int a = -8; a < -4; ++a)
+    for (int b = -8; b < 8; ++b) text += std::to_string(a) + " " + std::to_string(b) + " 1\n";
+  const fs::path file = ws.dir / name;
+  gm::write_file_atomic(file, text);
+  return file;
+}
+
+}  // namespace
+
+TEST(EvolveCli, DistLayerBoundsHoldOnEveryLayerByMetricsAndAChangedLayerFileSearchesAgain) {
+  Workspace ws;
+  const fs::path lib = ws.dir / "lib", layer = write_layer_dist(ws, "big.dist");
+  const std::string cmd = ws.evolve(lib, "--bound wmed=1 --bound wmed=3,bias=2 --evaluations 2000 --no-synth --json "
+                                         "--dist-layer big=" + layer.string());
+  const auto r = run_cli(cmd);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("dist_layers").at("big").get<std::string>(), layer.string());
+  const double limits[] = {1, 3};
+  for (size_t k = 0; k < 2; ++k) {
+    const auto& c = j.at("circuits").at(k);
+    ASSERT_TRUE(c.at("met").get<bool>()) << c.dump();
+    const std::string spec = c.at("spec").get<std::string>();
+    // Recomputed by `greenmac metrics` under each histogram: within the bound on both.
+    for (const fs::path& dist : {ws.dist, layer}) {
+      const auto m = run_cli("metrics --json --dist " + dist.string() + " " + spec);
+      ASSERT_EQ(m.rc, 0) << m.err;
+      const auto mj = nlohmann::json::parse(m.out).at(0);
+      EXPECT_LE(mj.at("med").get<double>(), limits[k]) << spec << " on " << dist;
+      if (k == 1) {
+        EXPECT_LE(std::abs(mj.at("bias").get<double>()), 2.0) << spec << " on " << dist;
+      }
+      if (dist == layer) {  // the search's own figures for the layer, as evolve.json and ID.json record them
+        EXPECT_NEAR(c.at("layers").at("big").at("wmed").get<double>(), mj.at("med").get<double>(), 1e-9);
+      }
+    }
+    const auto rec = nlohmann::json::parse(gm::read_file(lib / (c.at("id").get<std::string>() + ".json")));
+    EXPECT_TRUE(rec.dump().find("\"big\"") != std::string::npos) << rec.dump();
+  }
+  EXPECT_NE(gm::read_file(lib / "evolve.md").find("| big |"), std::string::npos);
+
+  // Again: read back from the checkpoints. With another layer file: a new search, not the stale one.
+  const auto again = run_cli(cmd);
+  ASSERT_EQ(again.rc, 0) << again.err;
+  EXPECT_TRUE(nlohmann::json::parse(again.out)["circuits"][0].at("resumed").get<bool>());
+  gm::write_file_atomic(layer, gm::read_file(layer) + "0 0 1\n");
+  const auto changed = run_cli(cmd);
+  ASSERT_EQ(changed.rc, 0) << changed.err;
+  EXPECT_FALSE(nlohmann::json::parse(changed.out)["circuits"][0].at("resumed").get<bool>());
+}
+
+TEST(EvolveCli, BadDistLayerIsOneLineAndLeavesNoLibrary) {
+  Workspace ws;
+  const fs::path lib = ws.dir / "never", layer = write_layer_dist(ws, "big.dist");
+  gm::write_file_atomic(ws.dir / "wide.dist", "# an 8-bit histogram\n100 -100 5\n1 1 1\n");
+  const std::pair<std::string, std::string> cases[] = {
+      {"--dist-layer big", "LAYER=FILE"},
+      {"--dist-layer =" + layer.string(), "LAYER=FILE"},
+      {"--dist-layer big=", "LAYER=FILE"},
+      {"--dist-layer big=" + (ws.dir / "missing.dist").string(), "missing.dist"},
+      {"--dist-layer big=" + layer.string() + " --dist-layer big=" + layer.string(), "given twice"},
+      {"--dist-layer wide=" + (ws.dir / "wide.dist").string(), "wide.dist"},
+  };
+  for (const auto& [rest, fragment] : cases) {
+    const auto r = run_cli(ws.evolve(lib, "--bound wmed=1 --evaluations 10 --no-synth " + rest));
+    expect_one_line_error(r, fragment);
+    EXPECT_EQ(r.rc, 2) << rest;
+  }
+  // With --model the layer must be one of the model's (checked before any inference).
+  const auto r = run_cli("evolve --model mlp --dist-layer conv1=" + layer.string() +
+                         " --bound wmed=1 --no-synth -o " + lib.string());
+  expect_one_line_error(r, "fc1, fc2, fc3");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_FALSE(fs::exists(lib));
+}

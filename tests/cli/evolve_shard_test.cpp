@@ -195,3 +195,57 @@ TEST(EvolveShard, AMissingShardIsOneLineAndTheMergeWritesNothing) {
   expect_one_line_error(run_cli(ws.evolve(never, "--bound wmed=1 --evaluations 200 --shard 2/2")), "--shard '2/2'");
   EXPECT_FALSE(fs::exists(never));
 }
+
+// --dist-layer through a shard: one shard merged writes the unsharded run's report (its layer
+// figures included) and library; the same shard with another layer file's content is refused.
+TEST(EvolveShard, ALayerHistogramIsPartOfTheShardAndItsContentOfItsArguments) {
+  Workspace ws;
+  const fs::path lib = ws.dir / "lib", layer = ws.dir / "big.dist";
+  std::string text;
+  for (int a = -8; a < -4; ++a)
+    for (int b = -8; b < 8; ++b) text += std::to_string(a) + " " + std::to_string(b) + " 1\n";
+  gm::write_file_atomic(layer, text);
+  const std::string args = "--bound wmed=1 --evaluations 800 --seed 2 --dist-layer big=" + layer.string();
+  const auto plain = run_cli(ws.evolve(lib, args));
+  ASSERT_EQ(plain.rc, 0) << plain.err;
+  const json want = read_json(lib / "evolve.json");
+  ASSERT_TRUE(want.at("circuits").at(0).contains("layers")) << want.dump();
+  const auto want_lib = stored_netlists(lib);
+
+  fs::remove_all(lib);
+  ASSERT_EQ(run_cli(ws.evolve(lib, args + " --shard 0/1")).rc, 0);
+  const auto merged = run_cli("merge " + lib.string());
+  ASSERT_EQ(merged.rc, 0) << merged.err;
+  EXPECT_EQ(without_timing(read_json(lib / "evolve.json")), without_timing(want));
+  EXPECT_EQ(stored_netlists(lib), want_lib);
+
+  gm::write_file_atomic(layer, text + "0 0 1\n");  // same name, other content
+  expect_one_line_error(run_cli(ws.evolve(lib, args + " --shard 0/1")), "other arguments");
+}
+
+// The post-store check covers every layer's histogram: a shard file that claims a circuit met its
+// bound, when it is inside on the whole mix but outside on a layer, makes the merge fail (exit 1)
+// on that layer. The circuit adds 4 to every product lacking bit 2: about 2.5 off on the peaked
+// mix, 4 off on a layer of only such products, against a bound of 3.5.
+TEST(EvolveShard, AStoredCircuitOutsideItsBoundOnALayerFailsTheCheck) {
+  Workspace ws;
+  const fs::path lib = ws.dir / "lib", layer = ws.dir / "clear.dist";
+  std::string text;
+  for (int a = -8; a < 8; ++a)
+    for (int b = -8; b < 8; ++b)
+      if (((a * b) & 4) == 0) text += std::to_string(a) + " " + std::to_string(b) + " 1\n";
+  gm::write_file_atomic(layer, text);
+  ASSERT_EQ(run_cli(ws.evolve(lib, "--bound wmed=3.5 --evaluations 40 --dist-layer clear=" + layer.string() +
+                                       " --shard 0/1")).rc, 0);
+  gm::evo::GateNetlist off = gm::test::array_multiplier(4, true);
+  off.outputs[2] = gm::evo::GateNetlist::kConst1;
+  const fs::path shard = lib / "shards" / "evolve-0-of-1.json";
+  json j = read_json(shard);
+  json& c = j.at("result").at("circuits").at(0);
+  c["netlist"] = gm::evo::canonical_text(off);
+  c["fitness"]["violation"] = 0;  // the claim the check must not trust
+  gm::write_file_atomic(shard, j.dump());
+  const auto merged = run_cli("merge " + lib.string());
+  EXPECT_EQ(merged.rc, 1) << merged.err;
+  EXPECT_NE(merged.err.find("exceeds it on layer clear"), std::string::npos) << merged.err;
+}

@@ -117,3 +117,41 @@ TEST(EvoCgp, ARunDependsOnItsSeedNotOnThreadsOrBeingResumed) {
   ASSERT_EQ(checkpoint.evaluations, 600u);
   EXPECT_EQ(s.search(5, 1, 1200, &checkpoint), one_thread);
 }
+
+// evolve --dist-layer: the bound must hold on every distribution. A circuit that adds 4 to every
+// product lacking bit 2 is within wmed=1 on a mix where such products are rare, and 4 off on a
+// layer that multiplies only them: it violates the bound, though the cost is the same.
+TEST(EvoCgp, ACandidateInsideTheBoundOnTheTotalButOutsideOnOneLayerViolates) {
+  std::vector<gm::Distribution::Entry> total, layer;
+  for (int a = -8; a < 8; ++a)
+    for (int b = -8; b < 8; ++b) {
+      const bool bit2 = ((a * b) & 4) != 0;  // two's complement: bit 2 of the exact product
+      total.push_back({.a = a, .b = b, .p = bit2 ? 1000.0 : 1.0, .line = 0});
+      if (!bit2) layer.push_back({.a = a, .b = b, .p = 1.0, .line = 0});
+    }
+  const gm::Distribution total_dist = gm::normalised_distribution(total, "total");
+  const gm::Distribution layer_dist = gm::normalised_distribution(layer, "layer");
+  const gm::evo::ErrorEvaluator total_error(total_dist, 4, true), layer_error(layer_dist, 4, true);
+  GateNetlist off = gm::test::array_multiplier(4, true);
+  off.outputs[2] = GateNetlist::kConst1;
+  const gm::evo::ErrorBound bound = gm::evo::parse_error_bound("wmed=1", 4);
+  const auto costs = unit_costs();
+
+  gm::evo::CgpSearch whole_only(total_error, gm::evo::StreamActivity(stream(100), 4), costs, {});
+  whole_only.start(off, bound, 1);
+  const gm::evo::Fitness f0 = whole_only.evaluate(off);
+  EXPECT_GT(f0.error.wmed, 0);
+  EXPECT_LT(f0.error.wmed, 1);
+  EXPECT_EQ(f0.violation, 0) << "inside the bound on the whole mix";
+
+  gm::evo::CgpSearch with_layer(total_error, gm::evo::StreamActivity(stream(100), 4), costs, {}, {&layer_error});
+  with_layer.start(off, bound, 1);
+  const gm::evo::Fitness f1 = with_layer.evaluate(off);
+  ASSERT_EQ(f1.layer_errors.size(), 1u);
+  EXPECT_NEAR(f1.layer_errors[0].wmed, 4.0, 1e-12);  // every pair of the layer is 4 off
+  EXPECT_NEAR(f1.violation, 4.0 / 1 - 1, 1e-12);     // outside on the layer alone: 4 / 1 - 1
+  EXPECT_EQ(f1.cost(0.02), f0.cost(0.02));         // the cost does not change
+  // The exact circuit is inside on both.
+  const gm::evo::Fitness exact = with_layer.evaluate(gm::test::array_multiplier(4, true));
+  EXPECT_EQ(exact.violation, 0);
+}
