@@ -4,7 +4,7 @@
 #
 #   P/bin/greenmac, P/bin/greenmac-train (when libtorch was found)
 #   P/share/greenmac/rtl/*.v                    the hand-written Verilog the generator reads
-#   P/share/greenmac/tb/harness/*.{cpp,v}, tb/*.hpp  the harnesses and benches greenmac compiles at run time
+#   P/share/greenmac/tb/harness/*.{cpp,v}, tb/**/*.hpp  the harnesses and benches greenmac compiles at run time
 #   P/share/greenmac/synth/scripts/*             the Yosys and OpenSTA scripts
 #   P/share/greenmac/models/**/*.hpp             the headers the harnesses compile against
 #   P/share/greenmac/models/dnn/weights/*.json   the shipped networks

@@ -17,6 +17,7 @@
 #include "models/errors.hpp"
 #include "models/files.hpp"
 #include "models/golden_gemm.hpp"
+#include "models/progress.hpp"
 #include "models/scratch.hpp"
 #include "synth/array_lanes.hpp"
 #include "synth/array_synth.hpp"
@@ -105,7 +106,8 @@ struct ImageRun {
 std::vector<ImageRun> run_lanes(const nlohmann::json& netlist, const std::string& top, const Liberty& lib,
                                 const ArrayConfig& cfg, const dnn::Network& net, const ImageSet& test,
                                 size_t first, size_t lanes, const NetWeights& weights, double base_pj_per_cycle,
-                                dnn::GemmEngine& golden, const std::vector<bool>& on_array) {
+                                dnn::GemmEngine& golden, const std::vector<bool>& on_array, Progress* progress,
+                                const std::string& step) {
   SeqGateSim sim(netlist, top, lib, "clk_i", static_cast<int>(lanes));
   sim.set_lane_weights(weights.pj, weights.pins);
   const int64_t in_size = int64_t{net.in_c} * net.in_h * net.in_w;
@@ -124,6 +126,7 @@ std::vector<ImageRun> run_lanes(const nlohmann::json& netlist, const std::string
       for (auto& a : act) a = dnn::run_layer(l, a, 1, golden);
       continue;
     }
+    if (progress) progress->note(step, "layer " + std::to_string(li + 1) + "/" + std::to_string(net.layers.size()));
     std::vector<const GemmProblem*> problems;
     for (size_t j = 0; j < lanes; ++j) {
       cap[j].replay = false;
@@ -281,6 +284,10 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   res.clock_ns = opt.clock_ns;
   res.zero_gate = opt.zero_gate;
 
+  // A per-layer configuration runs this once per spec: its stages say whose they are.
+  const std::string of = opt.layers ? res.spec + " " : "";
+  Progress* const progress = opt.progress;
+
   // 1. The mapped netlist (the array flow, cached; its net.v kept in a scratch directory).
   ScratchDir work("greenmac-infer");
   ArraySynthOptions so;
@@ -292,7 +299,11 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   // calibration's OpenSTA run); skipping them saves a third of an 8x8 array's synthesis time.
   so.activity_model = "zero";
   so.power = false;
+  progress_stage(progress, of + "synthesis", 1, "arrays");
+  const std::string synth_step = "the " + res.array + " array (cached after the first run)";
+  progress_begin(progress, synth_step);
   const ArraySynthResult syn = synth_array(cfg, default_array_gemm(cfg, 1), so);
+  progress_end(progress, synth_step);
   res.name = syn.name;
   res.area_um2 = syn.area_um2;
   res.cell_count = syn.cell_count;
@@ -303,6 +314,8 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
 
   // 2. One OpenSTA calibration: every pin's energy per transition.
   const auto t1 = Clock::now();
+  progress_stage(progress, of + "calibration", 1, "arrays");
+  progress_begin(progress, "pin energies from OpenSTA");
   const nlohmann::json netlist = read_mapped_netlist(dir, syn.name, lib.path, lib.lib);
   const auto clocks = clock_pins(netlist, syn.name, lib.lib);
   const PinEnergyModel energy = calibrate_pin_energy(dir, syn.name, lib.path, opt.clock_ns, clocks);
@@ -314,6 +327,7 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     res.validated = true;
   }
   res.calib_seconds = since(t1);
+  progress_end(progress, "pin energies from OpenSTA");
 
   // 3. Every image alone through every layer, on its own fresh simulation of the netlist (all
   // flops 0 before the first reset), so that an image's figures do not depend on the images before
@@ -335,6 +349,8 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   std::vector<double> factor;  // per net glitch factor (empty: zero-delay activity)
   if (opt.activity_model == "timed") {
     const auto tw = Clock::now();
+    progress_stage(progress, of + "timed window", 1, "images");
+    progress_begin(progress, "image 1 on the SDF-timed netlist");
     fs::remove(dir / flow::kLinkedLiberty);
     fs::create_symlink(fs::absolute(lib.path), dir / flow::kLinkedLiberty);
     const SdfDelays sdf = flow::make_sdf(dir, syn.name, opt.clock_ns, syn.name);
@@ -354,6 +370,7 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
     res.activity_model = "zero-delay lanes x per-net glitch factors from a timed window of " +
                          std::to_string(window.total) + " cycles";
     res.timed_seconds = since(tw);
+    progress_end(progress, "image 1 on the SDF-timed netlist");
   } else {
     res.activity_model = "zero-delay";
   }
@@ -364,6 +381,7 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
   res.pins_without_energy = weights.pins_without_energy;
   const double base_pj = energy.base_mw() * opt.clock_ns;
 
+  progress_stage(progress, of + "images", count, "images");
   std::vector<ImageRun> images(count);
   std::vector<std::exception_ptr> errors(jobs);
   std::vector<double> worker_seconds(jobs, 0.0);
@@ -375,8 +393,12 @@ InferenceEnergyResult inference_energy(const InferenceEnergyOptions& opt) {
         const auto golden = make_golden();
         for (size_t g = t; g < groups; g += jobs) {
           const size_t first = g * lanes, n = std::min(lanes, count - first);
-          std::vector<ImageRun> r =
-              run_lanes(netlist, syn.name, lib.lib, cfg, net, test, first, n, weights, base_pj, *golden, on_array);
+          const std::string step = n == 1 ? "image " + std::to_string(first + 1)
+                                          : "images " + std::to_string(first + 1) + ".." + std::to_string(first + n);
+          progress_begin(progress, step);
+          std::vector<ImageRun> r = run_lanes(netlist, syn.name, lib.lib, cfg, net, test, first, n, weights, base_pj,
+                                              *golden, on_array, progress, step);
+          progress_end(progress, step, n);
           for (size_t j = 0; j < n; ++j) images[first + j] = std::move(r[j]);
         }
         worker_seconds[t] = since(w0);

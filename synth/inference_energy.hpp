@@ -31,6 +31,8 @@
 
 namespace gm {
 
+class Progress;  // models/progress.hpp
+
 struct InferenceEnergyOptions {
   int rows = 8, cols = 8;
   Spec mul;  // every PE's multiplier (8-bit signed)
@@ -57,6 +59,10 @@ struct InferenceEnergyOptions {
   // per-layer inference. The figures (energy, cycles, per_layer) then cover only `mul`'s layers.
   // Unset: every conv/fc layer on the netlist of `mul`.
   std::optional<dnn::LayerMultipliers> layers;
+  // Set: stages "synthesis" (the array), "calibration" (OpenSTA), "timed window" (the first image,
+  // with --activity-model timed) and "images" (one item per image, counted as each pass of lanes
+  // ends; the step notes its layer). Per-layer runs name each stage after their spec. Not a setting.
+  Progress* progress = nullptr;
 };
 
 struct InferenceLayerEnergy {

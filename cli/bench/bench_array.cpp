@@ -19,11 +19,14 @@
 namespace gm {
 namespace {
 
-int bench_array() {
+int bench_array(Progress& progress) {
   namespace fs = std::filesystem;
   const ScratchDir scratch("gm-bench-array");  // removed on return and on interrupt
   setenv("GREENMAC_CACHE", (scratch / "cache").c_str(), 1);  // cold: every build is timed
   CheckLog checks;
+  // Steps: a harness build and its GEMM for each array side and multiplier model, then the small
+  // GEMM on Verilator and on Icarus.
+  progress.stage("steps", 2 * 2 + 2, "steps");
   std::printf("%-7s %-5s %-14s %9s %8s %10s %12s %12s %10s\n", "array", "mul", "gemm m,k,n", "build s", "sim s",
               "cpu s", "M MAC/s", "M cycles/s", "mismatch");
   for (const int side : {8, 16}) {
@@ -34,9 +37,13 @@ int bench_array() {
     double lut_cpu = 0;
     for (const MulModel model : {MulModel::kLut, MulModel::kGate}) {
       const bool gate = model == MulModel::kGate;
+      const std::string step = std::to_string(side) + "x" + std::to_string(side) + (gate ? " gate" : " lut") +
+                               ": build and simulate a 1024x256x256 GEMM";
+      progress.begin(step);
       const GemmRunner runner(cfg, model);
       const GemmResult r = runner.run(p);
       const auto golden = runner.golden(p);
+      progress.end(step);
       int64_t bad = 0;
       for (size_t i = 0; i < golden.size(); ++i) bad += golden[i] != r.y[i];
       const uint64_t cycles_model = gemm_cycles(cfg, p.m, p.k, p.n);
@@ -64,9 +71,10 @@ int bench_array() {
   const ArrayConfig cfg = make_array_config(8, 8, parse_spec("drum:k=4,s=1"), "", 32, false);
   const GemmRunner runner(cfg, MulModel::kLut);
   const GemmProblem p = random_gemm(cfg, 64, 32, 32, 2);
-  const GemmResult v = runner.run(p);
+  const GemmResult v = bench_step(progress, "8x8 lut: a 64x32x32 GEMM on Verilator", [&] { return runner.run(p); });
   double ibuild = 0;
-  const GemmResult ic = run_gemm_icarus(cfg, MulModel::kLut, p, &ibuild);
+  const GemmResult ic = bench_step(progress, "8x8 lut: the same GEMM on Icarus",
+                                   [&] { return run_gemm_icarus(cfg, MulModel::kLut, p, &ibuild); });
   const bool same = ic.y == v.y && ic.cycles == v.cycles;
   checks.expect(same, "bench array: Icarus and Verilator differ on the same GEMM (outputs or cycles)");
   std::printf("small GEMM 64,32,32 on 8x8: verilator %.4f s (cpu %.4f s), icarus %.2f s (compile %.1f s); "

@@ -13,7 +13,7 @@
 namespace gm {
 namespace {
 
-int bench_dnn() {
+int bench_dnn(Progress& progress) {
   const size_t images = 2000;
   std::printf("%-6s %-26s %8s %10s %9s %9s\n", "model", "multiplier", "images", "images/s", "GMAC/s", "accuracy");
   for (const std::string model : {"cnn", "mlp"}) {
@@ -21,6 +21,7 @@ int bench_dnn() {
     opt.model = model;
     opt.images = images;
     opt.specs = {parse_spec("drum:k=4,s=1")};
+    opt.progress = &progress;  // a "dnn" stage per model
     const DnnEvalReport rep = dnn_eval(opt);
     for (const auto& r : rep.rows)
       std::printf("%-6s %-26s %8zu %10.0f %9.2f %8.2f%%\n", model.c_str(), r.spec.c_str(), rep.images, rep.images / r.seconds,
@@ -52,6 +53,7 @@ int bench_dnn() {
     ro.batch = 2500;  // 4 batches: 12 simulator starts (each loads its tables) spread over the workers
     ro.mul_model = row.model;
     ro.tuning = row.tuning;
+    ro.progress = &progress;  // stages "build" and "rtl" per row
     const DnnRtlReport rr = dnn_rtl(ro);
     const double run = rr.seconds - rr.build_seconds;
     std::printf("%-10s %8.1f %8.1f %8.1f %9.1f %10.1f %9.1f %14llu %9llu %8.2f%%%s\n", row.name, rr.seconds,

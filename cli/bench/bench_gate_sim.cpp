@@ -30,7 +30,7 @@ namespace {
 
 double cpu_seconds() { return static_cast<double>(thread_cpu_ns()) * 1e-9; }
 
-int bench_gate_sim() {
+int bench_gate_sim(Progress& progress) {
   const auto [rows, cols] = bench_array_from_env();
   if (!have_tool("yosys") || !have_tool("sta"))
     throw UserError("bench gate-sim needs yosys and sta (OpenSTA) on PATH");
@@ -40,8 +40,11 @@ int bench_gate_sim() {
   ArraySynthOptions so;
   so.keep_dir = scratch.path();
   so.activity_model = "zero";
+  progress.stage("steps", 4, "steps");  // the mapping, then the three simulations
   const auto t0 = std::chrono::steady_clock::now();
-  const ArraySynthResult syn = synth_array(cfg, default_array_gemm(cfg, 1), so);
+  const ArraySynthResult syn = bench_step(progress, "map the array (array flow, cached)", [&] {
+    return synth_array(cfg, default_array_gemm(cfg, 1), so);
+  });
   const nlohmann::json netlist = read_mapped_netlist(scratch.path() / syn.name, syn.name, lib.path, lib.lib);
   const double map_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -53,6 +56,8 @@ int bench_gate_sim() {
   const size_t cells = netlist.at("modules").at(syn.name).at("cells").size();
 
   auto run = [&](bool compiled, const char* what, uint64_t& transitions) {
+    const std::string step = std::string(what) + " simulation";
+    progress.begin(step);
     SeqGateSim sim(netlist, syn.name, lib.lib, "clk_i");
     sim.set_compiled(compiled);
     const double c0 = cpu_seconds();
@@ -60,6 +65,7 @@ int bench_gate_sim() {
     const double s = cpu_seconds() - c0;
     checks.expect(r.y == golden, std::string("bench gate-sim: the ") + what + " run's Y differs from the golden GEMM");
     transitions = sim.activity().zero_delay_transitions;
+    progress.end(step);
     return std::make_pair(s, r.cycles);
   };
   uint64_t t_old = 0, t_new = 0;
@@ -72,12 +78,14 @@ int bench_gate_sim() {
   for (uint64_t j = 0; j < 64; ++j) lanes_g.push_back(random_gemm(cfg, g.m, g.k, g.n, 1 + j));
   std::vector<const GemmProblem*> ptrs;
   for (const auto& p : lanes_g) ptrs.push_back(&p);
+  progress.begin("64-lane simulation");
   SeqGateSim lanes(netlist, syn.name, lib.lib, "clk_i", 64);
   // With per-lane weighted totals, as infer-energy runs it.
   lanes.set_lane_weights(std::vector<double>(lanes.nets(), 1.0), std::vector<double>(lanes.nets(), 2.0));
   const double c0 = cpu_seconds();
   const std::vector<ArrayDriveResult> lr = drive_array_gemm_lanes(lanes, cfg, ptrs);
   const double lanes_s = cpu_seconds() - c0;
+  progress.end("64-lane simulation");
   checks.expect(lr[0].y == golden, "bench gate-sim: lane 0 of the 64-lane run differs from the golden GEMM");
 
   const double cell_cycles = static_cast<double>(cells) * static_cast<double>(cycles);

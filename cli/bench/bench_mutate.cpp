@@ -10,10 +10,11 @@
 namespace gm {
 namespace {
 
-int bench_mutate() {
+int bench_mutate(Progress& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   MutateOptions opt;
   opt.count = 30;
+  opt.progress = &progress;  // stages "mutants", "simulate", "SAT"
   const auto results = mutate_designs(default_set(), opt);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -14,13 +14,14 @@
 namespace gm {
 namespace {
 
-int bench_synth() {
+int bench_synth(Progress& progress) {
   namespace fs = std::filesystem;
   const ScratchDir scratch("gm-bench-synth");  // removed on return and on interrupt
   setenv("GREENMAC_CACHE", (scratch / "cache").c_str(), 1);  // cold: nothing reused
   const auto specs = default_set();
   SynthOptions opt;
   opt.jobs = 2;
+  opt.progress = &progress;  // a "synth" stage of the designs
   SynthStats st;
   const auto t0 = std::chrono::steady_clock::now();
   const auto results = synth_designs(specs, opt, &st);

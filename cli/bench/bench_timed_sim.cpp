@@ -31,7 +31,7 @@ namespace {
 
 double cpu_seconds() { return static_cast<double>(thread_cpu_ns()) * 1e-9; }
 
-int bench_timed_sim() {
+int bench_timed_sim(Progress& progress) {
   using namespace flow;
   namespace fs = std::filesystem;
   const auto [rows, cols] = bench_array_from_env();
@@ -41,12 +41,15 @@ int bench_timed_sim() {
   const LibInfo lib = load_library("osu018");
   const ArrayConfig cfg = make_array_config(rows, cols, parse_spec("drum:k=4,s=1"), "", 32, false);
   const ArrayRtl rtl = generate_array(cfg, MulModel::kGate);
+  progress.stage("steps", 3, "steps");  // the mapping and SDF, then the two simulations
   const auto t0 = std::chrono::steady_clock::now();
+  progress.begin("map the array and write its SDF");
   // The flow's own mapping (every placeholder of map_array.ys filled in): a copy of the script
   // filling here missed {KEEP} and {TIE} when the flow gained them.
   map_array_netlist(lib, cfg, rtl, kDefaultClockNs, dir);
   const SdfDelays sdf = make_sdf(dir, rtl.top, kDefaultClockNs, "bench timed-sim");
   const double map_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  progress.end("map the array and write its SDF");
   const auto netlist = nlohmann::json::parse(read_file(dir / "net.json"));
 
   // A GEMM long enough to time: 8 tiles per PE.
@@ -55,11 +58,14 @@ int bench_timed_sim() {
                                             g.m, g.k, g.n);
   CheckLog checks;
 
+  progress.begin("zero-delay simulation");
   SeqGateSim zero(netlist, rtl.top, lib.lib, "clk_i");
   double c0 = cpu_seconds();
   const ArrayDriveResult zr = drive_array_gemm(zero, cfg, g);
   const double zero_s = cpu_seconds() - c0;
   const GateSimResult za = zero.activity();
+  progress.end("zero-delay simulation");
+  progress.begin("timed simulation");
 
   TimedGateSim timed(netlist, rtl.top, lib.lib, "clk_i", sdf);
   check_sdf_coverage(timed.missing_arcs(), "bench timed-sim");
@@ -67,6 +73,7 @@ int bench_timed_sim() {
   const ArrayDriveResult tr = drive_array_gemm(timed, cfg, g);
   const double timed_s = cpu_seconds() - c0;
   const GateSimResult ta = timed.activity();
+  progress.end("timed simulation");
 
   checks.expect(zr.y == golden, "bench timed-sim: the zero-delay simulation's Y differs from the golden GEMM");
   checks.expect(tr.y == golden, "bench timed-sim: the timed simulation's Y differs from the golden GEMM");

@@ -17,7 +17,7 @@
 namespace gm {
 namespace {
 
-int bench_verify() {
+int bench_verify(Progress& progress) {
   namespace fs = std::filesystem;
   const ScratchDir scratch("gm-bench-verify");  // removed on return and on interrupt
   setenv("GREENMAC_CACHE", (scratch / "cache").c_str(), 1);  // cold: nothing reused
@@ -25,7 +25,9 @@ int bench_verify() {
   const auto specs = default_set();
   write_designs(specs, scratch / "rtl");
   VerifyStats vl;
-  const auto results = verify_designs(specs, {}, &vl);
+  VerifyOptions vopt;
+  vopt.progress = &progress;  // a "verify" stage of the designs, Verilator
+  const auto results = verify_designs(specs, vopt, &vl);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   int failed = 0;
   for (const auto& r : results) failed += !r.pass();
@@ -33,6 +35,7 @@ int bench_verify() {
   VerifyOptions iopt;
   iopt.sim = "icarus";
   iopt.pair_limit = 2048;  // Icarus is too slow for every pair of the whole set
+  iopt.progress = &progress;  // a second "verify" stage, Icarus
   VerifyStats ic;
   const auto iresults = verify_designs(specs, iopt, &ic);
   for (const auto& r : iresults) failed += !r.pass();

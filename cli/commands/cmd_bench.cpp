@@ -1,8 +1,11 @@
-// greenmac bench NAME: run a benchmark and print its figures.
+// greenmac bench NAME [--quiet]: run a benchmark and print its figures; its stages are reported on
+// stderr (models/progress.hpp) as "greenmac: bench NAME: ...".
 #include <iostream>
 
 #include "cli/bench/bench.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
+#include "models/progress.hpp"
 
 namespace gm {
 
@@ -25,7 +28,13 @@ const CommandRegistrar reg({
           std::vector<std::string> keys;
           for (const auto& [n, def] : benches()) keys.push_back(n);
           sub.add_option("NAME", *name, help)->required()->check(CLI::IsMember(keys));
-          return [=] { return benches().at(*name).run(); };
+          add_quiet_option(sub);
+          return [=] {
+            Progress progress("bench " + *name);
+            const int rc = benches().at(*name).run(progress);
+            progress.finish();
+            return rc;
+          };
         },
 });
 

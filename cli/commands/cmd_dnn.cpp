@@ -156,6 +156,9 @@ int run_train(const TrainArgs& a) {
     if (!value->empty()) argv.insert(argv.end(), {flag, *value});
   for (const auto& m : a.mul_layers) argv.insert(argv.end(), {"--mul-layer", m});
   if (a.json) argv.push_back("--json");
+  // The trainer reports its epochs itself (greenmac: train: ...); --quiet before or after `train`
+  // reaches it here (GREENMAC_PROGRESS=0 reaches it through the environment).
+  if (!stderr_progress_output().enabled) argv.push_back("--quiet");
   std::vector<char*> cargv;
   for (auto& s : argv) cargv.push_back(s.data());
   cargv.push_back(nullptr);
@@ -363,6 +366,7 @@ const CommandRegistrar reg_train({
           needs_ft(sub.add_option("--val-images", a->val_images, "validation images (of the last 10,000 training images)"));
           needs_ft(sub.add_option("--test-images", a->test_images, "test images of the reported accuracy"));
           needs_ft(sub.add_flag("--json", a->json, "print the result as JSON"));
+          add_quiet_option(sub);
           return [=] { return run_train(*a); };
         },
 });

@@ -5,15 +5,18 @@
 // random per-column params from --seed), cycles checked against the cycle model (without
 // --stall-seed). Exit 0 iff all match, 1 (one stderr line per failed check) otherwise. --trace DIR
 // writes a waveform around the first mismatching output, or of the first cycles (tb/array_trace.hpp).
+// Progress on stderr (models/progress.hpp): the harness build, the simulation, the traced run.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "models/checks.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
 #include "cli/trace_option.hpp"
 #include "tb/array_runner.hpp"
 #include "tb/array_trace.hpp"
 #include "models/golden_gemm.hpp"
+#include "models/progress.hpp"
 
 namespace gm {
 namespace {
@@ -51,10 +54,21 @@ int run_gemm(const GemmArgs& a) {
   if (a.m * a.k > (int64_t{1} << 28) || a.k * a.n > (int64_t{1} << 28))
     throw UserError("matrices larger than 2^28 elements are not supported");
   check_trace_dir(a.trace_dir);
+  // A big GEMM is one long run of the harness: the step says which, and the ticker keeps time.
+  Progress progress("gemm");
+  progress.stage("build", 1, "harnesses");
+  const std::string harness = "the " + cfg.name() + " harness (" + a.sim_mul + " multipliers; cached after the first)";
+  progress.begin(harness);
   const GemmRunner runner(cfg, a.sim_mul == "gate" ? MulModel::kGate : MulModel::kLut);
+  progress.end(harness);
   GemmProblem p = random_gemm(cfg, a.m, a.k, a.n, a.seed);
   p.stall_seed = a.stall_seed;
+  progress.stage("simulate", 1, "GEMMs");
+  const std::string gemm = "Y = X*W, m=" + std::to_string(a.m) + " k=" + std::to_string(a.k) + " n=" +
+                           std::to_string(a.n);
+  progress.begin(gemm);
   const GemmResult r = runner.run(p);
+  progress.end(gemm);
   const std::vector<int64_t> golden = runner.golden(p);
   uint64_t mismatches = 0;
   int64_t first = -1;
@@ -64,7 +78,13 @@ int run_gemm(const GemmArgs& a) {
   const uint64_t macs = static_cast<uint64_t>(a.m * a.k * a.n);
   const int64_t kmax = k_max(cfg.acc_width, array_max_abs_product(cfg));
   GemmTrace trace;
-  if (!a.trace_dir.empty()) trace = trace_gemm(cfg, runner.mul_model(), p, first, a.trace_dir);
+  if (!a.trace_dir.empty()) {
+    progress.stage("trace", 1, "runs");
+    progress.begin("the traced run");
+    trace = trace_gemm(cfg, runner.mul_model(), p, first, a.trace_dir);
+    progress.end("the traced run");
+  }
+  progress.finish();
   CheckLog checks;
   const std::string what = "gemm: " + std::to_string(rows) + "x" + std::to_string(cols) + " " + cfg.name() + ": ";
   checks.expect(mismatches == 0, what + std::to_string(mismatches) + " of " + std::to_string(golden.size()) +
@@ -152,6 +172,7 @@ const CommandRegistrar reg({
           add_trace_option(sub, &a->trace_dir,
                            "the array around the first mismatching output (the first cycles when all match)");
           sub.add_flag("--json", a->json, "print JSON");
+          add_quiet_option(sub);
           return [=] { return run_gemm(*a); };
         },
 });

@@ -2,6 +2,7 @@
 //                       [--voltage [--dvfs-clocks NS,...] [--vth V] [--alpha A] [--v-min V]]
 // greenmac infer-energy --array RxC --mul-layer LAYER=SPEC... [--mul-map FILE] ...: each layer on an array
 //                       of its own multiplier (synth/inference_energy_layers.hpp)
+// [--quiet]: no progress on stderr (the synthesis, calibration, timed window and images; models/progress.hpp)
 //
 // Whole inferences of the DNN, one image at a time, through the synthesized array's mapped netlist:
 // energy per inference (mean, 95 % CI) and per layer (synth/inference_energy.hpp). A layer output
@@ -13,9 +14,11 @@
 
 #include "cli/array_args.hpp"
 #include "cli/command.hpp"
+#include "cli/quiet_option.hpp"
 #include "cli/report/inference_report.hpp"
 #include "cli/report/voltage_report.hpp"
 #include "models/checks.hpp"
+#include "models/progress.hpp"
 #include "models/spec.hpp"
 #include "synth/inference_energy.hpp"
 #include "synth/inference_energy_layers.hpp"
@@ -50,7 +53,10 @@ int run_infer(const InferArgs& a) {
     for (const double t : a.dvfs_clocks_ns)
       if (!(t > 0)) throw UserError("--dvfs-clocks takes positive clock periods in ns, e.g. 10,12.5,15,20");
   }
+  Progress progress("infer-energy");
+  opt.progress = &progress;
   const InferenceEnergyResult r = layers ? inference_energy_per_layer(opt, *layers) : inference_energy(opt);
+  progress.finish();
   if (a.run.json) {
     nlohmann::json j = inference_energy_json(r);
     if (voltage) j["voltage_estimate"] = voltage_report_json(voltage_report(r, a.supply, a.dvfs_clocks_ns));
@@ -117,6 +123,7 @@ const CommandRegistrar reg_infer({
           sub.get_option("--mul")->excludes(layer)->excludes(map);
           // The voltage estimate reads one array's slack and power split; a per-layer run has several.
           for (const char* v : {"--voltage", "--dvfs-clocks"}) sub.get_option(v)->excludes(layer)->excludes(map);
+          add_quiet_option(sub);
           return [=] { return run_infer(*a); };
         },
 });

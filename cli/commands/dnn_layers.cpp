@@ -1,6 +1,6 @@
 // greenmac dnn eval --list-layers [--model cnn|mlp|FILE] [--json]
 // greenmac dnn sensitivity --mul SPEC... [--model cnn|mlp|FILE] [--images N] [--split test|val]
-//                          [--data DIR] [--batch N] [--json] [-o FILE.csv]
+//                          [--data DIR] [--batch N] [--json] [-o FILE.csv] [--quiet]
 //
 // sensitivity: for each multiplier and each conv/fc layer, the accuracy with only that layer's
 // products from the multiplier (the other layers int8-exact), beside exact and all layers.
@@ -14,10 +14,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/quiet_option.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/layer_names.hpp"
 #include "models/dnn/sensitivity.hpp"
 #include "models/files.hpp"
+#include "models/progress.hpp"
 
 namespace gm {
 namespace {
@@ -90,7 +92,10 @@ int run_sensitivity(const SensitivityArgs& a) {
   opt.split = parse_dnn_split(a.split);
   opt.batch = a.batch;
   if (!a.csv.empty()) ensure_output_file(a.csv, "-o");  // before any work: a bad -o fails now, not after the inferences
+  Progress progress("dnn sensitivity");
+  opt.progress = &progress;
   const DnnSensitivityReport r = dnn_sensitivity(opt);
+  progress.finish();
   if (!a.csv.empty()) write_file_atomic(a.csv, csv_text(r));
   if (a.json) {
     nlohmann::json j = {{"model", r.model}, {"model_file", r.model_file}, {"split", r.split},
@@ -151,6 +156,7 @@ RunFn add_dnn_sensitivity(CLI::App& dnn) {
   se->add_option("--batch", a->batch, "images per GEMM call")->check(CLI::Range(1, 100000))->capture_default_str();
   se->add_option("-o,--output", a->csv, "also write the table as CSV (one line per multiplier and layer)");
   se->add_flag("--json", a->json, "print JSON");
+  add_quiet_option(*se);
   return [a] { return run_sensitivity(*a); };
 }
 

@@ -1,10 +1,11 @@
 // greenmac dnn tune --mul-layer LAYER=SPEC... [--mul-map FILE] [--model cnn|mlp|FILE] [--calib-images N]
-//                   [--images N] [--data DIR] [--json] -o MODEL.json
+//                   [--images N] [--data DIR] [--json] [--quiet] -o MODEL.json
 //
 // Each approximated layer's weights are replaced by the ones that bring its products closest to the
 // exact ones under the layer's activation histogram, measured on calibration images from the
 // training set (never the validation split, on which levers choose, nor the test set). The tuned model is written to -o; its accuracy
 // with the same multipliers is then measured on the test images, beside the untuned model's.
+// Progress on stderr (models/progress.hpp): five steps, the histograms, the tuning, three accuracies.
 #include "cli/commands/dnn_tune.hpp"
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/quiet_option.hpp"
 #include "models/dnn/evaluate.hpp"
 #include "models/dnn/layer_gemm.hpp"
 #include "models/dnn/layer_multipliers.hpp"
@@ -21,6 +23,7 @@
 #include "models/errors.hpp"
 #include "models/files.hpp"
 #include "models/product_table.hpp"
+#include "models/progress.hpp"
 
 namespace gm {
 namespace {
@@ -44,15 +47,30 @@ int run_tune(const TuneArgs& a) {
   // on the test images.
   const ImageSet calib = load_dnn_images(a.data, DnnSplit::kTrain, a.calib_images, net);
   const ImageSet test = load_dnn_test_set(a.data, a.images, net);
+  Progress progress("dnn tune");
+  progress.stage("steps", 5, "steps");
+  const std::string hist_step = "activation histograms of " + std::to_string(calib.count()) + " calibration images";
+  progress.begin(hist_step);
   const auto hist = dnn::activation_histograms(net, calib.pixels.data(), calib.count());
+  progress.end(hist_step);
   std::vector<dnn::LayerTuning> report;
+  progress.begin("tune the weights");
   dnn::Network tuned = dnn::tune_network(net, specs, hist, &report);
+  progress.end("tune the weights");
   tuned.training = net.training + "; weights tuned by greenmac dnn tune for " + lm.canonical(net) + " on " +
                    std::to_string(calib.count()) + " calibration images (the first training images)";
   write_file_atomic(a.output, dnn::network_to_json(tuned));
 
-  const double exact = dnn::layer_accuracy(net, dnn::LayerMultipliers(), test);
-  const double before = dnn::layer_accuracy(net, lm, test), after = dnn::layer_accuracy(tuned, lm, test);
+  const auto accuracy = [&](const std::string& which, const dnn::Network& n, const dnn::LayerMultipliers& m) {
+    const std::string step = "accuracy " + which + " on " + std::to_string(test.count()) + " test images";
+    progress.begin(step);
+    const double acc = dnn::layer_accuracy(n, m, test);
+    progress.end(step);
+    return acc;
+  };
+  const double exact = accuracy("int8-exact", net, dnn::LayerMultipliers());
+  const double before = accuracy("untuned", net, lm), after = accuracy("tuned", tuned, lm);
+  progress.finish();
   if (a.json) {
     nlohmann::json j = {{"model", net.name},        {"config", lm.canonical(net)}, {"output", a.output},
                         {"calib_images", calib.count()}, {"calib_split", "train"}, {"images", test.count()},
@@ -99,6 +117,7 @@ RunFn add_dnn_tune(CLI::App& dnn) {
   tu->add_option("--data", a->data, "Fashion-MNIST directory");
   tu->add_option("-o,--output", a->output, "the tuned model file (JSON, docs/dnn.md)")->required();
   tu->add_flag("--json", a->json, "print JSON");
+  add_quiet_option(*tu);
   return [a] { return run_tune(*a); };
 }
 

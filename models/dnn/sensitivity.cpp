@@ -6,6 +6,7 @@
 
 #include "models/errors.hpp"
 #include "models/product_table.hpp"
+#include "models/progress.hpp"
 
 namespace gm {
 
@@ -49,8 +50,12 @@ DnnSensitivityReport dnn_sensitivity(const DnnSensitivityOptions& opt) {
 
   const auto t0 = std::chrono::steady_clock::now();
   const size_t batch = std::max<size_t>(1, opt.batch);
+  // Each batch runs 1 + specs x (gemm layers + 1) inferences: the step is the batch, the items its images.
+  progress_stage(opt.progress, "images", count, "images");
   for (size_t first = 0; first < count; first += batch) {
     const size_t images = std::min(batch, count - first);
+    const std::string step = "images " + std::to_string(first + 1) + ".." + std::to_string(first + images);
+    progress_begin(opt.progress, step);
     // inputs[i]: the int8-exact network's input of layer i on this batch (inputs[layers]: its output).
     std::vector<std::vector<int32_t>> inputs(layers + 1);
     inputs[0].resize(images * in_size);
@@ -71,6 +76,7 @@ DnnSensitivityReport dnn_sensitivity(const DnnSensitivityOptions& opt) {
       for (size_t j = 0; j < layers; ++j) act = dnn::run_layer(net.layers[j], act, images, *engines[s]);
       keep(all[s], act);
     }
+    progress_end(opt.progress, step, images);
   }
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

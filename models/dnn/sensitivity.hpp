@@ -16,6 +16,8 @@
 
 namespace gm {
 
+class Progress;  // models/progress.hpp
+
 struct DnnSensitivityOptions {
   std::vector<Spec> specs;    // at least one; each 8-bit signed
   std::string model = "cnn";  // "cnn", "mlp" or a model file path
@@ -24,6 +26,7 @@ struct DnnSensitivityOptions {
   DnnSplit split = DnnSplit::kTest;
   size_t batch = 500;  // images per GEMM call
   int threads = 0;     // golden GEMM threads (0 = all cores)
+  Progress* progress = nullptr;  // set: an "images" stage, counted a batch at a time (not a setting)
 };
 
 struct DnnSensitivityRow {

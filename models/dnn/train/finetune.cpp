@@ -17,6 +17,7 @@
 #include "models/dnn/train/pruning.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "models/progress.hpp"
 
 namespace gm::train {
 namespace {
@@ -93,12 +94,18 @@ int run_finetune(const FinetuneOptions& o) {
     q.validate("fine-tuned model");
     return q;
   };
+  // Progress on stderr as `greenmac train` (models/progress.hpp): the epochs, each a step noting its
+  // batch, and one line per epoch with its loss and validation accuracy; --quiet silences them.
+  Progress progress("train");
+  progress.stage("epochs", static_cast<size_t>(o.epochs), "epochs");
   const double start_val = dnn::layer_accuracy(start, start_lm, val, o.threads);
   dnn::Network best = export_model();
   double best_val = dnn::layer_accuracy(best, lm, val, o.threads);
   int best_epoch = 0;
-  std::fprintf(stderr, "epoch 0 (the start%s): val %.4f%s\n", pruning ? ", pruned" : "", best_val,
-               o.min_epoch > 0 ? " (not a candidate: --min-epoch)" : "");
+  char line[256];
+  std::snprintf(line, sizeof line, "greenmac: train: epoch 0 (the start%s): val %.4f%s", pruning ? ", pruned" : "",
+                best_val, o.min_epoch > 0 ? " (not a candidate: --min-epoch)" : "");
+  progress.log(line);
   if (o.min_epoch > 0) best_val = -1;  // any kept epoch replaces the start
 
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(o.lr));
@@ -106,8 +113,11 @@ int run_finetune(const FinetuneOptions& o) {
   std::vector<size_t> order(train_set.count());
   std::iota(order.begin(), order.end(), 0);
   const size_t bs = 64;
+  const size_t batches_per_epoch = order.size() / bs;
   for (int e = 1; e <= o.epochs; ++e) {
     const auto te = std::chrono::steady_clock::now();
+    const std::string step = "epoch " + std::to_string(e) + "/" + std::to_string(o.epochs);
+    progress.begin(step);
     std::shuffle(order.begin(), order.end(), rng);
     net->train();
     double loss_sum = 0;
@@ -122,16 +132,21 @@ int run_finetune(const FinetuneOptions& o) {
       if (pruning) pruning->apply(net);
       loss_sum += loss.item<double>();
       ++batches;
+      progress.note(step, "batch " + std::to_string(batches) + "/" + std::to_string(batches_per_epoch));
     }
+    progress.note(step, "validation");
     const dnn::Network cand = export_model();
     const double val_acc = dnn::layer_accuracy(cand, lm, val, o.threads);
-    std::fprintf(stderr, "epoch %d/%d: loss %.4f, val %.4f (%.1f s)\n", e, o.epochs, loss_sum / std::max<size_t>(1, batches),
-                 val_acc, seconds_since(te));
+    progress.end(step);
+    std::snprintf(line, sizeof line, "greenmac: train: epoch %d/%d: loss %.4f, val %.4f (%.1f s)", e, o.epochs,
+                  loss_sum / std::max<size_t>(1, batches), val_acc, seconds_since(te));
+    progress.log(line);
     if (e >= o.min_epoch && val_acc > best_val) best = cand, best_val = val_acc, best_epoch = e;
   }
 
   const double start_test = dnn::layer_accuracy(start, start_lm, test, o.threads);
   const double best_test = dnn::layer_accuracy(best, lm, test, o.threads);
+  progress.finish();
   const double secs = seconds_since(t0);
   const std::string config = lm.canonical(start);
   char text[768];

@@ -33,6 +33,7 @@
 #include "models/dnn/train/finetune.hpp"
 #include "models/dnn/train/float_net.hpp"
 #include "models/errors.hpp"
+#include "models/progress.hpp"
 #include "models/spec.hpp"
 #include "models/dnn/layer_gemm.hpp"
 
@@ -52,13 +53,18 @@ double float_accuracy(Net& net, const gm::ImageSet& test) {
   return static_cast<double>(ok) / static_cast<double>(test.count());
 }
 
-void train(Net& net, const gm::ImageSet& data, int epochs, uint64_t seed, double lr) {
+// Progress as `greenmac train` (models/progress.hpp): an "epochs" stage, each epoch a step noting its
+// batch, and one line per epoch with its rate and loss.
+void train(Net& net, const gm::ImageSet& data, int epochs, uint64_t seed, double lr, gm::Progress& progress) {
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(lr));
   std::mt19937_64 rng(seed);
   std::vector<size_t> order(data.count());
   std::iota(order.begin(), order.end(), 0);
   const size_t bs = 64;
+  progress.stage("epochs", static_cast<size_t>(epochs), "epochs");
   for (int e = 0; e < epochs; ++e) {
+    const std::string step = "epoch " + std::to_string(e + 1) + "/" + std::to_string(epochs);
+    progress.begin(step);
     // Step decay: full rate for the first half, then halved every epoch.
     const double rate = lr * std::pow(0.5, std::max(0, e - epochs / 2 + 1));
     for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(rate);
@@ -76,9 +82,14 @@ void train(Net& net, const gm::ImageSet& data, int epochs, uint64_t seed, double
       opt.step();
       loss_sum += loss.item<double>();
       ++batches;
+      progress.note(step, "batch " + std::to_string(batches) + "/" + std::to_string(order.size() / bs));
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "epoch %d/%d  lr %.2e  loss %.4f  (%.1f s)\n", e + 1, epochs, rate, loss_sum / batches, secs);
+    progress.end(step);
+    char line[160];
+    std::snprintf(line, sizeof line, "greenmac: train: epoch %d/%d  lr %.2e  loss %.4f  (%.1f s)", e + 1, epochs, rate,
+                  loss_sum / batches, secs);
+    progress.log(line);
   }
 }
 
@@ -95,7 +106,8 @@ int run(const std::string& model, int epochs, uint64_t seed, size_t calib_images
   Net net = make_net(layers);
   const double lr = 1e-3;
   const auto t0 = std::chrono::steady_clock::now();
-  train(net, train_set, epochs, seed, lr);
+  gm::Progress progress("train");
+  train(net, train_set, epochs, seed, lr, progress);
   const double train_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   gm::dnn::Network q;
@@ -138,6 +150,7 @@ int run(const std::string& model, int epochs, uint64_t seed, size_t calib_images
     if (!f) throw gm::DataError("cannot write '" + tmp.string() + "'");
   }
   std::filesystem::rename(tmp, out_path);
+  progress.finish();
   std::printf("%s: float accuracy %.4f, int8-exact accuracy %.4f (%zu test images), %lld MACs/image -> %s\n",
               model.c_str(), q.float_accuracy, acc8, test_set.count(), static_cast<long long>(q.macs_per_image()),
               output.c_str());
@@ -162,6 +175,8 @@ int main(int argc, char** argv) {
   app.add_option("--calib", calib, "training images used to calibrate the activation scales")->check(CLI::Range(1, 60000));
   app.add_option("--data", data_dir, "Fashion-MNIST directory (default $GREENMAC_FASHION_MNIST or /usr/share/datasets/fashion-mnist)");
   app.add_option("-o,--output", output, "model file to write")->required();
+  app.add_flag_callback("-q,--quiet", [] { gm::set_progress_quiet(true); },
+                        "no progress lines on stderr (also GREENMAC_PROGRESS=0); stdout is the same either way");
   auto* finetune = app.add_option("--finetune", ft.start, "fine-tune this model (cnn, mlp or a model file) instead of training");
   auto fo = [&](CLI::Option* o) { return o->needs(finetune); };
   fo(app.add_option("--mul-layer", ft.mul_layers, "LAYER=SPEC: the layer's multiplier, emulated in the forward pass"));
