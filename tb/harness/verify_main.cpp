@@ -6,13 +6,13 @@
 //   pairs exhaustive | pairs random N SEED
 //   design SLOT CANONICAL-SPEC
 //   ext-salt HEX   (the key part of external designs' truth tables, see models/families/ext.hpp; before designs)
+// (pairs and ext-salt are read by tb/harness/verify_config.hpp, shared with verify_trace_main.cpp).
 // Output: one JSON object per design per line:
 //   {"slot":0,"pairs":65536,"mismatches":0}  and, on a mismatch, "a","b","expected","got" of the first.
 // The shape follows Verilator's examples/make_tracing_c/sim_main.cpp.
 #include <verilated.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "Vgm_vtop.h"
-#include "models/families/ext.hpp"
 #include "models/pairs.hpp"
 #include "models/spec.hpp"
+#include "tb/harness/verify_config.hpp"
 
 namespace {
 
@@ -41,34 +41,20 @@ int main(int argc, char** argv) {
     std::cerr << "usage: gm_vsim CONFIG\n";
     return 2;
   }
-  std::ifstream cfg(argv[1]);
-  if (!cfg) {
+  gm::harness::PairsConfig pairs;
+  std::vector<Design> designs;
+  const bool read = gm::harness::read_verify_config(argv[1], pairs, [&](const std::string& kind, std::istringstream& ls) {
+    if (kind != "design") return;
+    Design d;
+    std::string spec;
+    ls >> d.slot >> spec;
+    d.spec = gm::parse_spec(spec);
+    d.model = d.spec.def().make_model(d.spec);
+    designs.push_back(std::move(d));
+  });
+  if (!read) {
     std::cerr << "gm_vsim: cannot read " << argv[1] << "\n";
     return 2;
-  }
-  uint64_t random_pairs = 0, seed = 1;
-  std::vector<Design> designs;
-  std::string line;
-  while (std::getline(cfg, line)) {
-    std::istringstream ls(line);
-    std::string kind;
-    ls >> kind;
-    if (kind == "pairs") {
-      std::string mode;
-      ls >> mode;
-      if (mode == "random") ls >> random_pairs >> seed;
-    } else if (kind == "ext-salt") {
-      std::string salt;
-      ls >> salt;
-      gm::set_external_table_salt([salt] { return salt; });
-    } else if (kind == "design") {
-      Design d;
-      std::string spec;
-      ls >> d.slot >> spec;
-      d.spec = gm::parse_spec(spec);
-      d.model = d.spec.def().make_model(d.spec);
-      designs.push_back(std::move(d));
-    }
   }
   if (designs.empty()) {
     std::cerr << "gm_vsim: no designs in " << argv[1] << "\n";
@@ -82,7 +68,7 @@ int main(int argc, char** argv) {
   // Designs of one width may differ in signedness: the stream gives bit patterns and each design
   // reads them as its own operands.
   const int w = designs.front().spec.w;
-  gm::PairStream stream(w, random_pairs, seed);
+  gm::PairStream stream(w, pairs.random_pairs, pairs.seed);
   const uint64_t total = stream.total();
   for (uint64_t k = 0; k < total; ++k) {
     uint64_t ua, ub;

@@ -10,6 +10,7 @@
 //   pairs exhaustive | pairs random N SEED
 //   ext-salt HEX        (external designs' truth tables, see models/families/ext.hpp; before design)
 //   design CANONICAL-SPEC
+//   (pairs and ext-salt are read by tb/harness/verify_config.hpp, shared with verify_main.cpp)
 //   window FAILS AROUND FIRST
 //   fst PATH
 // Output: one JSON line {"pairs":P,"traced":T,"failing":F,"first_failing":K} (K = -1 when none):
@@ -20,7 +21,6 @@
 
 #include <cstdio>
 #include <deque>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -28,9 +28,9 @@
 #include <vector>
 
 #include "Vgm_verify_trace.h"
-#include "models/families/ext.hpp"
 #include "models/pairs.hpp"
 #include "models/spec.hpp"
+#include "tb/harness/verify_config.hpp"
 
 namespace {
 
@@ -39,36 +39,22 @@ struct Pair {
 };
 
 struct Config {
-  uint64_t random_pairs = 0, seed = 1;
+  gm::harness::PairsConfig pairs;
   std::string spec, fst;
   uint64_t fails = 16, around = 2, first = 64;
 };
 
 bool read_config(const char* path, Config& c) {
-  std::ifstream cfg(path);
-  if (!cfg) return false;
-  std::string line;
-  while (std::getline(cfg, line)) {
-    std::istringstream ls(line);
-    std::string kind;
-    ls >> kind;
-    if (kind == "pairs") {
-      std::string mode;
-      ls >> mode;
-      if (mode == "random") ls >> c.random_pairs >> c.seed;
-    } else if (kind == "ext-salt") {
-      std::string salt;
-      ls >> salt;
-      gm::set_external_table_salt([salt] { return salt; });
-    } else if (kind == "design") {
+  const bool read = gm::harness::read_verify_config(path, c.pairs, [&](const std::string& kind, std::istringstream& ls) {
+    if (kind == "design") {
       ls >> c.spec;
     } else if (kind == "window") {
       ls >> c.fails >> c.around >> c.first;
     } else if (kind == "fst") {
       std::getline(ls >> std::ws, c.fst);
     }
-  }
-  return !c.spec.empty() && !c.fst.empty();
+  });
+  return read && !c.spec.empty() && !c.fst.empty();
 }
 
 }  // namespace
@@ -102,7 +88,7 @@ int main(int argc, char** argv) {
   };
 
   // Pass 1, untraced: the pairs to show. `recent` holds the last AROUND pairs before the current one.
-  gm::PairStream stream(w, c.random_pairs, c.seed);
+  gm::PairStream stream(w, c.pairs.random_pairs, c.pairs.seed);
   const uint64_t total = stream.total();
   std::vector<Pair> shown;
   std::deque<Pair> recent;
@@ -130,7 +116,7 @@ int main(int argc, char** argv) {
     }
   }
   if (failing == 0) {  // a design that never fails: the first pairs of the stream
-    gm::PairStream again(w, c.random_pairs, c.seed);
+    gm::PairStream again(w, c.pairs.random_pairs, c.pairs.seed);
     for (uint64_t k = 0; k < total && k < c.first; ++k) {
       Pair p{k, 0, 0};
       again.pair(k, p.a, p.b);
