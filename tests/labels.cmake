@@ -58,6 +58,9 @@ set(GM_SLOW_CASES
   ShardCharacterize.DnnSweepWithAPerLayerConfigurationMergesToTheUnshardedReport  # four --dnn runs, 50 images
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   ProgressCli.VerifyCountsDesignsAndTheGlobalQuietSilencesIt  # a cold Verilator build of two designs (~50 s loaded)
+  ProgressCli.GemmCountsTheHarnessBuildAndTheRunAndQuietSilencesIt  # a cold Verilator build of a 2x2 array
+  ProgressCli.InferEnergyCountsTheArrayAndItsImagesAndQuietSilencesIt  # a 1x1 array synthesis (cold), two MLP inferences
+  ProgressCli.BenchGateSimCountsItsStepsAndQuietSilencesIt   # a 2x2 array synthesis (cold), the bench twice
   TraceCli.VerifyOfAMutantTracesItsFailingPairsFromTheReproduceLine  # a Verilator build, then a traced one
   TraceCli.GemmOfACorrectArrayTracesOnlyTheFirstCycles       # Verilator builds of an array, plain and traced
   TraceCli.GemmMismatchWindowIsAroundTheFirstWrongOutput     # the same for a mutant array

@@ -7,23 +7,15 @@
 #include <string>
 
 #include "tests/support/cli_util.hpp"
+#include "tests/support/progress_lines.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using gm::test::contains;
+using gm::test::expect_only_progress_lines;
 using gm::test::run_cli;
 
 namespace {
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-// Every stderr line of a run with progress is a progress line: the command's own name after the prefix.
-void expect_only_progress_lines(const std::string& err, const std::string& command) {
-  size_t start = 0;
-  for (size_t end; (end = err.find('\n', start)) != std::string::npos; start = end + 1)
-    EXPECT_EQ(err.compare(start, std::string("greenmac: " + command + ": ").size(), "greenmac: " + command + ": "), 0)
-        << err.substr(start, end - start);
-  EXPECT_EQ(start, err.size()) << "a partial line (a terminal redraw) in a non-terminal log: " << err;
-}
 
 TEST(ProgressCli, CharacterizeCountsItsDesignsOnStderrAndQuietSilencesIt) {
   const fs::path dir = gm::test::temp_dir("gm-test-progress-char");

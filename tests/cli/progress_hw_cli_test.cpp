@@ -1,0 +1,80 @@
+// Progress on stderr from the hardware commands that can run long (gemm, infer-energy, bench), as a
+// log sees it (stderr not a terminal): the last line counts every stage to its total, and --quiet
+// leaves stderr empty. Each case's first run may build or synthesize (cached for the second), so
+// they are labelled slow in tests/labels.cmake.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/support/cli_util.hpp"
+#include "tests/support/progress_lines.hpp"
+#include "tests/support/tools.hpp"  // have_tool, synth_tools_present
+
+using gm::test::contains;
+using gm::test::expect_every_stage_done;
+using gm::test::expect_only_progress_lines;
+using gm::test::final_progress_line;
+using gm::test::run_cli;
+
+namespace {
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+TEST(ProgressCli, GemmCountsTheHarnessBuildAndTheRunAndQuietSilencesIt) {
+  if (!gm::have_tool("verilator")) GTEST_SKIP() << "no verilator";
+  const std::string args = "gemm --array 2x2 --mul exact:s=1 --m 6 --k 4 --n 4 --seed 2";
+  const auto loud = run_cli(args);
+  ASSERT_EQ(loud.rc, 0) << loud.out << loud.err;
+  const std::string last = final_progress_line(loud.err, "gemm");
+  EXPECT_TRUE(contains(last, "build 1/1 harnesses")) << loud.err;
+  EXPECT_TRUE(contains(last, "simulate 1/1 GEMMs")) << loud.err;
+  expect_every_stage_done(last);
+  expect_only_progress_lines(loud.err, "gemm");
+
+  const auto quiet = run_cli(args + " -q");
+  ASSERT_EQ(quiet.rc, 0) << quiet.out << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+  // The verdict line; the ones below it carry the run's timings.
+  EXPECT_EQ(first_line(quiet.out), first_line(loud.out));
+  EXPECT_EQ(first_line(loud.out).rfind("PASS 2x2 ", 0), 0u) << loud.out;
+}
+
+TEST(ProgressCli, InferEnergyCountsTheArrayAndItsImagesAndQuietSilencesIt) {
+  if (!gm::test::synth_tools_present() || !gm::test::fashion_mnist_present())
+    GTEST_SKIP() << "yosys, sta, osu018 or Fashion-MNIST missing";
+  // Two images in one lane each on one job: two steps of the images stage.
+  const std::string args =
+      "infer-energy --array 1x1 --mul exact:s=1 --model mlp --images 2 --lanes 1 -j 1 --activity-model zero";
+  const auto loud = run_cli(args);
+  ASSERT_EQ(loud.rc, 0) << loud.out << loud.err;
+  const std::string last = final_progress_line(loud.err, "infer-energy");
+  EXPECT_TRUE(contains(last, "synthesis 1/1 arrays")) << loud.err;
+  EXPECT_TRUE(contains(last, "images 2/2 images")) << loud.err;
+  EXPECT_FALSE(contains(last, "timed window")) << "--activity-model zero has no timed window: " << last;
+  expect_every_stage_done(last);
+  expect_only_progress_lines(loud.err, "infer-energy");
+
+  const auto quiet = run_cli(args + " --quiet");
+  ASSERT_EQ(quiet.rc, 0) << quiet.out << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+  EXPECT_EQ(first_line(quiet.out), first_line(loud.out));
+}
+
+TEST(ProgressCli, BenchGateSimCountsItsStepsAndQuietSilencesIt) {
+  if (!gm::test::synth_tools_present()) GTEST_SKIP() << "yosys, sta or the osu018 library missing";
+  const auto loud = run_cli("bench gate-sim", "GREENMAC_BENCH_ARRAY=2x2");
+  ASSERT_EQ(loud.rc, 0) << loud.out << loud.err;
+  const std::string last = final_progress_line(loud.err, "bench gate-sim");
+  // The mapping, then the interpreted, compiled and 64-lane simulations.
+  EXPECT_TRUE(contains(last, "steps 4/4 steps")) << loud.err;
+  expect_every_stage_done(last);
+  expect_only_progress_lines(loud.err, "bench gate-sim");
+
+  const auto quiet = run_cli("bench gate-sim --quiet", "GREENMAC_BENCH_ARRAY=2x2");
+  ASSERT_EQ(quiet.rc, 0) << quiet.out << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+  EXPECT_FALSE(quiet.out.empty());
+}
+
+}  // namespace
