@@ -59,8 +59,7 @@ set(GM_SLOW_CASES
   ZeroSafeCli.VerifyPassesOnEveryPair                        # a cold Verilator build of six designs (~17 s)
   ProgressCli.VerifyCountsDesignsAndTheGlobalQuietSilencesIt  # a cold Verilator build of two designs (~50 s loaded)
   ProgressCli.GemmCountsTheHarnessBuildAndTheRunAndQuietSilencesIt  # a cold Verilator build of a 2x2 array
-  ProgressCli.InferEnergyCountsTheArrayAndItsImagesAndQuietSilencesIt  # a 1x1 array synthesis (cold, ~60 s), two gate-level MLP inferences (~40 s each loaded)
-  ProgressCli.BenchGateSimCountsItsStepsAndQuietSilencesIt   # a 2x2 array synthesis (cold), the bench twice
+  ProgressCli.InferEnergyCountsTheArrayAndItsImages  # a 1x1 array synthesis (cold, ~60 s), one gate-level MLP inference (~40 s loaded)
   TraceCli.VerifyOfAMutantTracesItsFailingPairsFromTheReproduceLine  # a Verilator build, then a traced one
   TraceCli.GemmOfACorrectArrayTracesOnlyTheFirstCycles       # Verilator builds of an array, plain and traced
   TraceCli.GemmMismatchWindowIsAroundTheFirstWrongOutput     # the same for a mutant array

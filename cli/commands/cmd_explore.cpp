@@ -70,7 +70,8 @@ nlohmann::json shard_args(const ExploreArgs& a) {
           {"evo_lib", a.evo_lib},           {"array", a.array},                 {"quick", a.quick},
           {"val_images", a.val_images},     {"test_images", a.test_images},     {"train_images", a.train_images},
           {"sim_images", a.sim_images},     {"rtl_images", a.rtl_images},       {"seconds", a.seconds},
-          {"seed", a.opt.seed},             {"data", a.opt.data_dir},           {"threads", a.opt.threads}};
+          {"seed", a.opt.seed},             {"data", a.opt.data_dir},           {"threads", a.opt.threads},
+          {"input_files", input_files_json({a.opt.model})}};
 }
 
 ExploreArgs args_from_shard(const nlohmann::json& j) {

@@ -14,6 +14,14 @@ namespace fs = std::filesystem;
 
 constexpr const char* kCommand = "characterize";
 
+// The storage table's numbers, not only its name: a --mem-energy file edited between shards differs.
+json mem_costs_json(const energy::MemEnergyTable& t) {
+  json costs = json::array();
+  for (const energy::MemCost* c : {&t.weight, &t.activation, &t.accumulator, &t.output, &t.dram})
+    costs.push_back({c->read_pj, c->write_pj, c->access_bits});
+  return {{"costs", costs}, {"has_dram", t.has_dram}, {"int8_mac_pj", t.int8_mac_pj}, {"fp32_mac_pj", t.fp32_mac_pj}};
+}
+
 // Everything the shards of one sweep must agree on: the asked specs (after --set expansion) and
 // every option that changes a figure. -j does not (the results do not depend on it), nor -o.
 json shard_args(const std::vector<Spec>& specs, const CharOptions& opt) {
@@ -26,6 +34,7 @@ json shard_args(const std::vector<Spec>& specs, const CharOptions& opt) {
            {"inference", d.inference}, {"sim_images", d.sim_images},   {"energy_rows", d.energy_rows},
            {"energy_cols", d.energy_cols}, {"energy_gemm_rows", d.energy_gemm_rows}, {"stream", d.stream},
            {"mem_table", d.mem.name + " (" + d.mem.node + "; " + d.mem.source + ")"},
+           {"mem_costs", mem_costs_json(d.mem)},
            {"layers", d.layers ? json(d.layers->canonical(load_dnn_model(d.model))) : json()}};
   }
   return {{"specs", names},
@@ -36,7 +45,9 @@ json shard_args(const std::vector<Spec>& specs, const CharOptions& opt) {
           {"activity_model", opt.synth.activity_model},
           {"seed", opt.synth.seed},
           {"dist", opt.dist ? json(opt.dist->origin) : json()},
-          {"dnn", dnn}};
+          {"dnn", dnn},
+          {"input_files", input_files_json({opt.synth.activity, opt.synth.lib, opt.dist ? opt.dist->origin : "",
+                                            opt.dnn.enabled ? opt.dnn.model : ""})}};
 }
 
 std::string shard_text(const Shard& s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }

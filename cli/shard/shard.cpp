@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "models/cache/cache_key.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
 
@@ -83,6 +84,15 @@ json spec_list_json(const std::vector<Spec>& specs) {
   json names = json::array();
   for (const auto& s : specs) names.push_back(s.canonical());
   return names;
+}
+
+json input_files_json(const std::vector<std::string>& values) {
+  json files = json::object();
+  for (const auto& v : values) {
+    std::error_code ec;
+    if (!v.empty() && fs::is_regular_file(v, ec)) files[v] = sha256_file(v);
+  }
+  return files;
 }
 
 fs::path shard_file(const fs::path& out_dir, const std::string& command, const Shard& shard) {

@@ -50,6 +50,12 @@ std::vector<T> shard_items(const std::vector<T>& items, const Shard& shard) {
 // The canonical specs of a sweep, in order: the part of a shard's `args` every sweep of designs has.
 nlohmann::json spec_list_json(const std::vector<Spec>& specs);
 
+// The contents of the input files among `values` (option values that may be paths: --activity,
+// --dist, --model, --lib, ...): {"PATH": SHA-256 of its bytes} for each value that names a regular
+// file; values that are keywords ("uniform", "cnn") are left out. In a shard's `args`, so that a
+// file edited between two shards, or before a resume, refuses the stale shard instead of mixing it in.
+nlohmann::json input_files_json(const std::vector<std::string>& values);
+
 // DIR/shards/COMMAND-I-of-N.json
 std::filesystem::path shard_file(const std::filesystem::path& out_dir, const std::string& command, const Shard& shard);
 

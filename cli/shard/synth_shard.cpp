@@ -21,7 +21,7 @@ json shard_args(const std::vector<Spec>& specs, const SynthOptions& opt) {
   const json names = spec_list_json(specs);
   return {{"specs", names},       {"lib", opt.lib},   {"clock_ns", opt.clock_ns},
           {"activity", opt.activity}, {"cycles", opt.cycles}, {"activity_model", opt.activity_model},
-          {"seed", opt.seed}};
+          {"seed", opt.seed},          {"input_files", input_files_json({opt.activity, opt.lib})}};
 }
 
 std::string shard_text(const Shard& s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }

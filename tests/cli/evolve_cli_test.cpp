@@ -116,7 +116,7 @@ TEST(EvolveCli, OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints) 
 TEST(EvolveCli, BadInputIsOneLineAndLeavesNoLibrary) {
   Workspace ws;
   const fs::path lib = ws.dir / "never";
-  for (const std::string& rest : {"--bound wmed", "--bound foo=1", "--bound wmed=-2", "--bound wmed=1 --seconds 0",
+  for (const std::string rest : {"--bound wmed", "--bound foo=1", "--bound wmed=-2", "--bound wmed=1 --seconds 0",
                                   "--bound wmed=1 --lib /nonexistent.lib"}) {
     const auto r = run_cli(ws.evolve(lib, rest + " --no-synth"));
     expect_one_line_error(r, "");

@@ -98,9 +98,10 @@ TEST(Install, GenVerifySynthAndDnnEvalRunFromAMovedPrefix) {
     for (const auto& e : fs::directory_iterator(src / folder)) {
       const std::string ext = e.path().extension().string();
       const bool read_at_run_time = std::string(folder) == "rtl" ? ext == ".v" : std::string(folder) == "tb" ? ext == ".hpp" : true;
-      if (e.is_regular_file() && read_at_run_time)
+      if (e.is_regular_file() && read_at_run_time) {
         EXPECT_TRUE(fs::is_regular_file(installed / "share/greenmac" / fs::relative(e.path(), src)))
             << fs::relative(e.path(), src) << " is not installed";
+      }
     }
   for (const auto& e : fs::recursive_directory_iterator(installed / "share/greenmac/models"))
     EXPECT_NE(e.path().extension(), ".cpp") << e.path() << ": model sources are not installed, only headers";

@@ -106,6 +106,23 @@ TEST(ShardCharacterize, MissingShardOtherArgumentsAndBadShardsAreErrors) {
   fs::remove_all(dir);
 }
 
+// A shard records its input files by content: the same command after the --activity file was
+// edited is refused, not taken as a resume of the old shard.
+TEST(ShardSynth, AnEditedActivityFileIsOtherArguments) {
+  const fs::path dir = gm::test::temp_dir("gm-test-shard-synth-edit");
+  const std::string out = (dir / "out").string(), pairs = (dir / "pairs.txt").string();
+  gm::write_file_atomic(pairs, "1 2 1\n3 5 1\n7 7 2\n");
+  const std::string command = "synth 'trunc:w=4,t=3' 'trunc:w=4,t=2' --cycles 200 --activity " + pairs + " --shard 0/2 -o " + out;
+  auto r = run_cli(command);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = run_cli(command);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(r.out.find("skipped"), std::string::npos) << "unchanged: a resume";
+  gm::write_file_atomic(pairs, "1 2 1\n3 5 1\n7 7 2\n15 15 1\n");
+  gm::test::expect_one_line_error(run_cli(command), "other arguments");
+  fs::remove_all(dir);
+}
+
 TEST(ShardSynth, MergedShardsWriteTheUnshardedFiles) {
   const fs::path dir = gm::test::temp_dir("gm-test-shard-synth");
   const std::string a = (dir / "a").string(), b = (dir / "b").string();

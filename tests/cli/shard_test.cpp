@@ -35,6 +35,20 @@ TEST(Shard, ShardsPartitionTheSweep) {
   EXPECT_TRUE(shard_indices(2, Shard{5, 8, true}).empty());
 }
 
+// An input file is named by its bytes (the FIPS 180-2 test vector for "abc"), a keyword not at all,
+// so that a shard made before the file was edited no longer has the same arguments.
+TEST(Shard, InputFilesAreNamedByTheirContents) {
+  const auto dir = test::temp_dir("gm-shard-inputs");
+  const std::string f = (dir / "pairs.txt").string();
+  write_file_atomic(f, "abc");
+  const json files = input_files_json({"uniform", "", f, (dir / "missing").string(), dir.string()});
+  ASSERT_EQ(files.size(), 1u) << files;
+  EXPECT_EQ(files.at(f), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  write_file_atomic(f, "abd");
+  EXPECT_NE(input_files_json({f}).at(f), files.at(f));
+  EXPECT_TRUE(input_files_json({"cnn", "osu018"}).empty());
+}
+
 TEST(Shard, FilesResumeAndMergeNeedsAllOfThem) {
   const auto dir = test::temp_dir("gm-shard");
   const json args = {{"specs", {"a", "b", "c"}}};

@@ -152,7 +152,9 @@ void expect_cells_read_their_own_column(const std::string& spec_text, bool const
       const auto in = place_of(n);
       ASSERT_TRUE(in) << spec_text << ": " << a.lhs << " reads " << n;
       expect_column(in->column, *column, a.lhs + " = " + a.rhs);
-      if (out->stage && in->stage) EXPECT_LT(*in->stage, *out->stage) << spec_text << ": " << a.lhs << " reads " << n;
+      if (out->stage && in->stage) {
+        EXPECT_LT(*in->stage, *out->stage) << spec_text << ": " << a.lhs << " reads " << n;
+      }
     }
   }
   EXPECT_GT(pps, 0) << spec_text;
@@ -182,9 +184,13 @@ void expect_structural_names(const gm::Spec& spec) {
     EXPECT_FALSE(letters < w.size() && w.find_first_not_of("0123456789", letters) == std::string::npos) << where;
     EXPECT_FALSE(last + 1 < w.size() && w[last] == '_') << where;
     EXPECT_TRUE(seen.insert(w).second) << where << " declared twice";
-    if (w != "unused_inputs") EXPECT_EQ(assigned[w], 1) << where;
+    if (w != "unused_inputs") {
+      EXPECT_EQ(assigned[w], 1) << where;
+    }
   }
-  if (spec.family != "yosys") EXPECT_FALSE(seen.empty()) << spec.canonical();  // yosys: behavioural `*`
+  if (spec.family != "yosys") {  // yosys: behavioural `*`
+    EXPECT_FALSE(seen.empty()) << spec.canonical();
+  }
 }
 
 }  // namespace

@@ -85,7 +85,9 @@ TEST(ArrayConfig, PortsManifestAndHeader) {
     for (const auto& p : m.at("ports")) width[p.at("name")] = p.at("width");
     for (const char* p : {"w_pad_i", "x_first_k_i", "x_last_k_i"}) EXPECT_EQ(width[p], 1) << p;
     EXPECT_EQ(width.count("p_data_i"), out ? 1u : 0u);
-    if (out) EXPECT_EQ(width["p_data_i"], 3 * 136);
+    if (out) {
+      EXPECT_EQ(width["p_data_i"], 3 * 136);
+    }
     EXPECT_EQ(width["y_data_o"], 3 * 32);
     const std::string& top = rtl.files.front().text;
     for (const auto& [name, w] : width)  // the port list declares each with the manifest's width
