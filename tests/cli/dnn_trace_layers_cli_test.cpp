@@ -10,6 +10,7 @@
 
 #include "models/files.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/dist_counts.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
 
@@ -19,29 +20,9 @@ using gm::test::run_cli;
 
 namespace {
 
-using Counts = std::map<std::pair<int, int>, uint64_t>;
-
-// 'a b count' lines after '#' comments, read here rather than through the parser under test.
-Counts read_counts(const std::string& file) {
-  Counts c;
-  std::istringstream in(gm::read_file(file));
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream f(line);
-    int a = 0, b = 0;
-    uint64_t n = 0;
-    f >> a >> b >> n;
-    EXPECT_FALSE(f.fail()) << file << ": " << line;
-    c[{a, b}] += n;
-  }
-  return c;
-}
-
-uint64_t total(const Counts& c) {
-  uint64_t s = 0;
-  for (const auto& [pair, n] : c) s += n;
-  return s;
-}
+using Counts = gm::test::DistCounts;
+Counts read_counts(const std::string& file) { return gm::test::read_dist_counts(file); }
+uint64_t total(const Counts& c) { return gm::test::dist_total(c); }
 
 }  // namespace
 

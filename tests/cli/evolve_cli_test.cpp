@@ -12,6 +12,7 @@
 #include "models/files.hpp"
 #include "tests/support/array_netlist.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/dist_counts.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tools.hpp"
 
@@ -52,19 +53,7 @@ double weighted_med(const Workspace& ws, const std::string& spec) {
 }
 
 // The products a histogram file counts: the sum of its weights.
-uint64_t products_in(const fs::path& dist) {
-  uint64_t products = 0;
-  std::istringstream in(gm::read_file(dist));
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream f(line);
-    int64_t a = 0, b = 0;
-    uint64_t count = 0;
-    f >> a >> b >> count;
-    products += count;
-  }
-  return products;
-}
+uint64_t products_in(const fs::path& dist) { return gm::test::dist_total(gm::test::read_dist_counts(dist.string())); }
 
 }  // namespace
 
