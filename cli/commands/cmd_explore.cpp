@@ -183,7 +183,7 @@ const CommandRegistrar reg_explore({
                          "the evolved lever's library (an evolve -o folder, or shipped: the default) and turn the lever on");
           sub.add_option("--array", a->array, "array RxC (default 8x8; 4x4 with --quick)");
           sub.add_option("--seconds", a->seconds,
-                         "no search step starts unless it is expected to end within this many seconds (default 3000; 255 with --quick); the RTL check and the report follow");
+                         "no search step starts unless it is expected to end within this many seconds (default 3000; none with --quick); the RTL check and the report follow");
           sub.add_option("--seed", a->opt.seed, "seed of every training run")->capture_default_str();
           sub.add_flag("--quick", a->quick,
                        "a small search (4x4 array, 2 images per energy, 1-epoch trainings on 10,000 images, one multiplier "

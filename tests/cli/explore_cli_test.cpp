@@ -5,6 +5,7 @@
 // the pruning lever's chosen point has fewer cycles. Bad input is one line, exit 2, before any work.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -61,7 +62,8 @@ TEST(ExploreLevers, ParsesKnownNamesAndRefusesOthers) {
   gm::explore::set_default(full);
   EXPECT_LT(quick.val_images, full.val_images);
   EXPECT_LT(quick.structure_epochs, full.structure_epochs);
-  EXPECT_LT(quick.seconds, full.seconds);
+  EXPECT_TRUE(std::isinf(quick.seconds)) << "--quick has no time limit, so that make demo takes the same steps anywhere";
+  EXPECT_TRUE(std::isfinite(full.seconds));
   EXPECT_GE(full.rtl_images, 200u) << "the issue's RTL check";
   EXPECT_GE(quick.rtl_images, 200u);
 }
