@@ -1,7 +1,10 @@
 #include "models/evo/library.hpp"
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -56,6 +59,37 @@ void record_measurement(const fs::path& lib, const std::string& id, const nlohma
   write_file_atomic(record, j.dump(2) + "\n");
 }
 
+namespace {
+
+// The id of an evo seed design ("evo:...,id=ID,..."), or "" for any other seed.
+std::string evo_seed_id(const std::string& seed_design) {
+  if (seed_design.rfind("evo:", 0) != 0) return "";
+  std::istringstream params(seed_design.substr(4));
+  for (std::string kv; std::getline(params, kv, ',');)
+    if (kv.rfind("id=", 0) == 0) return kv.substr(3);
+  return "";
+}
+
+// Rewrites each entry's ratio to its seed as a ratio to the first seed of its chain outside the
+// library, following seeds that are circuits of the same library (each search measured its
+// circuit and its seed on the same stream, so the ratios multiply).
+void chain_to_first_seed(std::vector<LibraryEntry>& entries) {
+  std::map<std::string, LibraryEntry> own;
+  for (const auto& e : entries) own.emplace(e.id, e);
+  for (auto& e : entries) {
+    std::set<std::string> seen = {e.id};
+    for (std::string seed = evo_seed_id(e.root_seed); own.count(seed) && seen.insert(seed).second;
+         seed = evo_seed_id(e.root_seed)) {
+      const LibraryEntry& parent = own.at(seed);
+      e.energy_ratio *= parent.energy_ratio;
+      e.measured = e.measured && parent.measured;
+      e.root_seed = parent.root_seed;
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<LibraryEntry> list_library(const fs::path& lib) {
   if (!fs::is_directory(lib))
     throw UserError("evo library " + lib.string() + " is not a folder; give a folder written by greenmac evolve");
@@ -70,6 +104,7 @@ std::vector<LibraryEntry> list_library(const fs::path& lib) {
       e.w = j.at("w").get<int>();
       e.is_signed = j.at("s").get<int>() == 1;
       e.bound = j.at("provenance").at("bound").get<std::string>();
+      e.root_seed = j.at("provenance").at("seed_design").get<std::string>();
       if (j.contains("measured") && j["measured"].contains("energy_ratio_to_seed")) {
         e.energy_ratio = j["measured"]["energy_ratio_to_seed"].get<double>();
         e.measured = true;
@@ -81,6 +116,7 @@ std::vector<LibraryEntry> list_library(const fs::path& lib) {
       throw UserError(f.path().string() + ": not a circuit record (" + e.what() + "); restore it or store the circuit again");
     }
   }
+  chain_to_first_seed(out);
   std::sort(out.begin(), out.end(), [](const LibraryEntry& a, const LibraryEntry& b) {
     return a.energy_ratio != b.energy_ratio ? a.energy_ratio < b.energy_ratio : a.id < b.id;
   });

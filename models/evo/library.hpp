@@ -43,7 +43,7 @@ std::filesystem::path netlist_file(const std::filesystem::path& lib, const std::
 std::string store_in_library(const std::filesystem::path& lib, const GateNetlist& n, const Provenance& how);
 
 // Adds the real flow's measurement to LIB/ID.json as its "measured" object (written atomically),
-// beside the record store_in_library wrote; list_library orders by its energy_ratio_to_seed.
+// beside the record store_in_library wrote; list_library orders by its energy_ratio_to_seed (chained).
 void record_measurement(const std::filesystem::path& lib, const std::string& id, const nlohmann::ordered_json& measured);
 
 // One circuit of a library as its ID.json describes it: what a consumer needs to choose among them.
@@ -51,11 +51,14 @@ struct LibraryEntry {
   std::string id;
   int w = 0;
   bool is_signed = false;
-  // The energy per operation relative to the seed design of its search: the real flow's measurement
-  // when `greenmac evolve` made one, else the search's estimate; 0 when the record has neither.
+  // The energy per operation relative to root_seed: the real flow's measurement when `greenmac
+  // evolve` made one, else the search's estimate; 0 when the record has neither. A search seeded from
+  // another circuit of the same library records its ratio to that circuit; the ratios along the
+  // chain are multiplied, so that circuits of one library compare by one yardstick.
   double energy_ratio = 0;
-  bool measured = false;
+  bool measured = false;  // every ratio along the chain was measured
   std::string bound;
+  std::string root_seed;  // the first seed of the chain that is not a circuit of this library
 };
 
 // Every ID.json of the folder whose ID.gmnet is there too, cheapest energy_ratio first (ties by

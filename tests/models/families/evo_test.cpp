@@ -84,6 +84,32 @@ TEST(Evo, LibraryHoldsTheNetlistAndItsMetricsAndProvenance) {
   EXPECT_EQ(gm::evo::content_id(back), lib.approx_id);
 }
 
+TEST(Evo, ALibraryListsACircuitSeededFromAnotherOfItsCircuitsByItsRatioToTheFirstSeed) {
+  const gm::ScratchDir tmp("gm-test-evo-chain");
+  const auto store = [&](gm::evo::GateNetlist n, const std::string& seed, double ratio) {
+    const gm::evo::Provenance how{.seed_design = seed, .bound = "test", .run_seconds = 0, .random_seed = 1,
+                                  .made_by = "tests/models/families/evo_test.cpp"};
+    const std::string id = gm::evo::store_in_library(tmp.path(), n, how);
+    gm::evo::record_measurement(tmp.path(), id, {{"energy_ratio_to_seed", ratio}});
+    return id;
+  };
+  gm::evo::GateNetlist first = gm::test::array_multiplier(4, false), second = first, other = first;
+  second.outputs[0] = gm::evo::GateNetlist::kConst0;
+  other.outputs[1] = gm::evo::GateNetlist::kConst0;
+  const std::string a = store(first, "exact:arch=array,w=4", 0.5);
+  // Seeded from `a`, named by another folder: the id is what links them.
+  const std::string b = store(second, "evo:id=" + a + ",lib=/elsewhere,s=0,w=4", 0.8);
+  const std::string c = store(other, "exact:arch=array,w=4", 0.45);
+  const auto lib = gm::evo::list_library(tmp.path());
+  ASSERT_EQ(lib.size(), 3u);
+  EXPECT_EQ(lib[0].id, b) << "0.8 of a circuit at 0.5 is 0.4 of the exact seed, the cheapest";
+  EXPECT_DOUBLE_EQ(lib[0].energy_ratio, 0.4);
+  EXPECT_EQ(lib[0].root_seed, "exact:arch=array,w=4");
+  EXPECT_EQ(lib[1].id, c);
+  EXPECT_EQ(lib[2].id, a);
+  EXPECT_TRUE(lib[0].measured);
+}
+
 TEST(Evo, SpecsThatDisagreeWithTheFileOrTheLibraryAreRefused) {
   Library lib;
   const auto refusal = [](const std::string& text) -> std::string {
