@@ -1,7 +1,9 @@
 // Whole-array synthesis (synth/array_synth.hpp): Yosys + the cycle-by-cycle gate simulation of a
 // GEMM + OpenSTA on 2x2 arrays, and the CLI's handling of bad --array input (the sequential gate
-// simulator on a hand-made netlist is in seq_gate_sim_test.cpp). Each flow run takes a few seconds;
-// the cache is a scratch directory.
+// simulator on a hand-made netlist is in seq_gate_sim_test.cpp). Each flow run takes a few seconds.
+// The runs go to the inherited GREENMAC_CACHE (under ctest, the run's shared build/test-cache):
+// ctest runs each case in its own process, so with a private cache every case repeated the
+// syntheses its neighbours had made.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -28,7 +30,6 @@ class ArraySynth : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     scratch_ = new fs::path(gm::test::temp_dir((fs::temp_directory_path() / "gm-array-synth").string()));
-    setenv("GREENMAC_CACHE", (*scratch_ / "cache").c_str(), 1);
   }
   static void TearDownTestSuite() {
     std::error_code ec;
