@@ -5,13 +5,10 @@
 // the pruning lever's chosen point has fewer cycles. Bad input is one line, exit 2, before any work.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli/explore/options.hpp"
-#include "models/errors.hpp"
 #include "models/files.hpp"
 #include "tests/support/cli_util.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -52,21 +49,6 @@ size_t lines_of(const fs::path& f) {
 }
 
 }  // namespace
-
-TEST(ExploreLevers, ParsesKnownNamesAndRefusesOthers) {
-  EXPECT_EQ(gm::explore::parse_levers("prune,approx"), (std::set<std::string>{"approx", "prune"}));
-  EXPECT_THROW(gm::explore::parse_levers("prune,magic"), gm::UserError);
-  EXPECT_THROW(gm::explore::parse_levers(""), gm::UserError);
-  gm::explore::ExploreOptions quick, full;
-  gm::explore::set_quick(quick);
-  gm::explore::set_default(full);
-  EXPECT_LT(quick.val_images, full.val_images);
-  EXPECT_LT(quick.structure_epochs, full.structure_epochs);
-  EXPECT_TRUE(std::isinf(quick.seconds)) << "--quick has no time limit, so that make demo takes the same steps anywhere";
-  EXPECT_TRUE(std::isfinite(full.seconds));
-  EXPECT_GE(full.rtl_images, 200u) << "the issue's RTL check";
-  EXPECT_GE(quick.rtl_images, 200u);
-}
 
 TEST(ExploreCli, BadInputIsOneLineBeforeAnyWork) {
   const fs::path dir = gm::test::temp_dir("gm-explore-bad");

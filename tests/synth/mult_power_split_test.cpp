@@ -44,8 +44,9 @@ class MultPowerSplit : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!test::synth_tools_present()) return;
+    // The inherited GREENMAC_CACHE (under ctest, the run's shared build/test-cache): ctest runs each
+    // case in its own process, and a private cache made each of them repeat these two syntheses.
     scratch_ = new fs::path(test::temp_dir("gm-power-split"));
-    setenv("GREENMAC_CACHE", (*scratch_ / "cache").c_str(), 1);
     const Spec spec = parse_spec("exact:arch=dadda");  // unsigned 8-bit
     auto seq = std::make_shared<Sequence>(held_weight_sequence());
     // The same pairs, each once, drawn at random: both operands change (nearly) every cycle.
