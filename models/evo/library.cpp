@@ -71,8 +71,9 @@ std::string evo_seed_id(const std::string& seed_design) {
 }
 
 // Rewrites each entry's ratio to its seed as a ratio to the first seed of its chain outside the
-// library, following seeds that are circuits of the same library (each search measured its
-// circuit and its seed on the same stream, so the ratios multiply).
+// library, following seeds that are circuits of the same library. Each ratio is one search's
+// measurement of its circuit against its seed on its own stream: the product is exact when the
+// searches of a chain share the stream (as the shipped library's do), an approximation otherwise.
 void chain_to_first_seed(std::vector<LibraryEntry>& entries) {
   std::map<std::string, LibraryEntry> own;
   for (const auto& e : entries) own.emplace(e.id, e);
