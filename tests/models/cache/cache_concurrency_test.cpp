@@ -14,7 +14,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
-#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -23,30 +22,13 @@
 #include "models/files.hpp"
 #include "tb/process.hpp"
 #include "tests/support/cli_util.hpp"
+#include "tests/support/private_cache.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace gm {
 namespace {
-
-// Points GREENMAC_CACHE at `root` for one test (forked children inherit it) and restores it.
-class CacheAt {
- public:
-  explicit CacheAt(const fs::path& root) {
-    if (const char* c = std::getenv("GREENMAC_CACHE")) old_ = c;
-    setenv("GREENMAC_CACHE", root.c_str(), 1);
-  }
-  ~CacheAt() {
-    if (old_)
-      setenv("GREENMAC_CACHE", old_->c_str(), 1);
-    else
-      unsetenv("GREENMAC_CACHE");
-  }
-
- private:
-  std::optional<std::string> old_;
-};
 
 // Forks `n` children that each run `body(i)` and exit with its status; returns their statuses.
 // The children start together: each waits until the last one is forked (the pipe is closed).
@@ -117,7 +99,7 @@ int check_entry(const fs::path& dir, int k) {
 TEST(CacheConcurrency, ForkedWritersOfTheSameKeysPublishOneIntactEntryEach) {
   constexpr int kProcesses = 8, kKeys = 12;
   const fs::path dir = test::temp_dir("gm-cache-race");
-  CacheAt env(dir / "cache");
+  const test::CacheEnvAt env(dir / "cache");
   const CacheStore store("race");
   // Each child looks every key up in its own order and computes it on a miss, as get_or_make does;
   // it logs which process's entry it was served, and fails on any entry that is not complete.
@@ -204,7 +186,7 @@ TEST(CacheConcurrencyCli, ParallelVerifiesLeaveOneIntactHarnessEntry) {
   std::vector<fs::path> left;
   for (const auto& e : fs::directory_iterator(cache / "verilator")) left.push_back(e.path());
   ASSERT_EQ(left.size(), 1u) << "a scratch or second entry is left beside the harness";
-  CacheAt env(cache);
+  const test::CacheEnvAt env(cache);
   EXPECT_TRUE(CacheStore("verilator").get(left[0].filename().string())) << left[0];
   fs::remove_all(dir);
 }
