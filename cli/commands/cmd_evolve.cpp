@@ -19,12 +19,14 @@ struct EvolveArgs {
   std::string out;
   bool json = false, no_synth = false;
   std::string shard;  // "I/N" (cli/evolve/evolve_shard.hpp)
+  std::string delay = "zero";
 };
 
 int run_evolve_command(EvolveArgs args) {
   args.opt.is_signed = args.s == 1;
   args.opt.out = args.out;
   args.opt.synth = !args.no_synth;
+  evo::activity_delay_from_name(args.delay, args.opt.activity_delay);  // checked by the option
   Progress progress("evolve");
   args.opt.progress = &progress;
   if (!args.shard.empty()) {
@@ -51,6 +53,11 @@ const CommandRegistrar reg({
           sub.add_option("--stream", a->opt.stream_file,
                          "operand sequence for the switching estimate, in order ('a b weight' lines, weights ignored); "
                          "default: 4096 pairs drawn from --dist");
+          sub.add_option("--activity-model", a->delay,
+                         "how the switching estimate counts transitions: zero (zero delay, no glitches) or unit "
+                         "(every gate one step: glitches counted, about twice the evaluation time)")
+              ->default_val("zero")
+              ->check(CLI::IsMember({"zero", "unit"}));
           sub.add_option("--dist-layer", a->opt.dist_layers,
                          "LAYER=FILE, one per layer: every --bound must also hold under this layer's histogram "
                          "(dnn eval --trace-dir DIR --trace-layers writes them); with --dist or --model, where FILE may be "

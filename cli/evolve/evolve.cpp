@@ -142,6 +142,8 @@ std::string search_key(const EvolveOptions& opt, const evo::GateNetlist& start, 
     << "w=" << opt.w << " s=" << opt.is_signed << " seed=" << opt.seed << " lambda=" << opt.cgp.lambda
     << " max_mutations=" << opt.cgp.max_mutations << " area_weight=" << opt.cgp.area_weight << "\n"
     << "bound=" << bound << "\n";
+  // The unit delay is another cost: another search. (Zero-delay runs keep the key they always had.)
+  if (opt.activity_delay != evo::ActivityDelay::kZero) k << "delay=" << evo::activity_delay_name(opt.activity_delay) << "\n";
   for (double a : costs.area) k << a << " ";
   k << "\n" << sha256_hex(texts.dist) << "\n" << sha256_hex(pairs_text(stream)) << "\n";
   // Each --dist-layer histogram by content: a changed layer file is another search. (A run without
@@ -288,7 +290,7 @@ SearchRun search_bounds(const EvolveOptions& opt, const EvolveInputs& in, uint64
   layer_error.reserve(in.layers.size());
   std::vector<const evo::ErrorEvaluator*> layer_error_of;
   for (const auto& l : in.layers) layer_error_of.push_back(&layer_error.emplace_back(l.dist, opt.w, opt.is_signed));
-  evo::StreamActivity activity(in.stream, opt.w);
+  evo::StreamActivity activity(in.stream, opt.w, opt.activity_delay);
   run.stream_pairs = activity.pairs();
   evo::CgpOptions cgp = opt.cgp;
   cgp.threads = std::max(1, opt.threads);
@@ -355,6 +357,7 @@ EvolveResult store_and_measure(const EvolveOptions& opt, const EvolveInputs& in,
   r.seed_fitness = run.seed_fitness;
   r.seed_gates = run.seed_fitness.gates;
   r.stream_label = in.stream_label;
+  r.activity_delay = opt.activity_delay;
   r.dist_origin = in.texts.dist_origin;
   for (const auto& l : in.texts.layers) r.layers.emplace_back(l.name, l.origin);
   r.stream_pairs = run.stream_pairs;
@@ -382,6 +385,7 @@ EvolveResult store_and_measure(const EvolveOptions& opt, const EvolveInputs& in,
         }
       }
       rec["stream"] = r.stream_label;
+      rec["switching_delay"] = evo::activity_delay_name(r.activity_delay);
       rec["evaluations"] = f.evaluations;
       rec["generations"] = f.generations;
       rec["started_from"] = f.started_from_seed ? r.seed_spec : "the circuit of an earlier bound";

@@ -27,6 +27,9 @@ struct EvolveOptions {
   bool is_signed = true;
   std::string dist_file;             // the operand histogram (a b weight): error weights
   std::string stream_file;           // the operand sequence (a b [weight], in order): switching; "" = drawn from dist
+  // How the switching estimate counts transitions (models/evo/stream_activity.hpp): zero delay,
+  // or unit delay with glitches.
+  evo::ActivityDelay activity_delay = evo::ActivityDelay::kZero;
   // LAYER=FILE, one per layer: every bound must also hold under each of these histograms (with
   // --dist or --model; with --model LAYER must be one of the model's layers, and FILE may be the
   // word `model`: that layer's products in the same inference).
@@ -74,6 +77,7 @@ struct EvolveResult {
   evo::Fitness seed_fitness;
   double seed_measured_pj = 0, seed_measured_area_um2 = 0;
   std::string stream_label, dist_origin;
+  evo::ActivityDelay activity_delay = evo::ActivityDelay::kZero;
   std::vector<std::pair<std::string, std::string>> layers;  // --dist-layer: name and origin, in order
   size_t stream_pairs = 0, dist_entries = 0;
   evo::GateCosts costs;

@@ -111,6 +111,9 @@ EvolveOptions options_from_args(const json& a, const fs::path& out) {
   o.synth = a.at("synth").get<bool>();
   o.model = a.at("model").get<std::string>();
   o.cgp.area_weight = a.at("area_weight").get<double>();
+  if (a.contains("switching_delay") &&
+      !evo::activity_delay_from_name(a.at("switching_delay").get<std::string>(), o.activity_delay))
+    throw UserError("a shard file names an unknown switching delay model; remake the shards with this greenmac");
   o.out = out;
   return o;
 }
@@ -210,7 +213,9 @@ json evolve_shard_args(const EvolveOptions& opt, const EvolveInputs& in) {
           {"model", opt.model},
           {"dist_sha256", sha256_hex(in.texts.dist)},
           {"stream_sha256", sha256_hex(in.texts.stream)}};
-  if (!layers.empty()) args["dist_layers"] = layers;  // absent without --dist-layer: earlier shards still match
+  if (!layers.empty()) args["dist_layers"] = layers;
+  if (opt.activity_delay != evo::ActivityDelay::kZero)  // absent for zero delay: earlier shards still match
+    args["switching_delay"] = evo::activity_delay_name(opt.activity_delay);  // absent without --dist-layer: earlier shards still match
   return args;
 }
 

@@ -34,6 +34,7 @@ nlohmann::ordered_json evolve_json(const EvolveResult& r) {
     for (const auto& [name, origin] : r.layers) j["dist_layers"][name] = origin;
   }
   j["stream"] = r.stream_label;
+  j["switching_delay"] = evo::activity_delay_name(r.activity_delay);
   j["stream_pairs"] = r.stream_pairs;
   j["dist_entries"] = r.dist_entries;
   j["library_costs"] = r.costs.library;
@@ -84,7 +85,8 @@ std::string evolve_markdown(const EvolveResult& r) {
   s += "Seed design `" + r.seed_spec + "` (" + std::to_string(r.seed_gates) + " gates). Error weighted by " +
        std::to_string(r.dist_entries) + " operand pairs of " + r.dist_origin + "; switching from " + std::to_string(r.stream_pairs) +
        " pairs: " + r.stream_label + ". Cell areas: " + r.costs.library + ".\n\n";
-  s += "The estimate is the search's own cost (sum over gates of cell area x toggle rate, zero delay): an "
+  s += std::string("The estimate is the search's own cost (sum over gates of cell area x toggle rate, ") +
+       (r.activity_delay == evo::ActivityDelay::kUnit ? "unit delay, glitches counted" : "zero delay") + "): an "
        "ESTIMATE. The measurement is `greenmac synth` on the same stream (Yosys, OpenSTA, timed gate-level "
        "activity): the energy per operation of the multiplier's own cells.\n\n";
   if (r.shards > 1)

@@ -102,11 +102,29 @@ TEST(EvolveCli, OneVerifiedCircuitPerBoundWithinItAndARerunReadsTheCheckpoints) 
   }
 }
 
+TEST(EvolveCli, UnitDelayCountsGlitchesAndIsASearchOfItsOwn) {
+  Workspace ws;
+  const fs::path lib = ws.dir / "lib";
+  const std::string cmd = ws.evolve(lib, "--bound wmed=3 --evaluations 500 --no-synth --json");
+  const auto zero = run_cli(cmd);
+  ASSERT_EQ(zero.rc, 0) << zero.err;
+  const auto unit = run_cli(cmd + " --activity-model unit");
+  ASSERT_EQ(unit.rc, 0) << unit.err;
+  const auto jz = nlohmann::json::parse(zero.out), ju = nlohmann::json::parse(unit.out);
+  EXPECT_EQ(jz.at("switching_delay").get<std::string>(), "zero");
+  EXPECT_EQ(ju.at("switching_delay").get<std::string>(), "unit");
+  // The seed is an array multiplier: its carries ripple, so the unit delay sees glitches.
+  EXPECT_GT(ju.at("seed").at("switching_estimate").get<double>(), jz.at("seed").at("switching_estimate").get<double>());
+  // Another cost is another search: not read back from the zero-delay checkpoint.
+  EXPECT_FALSE(ju.at("circuits").at(0).at("resumed").get<bool>());
+  EXPECT_NE(gm::read_file(lib / "evolve.md").find("unit delay, glitches counted"), std::string::npos);
+}
+
 TEST(EvolveCli, BadInputIsOneLineAndLeavesNoLibrary) {
   Workspace ws;
   const fs::path lib = ws.dir / "never";
   for (const std::string rest : {"--bound wmed", "--bound foo=1", "--bound wmed=-2", "--bound wmed=1 --seconds 0",
-                                  "--bound wmed=1 --lib /nonexistent.lib"}) {
+                                  "--bound wmed=1 --lib /nonexistent.lib", "--bound wmed=1 --activity-model timed"}) {
     const auto r = run_cli(ws.evolve(lib, rest + " --no-synth"));
     expect_one_line_error(r, "");
     EXPECT_EQ(r.rc, 2) << rest;

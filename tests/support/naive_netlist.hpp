@@ -10,9 +10,26 @@
 
 namespace gm::test {
 
+// One gate's value on 0/1 inputs (NOT and BUF read x only).
+inline int naive_gate(evo::GateOp op, int x, int y) {
+  using evo::GateOp;
+  switch (op) {
+    case GateOp::kAnd: return x && y;
+    case GateOp::kOr: return x || y;
+    case GateOp::kXor: return x != y;
+    case GateOp::kNand: return !(x && y);
+    case GateOp::kNor: return !(x || y);
+    case GateOp::kXnor: return x == y;
+    case GateOp::kAndNot: return x && !y;
+    case GateOp::kOrNot: return x || !y;
+    case GateOp::kNot: return !x;
+    case GateOp::kBuf: return x;
+  }
+  return 0;
+}
+
 // The value (0/1) of every net for the pair (a_bits, b_bits).
 inline std::vector<int> naive_net_values(const evo::GateNetlist& n, uint64_t a_bits, uint64_t b_bits) {
-  using evo::GateOp;
   std::vector<int> v(n.net_count());
   v[evo::GateNetlist::kConst0] = 0;
   v[evo::GateNetlist::kConst1] = 1;
@@ -20,23 +37,8 @@ inline std::vector<int> naive_net_values(const evo::GateNetlist& n, uint64_t a_b
     v[n.net_a(i)] = (a_bits >> i) & 1;
     v[n.net_b(i)] = (b_bits >> i) & 1;
   }
-  for (size_t k = 0; k < n.gates.size(); ++k) {
-    const int x = v[n.gates[k].in0], y = v[n.gates[k].in1];
-    int r = 0;
-    switch (n.gates[k].op) {
-      case GateOp::kAnd: r = x && y; break;
-      case GateOp::kOr: r = x || y; break;
-      case GateOp::kXor: r = x != y; break;
-      case GateOp::kNand: r = !(x && y); break;
-      case GateOp::kNor: r = !(x || y); break;
-      case GateOp::kXnor: r = x == y; break;
-      case GateOp::kAndNot: r = x && !y; break;
-      case GateOp::kOrNot: r = x || !y; break;
-      case GateOp::kNot: r = !x; break;
-      case GateOp::kBuf: r = x; break;
-    }
-    v[n.net_of_gate(k)] = r;
-  }
+  for (size_t k = 0; k < n.gates.size(); ++k)
+    v[n.net_of_gate(k)] = naive_gate(n.gates[k].op, v[n.gates[k].in0], v[n.gates[k].in1]);
   return v;
 }
 
