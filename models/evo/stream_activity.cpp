@@ -86,12 +86,12 @@ void StreamActivity::unit_delay_toggles(const GateNetlist& n, std::vector<double
   const uint32_t first = n.first_gate_net();
   const uint64_t* settled = scratch_.data();
   level_.assign(gates, 0);
-  uint16_t depth = 0;
-  const auto level_of = [&](uint32_t net) -> uint16_t { return net < first ? 0 : level_[net - first]; };
+  uint32_t depth = 0;  // up to kMaxGates: a chain of every gate
+  const auto level_of = [&](uint32_t net) -> uint32_t { return net < first ? 0 : level_[net - first]; };
   for (size_t k = 0; k < gates; ++k) {
     if (!active_[k]) continue;
     const Gate& g = n.gates[k];
-    level_[k] = static_cast<uint16_t>(1 + std::max<int>(level_of(g.in0), op_is_unary(g.op) ? 0 : level_of(g.in1)));
+    level_[k] = 1 + std::max(level_of(g.in0), op_is_unary(g.op) ? 0u : level_of(g.in1));
     depth = std::max(depth, level_[k]);
   }
   before_.resize(n.net_count() * b);
@@ -105,7 +105,7 @@ void StreamActivity::unit_delay_toggles(const GateNetlist& n, std::vector<double
   counts_.assign(gates, 0);
   uint64_t* prev = before_.data();
   uint64_t* next = after_.data();
-  for (uint16_t step = 1; step <= depth + 1; ++step) {
+  for (uint32_t step = 1; step <= depth + 1; ++step) {
     for (size_t k = 0; k < gates; ++k) {
       if (!active_[k] || level_[k] + 1 < step) continue;
       uint64_t* o = next + (first + k) * b;

@@ -63,7 +63,7 @@ class StreamActivity {
   std::vector<uint64_t> inputs_;  // net order: a0..a(w-1), b0..b(w-1); words_ words each
   std::vector<uint64_t> scratch_;            // settled value of each net, words_ words each
   std::vector<uint64_t> before_, after_;     // unit delay: gate values one step apart
-  std::vector<uint16_t> level_;              // unit delay: longest path from an operand, per gate
+  std::vector<uint32_t> level_;              // unit delay: longest path from an operand, per gate
   std::vector<uint64_t> counts_;             // unit delay: transitions per gate
   std::vector<uint8_t> active_;
 };
