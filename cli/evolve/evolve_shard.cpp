@@ -213,9 +213,9 @@ json evolve_shard_args(const EvolveOptions& opt, const EvolveInputs& in) {
           {"model", opt.model},
           {"dist_sha256", sha256_hex(in.texts.dist)},
           {"stream_sha256", sha256_hex(in.texts.stream)}};
-  if (!layers.empty()) args["dist_layers"] = layers;
-  if (opt.activity_delay != evo::ActivityDelay::kZero)  // absent for zero delay: earlier shards still match
-    args["switching_delay"] = evo::activity_delay_name(opt.activity_delay);  // absent without --dist-layer: earlier shards still match
+  if (!layers.empty()) args["dist_layers"] = layers;  // absent without --dist-layer: earlier shards still match
+  if (opt.activity_delay != evo::ActivityDelay::kZero)  // absent for zero delay, for the same reason
+    args["switching_delay"] = evo::activity_delay_name(opt.activity_delay);
   return args;
 }
 
