@@ -30,12 +30,16 @@ void ensure_output_file(const fs::path& file, const std::string& option) {
   ensure_output_dir(parent.empty() ? fs::path(".") : parent, option);
 }
 
+fs::path temp_beside(const fs::path& path) {
+  static std::atomic<unsigned> serial{0};  // threads may write beside each other
+  return path.string() + ".tmp" + std::to_string(getpid()) + "." + std::to_string(serial++);
+}
+
 void write_file_atomic(const fs::path& path, const std::string& content) {
   std::error_code dir_ec;
   if (fs::is_directory(path, dir_ec))  // rename() would fail later with a confusing reason
     throw UserError("cannot write '" + path.string() + "': it is a directory; give the path of a file");
-  static std::atomic<unsigned> serial{0};  // threads may write beside each other
-  const fs::path tmp = path.string() + ".tmp" + std::to_string(getpid()) + "." + std::to_string(serial++);
+  const fs::path tmp = temp_beside(path);
   register_scratch(tmp);  // an interrupt removes it; the finished file appears whole or not at all
   struct Unregister {
     const fs::path& p;

@@ -22,7 +22,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <numeric>
 #include <random>
@@ -33,6 +32,7 @@
 #include "models/dnn/train/finetune.hpp"
 #include "models/dnn/train/float_net.hpp"
 #include "models/errors.hpp"
+#include "models/files.hpp"
 #include "models/progress.hpp"
 #include "models/spec.hpp"
 #include "models/dnn/layer_gemm.hpp"
@@ -143,13 +143,7 @@ int run(const std::string& model, int epochs, uint64_t seed, size_t calib_images
   const std::string text_out = gm::dnn::network_to_json(q);
   const std::filesystem::path out_path(output);
   if (out_path.has_parent_path()) std::filesystem::create_directories(out_path.parent_path());
-  const std::filesystem::path tmp = out_path.string() + ".tmp";
-  {
-    std::ofstream f(tmp);
-    f << text_out;
-    if (!f) throw gm::DataError("cannot write '" + tmp.string() + "'");
-  }
-  std::filesystem::rename(tmp, out_path);
+  gm::write_file_atomic(out_path, text_out);  // a name of its own beside it, so two trainings never share one
   progress.finish();
   std::printf("%s: float accuracy %.4f, int8-exact accuracy %.4f (%zu test images), %lld MACs/image -> %s\n",
               model.c_str(), q.float_accuracy, acc8, test_set.count(), static_cast<long long>(q.macs_per_image()),
