@@ -24,7 +24,10 @@ std::string shell_quote(const std::string& word) {
 
 void print_reproduce_line(const std::vector<std::string>& words) {
   std::string line = " greenmac";
-  for (const auto& w : words) line += " " + shell_quote(w);
+  for (const auto& w : words) {
+    line += ' ';  // two appends, not " " + quoted: GCC 12 at -O3 warns falsely about that operator+ when inlined
+    line += shell_quote(w);
+  }
   std::cerr << "greenmac: reproduce with a waveform:" << line << " --trace " << kSuggestedTraceDir << "\n";
 }
 

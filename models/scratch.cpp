@@ -20,7 +20,7 @@ struct ScratchRegistry {
   std::set<std::string> paths;
 };
 
-ScratchRegistry& registry() {
+ScratchRegistry& scratch_registry() {
   static ScratchRegistry* r = new ScratchRegistry;  // never destroyed: the interrupt thread may outlive main's statics
   return *r;
 }
@@ -28,18 +28,18 @@ ScratchRegistry& registry() {
 }  // namespace
 
 void register_scratch(const fs::path& p) {
-  std::lock_guard lock(registry().mu);
-  registry().paths.insert(p.string());
+  std::lock_guard lock(scratch_registry().mu);
+  scratch_registry().paths.insert(p.string());
 }
 
 void unregister_scratch(const fs::path& p) {
-  std::lock_guard lock(registry().mu);
-  registry().paths.erase(p.string());
+  std::lock_guard lock(scratch_registry().mu);
+  scratch_registry().paths.erase(p.string());
 }
 
 void remove_all_scratch_before_exit() {
-  registry().mu.lock();  // never released: the caller exits
-  for (const auto& p : registry().paths) {
+  scratch_registry().mu.lock();  // never released: the caller exits
+  for (const auto& p : scratch_registry().paths) {
     std::error_code ec;
     fs::remove_all(p, ec);
   }
@@ -52,12 +52,12 @@ ScratchDir::ScratchDir(const std::string& stem, const fs::path& parent) {
   std::string tmpl = (base / (stem + "-XXXXXX")).string();
   // Registered before it exists, so that an interrupt between mkdtemp and insert cannot miss it;
   // the final name is only known after mkdtemp, so the lock is held across both.
-  std::lock_guard lock(registry().mu);
+  std::lock_guard lock(scratch_registry().mu);
   if (!mkdtemp(tmpl.data()))
     throw UserError("cannot create a temporary directory under " + base.string() + " (" + std::strerror(errno) +
                     "); set TMPDIR or GREENMAC_CACHE to a writable place");
   path_ = tmpl;
-  registry().paths.insert(path_.string());
+  scratch_registry().paths.insert(path_.string());
 }
 
 ScratchDir::~ScratchDir() {

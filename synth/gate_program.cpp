@@ -70,7 +70,7 @@ void compile_function(const LibExpr& expr, const std::vector<uint32_t>& var_slot
   const int k = static_cast<int>(expr.vars().size());
   if (static_cast<int>(var_slots.size()) != k) throw std::logic_error("compile_function: one slot per variable");
   if (k <= 4) {
-    uint64_t in[4];
+    uint64_t in[4] = {};  // eval reads only the first k; GCC cannot tell when inlined (unity builds)
     for (int v = 0; v < k; ++v) in[v] = kPattern[v];
     const uint64_t combos = uint64_t{1} << k;
     const uint64_t used = (uint64_t{1} << combos) - 1;

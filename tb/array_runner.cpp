@@ -13,6 +13,7 @@
 #include "models/cache/cache_key.hpp"
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
+#include "models/stopwatch.hpp"
 #include "tb/process.hpp"
 #include "models/files.hpp"
 #include "models/arith.hpp"
@@ -30,7 +31,6 @@ namespace gm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // The Verilator harness of an array: its files on tb/harness/array_main.cpp, the shape given to the
 // C++ as macros. Built at -O2: GEMMs run for minutes, so run time outweighs build time here.

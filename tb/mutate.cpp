@@ -12,6 +12,7 @@
 #include "models/progress.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "models/stopwatch.hpp"
 #include "tb/process.hpp"
 #include "generator/registry.hpp"
 #include "tb/verify.hpp"
@@ -23,7 +24,6 @@ namespace gm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // Runs body(0..n-1) on `jobs` threads; the first exception is rethrown after all have stopped.
 void parallel_for(size_t n, int jobs, const std::function<void(size_t)>& body) {

@@ -11,6 +11,7 @@
 #include "models/cache/cache_store.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "models/stopwatch.hpp"
 #include "tb/process.hpp"
 #include "generator/registry.hpp"
 #include "generator/sim_top.hpp"
@@ -27,9 +28,6 @@ namespace gm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 void require_tool(const std::string& tool, const std::string& package, const std::string& alternative) {
   if (!have_tool(tool))

@@ -1,8 +1,9 @@
 // The folders are libraries that depend only downward (models <- generator <- tb <- synth <- cli):
 // each library's include path reaches its own folder and the folders below it, and nothing else.
 // This compiles a one-line file that includes a header of each folder with the include path of
-// each library, taken from the build's compile_commands.json for one of the library's own sources,
-// and expects it to compile exactly when the header's folder is at or below the library's.
+// each library, taken from the build's compile_commands.json for one of the library's own compile
+// commands (a source file's, or a unity group's with GM_UNITY), and expects it to compile exactly
+// when the header's folder is at or below the library's.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -20,7 +21,6 @@ namespace {
 struct Library {
   std::string name;
   int level;
-  std::string source;  // one of its own sources, whose compile command gives its include path
   std::vector<std::string> include_flags = {};
 };
 
@@ -29,18 +29,19 @@ const std::vector<std::pair<std::string, std::string>> kFolders = {
     {"models", "models/spec.hpp"}, {"generator", "generator/registry.hpp"}, {"tb", "tb/process.hpp"},
     {"synth", "synth/liberty.hpp"}, {"cli", "cli/command.hpp"}};
 
-// The -I flags of `source`'s compile command in compile_commands.json.
-std::vector<std::string> include_flags_of(const nlohmann::json& commands, const std::string& source) {
+// The -I flags of the first compile command in compile_commands.json that builds an object of
+// `target` (its objects are CMakeFiles/<target>.dir/...).
+std::vector<std::string> include_flags_of(const nlohmann::json& commands, const std::string& target) {
+  const std::string object_dir = "CMakeFiles/" + target + ".dir/";
   for (const auto& entry : commands) {
-    const std::string file = entry["file"];
-    if (file.size() < source.size() || file.compare(file.size() - source.size(), source.size(), source) != 0) continue;
+    if (entry["command"].get<std::string>().find(object_dir) == std::string::npos) continue;
     std::vector<std::string> flags;
     std::istringstream words(entry["command"].get<std::string>());
     for (std::string word; words >> word;)
       if (word.rfind("-I", 0) == 0) flags.push_back(word);
     return flags;
   }
-  ADD_FAILURE() << source << " is not in compile_commands.json";
+  ADD_FAILURE() << "no object of " << target << " in compile_commands.json";
   return {};
 }
 
@@ -59,13 +60,9 @@ bool compiles(const Library& lib, const std::string& header, const std::filesyst
 TEST(Layering, EachLibrarySeesOnlyItsFolderAndTheFoldersBelow) {
   if (!gm::have_tool(GM_CXX)) GTEST_SKIP() << GM_CXX << " not found";
   const auto commands = nlohmann::json::parse(gm::read_file(GM_COMPILE_COMMANDS));
-  std::vector<Library> libs = {{"gm_models", 0, "models/spec.cpp"},
-                               {"gm_generator", 1, "generator/registry.cpp"},
-                               {"gm_tb", 2, "tb/process.cpp"},
-                               {"gm_synth", 3, "synth/liberty.cpp"},
-                               {"gm_cli", 4, "cli/report/plot.cpp"}};
+  std::vector<Library> libs = {{"gm_models", 0}, {"gm_generator", 1}, {"gm_tb", 2}, {"gm_synth", 3}, {"gm_cli", 4}};
   for (Library& lib : libs) {
-    lib.include_flags = include_flags_of(commands, lib.source);
+    lib.include_flags = include_flags_of(commands, lib.name);
     ASSERT_FALSE(lib.include_flags.empty()) << lib.name;
   }
   gm::ScratchDir dir("gm-layering");

@@ -14,7 +14,7 @@ using nlohmann::json;
 namespace gm {
 namespace {
 
-constexpr const char* kCommand = "evolve";
+constexpr const char* kEvolveCommand = "evolve";
 
 // Every field of a fitness, so that the merge compares and reports exactly what the search found
 // (nlohmann writes doubles so that they read back bit for bit).
@@ -152,7 +152,7 @@ int merge_evolve(const fs::path& out, const std::vector<ShardRecord>& shards) {
     in.seed_spec = first.at("seed_design").get<std::string>();
     in.costs.library = first.at("cell_costs").get<std::string>();
     for (const auto& s : shards) {
-      const std::string origin = shard_file(out, kCommand, s.shard).string();
+      const std::string origin = shard_file(out, kEvolveCommand, s.shard).string();
       opt.threads = std::max(opt.threads, s.result.at("threads").get<int>());
       SearchRun run;
       run.seed_fitness = fitness_from_json(s.result.at("seed_fitness"));
@@ -190,7 +190,7 @@ int merge_evolve(const fs::path& out, const std::vector<ShardRecord>& shards) {
   return finish_evolve_report(r, out, false);
 }
 
-const ShardMergerRegistrar reg({.command = kCommand, .merge = merge_evolve});
+const ShardMergerRegistrar evolve_merger({.command = kEvolveCommand, .merge = merge_evolve});
 
 }  // namespace
 
@@ -222,16 +222,16 @@ json evolve_shard_args(const EvolveOptions& opt, const EvolveInputs& in) {
 int run_evolve_shard(const EvolveOptions& opt, const Shard& shard) {
   const EvolveInputs in = read_evolve_inputs(opt);
   const json args = evolve_shard_args(opt, in);
-  if (shard_done(opt.out, kCommand, shard, args)) {
+  if (shard_done(opt.out, kEvolveCommand, shard, args)) {
     std::cerr << "greenmac evolve: shard " << shard.index << "/" << shard.count << " is done ("
-              << shard_file(opt.out, kCommand, shard).string() << "); skipped\n";
+              << shard_file(opt.out, kEvolveCommand, shard).string() << "); skipped\n";
     return 0;
   }
   open_library(opt, in);
   const SearchRun run = search_bounds(opt, in, opt.seed + shard.index);
-  write_shard(opt.out, kCommand, shard, args, shard_result(in, run, opt.threads));
+  write_shard(opt.out, kEvolveCommand, shard, args, shard_result(in, run, opt.threads));
   std::cerr << "greenmac evolve: shard " << shard.index << "/" << shard.count << " written to "
-            << shard_file(opt.out, kCommand, shard).string() << "; when all " << shard.count
+            << shard_file(opt.out, kEvolveCommand, shard).string() << "; when all " << shard.count
             << " are there: greenmac merge " << opt.out.string() << "\n";
   return 0;
 }

@@ -10,7 +10,7 @@
 namespace gm {
 namespace {
 
-std::string fmt(double x, int digits) {
+std::string fixed_digits(double x, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, x);
   return buf;
@@ -97,11 +97,11 @@ std::string evolve_markdown(const EvolveResult& r) {
   for (const auto& c : r.circuits) {
     const auto& f = c.fitness;
     s += "| `" + c.bound + "` | " + (c.met ? "`" + c.id + "`" : "not met") + " | " + std::to_string(f.gates) + " | " +
-         fmt(f.error.wmed, 3) + " | " + fmt(f.error.bias, 3) + " | " + fmt(f.error.wce, 0) + " | " +
-         fmt(ratio(f.energy, r.seed_fitness.energy), 3) + " | " +
-         (measured && c.met ? fmt(ratio(c.measured_pj, r.seed_measured_pj), 3) : "-") + " | " +
-         (measured && c.met ? fmt(c.measured_pj, 3) : "-") + " | " + std::to_string(c.evaluations) + " | " +
-         fmt(c.seconds, 1) + " |\n";
+         fixed_digits(f.error.wmed, 3) + " | " + fixed_digits(f.error.bias, 3) + " | " + fixed_digits(f.error.wce, 0) + " | " +
+         fixed_digits(ratio(f.energy, r.seed_fitness.energy), 3) + " | " +
+         (measured && c.met ? fixed_digits(ratio(c.measured_pj, r.seed_measured_pj), 3) : "-") + " | " +
+         (measured && c.met ? fixed_digits(c.measured_pj, 3) : "-") + " | " + std::to_string(c.evaluations) + " | " +
+         fixed_digits(c.seconds, 1) + " |\n";
   }
   if (!r.layers.empty()) {
     s += "\nEvery bound held on each layer's own histogram too (`--dist-layer`):";
@@ -112,12 +112,12 @@ std::string evolve_markdown(const EvolveResult& r) {
       for (size_t l = 0; l < r.layers.size(); ++l) {
         const auto& e = c.fitness.layer_errors[l];
         s += "| `" + c.bound + "` | " + (c.met ? "`" + c.id + "`" : "not met") + " | " + r.layers[l].first + " | " +
-             fmt(e.wmed, 3) + " | " + fmt(e.bias, 3) + " | " + fmt(e.wce, 0) + " | " + fmt(e.er, 4) + " |\n";
+             fixed_digits(e.wmed, 3) + " | " + fixed_digits(e.bias, 3) + " | " + fixed_digits(e.wce, 0) + " | " + fixed_digits(e.er, 4) + " |\n";
       }
     }
   }
-  s += "\nSeed: " + (measured ? fmt(r.seed_measured_pj, 3) + " pJ per operation measured, " : std::string()) +
-       "search speed " + fmt(r.evaluations_per_second, 0) + " evaluations/s.\n";
+  s += "\nSeed: " + (measured ? fixed_digits(r.seed_measured_pj, 3) + " pJ per operation measured, " : std::string()) +
+       "search speed " + fixed_digits(r.evaluations_per_second, 0) + " evaluations/s.\n";
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include "models/energy/mem_energy.hpp"
 #include "models/errors.hpp"
 #include "models/files.hpp"
+#include "models/stopwatch.hpp"
 #include "synth/inference_energy_layers.hpp"
 #include "tb/array_runner.hpp"
 #include "tb/process.hpp"
@@ -23,10 +24,6 @@ namespace fs = std::filesystem;
 
 namespace gm::explore {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 std::string lr_text(double lr) {
   char buf[32];

@@ -28,7 +28,7 @@ using Clock = std::chrono::steady_clock;
 // approximation-aware fine-tuning the trainer's default.
 constexpr double kPruneLr = 1e-3, kTuneLr = 1e-4;
 
-std::string fmt(const char* f, double v) {
+std::string search_fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
@@ -98,7 +98,7 @@ class Search {
     say("measuring " + p.recipe + " (gate level, " + std::to_string(opt_.sim_images) + " images)");
     ev_.energy(p);
     store_.save(p);
-    say("  " + fmt("%.0f nJ", p.energy->compute_nj));
+    say("  " + search_fmt("%.0f nJ", p.energy->compute_nj));
   }
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
   // Whether a step expected to take `cost` seconds still ends before --seconds. The expected costs
@@ -107,8 +107,8 @@ class Search {
   bool time_left(double cost = 0) {
     if (elapsed() + cost <= opt_.seconds) return true;
     if (!res_.time_limited)
-      say("the search's time (--seconds " + fmt("%.0f", opt_.seconds) + ") leaves no room for the next step (about " +
-          fmt("%.0f s", cost) + "): stopping");
+      say("the search's time (--seconds " + search_fmt("%.0f", opt_.seconds) + ") leaves no room for the next step (about " +
+          search_fmt("%.0f s", cost) + "): stopping");
     res_.time_limited = true;
     return false;
   }
@@ -116,7 +116,7 @@ class Search {
   double measure_cost() const { return longest_measure_; }
   void say(const std::string& what) {
     res_.decisions.push_back(what);
-    const std::string line = "explore [" + fmt("%4.0f", elapsed()) + " s]: " + what;
+    const std::string line = "explore [" + search_fmt("%4.0f", elapsed()) + " s]: " + what;
     if (opt_.progress)
       opt_.progress->log(line);
     else
@@ -167,9 +167,9 @@ class Search {
     if (keep) store_.save(p);
     res_.points.push_back(p);
     if (res_.baseline.empty())
-      say(recipe + ": validation " + fmt("%.2f %%", 100 * p.val_accuracy) + ", test " + fmt("%.2f %%", 100 * p.test_accuracy));
+      say(recipe + ": validation " + search_fmt("%.2f %%", 100 * p.val_accuracy) + ", test " + search_fmt("%.2f %%", 100 * p.test_accuracy));
     else
-      say(recipe + ": validation " + fmt("%.2f %%", 100 * p.val_accuracy) + " (" + fmt("%+.2f pp", -loss_pp(p.val_accuracy)) + ")" +
+      say(recipe + ": validation " + search_fmt("%.2f %%", 100 * p.val_accuracy) + " (" + search_fmt("%+.2f pp", -loss_pp(p.val_accuracy)) + ")" +
           (feasible(p) ? "" : ", over the budget"));
     return res_.points.back();
   }
@@ -181,7 +181,7 @@ class Search {
     ev_.energy(p);
     longest_measure_ = std::max(longest_measure_, p.energy->seconds);
     store_.save(p);
-    say("  " + fmt("%.0f nJ", p.energy->compute_nj) + ", " + fmt("%.3fx", ratio(p)) + " of the baseline");
+    say("  " + search_fmt("%.0f nJ", p.energy->compute_nj) + ", " + search_fmt("%.3fx", ratio(p)) + " of the baseline");
   }
   double ratio(const Point& p) const { return p.energy->compute_nj / res_.at(chain_.front()).energy->compute_nj; }
   // Accepts `p` as the next step of the waterfall when it is feasible and spends less.
@@ -247,14 +247,14 @@ class Search {
     return TrainStep{structure_mul(w), s, opt_.structure_epochs, s > 0 ? kPruneLr : kTuneLr};
   }
   std::string structure_step(double s, int w) const {
-    return "structure prune " + fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
+    return "structure prune " + search_fmt("%.4f", s) + " width " + std::to_string(w) + " epochs " +
            std::to_string(opt_.structure_epochs) + " images " + std::to_string(opt_.train_images);
   }
   // The grid point (s, w): the shipped model fine-tuned, pruned to s and quantization-aware at w.
   Point& structure_point(const Point& base, double s, int w) {
     const TrainStep step = structure_train(s, w);
     const std::string first = dnn::gemm_layers(ev_.network(base.model)).front().name;
-    const std::string what = (s > 0 ? fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
+    const std::string what = (s > 0 ? search_fmt("%.1f %% of the channels pruned", 100 * s) : std::string()) +
                              (s > 0 && w < 8 ? ", " : "") +
                              (w < 8 ? std::to_string(w) + "-bit operands after " + first : std::string());
     const std::string lever = s > 0 && w < 8 ? "prune+precision" : s > 0 ? "prune" : "precision";

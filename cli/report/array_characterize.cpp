@@ -12,8 +12,6 @@ namespace fs = std::filesystem;
 
 namespace gm {
 
-using flow::fmt;
-
 ArrayCharReport characterize_array(const ArrayConfig& cfg, const GemmProblem& gemm, const ArraySynthOptions& opt) {
   ArrayCharReport rep;
   const ArrayConfig exact = exact_array_config(cfg);
@@ -61,6 +59,7 @@ CheckLog array_char_checks(const ArrayCharReport& rep) {
 }
 
 void write_array_characterization(const ArrayCharReport& rep, const fs::path& dir) {
+  using flow::fmt;  // here, not at namespace scope: a unity group (GM_UNITY) would carry it into the next file
   ensure_output_dir(dir);
   write_file_atomic(dir / "report.json", array_char_json(rep).dump(2) + "\n");
   write_file_atomic(dir / "results.csv", array_synth_csv({rep.array, rep.exact}));

@@ -12,7 +12,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr const char* kCommand = "characterize";
+constexpr const char* kCharacterizeCommand = "characterize";
 
 // The storage table's numbers, not only its name: a --mem-energy file edited between shards differs.
 json mem_costs_json(const energy::MemEnergyTable& t) {
@@ -49,8 +49,6 @@ json shard_args(const std::vector<Spec>& specs, const CharOptions& opt) {
           {"input_files", input_files_json({opt.synth.activity, opt.synth.lib, opt.dist ? opt.dist->origin : "",
                                             opt.dnn.enabled ? opt.dnn.model : ""})}};
 }
-
-std::string shard_text(const Shard& s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }
 
 // The shards' rows back in the plan's order; the configuration's row from whichever shard has it.
 int merge_characterize(const fs::path& out_dir, const std::vector<ShardRecord>& shards) {
@@ -105,7 +103,7 @@ int merge_characterize(const fs::path& out_dir, const std::vector<ShardRecord>& 
   return characterize_checks(joined).finish();
 }
 
-int merge_or_explain(const fs::path& out_dir, const std::vector<ShardRecord>& shards) {
+int merge_characterize_or_explain(const fs::path& out_dir, const std::vector<ShardRecord>& shards) {
   try {
     return merge_characterize(out_dir, shards);
   } catch (const json::exception& e) {  // a record this build did not write
@@ -114,14 +112,14 @@ int merge_or_explain(const fs::path& out_dir, const std::vector<ShardRecord>& sh
   }
 }
 
-const ShardMergerRegistrar reg({kCommand, merge_or_explain});
+const ShardMergerRegistrar characterize_merger({kCharacterizeCommand, merge_characterize_or_explain});
 
 }  // namespace
 
 int run_characterize_shard(const std::vector<Spec>& specs, const CharOptions& opt, const Shard& shard) {
   const json args = shard_args(specs, opt);
-  const fs::path file = shard_file(opt.out_dir, kCommand, shard);
-  if (shard_done(opt.out_dir, kCommand, shard, args)) {
+  const fs::path file = shard_file(opt.out_dir, kCharacterizeCommand, shard);
+  if (shard_done(opt.out_dir, kCharacterizeCommand, shard, args)) {
     std::cout << "shard " << shard_text(shard) << " is already done (" << file.string()
               << "); skipped. When all " << shard.count << " are done: greenmac merge " << opt.out_dir.string()
               << "\n";
@@ -133,7 +131,7 @@ int run_characterize_shard(const std::vector<Spec>& specs, const CharOptions& op
   const CharPart part = characterize_rows(plan, mine, opt, with_config);
   json rows = json::array();
   for (size_t k = 0; k < mine.size(); ++k) rows.push_back({{"index", mine[k]}, {"row", char_row_record(part.rows[k])}});
-  write_shard(opt.out_dir, kCommand, shard, args,
+  write_shard(opt.out_dir, kCharacterizeCommand, shard, args,
               {{"rows", rows}, {"config", part.config ? char_row_record(*part.config) : json()}});
   std::cout << "shard " << shard_text(shard) << ": " << mine.size() << " of " << plan.specs.size()
             << " rows" << (part.config ? " and the per-layer configuration" : "") << " characterized into "

@@ -68,6 +68,8 @@ Shard parse_shard(const std::string& text, const std::string& option) {
   return s;
 }
 
+std::string shard_text(const Shard& s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }
+
 void add_shard_option(CLI::App& sub, std::string* text) {
   sub.add_option("--shard", *text,
                  "I/N: do the I-th of N shares of the work (0 <= I < N) and write it to -o DIR/shards; "

@@ -33,6 +33,9 @@ struct Shard {
 // "I/N" with 0 <= I < N <= 100000; throws UserError naming the option otherwise.
 Shard parse_shard(const std::string& text, const std::string& option = "--shard");
 
+// "I/N", as the messages name a shard.
+std::string shard_text(const Shard& s);
+
 // Adds `--shard I/N` to a command; `text` stays "" when the option is not given.
 void add_shard_option(CLI::App& sub, std::string* text);
 

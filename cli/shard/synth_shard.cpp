@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr const char* kCommand = "synth";
+constexpr const char* kSynthCommand = "synth";
 
 // What the shards of one sweep must agree on: the specs and every option that changes a figure
 // (not -j, nor -o).
@@ -23,8 +23,6 @@ json shard_args(const std::vector<Spec>& specs, const SynthOptions& opt) {
           {"activity", opt.activity}, {"cycles", opt.cycles}, {"activity_model", opt.activity_model},
           {"seed", opt.seed},          {"input_files", input_files_json({opt.activity, opt.lib})}};
 }
-
-std::string shard_text(const Shard& s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }
 
 int merge_synth(const fs::path& out_dir, const std::vector<ShardRecord>& shards) {
   const size_t total = shards.front().args.at("specs").size();
@@ -50,7 +48,7 @@ int merge_synth(const fs::path& out_dir, const std::vector<ShardRecord>& shards)
   return synth_checks(results).finish();
 }
 
-int merge_or_explain(const fs::path& out_dir, const std::vector<ShardRecord>& shards) {
+int merge_synth_or_explain(const fs::path& out_dir, const std::vector<ShardRecord>& shards) {
   try {
     return merge_synth(out_dir, shards);
   } catch (const json::exception& e) {  // a record this build did not write
@@ -59,7 +57,7 @@ int merge_or_explain(const fs::path& out_dir, const std::vector<ShardRecord>& sh
   }
 }
 
-const ShardMergerRegistrar reg({kCommand, merge_or_explain});
+const ShardMergerRegistrar synth_merger({kSynthCommand, merge_synth_or_explain});
 
 }  // namespace
 
@@ -82,8 +80,8 @@ CheckLog synth_checks(const std::vector<SynthResult>& results) {
 int run_synth_shard(const std::vector<Spec>& specs, const SynthOptions& opt, const Shard& shard) {
   const fs::path out = opt.keep_dir;
   const json args = shard_args(specs, opt);
-  const fs::path file = shard_file(out, kCommand, shard);
-  if (shard_done(out, kCommand, shard, args)) {
+  const fs::path file = shard_file(out, kSynthCommand, shard);
+  if (shard_done(out, kSynthCommand, shard, args)) {
     std::cout << "shard " << shard_text(shard) << " is already done (" << file.string() << "); skipped. When all "
               << shard.count << " are done: greenmac merge " << out.string() << "\n";
     return 0;
@@ -94,7 +92,7 @@ int run_synth_shard(const std::vector<Spec>& specs, const SynthOptions& opt, con
   const std::vector<SynthResult> results = own_specs.empty() ? std::vector<SynthResult>{} : synth_designs(own_specs, opt);
   json items = json::array();
   for (size_t k = 0; k < mine.size(); ++k) items.push_back({{"index", mine[k]}, {"result", synth_record(results[k])}});
-  write_shard(out, kCommand, shard, args, {{"results", items}});
+  write_shard(out, kSynthCommand, shard, args, {{"results", items}});
   std::cout << "shard " << shard_text(shard) << ": " << mine.size() << " of " << specs.size()
             << " designs synthesized into " << file.string() << ". When all " << shard.count
             << " are done: greenmac merge " << out.string() << "\n";

@@ -26,11 +26,11 @@ namespace {
 // The search's area weight (docs/evolve.md, "Fitness": cost = switching + 0.02 x area).
 constexpr double kAreaWeight = 0.02;
 
-struct Workspace {
+struct ShardWorkspace {
   fs::path dir = gm::test::temp_dir("gm-test-evolve-shard");
   fs::path dist = dir / "ops.dist", stream = dir / "ops.stream";
   std::string seed;  // evo spec of the exact 4-bit seed
-  Workspace() {
+  ShardWorkspace() {
     const gm::evo::Provenance how{.seed_design = "test", .bound = "exact", .run_seconds = 0, .random_seed = 1,
                                   .made_by = "tests/cli/evolve_shard_test.cpp"};
     seed = "evo:lib=" + (dir / "seeds").string() + ",id=" +
@@ -51,7 +51,7 @@ struct Workspace {
     }
     gm::write_file_atomic(stream, pairs);
   }
-  ~Workspace() { fs::remove_all(dir); }
+  ~ShardWorkspace() { fs::remove_all(dir); }
   std::string evolve(const fs::path& out, const std::string& rest) const {
     return "evolve --w 4 --s 1 --dist " + dist.string() + " --stream " + stream.string() + " --seed-from " + seed +
            " --no-synth -o " + out.string() + " " + rest;
@@ -79,7 +79,7 @@ json read_json(const fs::path& file) { return json::parse(gm::read_file(file)); 
 }  // namespace
 
 TEST(EvolveShard, OneShardMergedWritesTheUnshardedRunsReportAndLibrary) {
-  Workspace ws;
+  ShardWorkspace ws;
   const fs::path lib = ws.dir / "lib";
   const std::string args = "--bound wmed=0.5 --bound wmed=3,bias=1 --evaluations 1500 --seed 3";
   const auto plain = run_cli(ws.evolve(lib, args));
@@ -106,7 +106,7 @@ TEST(EvolveShard, OneShardMergedWritesTheUnshardedRunsReportAndLibrary) {
 }
 
 TEST(EvolveShard, ShardsMergedKeepPerBoundTheCheapestCircuitOfTheIndependentRuns) {
-  Workspace ws;
+  ShardWorkspace ws;
   const std::string args = "--bound wmed=0.3 --bound wmed=1.5 --bound wmed=4,bias=2 --evaluations 300";
   const uint64_t first_seed = 5, shards = 3;
   // The reference: one ordinary run per seed S + I.
@@ -167,7 +167,7 @@ TEST(EvolveShard, ShardsMergedKeepPerBoundTheCheapestCircuitOfTheIndependentRuns
 }
 
 TEST(EvolveShard, AFinishedShardIsSkippedAndOneOfOtherArgumentsRefused) {
-  Workspace ws;
+  ShardWorkspace ws;
   const fs::path lib = ws.dir / "lib";
   const std::string cmd = ws.evolve(lib, "--bound wmed=1 --evaluations 400 --shard 0/2");
   ASSERT_EQ(run_cli(cmd).rc, 0);
@@ -184,7 +184,7 @@ TEST(EvolveShard, AFinishedShardIsSkippedAndOneOfOtherArgumentsRefused) {
 }
 
 TEST(EvolveShard, AMissingShardIsOneLineAndTheMergeWritesNothing) {
-  Workspace ws;
+  ShardWorkspace ws;
   const fs::path lib = ws.dir / "lib";
   ASSERT_EQ(run_cli(ws.evolve(lib, "--bound wmed=1 --evaluations 200 --shard 1/2")).rc, 0);
   expect_one_line_error(run_cli("merge " + lib.string()), "missing");
@@ -199,7 +199,7 @@ TEST(EvolveShard, AMissingShardIsOneLineAndTheMergeWritesNothing) {
 // --dist-layer through a shard: one shard merged writes the unsharded run's report (its layer
 // figures included) and library; the same shard with another layer file's content is refused.
 TEST(EvolveShard, ALayerHistogramIsPartOfTheShardAndItsContentOfItsArguments) {
-  Workspace ws;
+  ShardWorkspace ws;
   const fs::path lib = ws.dir / "lib", layer = ws.dir / "big.dist";
   std::string text;
   for (int a = -8; a < -4; ++a)
@@ -228,7 +228,7 @@ TEST(EvolveShard, ALayerHistogramIsPartOfTheShardAndItsContentOfItsArguments) {
 // on that layer. The circuit adds 4 to every product lacking bit 2: about 2.5 off on the peaked
 // mix, 4 off on a layer of only such products, against a bound of 3.5.
 TEST(EvolveShard, AStoredCircuitOutsideItsBoundOnALayerFailsTheCheck) {
-  Workspace ws;
+  ShardWorkspace ws;
   const fs::path lib = ws.dir / "lib", layer = ws.dir / "clear.dist";
   std::string text;
   for (int a = -8; a < 8; ++a)

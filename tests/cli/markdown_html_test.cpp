@@ -10,7 +10,7 @@
 namespace gm {
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has_part(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(MarkdownHtml, EscapesEveryMarkupCharacter) {
   EXPECT_EQ(html_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
@@ -27,8 +27,8 @@ TEST(MarkdownHtml, HeadingsGetLevelsIdsAndTheOffset) {
   EXPECT_EQ(markdown_to_html("###### six", opt), "<h6 id=\"six\">six</h6>\n");  // capped at h6
   // The same heading twice gets two ids.
   const std::string two = markdown_to_html("# A\n\n# A\n");
-  EXPECT_TRUE(has(two, "id=\"a\"")) << two;
-  EXPECT_TRUE(has(two, "id=\"a-2\"")) << two;
+  EXPECT_TRUE(has_part(two, "id=\"a\"")) << two;
+  EXPECT_TRUE(has_part(two, "id=\"a-2\"")) << two;
   EXPECT_EQ(markdown_to_html("#hashtag"), "<p>#hashtag</p>\n");  // no space: not a heading
 }
 
@@ -121,21 +121,21 @@ TEST(SvgInline, DropsPrologScriptsStylesHandlersAndOutsideLinks) {
   EXPECT_EQ(s.substr(s.size() - 6), "</svg>") << s;
   for (const char* gone : {"<?xml", "DOCTYPE", "comment", "<script", "alert", "<style", "display: none", "onload",
                            "ONCLICK", "evil", "example.org", "javascript"})
-    EXPECT_FALSE(has(s, gone)) << gone << " in " << s;
-  EXPECT_TRUE(has(s, "gm_a &amp; b")) << s;       // text kept as it was
-  EXPECT_TRUE(has(s, "color='rgb( 68, 119, 170)'")) << s;  // drawing attributes kept
+    EXPECT_FALSE(has_part(s, gone)) << gone << " in " << s;
+  EXPECT_TRUE(has_part(s, "gm_a &amp; b")) << s;       // text kept as it was
+  EXPECT_TRUE(has_part(s, "color='rgb( 68, 119, 170)'")) << s;  // drawing attributes kept
 }
 
 TEST(SvgInline, PrefixesIdsAndTheirReferences) {
   const std::string s = inline_svg(kGnuplotLike, "p1-");
-  EXPECT_TRUE(has(s, "id='p1-gpPt5'")) << s;
-  EXPECT_TRUE(has(s, "xlink:href='#p1-gpPt5'")) << s;
-  EXPECT_TRUE(has(s, "xlink:href='#p1-gpPt6'")) << s;
-  EXPECT_TRUE(has(s, "url(#p1-gpClip)")) << s;
-  EXPECT_FALSE(has(s, "'#gpPt")) << s;
+  EXPECT_TRUE(has_part(s, "id='p1-gpPt5'")) << s;
+  EXPECT_TRUE(has_part(s, "xlink:href='#p1-gpPt5'")) << s;
+  EXPECT_TRUE(has_part(s, "xlink:href='#p1-gpPt6'")) << s;
+  EXPECT_TRUE(has_part(s, "url(#p1-gpClip)")) << s;
+  EXPECT_FALSE(has_part(s, "'#gpPt")) << s;
   // Two plots inlined with their own prefixes share no id.
   const std::string t = inline_svg(kGnuplotLike, "p2-");
-  EXPECT_TRUE(has(t, "id='p2-gpPt5'")) << t;
+  EXPECT_TRUE(has_part(t, "id='p2-gpPt5'")) << t;
 }
 
 TEST(SvgInline, RejectsTextWithoutAnSvgElement) {

@@ -19,6 +19,7 @@
 #include "models/files.hpp"
 #include "models/scratch.hpp"
 #include "tb/process.hpp"
+#include "tests/support/tools.hpp"
 
 namespace fs = std::filesystem;
 
@@ -216,12 +217,10 @@ ArrayConfig exact(int r, int c, int depth, bool out, bool zero_gate = false) {
   return make_array_config(r, c, parse_spec("exact:s=1"), "", 32, zero_gate, depth, out);
 }
 
-bool icarus() { return have_tool("iverilog") && have_tool("vvp"); }
-
 // Shapes: K across several slices with a padded last one, M across several chunks (and one-row
 // chunks with D = 1, so a K slice follows its predecessor on the very next cycle), padded N.
 TEST(ArrayAccBench, SumsAndRequantizesInHardware) {
-  if (!icarus()) GTEST_SKIP() << "iverilog is missing";
+  if (!test::tools_present({"iverilog", "vvp"})) GTEST_SKIP() << "iverilog is missing";
   struct Case {
     ArrayConfig cfg;
     int m, k, n;
@@ -241,7 +240,7 @@ TEST(ArrayAccBench, SumsAndRequantizesInHardware) {
 }
 
 TEST(ArrayAccBench, CatchesAMutantPe) {
-  if (!icarus()) GTEST_SKIP() << "iverilog is missing";
+  if (!test::tools_present({"iverilog", "vvp"})) GTEST_SKIP() << "iverilog is missing";
   for (const bool out : {false, true}) {
     ArrayConfig cfg = exact(2, 2, 3, out);
     cfg.mutant_row = 1, cfg.mutant_col = 0;

@@ -19,6 +19,7 @@
 #include "models/install_layout.hpp"
 #include "models/scratch.hpp"
 #include "tb/process.hpp"
+#include "tests/support/tools.hpp"
 
 namespace fs = std::filesystem;
 
@@ -196,11 +197,9 @@ std::vector<std::string> run(const std::string& rtl_text, const std::vector<Grou
   return bad;
 }
 
-bool icarus() { return have_tool("iverilog") && have_tool("vvp"); }
-
 // Both forms of the file: the structural one (synthesis, Icarus) and the simulation one (Verilator).
 TEST(ArrayOutStage, MatchesTheModelRequantization) {
-  if (!icarus()) GTEST_SKIP() << "iverilog is missing";
+  if (!test::tools_present({"iverilog", "vvp"})) GTEST_SKIP() << "iverilog is missing";
   for (const bool simulation_form : {false, true}) {
     std::string log;
     const auto bad = run(read_file(data_file("rtl/gm_array_out.v")), cases(), log, simulation_form);
@@ -212,7 +211,7 @@ TEST(ArrayOutStage, MatchesTheModelRequantization) {
 // The simulation form is really the one read under the macro: a wrong bank bit there (the row's
 // bias and m0 from the bank of the row before) fails the bench, and only in that form.
 TEST(ArrayOutStage, BenchCatchesAWrongBankInTheSimulationForm) {
-  if (!icarus()) GTEST_SKIP() << "iverilog is missing";
+  if (!test::tools_present({"iverilog", "vvp"})) GTEST_SKIP() << "iverilog is missing";
   std::string text = read_file(data_file("rtl/gm_array_out.v"));
   const std::string from = "assign pick_s  = bank_s_q ?";
   const auto at = text.find(from);
@@ -224,7 +223,7 @@ TEST(ArrayOutStage, BenchCatchesAWrongBankInTheSimulationForm) {
 }
 
 TEST(ArrayOutStage, BenchCatchesALogicalShift) {
-  if (!icarus()) GTEST_SKIP() << "iverilog is missing";
+  if (!test::tools_present({"iverilog", "vvp"})) GTEST_SKIP() << "iverilog is missing";
   std::string text = read_file(data_file("rtl/gm_array_out.v"));
   const auto at = text.find("round_q >>> shift_r");
   ASSERT_NE(at, std::string::npos);

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 namespace gm {
 namespace {
 
-constexpr int kCycles = 300;  // simulated cycles
+constexpr int kSimCycles = 300;  // simulated cycles
 constexpr int kWarmup = 3;    // Icarus's flops start at x: counting starts with cycle 3 on both sides
 
 // Transitions per VCD signal name (in the dut scope) at times in [from, to), x/z counted as values;
@@ -101,14 +101,14 @@ TEST(TimedIcarus, PerNetTransitionsOfAMultiplierMatchIcarusWithTheSameSdf) {
 
   // The operand stream.
   std::mt19937_64 rng(7);
-  std::vector<int> a(kCycles), b(kCycles);
-  for (int t = 0; t < kCycles; ++t) a[t] = static_cast<int>(rng() & 255), b[t] = static_cast<int>(rng() & 255);
+  std::vector<int> a(kSimCycles), b(kSimCycles);
+  for (int t = 0; t < kSimCycles; ++t) a[t] = static_cast<int>(rng() & 255), b[t] = static_cast<int>(rng() & 255);
 
   // TimedGateSim.
   const Liberty lib = read_liberty(kOsu018Lib);
   TimedGateSim sim(netlist, "gm_reg_wrapper", lib, "clk_i", parse_sdf(sdf_text));
   const int pa = sim.port("a_i"), pb = sim.port("b_i");
-  for (int t = 0; t < kCycles; ++t) {
+  for (int t = 0; t < kSimCycles; ++t) {
     sim.set_input(pa, static_cast<uint64_t>(a[t]));
     sim.set_input(pb, static_cast<uint64_t>(b[t]));
     sim.settle();
@@ -125,7 +125,7 @@ TEST(TimedIcarus, PerNetTransitionsOfAMultiplierMatchIcarusWithTheSameSdf) {
   write_file_atomic(dir / "net_icarus.sdf",
                     std::regex_replace(sdf_text, std::regex(R"(\(([-0-9.]+)::([-0-9.]+)\))"), "($2)"));
   std::ostringstream stim;
-  for (int t = 0; t < kCycles; ++t) {
+  for (int t = 0; t < kSimCycles; ++t) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "%02x%02x\n", a[t], b[t]);
     stim << buf;
@@ -134,17 +134,17 @@ TEST(TimedIcarus, PerNetTransitionsOfAMultiplierMatchIcarusWithTheSameSdf) {
   const int out_bits = 2 * spec.w;
   std::ostringstream tb;
   tb << "`timescale 1ns/1ps\nmodule tb;\n  reg clk = 0;\n  reg [7:0] a = 0, b = 0;\n  wire [" << out_bits - 1
-     << ":0] y;\n  reg [15:0] stim [0:" << kCycles - 1 << "];\n  integer t;\n  gm_reg_wrapper dut(.clk_i(clk)";
+     << ":0] y;\n  reg [15:0] stim [0:" << kSimCycles - 1 << "];\n  integer t;\n  gm_reg_wrapper dut(.clk_i(clk)";
   for (int k = 0; k < spec.w; ++k) tb << ", .\\a_i[" << k << "] (a[" << k << "]), .\\b_i[" << k << "] (b[" << k << "])";
   for (int k = 0; k < out_bits; ++k) tb << ", .\\y_o[" << k << "] (y[" << k << "])";
   // Cycle t: operands at 10t (clock low), the rising edge that ends it at 10t + 5.
   tb << ");\n  initial begin\n`ifdef GM_SDF\n    $sdf_annotate(\"net_icarus.sdf\", dut);\n`endif\n    $readmemh(\"stim.hex\", stim);\n"
-     << "    $dumpfile(\"out.vcd\");\n    $dumpvars(1, dut);\n    for (t = 0; t < " << kCycles
+     << "    $dumpfile(\"out.vcd\");\n    $dumpvars(1, dut);\n    for (t = 0; t < " << kSimCycles
      << "; t = t + 1) begin\n      a = stim[t][15:8];\n      b = stim[t][7:0];\n      #5 clk = 1;\n"
      << "      #5 clk = 0;\n    end\n    $finish;\n  end\nendmodule\n";
   write_file_atomic(dir / "tb.v", tb.str());
-  // Counted: cycles kWarmup .. kCycles-1, from the edge that starts cycle kWarmup (10 kWarmup - 5 ns)
-  // to the one that ends the last (10 kCycles - 5 ns); times in ps.
+  // Counted: cycles kWarmup .. kSimCycles-1, from the edge that starts cycle kWarmup (10 kWarmup - 5 ns)
+  // to the one that ends the last (10 kSimCycles - 5 ns); times in ps.
   auto icarus_counts = [&](bool sdf) {
     std::vector<std::string> argv{"iverilog", "-gspecify", "-g2005", "-o", "sim.vvp"};
     if (sdf) argv.push_back("-DGM_SDF");
@@ -154,7 +154,7 @@ TEST(TimedIcarus, PerNetTransitionsOfAMultiplierMatchIcarusWithTheSameSdf) {
     const RunResult run = run_program({"vvp", "-n", "sim.vvp"}, {.cwd = dir, .timeout_s = 600});
     EXPECT_TRUE(run.ok()) << run.output;
     EXPECT_EQ(run.output.find("SDF"), std::string::npos) << run.output;  // no annotation warnings
-    return vcd_transitions(read_file(dir / "out.vcd"), (10 * kWarmup - 5) * 1000, (10 * kCycles - 5) * 1000);
+    return vcd_transitions(read_file(dir / "out.vcd"), (10 * kWarmup - 5) * 1000, (10 * kSimCycles - 5) * 1000);
   };
   // Without the SDF Icarus takes the cell models' own specify delays: the counts must move, or
   // the comparison below would not be a test of the delays.

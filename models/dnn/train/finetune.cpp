@@ -18,13 +18,10 @@
 #include "models/errors.hpp"
 #include "models/files.hpp"
 #include "models/progress.hpp"
+#include "models/stopwatch.hpp"
 
 namespace gm::train {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Checks the options before any work; returns the pruning mode.
 PruneMode check(const FinetuneOptions& o) {

@@ -22,8 +22,10 @@
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
-using namespace gm;
-using namespace gm::dnn;
+// In gm::dnn rather than `using namespace` at file scope: in a unity group (GM_UNITY), a
+// using-directive would reach the test files compiled after this one.
+namespace gm::dnn {
+
 using gm::test::run_cli;
 
 namespace {
@@ -388,3 +390,5 @@ TEST(DnnCli, EvalJsonAndTraces) {
   }
   fs::remove_all(d);
 }
+
+}  // namespace gm::dnn

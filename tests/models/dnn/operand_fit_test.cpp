@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace gm {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
+std::string error_message_of(const std::function<void()>& f) {
   try {
     f();
   } catch (const UserError& e) {
@@ -48,7 +48,7 @@ dnn::Network mlp_with_6_bit_fc2() {
   return net;
 }
 
-std::vector<uint8_t> seeded_pixels(size_t n, uint32_t seed) {
+std::vector<uint8_t> random_pixels(size_t n, uint32_t seed) {
   std::vector<uint8_t> px(n * 28 * 28);
   for (auto& p : px) p = static_cast<uint8_t>((seed = seed * 1103515245u + 12345u) >> 24);
   return px;
@@ -76,11 +76,11 @@ TEST(DnnOperandFit, NarrowTableGemmMultipliesLikeIntegersAndRefusesWiderOperands
         EXPECT_EQ(y[i * n + j], want) << "w=" << w << " row " << i << " col " << j;
       }
     x[7] = static_cast<int8_t>(hi + 1);
-    expect_mentions(error_of([&] { engine.gemm(x.data(), m, k, wt.data(), n, y.data()); }),
+    expect_mentions(error_message_of([&] { engine.gemm(x.data(), m, k, wt.data(), n, y.data()); }),
                     {std::to_string(w) + "-bit multiplier", "activation " + std::to_string(hi + 1)});
     x[7] = 0;
     wt[5] = static_cast<int8_t>(lo - 1);
-    expect_mentions(error_of([&] { engine.gemm(x.data(), m, k, wt.data(), n, y.data()); }),
+    expect_mentions(error_message_of([&] { engine.gemm(x.data(), m, k, wt.data(), n, y.data()); }),
                     {"weight " + std::to_string(lo - 1)});
   }
 }
@@ -102,24 +102,24 @@ TEST(DnnOperandFit, NarrowLayersAreRefusedByNameWhereTheModelIsWider) {
   const dnn::Network net = mlp_with_6_bit_fc2();
   const Spec w6 = parse_spec("exact:s=1,w=6"), w5 = parse_spec("exact:s=1,w=5");
   EXPECT_NO_THROW(dnn::check_operands_fit(net, 1, w6));
-  expect_mentions(error_of([&] { dnn::check_operands_fit(net, 1, w5); }),
+  expect_mentions(error_message_of([&] { dnn::check_operands_fit(net, 1, w5); }),
                   {"layer fc2", "input activations range 0..31", "-16..15", "greenmac train --finetune"});
-  expect_mentions(error_of([&] { dnn::check_operands_fit(net, 0, w6); }), {"layer fc1", "first layer keeps 8 bits"});
-  expect_mentions(error_of([&] { dnn::check_operands_fit(net, 2, w6); }), {"layer fc3", "input activations"});
+  expect_mentions(error_message_of([&] { dnn::check_operands_fit(net, 0, w6); }), {"layer fc1", "first layer keeps 8 bits"});
+  expect_mentions(error_message_of([&] { dnn::check_operands_fit(net, 2, w6); }), {"layer fc3", "input activations"});
   dnn::Network wide = net;
   wide.layers[1].weights[17] = 40;
-  expect_mentions(error_of([&] { dnn::check_operands_fit(wide, 1, w6); }), {"layer fc2", "weights range", "40"});
+  expect_mentions(error_message_of([&] { dnn::check_operands_fit(wide, 1, w6); }), {"layer fc2", "weights range", "40"});
   // A configuration is checked when it is resolved for the model, before anything runs.
   dnn::LayerMultipliers lm;
   dnn::add_mul_layer_option(lm, "fc2=exact:s=1,w=6");
   EXPECT_NO_THROW((void)lm.resolve(net));
-  expect_mentions(error_of([&] { (void)lm.resolve(shipped_mlp()); }), {"layer fc2"});
+  expect_mentions(error_message_of([&] { (void)lm.resolve(shipped_mlp()); }), {"layer fc2"});
   EXPECT_NO_THROW((void)lm.assignments(shipped_mlp())) << "the trainer reads the widths of a model that does not fit yet";
 }
 
 TEST(DnnOperandFit, AModelThatFitsGivesTheSameLogitsOnExactNarrowAndInt8Multipliers) {
   const dnn::Network net = mlp_with_6_bit_fc2();
-  const auto px = seeded_pixels(40, 7);
+  const auto px = random_pixels(40, 7);
   dnn::LayerGemm int8(net, dnn::LayerMultipliers());
   dnn::LayerMultipliers narrow;
   dnn::add_mul_layer_option(narrow, "fc2=exact:s=1,w=6");

@@ -24,7 +24,7 @@ std::vector<int32_t> scores(const Network& net, const ImageSet& images) {
   return run_network(net, images.pixels.data(), images.count(), engine, 50);
 }
 
-std::vector<size_t> gemm_layers(const Network& net) {
+std::vector<size_t> gemm_layer_indices(const Network& net) {
   std::vector<size_t> out;
   for (size_t i = 0; i < net.layers.size(); ++i)
     if (net.layers[i].is_gemm()) out.push_back(i);
@@ -35,7 +35,7 @@ void expect_same_scores_after_dropping(const std::string& model) {
   SCOPED_TRACE(model);
   Network net = load_dnn_model(model);
   const ImageSet images = load_dnn_test_set("", 40, net);
-  const auto gemm = gemm_layers(net);
+  const auto gemm = gemm_layer_indices(net);
   kill_channel(net, gemm[0], 0);
   kill_channel(net, gemm[0], 5);
   kill_channel(net, gemm[1], 3);
@@ -62,7 +62,7 @@ TEST(DnnPruneChannels, DroppingDeadChannelsKeepsEveryScore) {
 
 TEST(DnnPruneChannels, AChannelWithABiasIsAlive) {
   Network net = load_dnn_model("cnn");
-  const size_t first = gemm_layers(net)[0];
+  const size_t first = gemm_layer_indices(net)[0];
   kill_channel(net, first, 1);
   net.layers[first].bias[1] = 7;  // outputs requantize(7) on every position: not removable
   EXPECT_TRUE(dead_channels(net, first).empty());

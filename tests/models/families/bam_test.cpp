@@ -13,6 +13,10 @@
 #include "models/spec.hpp"
 #include "tests/support/family.hpp"
 
+// The helpers of the families' tests share names (spec, reference...): a namespace per file keeps
+// them apart when several of these files share a unity group (GM_UNITY).
+namespace bam_test {
+
 namespace {
 
 std::string spec_text(int w, bool s, int h, int v) {
@@ -289,3 +293,5 @@ TEST(Bam, ZeroSafeKeyLeavesTheDefaultDesignAlone) {
     EXPECT_NE(std::string(e.what()).find("z=1 is for signed designs (s=1)"), std::string::npos) << e.what();
   }
 }
+
+}  // namespace bam_test

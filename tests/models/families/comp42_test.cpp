@@ -8,6 +8,10 @@
 #include "models/spec.hpp"
 #include "tests/support/family.hpp"
 
+// The helpers of the families' tests share names (spec, reference...): a namespace per file keeps
+// them apart when several of these files share a unity group (GM_UNITY).
+namespace comp42_test {
+
 namespace {
 
 using gm::test::model;
@@ -159,3 +163,5 @@ TEST(Comp42, NotCommutativeBecauseGroupsFollowTheRowsOfB) {
     EXPECT_EQ(differ, 23432) << "s=" << s;
   }
 }
+
+}  // namespace comp42_test

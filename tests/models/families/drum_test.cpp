@@ -10,6 +10,10 @@
 #include "models/spec.hpp"
 #include "tests/support/family.hpp"
 
+// The helpers of the families' tests share names (spec, reference...): a namespace per file keeps
+// them apart when several of these files share a unity group (GM_UNITY).
+namespace drum_test {
+
 namespace {
 
 using gm::test::model;
@@ -173,3 +177,5 @@ TEST(Drum, RejectsKOutsideTwoToW) {
   EXPECT_THROW(gm::parse_spec("drum:w=8"), gm::SpecError);  // k is required
   EXPECT_NO_THROW(gm::parse_spec("drum:w=4,k=4"));
 }
+
+}  // namespace drum_test

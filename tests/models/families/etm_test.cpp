@@ -7,6 +7,10 @@
 #include "models/spec.hpp"
 #include "tests/support/family.hpp"
 
+// The helpers of the families' tests share names (spec, reference...): a namespace per file keeps
+// them apart when several of these files share a unity group (GM_UNITY).
+namespace etm_test {
+
 namespace {
 
 using gm::test::model;
@@ -118,3 +122,5 @@ TEST(Etm, ZeroOperandCanGiveANonZeroProduct) {
   for (int64_t b = 0; b < 256; ++b) nonzero += u(0, b) != 0;
   EXPECT_EQ(nonzero, 15 * 15);  // b >> 4 in 1..15 and b & 15 in 1..15
 }
+
+}  // namespace etm_test

@@ -10,6 +10,10 @@
 #include "models/spec.hpp"
 #include "tests/support/family.hpp"
 
+// The helpers of the families' tests share names (spec, reference...): a namespace per file keeps
+// them apart when several of these files share a unity group (GM_UNITY).
+namespace mitchell_test {
+
 namespace {
 
 using gm::test::model;
@@ -170,3 +174,5 @@ TEST(Mitchell, ZeroOperandGivesZero) {
         }
       }
 }
+
+}  // namespace mitchell_test

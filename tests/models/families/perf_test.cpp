@@ -13,6 +13,10 @@
 #include "models/spec.hpp"
 #include "tests/support/family.hpp"
 
+// The helpers of the families' tests share names (spec, reference...): a namespace per file keeps
+// them apart when several of these files share a unity group (GM_UNITY).
+namespace perf_test {
+
 namespace {
 
 std::string spec_text(int w, bool s, int j, int m) {
@@ -144,3 +148,5 @@ TEST(Perf, RowsMustExist) {
   EXPECT_THROW(gm::parse_spec("perf:w=4,j=0,m=5"), gm::SpecError);
   EXPECT_THROW(gm::parse_spec("perf:w=4,j=4,m=1"), gm::SpecError);
 }
+
+}  // namespace perf_test

@@ -9,6 +9,10 @@
 #include "models/spec.hpp"
 #include "tests/support/family.hpp"
 
+// The helpers of the families' tests share names (spec, reference...): a namespace per file keeps
+// them apart when several of these files share a unity group (GM_UNITY).
+namespace roba_test {
+
 namespace {
 
 using gm::test::model;
@@ -131,3 +135,5 @@ TEST(Roba, ZeroOperandGivesZero) {
       }
     }
 }
+
+}  // namespace roba_test

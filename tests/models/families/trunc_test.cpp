@@ -15,6 +15,10 @@
 #include "models/spec.hpp"
 #include "tests/support/family.hpp"
 
+// The helpers of the families' tests share names (spec, reference...): a namespace per file keeps
+// them apart when several of these files share a unity group (GM_UNITY).
+namespace trunc_test {
+
 namespace {
 
 std::string spec_text(int w, bool s, int t, int comp) {
@@ -308,3 +312,5 @@ TEST(Trunc, ZeroSafeKeyLeavesTheDefaultDesignAlone) {
     }
   }
 }
+
+}  // namespace trunc_test
